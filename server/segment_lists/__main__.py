@@ -1,0 +1,3 @@
+from segment_lists.cli import main
+
+main()

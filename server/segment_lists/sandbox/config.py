@@ -1,0 +1,91 @@
+"""Settings of one sandbox portal. Realism controls are off by default."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+# HubSpot's private-app burst limits per 10 seconds and daily limits, by tier (reference §12.1).
+TIER_LIMITS: dict[str, tuple[int, int]] = {
+    "free": (100, 250_000),
+    "starter": (100, 250_000),
+    "professional": (190, 625_000),
+    "enterprise": (190, 1_000_000),
+    "api-limit-increase": (250, 1_250_000),
+}
+
+ALL_SCOPES = frozenset(
+    {
+        "crm.lists.read",
+        "crm.lists.write",
+        "crm.objects.contacts.read",
+        "crm.objects.contacts.write",
+        "crm.objects.companies.read",
+        "crm.objects.companies.write",
+        "crm.schemas.contacts.read",
+        "crm.schemas.contacts.write",
+        "crm.schemas.companies.read",
+        "crm.schemas.companies.write",
+        "automation",
+        "content",
+        "settings.users.read",
+        "settings.users.teams.read",
+        "account-info.security.read",
+        "oauth",
+    }
+)
+
+
+class RateLimits(BaseModel):
+    """HubSpot's rate limits, emulated. `None` everywhere means unlimited (the default)."""
+
+    per_ten_seconds: int | None = None
+    daily: int | None = None
+    search_per_second: int | None = None
+    # HubSpot does not document a Retry-After header on 429 (reference §2.5): off unless asked.
+    send_retry_after: bool = False
+
+    @classmethod
+    def for_tier(cls, tier: str, *, send_retry_after: bool = False) -> RateLimits:
+        burst, daily = TIER_LIMITS[tier]
+        return cls(per_ten_seconds=burst, daily=daily, search_per_second=5, send_retry_after=send_retry_after)
+
+
+class Faults(BaseModel):
+    """Fault injection at set rates (0..1 per request), reproducible with `seed`."""
+
+    seed: int = 0
+    rate_429: float = 0.0
+    burst_429: int = 1  # consecutive 429s once a burst starts
+    retry_after_on_injected_429: bool = False
+    rate_5xx: float = 0.0
+    rate_drop: float = 0.0  # close the connection without a response
+    latency_spike_rate: float = 0.0
+    latency_spike_seconds: float = 1.0
+    # Only requests whose path contains one of these substrings are faulted; empty = all.
+    paths: list[str] = Field(default_factory=list)
+
+
+class SandboxConfig(BaseModel):
+    portal_id: int = 12345678
+    time_zone: str = "America/New_York"
+    company_domain: str = "sandbox-portal.example"
+    currency: str = "USD"
+    # Bearer tokens accepted, each with its scopes (None = every scope). Empty = any token is accepted.
+    tokens: dict[str, list[str] | None] = Field(default_factory=dict)
+    db_path: str = ":memory:"
+    # How long a new or changed DYNAMIC list stays PROCESSING before it is COMPLETE.
+    processing_seconds: float = 0.0
+    latency_seconds: float = 0.0
+    rate_limits: RateLimits = Field(default_factory=RateLimits)
+    faults: Faults = Field(default_factory=Faults)
+    # Freeze the portal's clock (NOW/TODAY in filters, timestamps); None = the real clock.
+    frozen_now: datetime | None = None
+    # Maximum number of DYNAMIC (active) and MANUAL/SNAPSHOT (static) lists; HubSpot's per-tier
+    # numbers are unconfirmed (reference §12.3), so they are settings.
+    max_dynamic_lists: int = 1500
+    max_static_lists: int = 1500
+    deleted_list_retention_days: int = 90
+    mode: Literal["strict", "lenient"] = "strict"

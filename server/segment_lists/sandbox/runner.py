@@ -1,0 +1,66 @@
+"""Serve a sandbox portal: in a background thread (tests, the demo) or in the foreground (CLI)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from types import TracebackType
+
+import uvicorn
+
+from segment_lists.sandbox.app import create_app
+from segment_lists.sandbox.config import SandboxConfig
+from segment_lists.sandbox.state import Sandbox
+
+
+class RunningSandbox:
+    """A sandbox portal served on a local port from a daemon thread. Use as a context manager."""
+
+    def __init__(self, config: SandboxConfig | None = None, *, host: str = "127.0.0.1", port: int = 0,
+                 sandbox: Sandbox | None = None) -> None:
+        self.sandbox = sandbox or Sandbox(config)
+        self.app = create_app(self.sandbox)
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind((host, port))
+        self.host, self.port = self._socket.getsockname()[:2]
+        self._server = uvicorn.Server(
+            uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="off",
+                           timeout_keep_alive=30)
+        )
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> RunningSandbox:
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]},
+                                        name="sandbox-portal", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("the sandbox portal did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._socket.close()
+
+    def __enter__(self) -> RunningSandbox:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+
+def serve_forever(config: SandboxConfig, host: str, port: int) -> None:
+    """Foreground serving for `segment-lists sandbox`."""
+    sandbox = Sandbox(config)
+    uvicorn.run(create_app(sandbox), host=host, port=port, log_level="warning", lifespan="off")
