@@ -283,16 +283,19 @@ class Journal:
                 (token_digest, portal_id, tool, arguments_digest, state_digest, summary, utcnow(), expires_at),
             )
 
-    def use_confirmation(self, token_digest: str) -> dict[str, Any] | None:
-        """Mark a confirmation used and return it, atomically; None if unknown or already used."""
+    def confirmation(self, token_digest: str) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._conn.execute("SELECT * FROM confirmations WHERE token_digest = ?", (token_digest,)).fetchone()
+        return dict(row) if row else None
+
+    def consume_confirmation(self, token_digest: str) -> bool:
+        """Mark a confirmation used; False if it was already used (single use, even under races)."""
         with self._tx() as db:
-            row = db.execute(
-                "SELECT * FROM confirmations WHERE token_digest = ? AND used_at IS NULL", (token_digest,)
-            ).fetchone()
-            if row is None:
-                return None
-            db.execute("UPDATE confirmations SET used_at = ? WHERE token_digest = ?", (utcnow(), token_digest))
-        return dict(row)
+            cursor = db.execute(
+                "UPDATE confirmations SET used_at = ? WHERE token_digest = ? AND used_at IS NULL",
+                (utcnow(), token_digest),
+            )
+            return cursor.rowcount == 1
 
 
 def _action(row: sqlite3.Row) -> Action:
