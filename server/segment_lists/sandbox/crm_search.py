@@ -1,0 +1,342 @@
+"""CRM search (`POST /crm/v3/objects/{objectType}/search`) over the in-memory records.
+
+HubSpot's documented rules (reference §11, §12.2): filter groups are ORed, filters in a group
+ANDed; <= 5 groups, <= 6 filters per group, <= 18 filters in all; one sort; page size default 10,
+max 200; at most 10,000 results can be paged through (paging past that is a 400); request body
+<= 3,000 characters. String comparisons are case-insensitive, enumeration comparisons exact.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from segment_lists.sandbox import associations, crm_properties, records
+from segment_lists.sandbox.crm_types import OBJECT_TYPES, ObjectType
+from segment_lists.sandbox.errors import validation_error
+from segment_lists.sandbox.records import Record
+from segment_lists.sandbox.values import parse_bool, parse_datetime_ms, parse_number, split_multi
+
+if TYPE_CHECKING:
+    from segment_lists.sandbox.state import Sandbox
+
+MAX_FILTER_GROUPS = 5
+MAX_FILTERS_PER_GROUP = 6
+MAX_FILTERS = 18
+MAX_LIMIT = 200
+MAX_RESULTS = 10_000
+MAX_BODY_CHARS = 3_000
+# Whether NEQ / NOT_IN match records with no value. HubSpot does not document it; community
+# reports say records without the property are included [unconfirmed].
+NEGATIVE_OPERATORS_MATCH_EMPTY = True
+# Properties HubSpot's search always returns, whatever `properties` asks for.
+ALWAYS_RETURNED = ("createdate", "hs_object_id")
+
+OPERATORS = ("EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "NOT_IN", "HAS_PROPERTY",
+             "NOT_HAS_PROPERTY", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN")
+_TOKEN_SPLIT = re.compile(r"[^0-9a-z]+")
+
+Predicate = Callable[[Record], bool]
+
+
+def search(sandbox: Sandbox, kind: ObjectType, body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise validation_error("Invalid input JSON: expected a JSON object as the request body.")
+    if len(json.dumps(body)) > MAX_BODY_CHARS:
+        raise validation_error(f"The search request body exceeds the maximum of {MAX_BODY_CHARS} characters.")
+    limit = _int(body.get("limit"), "limit", default=10)
+    if limit < 0 or limit > MAX_LIMIT:
+        raise validation_error(f"limit must be between 0 and {MAX_LIMIT}; got {limit}.")
+    offset = _int(body.get("after"), "after", default=0)
+    if offset >= MAX_RESULTS:
+        raise validation_error(f"Paging beyond {MAX_RESULTS} results is not supported: after={offset}. "
+                               "Narrow the search with filters instead.")
+    defs = crm_properties.property_defs(sandbox, kind.type_id)
+    groups = _compile_groups(sandbox, kind, defs, body.get("filterGroups") or [])
+    query = _query_predicate(kind, body.get("query"))
+    sort_key, descending = _sort(defs, body.get("sorts") or [])
+
+    matches: list[Record] = []
+    for record in records.iter_records(sandbox, kind.type_id):
+        if groups and not any(all(p(record) for p in group) for group in groups):
+            continue
+        if query is not None and not query(record):
+            continue
+        matches.append(record)
+    if sort_key is not None:
+        present = [r for r in matches if sort_key(r) is not None]
+        missing = [r for r in matches if sort_key(r) is None]
+        present.sort(key=lambda r: (sort_key(r), r.id), reverse=descending)
+        matches = present + missing
+
+    wanted = _returned_properties(kind, body.get("properties"))
+    end = min(offset + limit, MAX_RESULTS, len(matches))
+    page = matches[offset:end]
+    result: dict[str, Any] = {"total": len(matches), "results": [render(r, wanted, defs) for r in page]}
+    if end < min(len(matches), MAX_RESULTS) and limit > 0:
+        result["paging"] = {"next": {"after": str(end)}}
+    return result
+
+
+def _int(raw: Any, name: str, *, default: int) -> int:
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise validation_error(f"{name} must be an integer-formatted string; got {raw!r}.") from None
+
+
+def _returned_properties(kind: ObjectType, requested: Any) -> list[str]:
+    names = [str(p) for p in requested or [] if p]
+    if not names:
+        return list(kind.default_properties)
+    extra = [p for p in (*ALWAYS_RETURNED, kind.last_modified_property) if p not in names]
+    return names + extra
+
+
+def render(record: Record, names: list[str], defs: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A record as SimplePublicObject, with `names` (unknown properties left out, unset ones null)."""
+    properties = {n: record.properties.get(n) for n in names if n in defs}
+    body: dict[str, Any] = {
+        "id": str(record.id),
+        "properties": properties,
+        "createdAt": record.created_at,
+        "updatedAt": record.updated_at,
+        "archived": record.archived,
+    }
+    if record.archived:
+        body["archivedAt"] = record.updated_at
+    return body
+
+
+# --- filters ----------------------------------------------------------------------------------------
+
+def _compile_groups(sandbox: Sandbox, kind: ObjectType, defs: dict[str, dict[str, Any]],
+                    raw_groups: Any) -> list[list[Predicate]]:
+    if not isinstance(raw_groups, list):
+        raise validation_error("filterGroups must be an array.")
+    if len(raw_groups) > MAX_FILTER_GROUPS:
+        raise validation_error(f"Too many filterGroups: {len(raw_groups)}. A search can have at most "
+                               f"{MAX_FILTER_GROUPS} filterGroups.")
+    total = 0
+    compiled: list[list[Predicate]] = []
+    for group in raw_groups:
+        filters = group.get("filters") if isinstance(group, dict) else None
+        if not isinstance(filters, list):
+            raise validation_error("Each filterGroup needs a filters array.")
+        if len(filters) > MAX_FILTERS_PER_GROUP:
+            raise validation_error(f"Too many filters in a filterGroup: {len(filters)}. A filterGroup can have at "
+                                   f"most {MAX_FILTERS_PER_GROUP} filters.")
+        total += len(filters)
+        compiled.append([_compile_filter(sandbox, kind, defs, f) for f in filters])
+    if total > MAX_FILTERS:
+        raise validation_error(f"Too many filters: {total}. A search can have at most {MAX_FILTERS} filters in all.")
+    return compiled
+
+
+def _compile_filter(sandbox: Sandbox, kind: ObjectType, defs: dict[str, dict[str, Any]], raw: Any) -> Predicate:
+    if not isinstance(raw, dict) or not raw.get("propertyName") or not raw.get("operator"):
+        raise validation_error("Each filter needs propertyName and operator.")
+    name = str(raw["propertyName"])
+    operator = str(raw["operator"]).upper()
+    if operator not in OPERATORS:
+        raise validation_error(f"Invalid filter operator: {raw['operator']}. Expected one of {', '.join(OPERATORS)}.")
+    value, high, values = raw.get("value"), raw.get("highValue"), raw.get("values")
+    if operator in ("IN", "NOT_IN"):
+        if not isinstance(values, list) or not values:
+            raise validation_error(f"Operator {operator} requires a non-empty values array (property {name}).")
+    elif operator == "BETWEEN":
+        if value is None or high is None:
+            raise validation_error(f"Operator BETWEEN requires value and highValue (property {name}).")
+    elif operator not in ("HAS_PROPERTY", "NOT_HAS_PROPERTY") and value is None:
+        raise validation_error(f"Operator {operator} requires a value (property {name}).")
+
+    if name.startswith("associations."):
+        return _association_filter(sandbox, kind, name, operator, value, values)
+    if name == "ilsListMemberships.listId":
+        return _list_membership_filter(sandbox, operator, value, values)
+    definition = defs.get(name)
+    if definition is None:
+        # HubSpot rejects filters on properties that do not exist (exact wording unconfirmed).
+        raise validation_error(f"Unable to find property {name} on object type {kind.name}.")
+    return _property_filter(name, definition, operator, value, high, values)
+
+
+def _typed(prop_type: str) -> Callable[[Any], Any]:
+    if prop_type == "number":
+        return parse_number
+    if prop_type in ("datetime", "date"):
+        return parse_datetime_ms
+    if prop_type == "bool":
+        return parse_bool
+    if prop_type == "enumeration":
+        return lambda raw: None if raw is None or raw == "" else str(raw)
+    return lambda raw: None if raw is None or raw == "" else str(raw).lower()
+
+
+def _property_filter(name: str, definition: dict[str, Any], operator: str, value: Any, high: Any,
+                     values: Any) -> Predicate:
+    prop_type = definition["type"]
+    convert = _typed(prop_type)
+    multi = prop_type == "enumeration"
+
+    def get(record: Record) -> str | None:
+        raw = record.properties.get(name)
+        return None if raw is None or raw == "" else raw
+
+    if operator == "HAS_PROPERTY":
+        return lambda r: get(r) is not None
+    if operator == "NOT_HAS_PROPERTY":
+        return lambda r: get(r) is None
+    if operator in ("CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"):
+        pattern = str(value).lower()
+        negate = operator == "NOT_CONTAINS_TOKEN"
+
+        def token_match(r: Record) -> bool:
+            raw = get(r)
+            if raw is None:
+                return negate and NEGATIVE_OPERATORS_MATCH_EMPTY
+            found = _contains_token(raw.lower(), pattern)
+            return not found if negate else found
+        return token_match
+
+    if operator in ("IN", "NOT_IN"):
+        wanted = {convert(v) for v in values}
+        wanted.discard(None)
+        negate = operator == "NOT_IN"
+
+        def in_match(r: Record) -> bool:
+            raw = get(r)
+            if raw is None:
+                return negate and NEGATIVE_OPERATORS_MATCH_EMPTY
+            have = set(split_multi(raw)) if multi else {convert(raw)}
+            found = bool(have & wanted)
+            return not found if negate else found
+        return in_match
+
+    target = convert(value)
+    if target is None and operator != "BETWEEN":
+        raise validation_error(f"{value!r} is not a valid value for property {name} of type {prop_type}.")
+    if operator in ("EQ", "NEQ"):
+        negate = operator == "NEQ"
+
+        def eq_match(r: Record) -> bool:
+            raw = get(r)
+            if raw is None:
+                return negate and NEGATIVE_OPERATORS_MATCH_EMPTY
+            found = target in split_multi(raw) if multi else convert(raw) == target
+            return not found if negate else found
+        return eq_match
+
+    low = target
+    upper = convert(high) if operator == "BETWEEN" else None
+    if operator == "BETWEEN" and (low is None or upper is None):
+        raise validation_error(f"BETWEEN on {name} needs comparable value and highValue.")
+    compare: Callable[[Any], bool] = {
+        "LT": lambda v: v < low,
+        "LTE": lambda v: v <= low,
+        "GT": lambda v: v > low,
+        "GTE": lambda v: v >= low,
+        "BETWEEN": lambda v: low <= v <= upper,
+    }[operator]
+
+    def range_match(r: Record) -> bool:
+        raw = get(r)
+        if raw is None:
+            return False
+        typed = convert(raw)
+        if typed is None:
+            return False
+        try:
+            return compare(typed)
+        except TypeError:
+            return False
+    return range_match
+
+
+def _contains_token(text: str, pattern: str) -> bool:
+    """HubSpot's token match: the whole value or any word in it; `*` is a wildcard."""
+    tokens = [t for t in _TOKEN_SPLIT.split(text) if t]
+    if "*" in pattern:
+        return fnmatch.fnmatchcase(text, pattern) or any(fnmatch.fnmatchcase(t, pattern) for t in tokens)
+    # A pattern with punctuation ("acme.com") matches the run of tokens it spells.
+    return text == pattern or pattern in tokens or (bool(_TOKEN_SPLIT.search(pattern)) and pattern in text)
+
+
+def _association_filter(sandbox: Sandbox, kind: ObjectType, name: str, operator: str, value: Any,
+                        values: Any) -> Predicate:
+    """`associations.company` (EQ a company id) and friends: used in the wild, not in the spec."""
+    target_name = name.split(".", 1)[1]
+    target = next((t for t in OBJECT_TYPES.values() if target_name in (t.singular, t.name, t.type_id)), None)
+    if target is None:
+        raise validation_error(f"Unable to find property {name} on object type {kind.name}.")
+    if operator not in ("EQ", "NEQ", "IN", "NOT_IN", "HAS_PROPERTY", "NOT_HAS_PROPERTY"):
+        raise validation_error(f"Operator {operator} is not supported on {name}.")
+    wanted = {str(v) for v in (values if operator in ("IN", "NOT_IN") else [value]) if v is not None}
+
+    def match(r: Record) -> bool:
+        linked = {str(i) for i in associations.associated_ids(sandbox, kind.type_id, r.id, target.type_id)}
+        if operator == "HAS_PROPERTY":
+            return bool(linked)
+        if operator == "NOT_HAS_PROPERTY":
+            return not linked
+        found = bool(linked & wanted)
+        return not found if operator in ("NEQ", "NOT_IN") else found
+    return match
+
+
+def _list_membership_filter(sandbox: Sandbox, operator: str, value: Any, values: Any) -> Predicate:
+    """`ilsListMemberships.listId` (EQ / IN a list id): seen in the wild [unconfirmed]."""
+    if operator not in ("EQ", "IN", "NEQ", "NOT_IN"):
+        raise validation_error(f"Operator {operator} is not supported on ilsListMemberships.listId.")
+    ids = [str(v) for v in (values if operator in ("IN", "NOT_IN") else [value])]
+    with sandbox.store.read() as db:
+        members = {row[0] for row in db.execute(
+            f"SELECT record_id FROM list_memberships WHERE list_id IN ({','.join('?' * len(ids))})", ids)}
+    negate = operator in ("NEQ", "NOT_IN")
+    return lambda r: (r.id in members) != negate
+
+
+# --- query and sort ---------------------------------------------------------------------------------
+
+def _query_predicate(kind: ObjectType, raw: Any) -> Predicate | None:
+    if raw is None or str(raw).strip() == "":
+        return None
+    terms = [t for t in str(raw).lower().split() if t]
+
+    def match(record: Record) -> bool:
+        texts = [record.properties.get(p, "").lower() for p in kind.searchable]
+        texts = [t for t in texts if t]
+        return all(any(t.startswith(term) or term in t or any(tok.startswith(term) for tok in _TOKEN_SPLIT.split(t))
+                       for t in texts) for term in terms)
+    return match
+
+
+def _sort(defs: dict[str, dict[str, Any]], raw: Any) -> tuple[Callable[[Record], Any] | None, bool]:
+    if not isinstance(raw, list):
+        raise validation_error("sorts must be an array.")
+    if not raw:
+        return None, False
+    if len(raw) > 1:
+        raise validation_error("Only one sort is allowed per search request.")
+    rule = raw[0]
+    if isinstance(rule, str):
+        descending = rule.startswith("-")
+        name = rule.lstrip("-+")
+    elif isinstance(rule, dict) and rule.get("propertyName"):
+        name = str(rule["propertyName"])
+        direction = str(rule.get("direction", "ASCENDING")).upper()
+        if direction not in ("ASCENDING", "DESCENDING"):
+            raise validation_error(f"Invalid sort direction: {rule.get('direction')}")
+        descending = direction == "DESCENDING"
+    else:
+        raise validation_error("Each sort needs a propertyName.")
+    definition = defs.get(name)
+    if definition is None:
+        raise validation_error(f"Unable to sort by unknown property {name}.")
+    convert = _typed(definition["type"])
+    return (lambda r: convert(r.properties.get(name))), descending
