@@ -1,11 +1,56 @@
-"""(placeholder: filled in by the module's owner)"""
+"""Account details (`/account-info/v3/details`) and Settings v3 users and teams."""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from typing import Any
 
+from starlette.routing import BaseRoute, Route
+
+from segment_lists.sandbox import portal_settings
+from segment_lists.sandbox.errors import HubSpotError, validation_error
+from segment_lists.sandbox.http import Call, endpoint
 from segment_lists.sandbox.state import Sandbox
+
+MAX_USERS_PAGE = 100
+
+
+def details(call: Call) -> Any:
+    return portal_settings.account_details(call.sandbox)
+
+
+def users_page(call: Call) -> Any:
+    limit = call.q_int("limit", MAX_USERS_PAGE) or MAX_USERS_PAGE
+    if limit < 1 or limit > MAX_USERS_PAGE:
+        raise validation_error(f"limit must be between 1 and {MAX_USERS_PAGE}; got {limit}.")
+    start = call.q_int("after", 0) or 0
+    everyone = [u for u in portal_settings.users(call.sandbox) if int(u["id"]) >= start]
+    body: dict[str, Any] = {"results": everyone[:limit]}
+    if len(everyone) > limit:
+        body["paging"] = {"next": {"after": everyone[limit]["id"]}}
+    return body
+
+
+def user_by_id(call: Call) -> Any:
+    wanted = call.param("userId")
+    for user in portal_settings.users(call.sandbox):
+        if user["id"] == wanted or (call.q("idProperty") == "EMAIL" and user["email"].lower() == wanted.lower()):
+            return user
+    raise HubSpotError(404, "OBJECT_NOT_FOUND", f"User {wanted} not found")
+
+
+def teams(call: Call) -> Any:
+    return {"results": portal_settings.teams(call.sandbox)}
 
 
 def routes(sandbox: Sandbox) -> list[BaseRoute]:
-    return []
+    portal_settings.ensure_users_and_teams(sandbox)
+    users_scopes = ("settings.users.read", "settings.users.write")
+    return [
+        # HubSpot lists no granular scope for account details beyond the basic `oauth` one every token has.
+        Route("/account-info/v3/details", endpoint(details), methods=["GET"]),
+        Route("/settings/v3/users/", endpoint(users_page, scopes=users_scopes), methods=["GET"]),
+        Route("/settings/v3/users", endpoint(users_page, scopes=users_scopes), methods=["GET"]),
+        Route("/settings/v3/users/teams", endpoint(teams, scopes=("settings.users.teams.read",
+                                                                  "settings.users.teams.write")), methods=["GET"]),
+        Route("/settings/v3/users/{userId}", endpoint(user_by_id, scopes=users_scopes), methods=["GET"]),
+    ]
