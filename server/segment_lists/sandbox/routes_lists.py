@@ -1,11 +1,181 @@
-"""(placeholder: filled in by the module's owner)"""
+"""Lists v3 over HTTP: `/crm/v3/lists/...` and the same API at `/crm/lists/2026-03/...`.
+
+Thin: parse the call (the SDK's quirks are handled by `Call`), delegate to `lists_service`.
+The folder routes are mounted here, first, so `/lists/folders` is never taken for a list id.
+"""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from typing import Any
 
+from starlette.routing import BaseRoute, Route
+
+from segment_lists.sandbox import lists_service as svc
+from segment_lists.sandbox.errors import validation_error
+from segment_lists.sandbox.http import Call, Reply, endpoint
+from segment_lists.sandbox.list_engine import engine_for
+from segment_lists.sandbox.routes_folders import folder_routes
 from segment_lists.sandbox.state import Sandbox
+
+PREFIXES = ("/crm/v3/lists", "/crm/lists/2026-03")
+READ = ("crm.lists.read",)
+WRITE = ("crm.lists.write",)
+
+
+def _create(call: Call) -> Any:
+    return svc.create_list(call.sandbox, call.json_object())
+
+
+def _get_many(call: Call) -> Any:
+    return svc.get_many(call.sandbox, call.q_list("listIds"), call.q_bool("includeFilters"))
+
+
+def _get(call: Call) -> Any:
+    return svc.get_list(call.sandbox, call.param("listId"), call.q_bool("includeFilters"))
+
+
+def _get_by_name(call: Call) -> Any:
+    # The path is percent-decoded once by the server; decoding again would corrupt names with '%'.
+    return svc.get_by_name(call.sandbox, call.path_params["objectTypeId"], call.path_params["listName"],
+                           call.q_bool("includeFilters"))
+
+
+def _search(call: Call) -> Any:
+    return svc.search(call.sandbox, call.json_object() if call.body is not None else {})
+
+
+def _update_name(call: Call) -> Any:
+    return svc.update_name(call.sandbox, call.param("listId"), call.q("listName"), call.q_bool("includeFilters"))
+
+
+def _update_filters(call: Call) -> Any:
+    call.q_bool("enrollObjectsInWorkflows")  # validated, no effect (no workflows run in the sandbox)
+    return svc.update_filters(call.sandbox, call.param("listId"), call.json_object())
+
+
+def _delete(call: Call) -> Any:
+    svc.delete_list(call.sandbox, call.param("listId"))
+    return Reply(204)
+
+
+def _restore(call: Call) -> Any:
+    svc.restore_list(call.sandbox, call.param("listId"))
+    return Reply(204)
+
+
+def _members(call: Call) -> Any:
+    return svc.memberships_page(call.sandbox, call.param("listId"), call.q("after"), call.q("before"),
+                                call.q_int("limit"), join_order=False)
+
+
+def _members_join_order(call: Call) -> Any:
+    return svc.memberships_page(call.sandbox, call.param("listId"), call.q("after"), call.q("before"),
+                                call.q_int("limit"), join_order=True)
+
+
+def _add(call: Call) -> Any:
+    return svc.change_memberships(call.sandbox, call.param("listId"), call.json_array(), [])
+
+
+def _remove(call: Call) -> Any:
+    return svc.change_memberships(call.sandbox, call.param("listId"), [], call.json_array())
+
+
+def _add_and_remove(call: Call) -> Any:
+    body = call.json_object()
+    to_add, to_remove = body.get("recordIdsToAdd", []), body.get("recordIdsToRemove", [])
+    if not isinstance(to_add, list) or not isinstance(to_remove, list):
+        raise validation_error("recordIdsToAdd and recordIdsToRemove must be arrays of record ids.")
+    return svc.change_memberships(call.sandbox, call.param("listId"), to_add, to_remove)
+
+
+def _add_from(call: Call) -> Any:
+    svc.add_from(call.sandbox, call.param("listId"), call.param("sourceListId"))
+    return Reply(204)
+
+
+def _remove_all(call: Call) -> Any:
+    svc.remove_all(call.sandbox, call.param("listId"))
+    return Reply(204)
+
+
+def _record_memberships(call: Call) -> Any:
+    record = call.param("recordId").strip()
+    if not record.isdigit():
+        raise validation_error(f"Invalid record id: {record!r}.")
+    results = svc.record_memberships(call.sandbox, call.param("objectTypeId"), int(record))
+    return {"results": results, "total": len(results)}
+
+
+def _batch_memberships(call: Call) -> Any:
+    status, body = svc.batch_record_memberships(call.sandbox, call.json_object())
+    return body if status == 200 else Reply(status, body)
+
+
+def _history(call: Call) -> Any:
+    return svc.size_and_edits(call.sandbox, call.param("listId"), call.q("startDate"), call.q("endDate"))
+
+
+def _get_conversion(call: Call) -> Any:
+    return svc.get_conversion(call.sandbox, call.param("listId"))
+
+
+def _put_conversion(call: Call) -> Any:
+    return svc.set_conversion(call.sandbox, call.param("listId"), call.json_object())
+
+
+def _delete_conversion(call: Call) -> Any:
+    svc.delete_conversion(call.sandbox, call.param("listId"))
+    return Reply(204)
+
+
+def _idmapping_get(call: Call) -> Any:
+    return svc.legacy_id(call.q("legacyListId"))
+
+
+def _idmapping_post(call: Call) -> Any:
+    return svc.legacy_ids(call.json_array())
+
+
+def _list_routes(prefix: str) -> list[BaseRoute]:
+    p = prefix
+    return [
+        Route(p, endpoint(_get_many, scopes=READ), methods=["GET"]),
+        Route(p + "/", endpoint(_get_many, scopes=READ), methods=["GET"]),
+        Route(p, endpoint(_create, scopes=WRITE), methods=["POST"]),
+        Route(p + "/", endpoint(_create, scopes=WRITE), methods=["POST"]),
+        Route(p + "/search", endpoint(_search, scopes=READ), methods=["POST"]),
+        Route(p + "/idmapping", endpoint(_idmapping_get, scopes=READ), methods=["GET"]),
+        Route(p + "/idmapping", endpoint(_idmapping_post, scopes=READ), methods=["POST"]),
+        Route(p + "/records/memberships/batch/read", endpoint(_batch_memberships, scopes=READ), methods=["POST"]),
+        Route(p + "/records/{objectTypeId}/{recordId}/memberships", endpoint(_record_memberships, scopes=READ),
+              methods=["GET"]),
+        Route(p + "/object-type-id/{objectTypeId}/name/{listName:path}", endpoint(_get_by_name, scopes=READ),
+              methods=["GET"]),
+        Route(p + "/{listId}", endpoint(_get, scopes=READ), methods=["GET"]),
+        Route(p + "/{listId}", endpoint(_delete, scopes=WRITE), methods=["DELETE"]),
+        Route(p + "/{listId}/restore", endpoint(_restore, scopes=WRITE), methods=["PUT"]),
+        Route(p + "/{listId}/update-list-name", endpoint(_update_name, scopes=WRITE), methods=["PUT"]),
+        Route(p + "/{listId}/update-list-filters", endpoint(_update_filters, scopes=WRITE), methods=["PUT"]),
+        Route(p + "/{listId}/memberships", endpoint(_members, scopes=READ), methods=["GET"]),
+        Route(p + "/{listId}/memberships", endpoint(_remove_all, scopes=WRITE), methods=["DELETE"]),
+        Route(p + "/{listId}/memberships/join-order", endpoint(_members_join_order, scopes=READ), methods=["GET"]),
+        Route(p + "/{listId}/memberships/add", endpoint(_add, scopes=WRITE), methods=["PUT"]),
+        Route(p + "/{listId}/memberships/remove", endpoint(_remove, scopes=WRITE), methods=["PUT"]),
+        Route(p + "/{listId}/memberships/add-and-remove", endpoint(_add_and_remove, scopes=WRITE), methods=["PUT"]),
+        Route(p + "/{listId}/memberships/add-from/{sourceListId}", endpoint(_add_from, scopes=WRITE),
+              methods=["PUT"]),
+        Route(p + "/{listId}/size-and-edits-history/between", endpoint(_history, scopes=READ), methods=["GET"]),
+        Route(p + "/{listId}/schedule-conversion", endpoint(_get_conversion, scopes=READ), methods=["GET"]),
+        Route(p + "/{listId}/schedule-conversion", endpoint(_put_conversion, scopes=WRITE), methods=["PUT"]),
+        Route(p + "/{listId}/schedule-conversion", endpoint(_delete_conversion, scopes=WRITE), methods=["DELETE"]),
+    ]
 
 
 def routes(sandbox: Sandbox) -> list[BaseRoute]:
-    return []
+    engine_for(sandbox)  # registers the records-changed listener before any record is written
+    found: list[BaseRoute] = []
+    for prefix in PREFIXES:
+        found.extend(folder_routes(prefix))
+        found.extend(_list_routes(prefix))
+    return found

@@ -1,0 +1,303 @@
+"""List processing: when DYNAMIC / SNAPSHOT lists are evaluated and how their memberships are kept.
+
+How it behaves (and why):
+- A new or re-filtered DYNAMIC or SNAPSHOT list is PROCESSING until `processing_seconds` of real
+  time have passed (like HubSpot, where processing is asynchronous); meanwhile it has no `size`
+  and keeps its previous members (none, for a new list). MANUAL lists are COMPLETE at once.
+- Evaluation is lazy: a list is (re-)evaluated when something reads it (the list, its size, its
+  members, a record's memberships) and it is stale. It is stale when it was never evaluated for
+  its current listVersion, when records of an object type it reads changed (the records-changed
+  listener), when a list it references through IN_LIST changed membership, or - for filters with
+  relative dates (TODAY, NOW, rolling ranges, calendar units) - when the portal's clock moved by a
+  second or more since the last evaluation. Lazy evaluation keeps record writes cheap (the listener
+  only queues ids) and makes relative-date lists drift with a frozen-then-advanced clock exactly.
+- Evaluation is a diff: records that join get `membershipTimestamp` = now (the evaluation time,
+  which is when HubSpot's asynchronous processing would have added them), records that leave are
+  removed, and a size-history point is recorded whenever the size changes.
+- A SNAPSHOT list is evaluated once per listVersion, after processing; afterwards it behaves like
+  MANUAL. A scheduled conversion turns a DYNAMIC list into MANUAL once due.
+Everything runs under the store's lock.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from segment_lists.sandbox import lists_store as ls
+from segment_lists.sandbox.evaluator import Plan, compile_plan
+from segment_lists.sandbox.record_index import CHUNK, RecordIndex
+from segment_lists.sandbox.state import Sandbox
+from segment_lists.sandbox.time_points import add_months
+from segment_lists.sandbox.values import parse_datetime_ms
+
+# A relative-date list evaluated less than this long ago (portal clock) is not re-evaluated.
+RELATIVE_REFRESH_MS = 1000
+
+
+@dataclass
+class Evaluated:
+    version: int
+    clock_ms: int
+    ref_versions: dict[int, int]
+    object_types: set[str]
+    time_relative: bool
+
+
+@dataclass
+class View:
+    """The data an evaluation reads (evaluator.EvalData), at one instant."""
+
+    engine: ListEngine
+    now: datetime
+    zone: ZoneInfo
+    stack: tuple[int, ...] = field(default_factory=tuple)
+
+    def all_ids(self, object_type: str) -> set[int]:
+        return self.engine.index.all_ids(object_type)
+
+    def column(self, object_type: str, prop: str, kind: str) -> dict[int, Any]:
+        return self.engine.index.column(object_type, prop, kind)
+
+    def history(self, object_type: str, prop: str, kind: str) -> dict[int, list[Any]]:
+        return self.engine.index.history(object_type, prop, kind)
+
+    def updated_at(self, object_type: str, prop: str) -> dict[int, int]:
+        return self.engine.index.updated_at(object_type, prop)
+
+    def associated(self, from_type: str, to_type: str, type_id: int, category: str | None,
+                   to_ids: set[int]) -> set[int]:
+        return self.engine.index.associated(from_type, to_type, type_id, category, to_ids)
+
+    def list_members(self, list_id: int) -> set[int]:
+        return self.engine.members(list_id, self.stack)
+
+    def list_object_type(self, list_id: int) -> str | None:
+        with self.engine.store.read() as db:
+            row = ls.fetch(db, list_id)
+        return row.object_type_id if row else None
+
+
+class ListEngine:
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.store = sandbox.store
+        self.index = RecordIndex(sandbox.store)
+        self._plans: dict[int, tuple[int, Plan]] = {}
+        self._evaluated: dict[int, Evaluated] = {}
+        self._versions: dict[int, int] = {}  # membership version per list (bumped on any change)
+        ls.ensure_schema(sandbox.store)
+        sandbox.on_records_changed(self.records_changed)
+
+    # --- listener -------------------------------------------------------------------------------
+
+    def records_changed(self, object_type: str, record_ids: list[int]) -> None:
+        ids = [int(i) for i in record_ids]
+        with self.store.lock:
+            self.index.note_changed(object_type, ids)
+            for list_id, done in list(self._evaluated.items()):
+                if object_type in done.object_types:
+                    del self._evaluated[list_id]
+            self._drop_deleted_records(object_type, ids)
+
+    def _drop_deleted_records(self, object_type: str, ids: list[int]) -> None:
+        """Archived or deleted records leave every list (static ones too), as in HubSpot."""
+        if not ids:
+            return
+        gone = set(ids) - self.index.exists(object_type, ids)
+        if not gone:
+            return
+        with self.store.transaction() as db:
+            list_ids = [int(r[0]) for r in db.execute("SELECT list_id FROM lists WHERE object_type_id = ?",
+                                                      (object_type,))]
+            gone_list = list(gone)
+            for list_id in list_ids:
+                removed = 0
+                for start in range(0, len(gone_list), CHUNK):
+                    chunk = gone_list[start:start + CHUNK]
+                    marks = ",".join("?" * len(chunk))
+                    removed += db.execute(f"DELETE FROM list_memberships WHERE list_id = ? AND record_id IN ({marks})",
+                                          (list_id, *chunk)).rowcount
+                if removed:
+                    ls.update_state(db, list_id, last_removed_at=self.sandbox.clock.now_iso())
+                    self._record_size(db, list_id)
+                    self._bump(list_id)
+
+    # --- status ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def is_processing(row: ls.ListRow) -> bool:
+        return row.processing_type != "MANUAL" and time.time() < row.processing_ready_at
+
+    def ready_at(self, processing_type: str) -> float:
+        if processing_type == "MANUAL":
+            return 0.0
+        return time.time() + self.sandbox.config.processing_seconds
+
+    def plan(self, row: ls.ListRow) -> Plan | None:
+        if row.filter_branch is None:
+            return None
+        cached = self._plans.get(row.list_id)
+        if cached is not None and cached[0] == row.list_version:
+            return cached[1]
+        plan = compile_plan(row.filter_branch, row.object_type_id)
+        self._plans[row.list_id] = (row.list_version, plan)
+        return plan
+
+    # --- evaluation -----------------------------------------------------------------------------
+
+    def refresh(self, list_id: int, stack: tuple[int, ...] = ()) -> None:
+        """Bring a list's memberships up to date if it is stale (see the module docstring)."""
+        if list_id in stack:
+            return  # a cycle (rejected at write time; guarded here too)
+        with self.store.lock:
+            with self.store.read() as db:
+                row = ls.fetch(db, list_id)
+                if row is None or row.deleted_at is not None or row.processing_type == "MANUAL":
+                    return
+                if self.is_processing(row):
+                    return
+                status = ls.state(db, list_id)
+            if row.processing_type == "SNAPSHOT" and status.snapshot_version >= row.list_version:
+                return
+            plan = self.plan(row)
+            if plan is None:
+                return
+            now = self.sandbox.clock.now()
+            now_ms = int(now.timestamp() * 1000)
+            done = self._evaluated.get(list_id)
+            if done is not None and done.version == row.list_version \
+                    and (not done.time_relative or abs(now_ms - done.clock_ms) < RELATIVE_REFRESH_MS) \
+                    and all(self._versions.get(ref, 0) == seen for ref, seen in done.ref_versions.items()):
+                self._maybe_convert(row, status)
+                return
+            inner = (*stack, list_id)
+            for ref in plan.list_refs:
+                self.refresh(ref.list_id, inner)
+            self.index.sync()
+            seen = {ref.list_id: self._versions.get(ref.list_id, 0) for ref in plan.list_refs}
+            matched = plan.evaluate(View(self, now, self.sandbox.clock.zone, inner))
+            with self.store.transaction() as db:
+                self.apply(db, list_id, matched)
+                if row.processing_type == "SNAPSHOT":
+                    ls.update_state(db, list_id, snapshot_version=row.list_version)
+            self._evaluated[list_id] = Evaluated(row.list_version, now_ms, seen, plan.object_types,
+                                                 plan.time_relative)
+            self._maybe_convert(row, status)
+
+    def refresh_type(self, object_type: str) -> None:
+        with self.store.lock:
+            with self.store.read() as db:
+                ids = [int(r[0]) for r in db.execute(
+                    "SELECT list_id FROM lists WHERE deleted_at IS NULL AND object_type_id = ? "
+                    "AND processing_type != 'MANUAL'", (object_type,))]
+            for list_id in ids:
+                self.refresh(list_id)
+
+    def members(self, list_id: int, stack: tuple[int, ...] = ()) -> set[int]:
+        """Current members (an IN_LIST filter's view): empty for a deleted or missing list."""
+        self.refresh(list_id, stack)
+        with self.store.read() as db:
+            row = ls.fetch(db, list_id)
+            if row is None or row.deleted_at is not None:
+                return set()
+            return ls.member_ids(db, list_id)
+
+    def forget(self, list_id: int) -> None:
+        """A list's definition or existence changed: evaluate it afresh, and tell dependents."""
+        self._evaluated.pop(list_id, None)
+        self._plans.pop(list_id, None)
+        self._bump(list_id)
+
+    def _bump(self, list_id: int) -> None:
+        self._versions[list_id] = self._versions.get(list_id, 0) + 1
+
+    # --- membership writes ----------------------------------------------------------------------
+
+    def apply(self, db: Any, list_id: int, wanted: set[int]) -> tuple[list[int], list[int]]:
+        """Make `wanted` the list's members; returns (added, removed). Caller holds a transaction."""
+        current = ls.member_ids(db, list_id)
+        added = sorted(wanted - current)
+        removed = sorted(current - wanted)
+        if not added and not removed:
+            if db.execute("SELECT 1 FROM list_size_history WHERE list_id = ? LIMIT 1", (list_id,)).fetchone() is None:
+                self._record_size(db, list_id)
+            return [], []
+        return self.change(db, list_id, added, removed)
+
+    def change(self, db: Any, list_id: int, added: list[int], removed: list[int]) -> tuple[list[int], list[int]]:
+        now = self.sandbox.clock.now_iso()
+        if added:
+            db.executemany("INSERT OR IGNORE INTO list_memberships (list_id, record_id, added_at) VALUES (?, ?, ?)",
+                           [(list_id, rid, now) for rid in added])
+            db.executemany(
+                "INSERT INTO list_membership_events (list_id, record_id, first_added_at, last_added_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (list_id, record_id) DO UPDATE SET last_added_at = excluded.last_added_at",
+                [(list_id, rid, now, now) for rid in added])
+            ls.update_state(db, list_id, last_added_at=now)
+        if removed:
+            db.executemany("DELETE FROM list_memberships WHERE list_id = ? AND record_id = ?",
+                           [(list_id, rid) for rid in removed])
+            ls.update_state(db, list_id, last_removed_at=now)
+        self._record_size(db, list_id)
+        self._bump(list_id)
+        return added, removed
+
+    def _record_size(self, db: Any, list_id: int) -> None:
+        size = ls.member_count(db, list_id)
+        last = db.execute("SELECT size FROM list_size_history WHERE list_id = ? ORDER BY rowid DESC LIMIT 1",
+                          (list_id,)).fetchone()
+        if last is None or int(last[0]) != size:
+            db.execute("INSERT INTO list_size_history (list_id, timestamp, size) VALUES (?, ?, ?)",
+                       (list_id, self.sandbox.clock.now_iso(), size))
+
+    # --- scheduled conversion -------------------------------------------------------------------
+
+    def conversion_due(self, row: ls.ListRow, status: ls.ListState) -> bool:
+        conversion = status.conversion
+        if not conversion or status.converted_at or row.processing_type != "DYNAMIC":
+            return False
+        now = self.sandbox.clock.now()
+        zone = self.sandbox.clock.zone
+        if conversion.get("conversionType") == "CONVERSION_DATE":
+            due = datetime(int(conversion["year"]), int(conversion["month"]), int(conversion["day"]), tzinfo=zone)
+            return now >= due
+        # INACTIVITY: no membership change for `offset` time units.
+        stamps = [parse_datetime_ms(s) for s in (status.last_added_at, status.last_removed_at, row.filters_updated_at)]
+        last = max(s for s in stamps if s is not None)
+        since = datetime.fromtimestamp(last / 1000, zone)
+        offset = int(conversion.get("offset") or 0)
+        unit = str(conversion.get("timeUnit", "DAY")).upper()
+        due = add_months(since, offset) if unit == "MONTH" else since + timedelta(days=offset * (7 if unit == "WEEK" else 1))
+        return now >= due
+
+    def _maybe_convert(self, row: ls.ListRow, status: ls.ListState) -> None:
+        if not self.conversion_due(row, status):
+            return
+        now = self.sandbox.clock.now_iso()
+        with self.store.transaction() as db:
+            # A converted list is static: HubSpot's static lists are MANUAL in v3 (unconfirmed which
+            # static type a scheduled conversion produces).
+            db.execute("UPDATE lists SET processing_type = 'MANUAL', updated_at = ? WHERE list_id = ?",
+                       (now, row.list_id))
+            ls.update_state(db, row.list_id, converted_at=now)
+        self.forget(row.list_id)
+
+
+_ENGINES: weakref.WeakKeyDictionary[Sandbox, ListEngine] = weakref.WeakKeyDictionary()
+_ENGINES_LOCK = threading.Lock()
+
+
+def engine_for(sandbox: Sandbox) -> ListEngine:
+    """The sandbox's list engine, created (and its records listener registered) on first use."""
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(sandbox)
+        if engine is None:
+            engine = ListEngine(sandbox)
+            _ENGINES[sandbox] = engine
+        return engine

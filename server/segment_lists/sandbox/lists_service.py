@@ -1,0 +1,744 @@
+"""The Lists v3 operations, shared by the HTTP routes and the in-process seeding API.
+
+Each function takes the sandbox and already-parsed arguments and returns HubSpot's JSON (or
+raises `HubSpotError` with HubSpot's envelope). Where HubSpot's behaviour is not documented the
+choice is a `SandboxConfig` setting or is said in a comment.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from datetime import date, timedelta
+from typing import Any
+
+from segment_lists.sandbox import lists_store as ls
+from segment_lists.sandbox.errors import HubSpotError, not_found, validation_error
+from segment_lists.sandbox.evaluator import Plan, referenced_list_ids
+from segment_lists.sandbox.list_engine import ListEngine, engine_for
+from segment_lists.sandbox.list_filters import prepare_branch
+from segment_lists.sandbox.state import Sandbox
+from segment_lists.sandbox.store import dumps
+from segment_lists.sandbox.values import parse_datetime_ms
+
+PROCESSING_TYPES = ("MANUAL", "DYNAMIC", "SNAPSHOT")
+OBJECT_TYPE_ID = re.compile(r"^\d+-\d+$")
+MAX_PAGE = 250
+DEFAULT_PAGE = 100
+MAX_SEARCH_COUNT = 500
+MAX_BULK_MEMBERS = 100_000
+DEFAULT_SEARCH_PROPERTIES = ("hs_list_size", "hs_last_record_added_at", "hs_last_record_removed_at",
+                             "hs_folder_name", "hs_list_reference_count")
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+
+def duplicate_name(sandbox: Sandbox, name: str) -> HubSpotError:
+    # HubSpot's status for a duplicate name is unconfirmed (the subCategory comes from third-party
+    # client code): SandboxConfig.duplicate_list_name_status picks 400 or 409.
+    status = sandbox.config.duplicate_list_name_status
+    return HubSpotError(status, "VALIDATION_ERROR" if status == 400 else "CONFLICT",
+                        f"A list with the name '{name}' already exists. List names must be unique.",
+                        sub_category="ILS.DUPLICATE_LIST_NAMES")
+
+
+def _not_static(row: ls.ListRow) -> HubSpotError:
+    # Exact status/message unconfirmed (reference §5); HubSpot-style 400.
+    return validation_error(
+        f"List {row.list_id} is a {row.processing_type} list. Memberships can only be changed for MANUAL "
+        "and SNAPSHOT lists.", sub_category="ILS.INVALID_PROCESSING_TYPE_FOR_MEMBERSHIP_CHANGE")
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+
+def _purged(sandbox: Sandbox, row: ls.ListRow) -> bool:
+    if row.deleted_at is None:
+        return False
+    deleted = parse_datetime_ms(row.deleted_at) or 0
+    return sandbox.clock.now_ms() - deleted > sandbox.config.deleted_list_retention_days * 86_400_000
+
+
+def load(sandbox: Sandbox, raw_id: str | int, *, allow_deleted: bool = False, refresh: bool = True) -> ls.ListRow:
+    """A list by id, evaluated if stale; 404 if it does not exist (or is deleted, unless allowed)."""
+    list_id = ls.parse_list_id(str(raw_id))
+    engine = engine_for(sandbox)
+    if refresh:
+        engine.refresh(list_id)
+    with sandbox.store.read() as db:
+        row = ls.fetch(db, list_id)
+    if row is None or _purged(sandbox, row):
+        raise ls.missing_list(list_id)
+    if row.deleted_at is not None and not (allow_deleted or sandbox.config.deleted_lists_readable):
+        raise ls.missing_list(list_id)
+    return row
+
+
+def public_list(sandbox: Sandbox, row: ls.ListRow, *, include_filters: bool) -> dict[str, Any]:
+    """HubSpot's PublicObjectList."""
+    engine = engine_for(sandbox)
+    out: dict[str, Any] = {
+        "listId": str(row.list_id),
+        "listVersion": row.list_version,
+        "name": row.name,
+        "objectTypeId": row.object_type_id,
+        "processingType": row.processing_type,
+        "processingStatus": "PROCESSING" if engine.is_processing(row) else "COMPLETE",
+        "createdAt": row.created_at,
+        "updatedAt": row.updated_at,
+        "filtersUpdatedAt": row.filters_updated_at,
+        "createdById": row.created_by_id,
+        "updatedById": row.updated_by_id,
+        "listPermissions": row.list_permissions,
+        "membershipSettings": row.membership_settings,
+    }
+    if row.deleted_at is not None:
+        out["deletedAt"] = row.deleted_at
+    if not engine.is_processing(row):
+        with sandbox.store.read() as db:
+            out["size"] = ls.member_count(db, row.list_id)
+    if include_filters and row.filter_branch is not None:
+        out["filterBranch"] = row.filter_branch
+    return out
+
+
+# --- create / read ----------------------------------------------------------------------------
+
+
+def _int_list(raw: Any, field: str) -> list[int]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or not all(isinstance(v, int) and not isinstance(v, bool)
+                                            or isinstance(v, str) and v.isdigit() for v in raw):
+        raise validation_error(f"Invalid {field}: expected an array of integer ids.")
+    return [int(v) for v in raw]
+
+
+def _permissions(raw: Any) -> dict[str, list[int]]:
+    if raw is None:
+        return {"teamsWithEditAccess": [], "usersWithEditAccess": []}
+    if not isinstance(raw, dict):
+        raise validation_error("Invalid listPermissions: expected an object.")
+    return {"teamsWithEditAccess": _int_list(raw.get("teamsWithEditAccess"), "listPermissions.teamsWithEditAccess"),
+            "usersWithEditAccess": _int_list(raw.get("usersWithEditAccess"), "listPermissions.usersWithEditAccess")}
+
+
+def _membership_settings(raw: Any) -> dict[str, Any]:
+    if raw is None:
+        return {"membershipTeamId": None, "includeUnassigned": None}
+    if not isinstance(raw, dict):
+        raise validation_error("Invalid membershipSettings: expected an object.")
+    team, unassigned = raw.get("membershipTeamId"), raw.get("includeUnassigned")
+    if team is not None and (isinstance(team, bool) or not str(team).isdigit()):
+        raise validation_error("Invalid membershipSettings.membershipTeamId: expected an integer.")
+    if unassigned is not None and not isinstance(unassigned, bool):
+        raise validation_error("Invalid membershipSettings.includeUnassigned: expected a boolean.")
+    return {"membershipTeamId": None if team is None else int(team), "includeUnassigned": unassigned}
+
+
+def _check_refs(sandbox: Sandbox, plan: Plan, list_id: int | None) -> None:
+    """IN_LIST / ASSOCIATION references must name live lists of the right type and must not loop."""
+    with sandbox.store.read() as db:
+        rows = {row.list_id: row for row in ls.fetch_all(db)}
+    for ref in plan.list_refs:
+        target = rows.get(ref.list_id)
+        if target is None:
+            raise validation_error(f"Invalid filterBranch: {ref.path}: list {ref.list_id} does not exist.",
+                                   errors=[{"message": f"list {ref.list_id} does not exist", "in": ref.path}])
+        if ref.object_type is not None and target.object_type_id != ref.object_type:
+            raise validation_error(
+                f"Invalid filterBranch: {ref.path}: list {ref.list_id} holds objects of type {target.object_type_id}, "
+                f"not {ref.object_type}.", errors=[{"message": "object type mismatch", "in": ref.path}])
+    if list_id is None:
+        return
+    seen: set[int] = set()
+    todo = [ref.list_id for ref in plan.list_refs]
+    while todo:
+        current = todo.pop()
+        if current == list_id:
+            raise validation_error(
+                "Invalid filterBranch: the list's filters refer back to the list itself (through IN_LIST filters); "
+                "circular list references are not allowed.", sub_category="ILS.CIRCULAR_LIST_REFERENCE")
+        if current in seen or current not in rows:
+            continue
+        seen.add(current)
+        todo.extend(referenced_list_ids(rows[current].filter_branch))
+
+
+def create_list(sandbox: Sandbox, request: dict[str, Any]) -> dict[str, Any]:
+    """POST /crm/v3/lists: returns {"list": PublicObjectList} (with filterBranch, as HubSpot does)."""
+    if not isinstance(request, dict):
+        raise validation_error("Invalid input JSON: expected a JSON object as the request body.")
+    engine = engine_for(sandbox)
+    name, object_type, processing = request.get("name"), request.get("objectTypeId"), request.get("processingType")
+    problems = []
+    if not isinstance(name, str) or not name.strip():
+        problems.append(("name", "name is required and must be a non-empty string"))
+    if not isinstance(object_type, str) or not OBJECT_TYPE_ID.match(object_type):
+        problems.append(("objectTypeId", "objectTypeId is required, e.g. '0-1' for contacts"))
+    if processing not in PROCESSING_TYPES:
+        problems.append(("processingType", "processingType must be one of MANUAL, DYNAMIC, SNAPSHOT"))
+    if problems:
+        raise validation_error("Invalid list: " + "; ".join(m for _, m in problems),
+                               errors=[{"message": m, "in": f} for f, m in problems])
+    assert isinstance(name, str) and isinstance(object_type, str) and isinstance(processing, str)
+    name = name.strip()
+    raw_branch = request.get("filterBranch")
+    branch: dict[str, Any] | None = None
+    plan: Plan | None = None
+    if processing == "MANUAL":
+        if raw_branch is not None:
+            raise validation_error("MANUAL lists cannot have a filterBranch; use DYNAMIC or SNAPSHOT.",
+                                   errors=[{"message": "filterBranch is not allowed for MANUAL lists",
+                                            "in": "filterBranch"}])
+    else:
+        if raw_branch is None:
+            raise validation_error(f"A filterBranch is required for {processing} lists.",
+                                   errors=[{"message": "filterBranch is required", "in": "filterBranch"}])
+        branch, plan = prepare_branch(raw_branch, object_type)
+    folder_raw = request.get("listFolderId")
+    if folder_raw is not None and (isinstance(folder_raw, bool) or not str(folder_raw).isdigit()):
+        raise validation_error("Invalid listFolderId: expected an integer folder id.")
+    folder_id = int(folder_raw) if folder_raw is not None else 0
+    permissions = _permissions(request.get("listPermissions"))
+    settings = _membership_settings(request.get("membershipSettings"))
+    custom = request.get("customProperties") or {}
+    if not isinstance(custom, dict):
+        raise validation_error("Invalid customProperties: expected an object of strings.")
+    now = sandbox.clock.now_iso()
+    with sandbox.store.transaction() as db:
+        if ls.find_by_name(db, name) is not None:
+            raise duplicate_name(sandbox, name)
+        if not ls.folder_exists(db, folder_id):
+            raise not_found(f"List folder with id {folder_id} does not exist.")
+        _check_limits(sandbox, db, processing)
+        if plan is not None:
+            _check_refs(sandbox, plan, None)
+        cursor = db.execute(
+            "INSERT INTO lists (name, object_type_id, processing_type, filter_branch, list_version, created_at, "
+            "updated_at, filters_updated_at, created_by_id, updated_by_id, folder_id, list_permissions, "
+            "membership_settings, processing_ready_at, description) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (name, object_type, processing, None if branch is None else dumps(branch), now, now, now,
+             ls.ACTING_USER_ID, ls.ACTING_USER_ID, folder_id, dumps(permissions), dumps(settings),
+             engine.ready_at(processing), custom.get("hs_description")))
+        list_id = int(cursor.lastrowid or 0)
+        ls.update_state(db, list_id, custom_properties={str(k): str(v) for k, v in custom.items()})
+        db.execute("INSERT INTO list_edit_history (list_id, timestamp) VALUES (?, ?)", (list_id, now))
+        db.execute("UPDATE list_folders SET updated_contents_at = ? WHERE id = ?", (now, folder_id))
+        if processing == "MANUAL":
+            engine.apply(db, list_id, set())  # records the initial size point (0)
+    engine.forget(list_id)
+    row = load(sandbox, list_id)
+    return {"list": public_list(sandbox, row, include_filters=True)}
+
+
+def _check_limits(sandbox: Sandbox, db: Any, processing: str) -> None:
+    # HubSpot's per-tier list counts are unconfirmed (reference §12.3): SandboxConfig settings.
+    dynamic = processing == "DYNAMIC"
+    limit = sandbox.config.max_dynamic_lists if dynamic else sandbox.config.max_static_lists
+    where = "processing_type = 'DYNAMIC'" if dynamic else "processing_type != 'DYNAMIC'"
+    count = db.execute(f"SELECT COUNT(*) FROM lists WHERE deleted_at IS NULL AND {where}").fetchone()[0]
+    if count >= limit:
+        kind = "active (DYNAMIC)" if dynamic else "static (MANUAL/SNAPSHOT)"
+        raise validation_error(f"This portal has reached its limit of {limit} {kind} lists.",
+                               sub_category="ILS.LIST_LIMIT_REACHED")
+
+
+def get_list(sandbox: Sandbox, list_id: str, include_filters: bool) -> dict[str, Any]:
+    return {"list": public_list(sandbox, load(sandbox, list_id), include_filters=include_filters)}
+
+
+def get_by_name(sandbox: Sandbox, object_type: str, name: str, include_filters: bool) -> dict[str, Any]:
+    with sandbox.store.read() as db:
+        row = ls.find_by_name(db, name)
+    if row is None or row.object_type_id != object_type:
+        raise not_found(f"List with name '{name}' and object type {object_type} does not exist.")
+    return {"list": public_list(sandbox, load(sandbox, row.list_id), include_filters=include_filters)}
+
+
+def get_many(sandbox: Sandbox, ids: list[str], include_filters: bool) -> dict[str, Any]:
+    """Ids that do not exist (or are deleted) are left out, as in a HubSpot multi-get."""
+    lists = []
+    for raw in dict.fromkeys(ids):
+        if not raw.strip().isdigit():
+            raise validation_error(f"Invalid list id: {raw!r}. List ids are numeric strings.")
+        try:
+            lists.append(public_list(sandbox, load(sandbox, raw), include_filters=include_filters))
+        except HubSpotError as error:
+            if error.status != 404:
+                raise
+    return {"lists": lists}
+
+
+# --- search -----------------------------------------------------------------------------------
+
+
+def _int_field(body: dict[str, Any], key: str, default: int) -> int:
+    raw = body.get(key)
+    if raw is None:
+        return default
+    if isinstance(raw, bool) or not isinstance(raw, int | str) or not str(raw).lstrip("-").isdigit():
+        raise validation_error(f"Invalid {key}: expected an integer.")
+    return int(raw)
+
+
+def _str_list(body: dict[str, Any], key: str) -> list[str] | None:
+    raw = body.get(key)
+    if raw is None:
+        return None
+    if not isinstance(raw, list):
+        raise validation_error(f"Invalid {key}: expected an array of strings.")
+    return [str(v) for v in raw]
+
+
+def search(sandbox: Sandbox, body: dict[str, Any]) -> dict[str, Any]:
+    """POST /crm/v3/lists/search. Deleted lists are never returned (unconfirmed; the safe reading).
+    Results are ordered by listId (HubSpot's default order is undocumented)."""
+    offset = _int_field(body, "offset", 0)
+    count = _int_field(body, "count", 20)
+    if offset < 0:
+        raise validation_error("Invalid offset: must be zero or positive.")
+    if not 1 <= count <= MAX_SEARCH_COUNT:
+        raise validation_error(f"Invalid count: must be between 1 and {MAX_SEARCH_COUNT}.")
+    query = body.get("query")
+    if query is not None and not isinstance(query, str):
+        raise validation_error("Invalid query: expected a string.")
+    types = _str_list(body, "processingTypes")
+    if types is not None and any(t not in PROCESSING_TYPES for t in types):
+        raise validation_error("Invalid processingTypes: each must be one of MANUAL, DYNAMIC, SNAPSHOT.")
+    ids = _str_list(body, "listIds")
+    object_type = body.get("objectTypeId")
+    extra = _str_list(body, "additionalProperties") or []
+    with sandbox.store.read() as db:
+        rows = ls.fetch_all(db)
+    needle = (query or "").strip().casefold()
+    matched = [row for row in rows
+               if (not needle or needle in row.name.casefold())
+               and (not types or row.processing_type in types)
+               and (ids is None or str(row.list_id) in ids)
+               and (not object_type or row.object_type_id == object_type)]
+    page = matched[offset:offset + count]
+    references = _reference_counts(rows)
+    engine = engine_for(sandbox)
+    results = []
+    for row in page:
+        engine.refresh(row.list_id)
+        fresh = load(sandbox, row.list_id, refresh=False)
+        results.append(_search_result(sandbox, engine, fresh, extra, references))
+    return {"offset": offset + len(page), "hasMore": offset + len(page) < len(matched), "total": len(matched),
+            "lists": results}
+
+
+def _reference_counts(rows: list[ls.ListRow]) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for row in rows:
+        for ref in set(referenced_list_ids(row.filter_branch)):
+            counts[ref] = counts.get(ref, 0) + 1
+    return counts
+
+
+def _search_result(sandbox: Sandbox, engine: ListEngine, row: ls.ListRow, extra: list[str],
+                   references: dict[int, int]) -> dict[str, Any]:
+    full = public_list(sandbox, row, include_filters=False)
+    size = full.pop("size", None)
+    for key in ("listPermissions", "membershipSettings"):
+        full.pop(key, None)
+    with sandbox.store.read() as db:
+        status = ls.state(db, row.list_id)
+        folder = ls.folder_name(db, row.folder_id)
+    available: dict[str, str | None] = {
+        "hs_list_size": None if size is None else str(size),
+        "hs_last_record_added_at": _ms_text(status.last_added_at),
+        "hs_last_record_removed_at": _ms_text(status.last_removed_at),
+        "hs_folder_name": folder,
+        "hs_list_reference_count": str(references.get(row.list_id, 0)),
+        "hs_folder_id": str(row.folder_id) if row.folder_id else None,
+        "hs_description": row.description,
+        "hs_is_public": "true",
+        "hs_is_read_only": "false",
+        "hs_is_limit_exempt": "false",
+        "hs_object_type_id": row.object_type_id,
+        "hs_processing_type": row.processing_type,
+        "hs_all_team_ids": ";".join(str(t) for t in row.list_permissions.get("teamsWithEditAccess", [])) or None,
+        "hs_list_size_week_delta": _week_delta(sandbox, row.list_id, size),
+    }
+    for key, value in (status.custom_properties or {}).items():
+        available.setdefault(key, value)
+    # Requested names and the defaults; names that do not exist or are empty are left out (spec).
+    wanted = list(dict.fromkeys([*DEFAULT_SEARCH_PROPERTIES, *extra]))
+    full["additionalProperties"] = {key: available[key] for key in wanted if available.get(key) not in (None, "")}
+    return full
+
+
+def _ms_text(stamp: str | None) -> str | None:
+    ms = parse_datetime_ms(stamp)
+    return None if ms is None else str(ms)
+
+
+def _week_delta(sandbox: Sandbox, list_id: int, size: int | None) -> str | None:
+    if size is None:
+        return None
+    week_ago = sandbox.clock.now() - timedelta(days=7)
+    with sandbox.store.read() as db:
+        points = db.execute("SELECT timestamp, size FROM list_size_history WHERE list_id = ? ORDER BY rowid",
+                            (list_id,)).fetchall()
+    before = [int(p["size"]) for p in points if (parse_datetime_ms(p["timestamp"]) or 0) <= week_ago.timestamp() * 1000]
+    return str(size - (before[-1] if before else 0))
+
+
+# --- updates ----------------------------------------------------------------------------------
+
+
+def update_name(sandbox: Sandbox, list_id: str, new_name: str | None, include_filters: bool) -> dict[str, Any]:
+    if new_name is None or not new_name.strip():
+        raise validation_error("The listName query parameter is required and must not be empty.")
+    new_name = new_name.strip()
+    row = load(sandbox, list_id)
+    now = sandbox.clock.now_iso()
+    with sandbox.store.transaction() as db:
+        if ls.find_by_name(db, new_name, exclude=row.list_id) is not None:
+            raise duplicate_name(sandbox, new_name)
+        db.execute("UPDATE lists SET name = ?, updated_at = ?, updated_by_id = ? WHERE list_id = ?",
+                   (new_name, now, ls.ACTING_USER_ID, row.list_id))
+        db.execute("INSERT INTO list_edit_history (list_id, timestamp) VALUES (?, ?)", (row.list_id, now))
+    return {"updatedList": public_list(sandbox, load(sandbox, row.list_id), include_filters=include_filters)}
+
+
+def update_filters(sandbox: Sandbox, list_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Replace a DYNAMIC list's definition: listVersion + 1, filtersUpdatedAt, PROCESSING again.
+    (`enrollObjectsInWorkflows` is accepted and has no effect: the sandbox runs no workflows.)"""
+    row = load(sandbox, list_id)
+    if row.processing_type != "DYNAMIC":
+        raise validation_error(f"List {row.list_id} is a {row.processing_type} list. Only the filters of DYNAMIC "
+                               "lists can be updated.", sub_category="ILS.INVALID_PROCESSING_TYPE_FOR_FILTER_UPDATE")
+    if "filterBranch" not in body or body["filterBranch"] is None:
+        raise validation_error("filterBranch is required.", errors=[{"message": "required", "in": "filterBranch"}])
+    branch, plan = prepare_branch(body["filterBranch"], row.object_type_id)
+    engine = engine_for(sandbox)
+    now = sandbox.clock.now_iso()
+    with sandbox.store.transaction() as db:
+        _check_refs(sandbox, plan, row.list_id)
+        db.execute(
+            "UPDATE lists SET filter_branch = ?, list_version = list_version + 1, filters_updated_at = ?, "
+            "updated_at = ?, updated_by_id = ?, processing_ready_at = ? WHERE list_id = ?",
+            (dumps(branch), now, now, ls.ACTING_USER_ID, engine.ready_at(row.processing_type), row.list_id))
+        db.execute("INSERT INTO list_edit_history (list_id, timestamp) VALUES (?, ?)", (row.list_id, now))
+    engine.forget(row.list_id)
+    return {"updatedList": public_list(sandbox, load(sandbox, row.list_id), include_filters=True)}
+
+
+def delete_list(sandbox: Sandbox, list_id: str) -> None:
+    """Soft delete: restorable for `deleted_list_retention_days`. Memberships are kept for a restore."""
+    row = load(sandbox, list_id, refresh=False)
+    now = sandbox.clock.now_iso()
+    with sandbox.store.transaction() as db:
+        db.execute("UPDATE lists SET deleted_at = ?, updated_at = ? WHERE list_id = ?", (now, now, row.list_id))
+    engine_for(sandbox).forget(row.list_id)
+
+
+def restore_list(sandbox: Sandbox, list_id: str) -> None:
+    """Restoring a list that is not deleted is a no-op (HubSpot's answer there is unconfirmed)."""
+    row = load(sandbox, list_id, allow_deleted=True, refresh=False)
+    if row.deleted_at is None:
+        return
+    now = sandbox.clock.now_iso()
+    with sandbox.store.transaction() as db:
+        if ls.find_by_name(db, row.name) is not None:
+            raise duplicate_name(sandbox, row.name)
+        db.execute("UPDATE lists SET deleted_at = NULL, updated_at = ? WHERE list_id = ?", (now, row.list_id))
+    engine_for(sandbox).forget(row.list_id)
+
+
+# --- memberships ------------------------------------------------------------------------------
+
+
+def _cursor(payload: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _uncursor(token: str, keys: tuple[str, ...]) -> dict[str, Any]:
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        payload = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+        if not isinstance(payload, dict) or any(k not in payload for k in keys):
+            raise ValueError
+        return payload
+    except (ValueError, UnicodeDecodeError):
+        raise validation_error(f"Invalid paging cursor: {token!r}.", sub_category="INVALID_CURSOR") from None
+
+
+def _limit(raw: int | None) -> int:
+    limit = DEFAULT_PAGE if raw is None else raw
+    if not 1 <= limit <= MAX_PAGE:
+        raise validation_error(f"Invalid limit: must be between 1 and {MAX_PAGE}.")
+    return limit
+
+
+def memberships_page(sandbox: Sandbox, list_id: str, after: str | None, before: str | None,
+                     raw_limit: int | None, *, join_order: bool) -> dict[str, Any]:
+    """A page of members. By recordId ascending, or by time added (join-order); `after` wins over
+    `before`; with only `before` the page runs backwards (descending), as HubSpot documents."""
+    limit = _limit(raw_limit)
+    row = load(sandbox, list_id)
+    order_key = "added_at, record_id" if join_order else "record_id"
+    keys = ("t", "r") if join_order else ("r",)
+    where, args, descending = "", [], False
+    if after:
+        c = _uncursor(after, keys)
+        where = " AND (added_at > ? OR (added_at = ? AND record_id > ?))" if join_order else " AND record_id > ?"
+        args = [c["t"], c["t"], c["r"]] if join_order else [c["r"]]
+    elif before:
+        c = _uncursor(before, keys)
+        where = " AND (added_at < ? OR (added_at = ? AND record_id < ?))" if join_order else " AND record_id < ?"
+        args = [c["t"], c["t"], c["r"]] if join_order else [c["r"]]
+        descending = True
+    direction = " DESC" if descending else ""
+    order = ", ".join(part.strip() + direction for part in order_key.split(","))
+    with sandbox.store.read() as db:
+        rows = db.execute(f"SELECT record_id, added_at FROM list_memberships WHERE list_id = ?{where} "
+                          f"ORDER BY {order} LIMIT ?", (row.list_id, *args, limit + 1)).fetchall()
+        total = ls.member_count(db, row.list_id)
+    more = len(rows) > limit
+    rows = rows[:limit]
+
+    def token(r: Any) -> str:
+        return _cursor({"t": r["added_at"], "r": int(r["record_id"])} if join_order else {"r": int(r["record_id"])})
+
+    out: dict[str, Any] = {
+        "results": [{"recordId": str(r["record_id"]), "membershipTimestamp": r["added_at"]} for r in rows],
+        "total": total,
+    }
+    paging: dict[str, Any] = {}
+    if rows:
+        if descending:
+            if more:
+                paging["prev"] = {"before": token(rows[-1])}
+            paging["next"] = {"after": token(rows[0])}
+        else:
+            if more:
+                paging["next"] = {"after": token(rows[-1])}
+            if after:
+                paging["prev"] = {"before": token(rows[0])}
+    if paging:
+        out["paging"] = paging
+    return out
+
+
+def _static(sandbox: Sandbox, list_id: str) -> ls.ListRow:
+    row = load(sandbox, list_id)
+    if row.processing_type == "DYNAMIC":
+        raise _not_static(row)
+    return row
+
+
+def _parse_ids(raw: Any, field: str) -> list[Any]:
+    if not isinstance(raw, list):
+        raise validation_error(f"Invalid {field}: expected an array of record ids.")
+    return raw
+
+
+def change_memberships(sandbox: Sandbox, list_id: str, to_add: list[Any], to_remove: list[Any]) -> dict[str, Any]:
+    """add / remove / add-and-remove. Already-members (add) and non-members (remove) are ignored;
+    ids that are not records of the list's object type come back in recordIdsMissing."""
+    row = _static(sandbox, list_id)
+    engine = engine_for(sandbox)
+    wanted = {str(v).strip() for v in [*to_add, *to_remove]}
+    numeric = [int(v) for v in wanted if v.isdigit()]
+    with sandbox.store.lock:
+        existing = engine.index.exists(row.object_type_id, numeric)
+        missing = sorted((v for v in wanted if not v.isdigit() or int(v) not in existing), key=_id_order)
+        with sandbox.store.transaction() as db:
+            current = ls.member_ids(db, row.list_id)
+            add_ids = sorted({int(str(v).strip()) for v in to_add if str(v).strip().isdigit()} & existing - current)
+            remove_ids = sorted({int(str(v).strip()) for v in to_remove if str(v).strip().isdigit()} & current
+                                - set(add_ids))
+            if add_ids or remove_ids:
+                engine.change(db, row.list_id, add_ids, remove_ids)
+    return {"recordsIdsAdded": [str(i) for i in add_ids], "recordIdsRemoved": [str(i) for i in remove_ids],
+            "recordIdsMissing": missing}
+
+
+def _id_order(value: str) -> tuple[int, int, str]:
+    return (0, int(value), "") if value.isdigit() else (1, 0, value)
+
+
+def add_from(sandbox: Sandbox, list_id: str, source_id: str) -> None:
+    row = _static(sandbox, list_id)
+    source = load(sandbox, source_id)
+    if source.list_id == row.list_id:
+        raise validation_error("The source list and the destination list must be different lists.")
+    if source.object_type_id != row.object_type_id:
+        raise validation_error(f"List {source.list_id} holds {source.object_type_id} records; list {row.list_id} "
+                               f"holds {row.object_type_id} records.")
+    engine = engine_for(sandbox)
+    with sandbox.store.lock:
+        members = engine.members(source.list_id)
+        if len(members) >= MAX_BULK_MEMBERS:
+            raise validation_error(f"The source list has {len(members)} members; add-from works for lists with fewer "
+                                   f"than {MAX_BULK_MEMBERS} members.")
+        with sandbox.store.transaction() as db:
+            new = sorted(members - ls.member_ids(db, row.list_id))
+            if new:
+                engine.change(db, row.list_id, new, [])
+
+
+def remove_all(sandbox: Sandbox, list_id: str) -> None:
+    row = _static(sandbox, list_id)
+    engine = engine_for(sandbox)
+    with sandbox.store.transaction() as db:
+        current = sorted(ls.member_ids(db, row.list_id))
+        if len(current) >= MAX_BULK_MEMBERS:
+            raise validation_error(f"List {row.list_id} has {len(current)} members; removing all members works for "
+                                   f"lists with fewer than {MAX_BULK_MEMBERS} members.")
+        if current:
+            engine.change(db, row.list_id, [], current)
+
+
+def record_memberships(sandbox: Sandbox, object_type: str, record_id: int) -> list[dict[str, Any]]:
+    engine_for(sandbox).refresh_type(object_type)
+    with sandbox.store.read() as db:
+        rows = db.execute(
+            "SELECT m.list_id, l.list_version, m.added_at, e.first_added_at, e.last_added_at "
+            "FROM list_memberships m JOIN lists l ON l.list_id = m.list_id "
+            "LEFT JOIN list_membership_events e ON e.list_id = m.list_id AND e.record_id = m.record_id "
+            "WHERE m.record_id = ? AND l.object_type_id = ? AND l.deleted_at IS NULL ORDER BY m.list_id",
+            (record_id, object_type)).fetchall()
+    return [{"listId": str(r["list_id"]), "listVersion": int(r["list_version"]), "isPublicList": True,
+             "firstAddedTimestamp": r["first_added_at"] or r["added_at"],
+             "lastAddedTimestamp": r["last_added_at"] or r["added_at"]} for r in rows]
+
+
+def batch_record_memberships(sandbox: Sandbox, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """POST /crm/v3/lists/records/memberships/batch/read: 200, or 207 naming records that do not exist."""
+    inputs = body.get("inputs")
+    if not isinstance(inputs, list) or not all(isinstance(i, dict) for i in inputs):
+        raise validation_error("Invalid input: expected {\"inputs\": [{\"objectTypeId\": ..., \"recordId\": ...}]}.")
+    started = sandbox.clock.now_iso()
+    engine = engine_for(sandbox)
+    results, missing = [], []
+    for item in inputs:
+        object_type, record = str(item.get("objectTypeId", "")), str(item.get("recordId", "")).strip()
+        if not OBJECT_TYPE_ID.match(object_type) or not record.isdigit():
+            raise validation_error("Each input needs an objectTypeId (e.g. '0-1') and a numeric recordId.")
+        with sandbox.store.lock:
+            exists = bool(engine.index.exists(object_type, [int(record)]))
+        if not exists:
+            missing.append(record)
+            continue
+        results.append({"objectTypeId": object_type, "recordId": record,
+                        "recordListMemberships": record_memberships(sandbox, object_type, int(record))})
+    out: dict[str, Any] = {"status": "COMPLETE", "results": results, "startedAt": started,
+                           "completedAt": sandbox.clock.now_iso()}
+    if not missing:
+        return 200, out
+    out["numErrors"] = 1
+    out["errors"] = [{"status": "error", "category": "OBJECT_NOT_FOUND",
+                      "message": f"Could not find records with ids: {', '.join(missing)}",
+                      "context": {"ids": missing}, "errors": [], "links": {}}]
+    return 207, out
+
+
+# --- history, conversion, id mapping ------------------------------------------------------------
+
+
+def _moment(raw: str | None, name: str) -> int | None:
+    if raw is None or raw == "":
+        return None
+    ms = parse_datetime_ms(raw)
+    if ms is None:
+        raise validation_error(f"Invalid {name}: expected an ISO-8601 date-time.")
+    return ms
+
+
+def size_and_edits(sandbox: Sandbox, list_id: str, start: str | None, end: str | None) -> dict[str, Any]:
+    low = _moment(start, "startDate")
+    high = _moment(end, "endDate")
+    if low is not None and high is not None and high < low:
+        raise validation_error("endDate must not be before startDate.")
+    row = load(sandbox, list_id)
+
+    def inside(stamp: str) -> bool:
+        ms = parse_datetime_ms(stamp) or 0
+        return (low is None or ms >= low) and (high is None or ms <= high)
+
+    with sandbox.store.read() as db:
+        sizes = db.execute("SELECT timestamp, size FROM list_size_history WHERE list_id = ? ORDER BY rowid",
+                           (row.list_id,)).fetchall()
+        edits = db.execute("SELECT timestamp FROM list_edit_history WHERE list_id = ? ORDER BY rowid",
+                           (row.list_id,)).fetchall()
+    return {"sizeHistory": [{"size": int(r["size"]), "timestamp": r["timestamp"]} for r in sizes if inside(r["timestamp"])],
+            "editHistory": [r["timestamp"] for r in edits if inside(r["timestamp"])]}
+
+
+def _conversion_body(sandbox: Sandbox, row: ls.ListRow, status: ls.ListState) -> dict[str, Any]:
+    out: dict[str, Any] = {"listId": str(row.list_id), "requestedConversionTime": status.conversion}
+    if status.converted_at:
+        out["convertedAt"] = status.converted_at
+    return out
+
+
+def get_conversion(sandbox: Sandbox, list_id: str) -> dict[str, Any]:
+    row = load(sandbox, list_id)
+    with sandbox.store.read() as db:
+        status = ls.state(db, row.list_id)
+    if not status.conversion:
+        raise not_found(f"List {row.list_id} has no scheduled conversion.")
+    return _conversion_body(sandbox, row, status)
+
+
+def set_conversion(sandbox: Sandbox, list_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    row = load(sandbox, list_id)
+    if row.processing_type != "DYNAMIC":
+        raise validation_error(f"List {row.list_id} is a {row.processing_type} list; only DYNAMIC lists can be "
+                               "scheduled for conversion.")
+    kind = body.get("conversionType")
+    if kind == "CONVERSION_DATE":
+        try:
+            day = date(int(body["year"]), int(body["month"]), int(body["day"]))
+        except (KeyError, TypeError, ValueError):
+            raise validation_error("CONVERSION_DATE needs a valid year, month and day.") from None
+        conversion: dict[str, Any] = {"conversionType": kind, "year": day.year, "month": day.month, "day": day.day}
+    elif kind == "INACTIVITY":
+        unit, offset = body.get("timeUnit"), body.get("offset")
+        if unit not in {"DAY", "WEEK", "MONTH"} or isinstance(offset, bool) or not isinstance(offset, int) or offset < 1:
+            raise validation_error("INACTIVITY needs timeUnit DAY, WEEK or MONTH and a positive integer offset.")
+        conversion = {"conversionType": kind, "timeUnit": unit, "offset": offset}
+    else:
+        raise validation_error("conversionType must be CONVERSION_DATE or INACTIVITY.")
+    with sandbox.store.transaction() as db:
+        ls.update_state(db, row.list_id, conversion=conversion, converted_at=None)
+        status = ls.state(db, row.list_id)
+    return _conversion_body(sandbox, row, status)
+
+
+def delete_conversion(sandbox: Sandbox, list_id: str) -> None:
+    row = load(sandbox, list_id)
+    with sandbox.store.transaction() as db:
+        if not ls.state(db, row.list_id).conversion:
+            raise not_found(f"List {row.list_id} has no scheduled conversion.")
+        db.execute("UPDATE list_state SET conversion = NULL WHERE list_id = ?", (row.list_id,))
+
+
+def legacy_id(raw: str | None) -> dict[str, Any]:
+    """The sandbox never had v1 lists, so no legacy id maps to a list."""
+    if not raw:
+        raise validation_error("The legacyListId query parameter is required.")
+    raise not_found(f"No list found for legacy list id {raw}.")
+
+
+def legacy_ids(raw: list[Any]) -> dict[str, Any]:
+    if len(raw) > 10_000:
+        raise validation_error("At most 10000 legacy list ids can be translated at once.")
+    return {"legacyListIdsToIdsMapping": [], "missingLegacyListIds": [str(v) for v in raw]}
+
+
+# --- the in-process API (seeding) ---------------------------------------------------------------
+
+
+def get_list_members(sandbox: Sandbox, list_id: int) -> list[int]:
+    """Current member record ids of a list, ascending (evaluating it first if it is stale)."""
+    row = load(sandbox, list_id)
+    with sandbox.store.read() as db:
+        return sorted(ls.member_ids(db, row.list_id))
