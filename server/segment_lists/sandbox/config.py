@@ -88,4 +88,10 @@ class SandboxConfig(BaseModel):
     max_dynamic_lists: int = 1500
     max_static_lists: int = 1500
     deleted_list_retention_days: int = 90
+    # Status of a duplicate list name (subCategory ILS.DUPLICATE_LIST_NAMES): 400 or 409 is
+    # unconfirmed (reference §14), so it is a setting.
+    duplicate_list_name_status: Literal[400, 409] = 400
+    # GET of a soft-deleted list: 404 (False, our reading) or the list with `deletedAt` (True);
+    # unconfirmed (reference §13).
+    deleted_lists_readable: bool = False
     mode: Literal["strict", "lenient"] = "strict"
