@@ -31,7 +31,8 @@ def _types_out(kind_from: ObjectType, kind_to: ObjectType, type_ids: set[int]) -
     out = []
     for type_id in sorted(type_ids):
         t = associations.TYPES[(kind_from.type_id, kind_to.type_id, type_id)]
-        out.append({"category": t.category, "typeId": t.type_id, "label": t.label})
+        # HubSpot sends "label": null for unlabeled types; the spec's label is a non-nullable string: omit it.
+        out.append({"category": t.category, "typeId": t.type_id, **({"label": t.label} if t.label else {})})
     return out
 
 
@@ -118,12 +119,11 @@ def _envelope(call: Call, started: str, results: list[Any], errors: list[dict[st
     return Reply(ok, body)
 
 
-def _error(category: str, message: str, sub_category: str | None = None, **context: list[str]) -> dict[str, Any]:
-    error: dict[str, Any] = {"status": "error", "category": category, "message": message, "context": context,
-                             "errors": [], "links": {}}
-    if sub_category:
-        error["subCategory"] = sub_category
-    return error
+def _error(category: str, message: str, **context: list[str]) -> dict[str, Any]:
+    # StandardError.subCategory is an object in the spec (HubSpot sends a string such as
+    # "crm.associations.NO_ASSOCIATIONS_FOUND"): left out so responses match the spec.
+    return {"status": "error", "category": category, "message": message, "context": context, "errors": [],
+            "links": {}}
 
 
 def batch_create(call: Call) -> Any:
@@ -179,7 +179,7 @@ def batch_read(call: Call) -> Any:
             linked = {}
         if not linked:
             errors.append(_error("OBJECT_NOT_FOUND", f"No {b.singular} is associated with {a.singular} {raw_id}.",
-                                 "crm.associations.NO_ASSOCIATIONS_FOUND", fromId=[raw_id]))
+                                 fromId=[raw_id]))
             continue
         results.append({"from": {"id": raw_id}, "to": [
             {"toObjectId": str(i), "associationTypes": _types_out(a, b, linked[i])} for i in sorted(linked)]})

@@ -42,6 +42,10 @@ def teams(call: Call) -> Any:
     return {"results": portal_settings.teams(call.sandbox)}
 
 
+def roles(call: Call) -> Any:
+    return {"results": []}  # the sandbox's users have no custom roles (HubSpot: Enterprise only)
+
+
 def routes(sandbox: Sandbox) -> list[BaseRoute]:
     portal_settings.ensure_users_and_teams(sandbox)
     users_scopes = ("settings.users.read", "settings.users.write")
@@ -52,5 +56,6 @@ def routes(sandbox: Sandbox) -> list[BaseRoute]:
         Route("/settings/v3/users", endpoint(users_page, scopes=users_scopes), methods=["GET"]),
         Route("/settings/v3/users/teams", endpoint(teams, scopes=("settings.users.teams.read",
                                                                   "settings.users.teams.write")), methods=["GET"]),
+        Route("/settings/v3/users/roles", endpoint(roles, scopes=users_scopes), methods=["GET"]),
         Route("/settings/v3/users/{userId}", endpoint(user_by_id, scopes=users_scopes), methods=["GET"]),
     ]
