@@ -21,7 +21,9 @@ def assert_error_envelope(body: dict[str, Any]) -> None:
     jsonschema.Draft202012Validator(schema).validate(body)
 
 
-def call(sdk: hubspot.HubSpot, method: str, path: str, body: Any = None, qs: dict[str, Any] | None = None) -> Any:
+def call(
+    sdk: hubspot.HubSpot, method: str, path: str, body: Any = None, qs: dict[str, Any] | None = None
+) -> Any:
     options: dict[str, Any] = {"method": method, "path": path}
     if body is not None:
         options["body"] = body
@@ -35,8 +37,9 @@ def new_contact(sdk: hubspot.HubSpot, **properties: str) -> Any:
 
 
 def test_create_read_update_archive_contact(sdk: hubspot.HubSpot) -> None:
-    created = new_contact(sdk, email="Ada.Lovelace@Example.COM", firstname="Ada", lastname="Lovelace",
-                          lifecyclestage="lead")
+    created = new_contact(
+        sdk, email="Ada.Lovelace@Example.COM", firstname="Ada", lastname="Lovelace", lifecyclestage="lead"
+    )
     assert created.id.isdigit()
     assert created.properties["email"] == "ada.lovelace@example.com"
     assert created.properties["hs_email_domain"] == "example.com"
@@ -44,10 +47,17 @@ def test_create_read_update_archive_contact(sdk: hubspot.HubSpot) -> None:
     assert created.properties["createdate"] and created.properties["lastmodifieddate"]
 
     fetched = sdk.crm.contacts.basic_api.get_by_id(created.id)
-    assert set(fetched.properties) == {"createdate", "email", "firstname", "hs_object_id", "lastmodifieddate",
-                                       "lastname"}
-    by_email = sdk.crm.contacts.basic_api.get_by_id("ADA.LOVELACE@example.com", id_property="email",
-                                                    properties=["lifecyclestage"])
+    assert set(fetched.properties) == {
+        "createdate",
+        "email",
+        "firstname",
+        "hs_object_id",
+        "lastmodifieddate",
+        "lastname",
+    }
+    by_email = sdk.crm.contacts.basic_api.get_by_id(
+        "ADA.LOVELACE@example.com", id_property="email", properties=["lifecyclestage"]
+    )
     assert by_email.id == created.id and by_email.properties["lifecyclestage"] == "lead"
 
     updated = sdk.crm.contacts.basic_api.update(created.id, {"properties": {"lifecyclestage": "customer"}})
@@ -66,8 +76,12 @@ def test_create_read_update_archive_contact(sdk: hubspot.HubSpot) -> None:
 
 
 def test_status_codes_and_shapes_match_the_spec(sdk: hubspot.HubSpot) -> None:
-    response = call(sdk, "POST", "/crm/v3/objects/contacts",
-                    {"properties": {"email": "shape@example.com", "firstname": "S", "lastname": "Hape"}})
+    response = call(
+        sdk,
+        "POST",
+        "/crm/v3/objects/contacts",
+        {"properties": {"email": "shape@example.com", "firstname": "S", "lastname": "Hape"}},
+    )
     assert response.status_code == 201
     assert_conforms("POST", "/crm/v3/objects/contacts", 201, response.json())
     contact_id = response.json()["id"]
@@ -85,8 +99,12 @@ def test_status_codes_and_shapes_match_the_spec(sdk: hubspot.HubSpot) -> None:
 
 
 def test_validation_errors_use_hubspots_envelope(sdk: hubspot.HubSpot) -> None:
-    bad = call(sdk, "POST", "/crm/v3/objects/contacts",
-               {"properties": {"email": "x@example.com", "no_such_property": "1", "lifecyclestage": "Customer"}})
+    bad = call(
+        sdk,
+        "POST",
+        "/crm/v3/objects/contacts",
+        {"properties": {"email": "x@example.com", "no_such_property": "1", "lifecyclestage": "Customer"}},
+    )
     assert bad.status_code == 400
     body = bad.json()
     assert body["category"] == "VALIDATION_ERROR" and body["status"] == "error" and body["correlationId"]
@@ -105,7 +123,10 @@ def test_duplicate_email_is_a_409(sdk: hubspot.HubSpot) -> None:
         new_contact(sdk, email="DUPE@example.com")
     assert conflict.value.status == 409
     body = json.loads(conflict.value.body)
-    assert body["category"] == "CONFLICT" and body["message"] == f"Contact already exists. Existing ID: {first.id}"
+    assert (
+        body["category"] == "CONFLICT"
+        and body["message"] == f"Contact already exists. Existing ID: {first.id}"
+    )
 
 
 def test_generic_objects_path_accepts_ids_and_names(sdk: hubspot.HubSpot) -> None:
@@ -135,35 +156,65 @@ def test_paging_lists_every_record_once(sdk: hubspot.HubSpot) -> None:
 
 def test_batch_operations(sdk: hubspot.HubSpot) -> None:
     batch = sdk.crm.contacts.batch_api
-    created = batch.create({"inputs": [{"properties": {"email": f"b{i}@example.com", "firstname": f"B{i}"},
-                                        "associations": []} for i in range(3)]})
+    created = batch.create(
+        {
+            "inputs": [
+                {"properties": {"email": f"b{i}@example.com", "firstname": f"B{i}"}, "associations": []}
+                for i in range(3)
+            ]
+        }
+    )
     assert created.status == "COMPLETE" and len(created.results) == 3
     ids = [r.id for r in created.results]
 
-    read = call(sdk, "POST", "/crm/v3/objects/contacts/batch/read",
-                {"inputs": [{"id": ids[0]}, {"id": "987654"}], "properties": ["firstname"],
-                 "propertiesWithHistory": []})
+    read = call(
+        sdk,
+        "POST",
+        "/crm/v3/objects/contacts/batch/read",
+        {
+            "inputs": [{"id": ids[0]}, {"id": "987654"}],
+            "properties": ["firstname"],
+            "propertiesWithHistory": [],
+        },
+    )
     assert read.status_code == 207
     assert_conforms("POST", "/crm/v3/objects/contacts/batch/read", 207, read.json())
     assert read.json()["errors"][0]["context"]["ids"] == ["987654"]
-    by_email = batch.read({"inputs": [{"id": "b1@example.com"}], "idProperty": "email", "properties": ["email"],
-                           "propertiesWithHistory": []})
+    by_email = batch.read(
+        {
+            "inputs": [{"id": "b1@example.com"}],
+            "idProperty": "email",
+            "properties": ["email"],
+            "propertiesWithHistory": [],
+        }
+    )
     assert [r.id for r in by_email.results] == [ids[1]]
 
     updated = batch.update({"inputs": [{"id": i, "properties": {"lifecyclestage": "customer"}} for i in ids]})
     assert {r.properties["lifecyclestage"] for r in updated.results} == {"customer"}
 
-    upserted = call(sdk, "POST", "/crm/v3/objects/contacts/batch/upsert", {"inputs": [
-        {"id": "b0@example.com", "idProperty": "email", "properties": {"lastname": "Zero"}},
-        {"id": "new@example.com", "idProperty": "email", "properties": {"lastname": "New"}},
-    ]})
+    upserted = call(
+        sdk,
+        "POST",
+        "/crm/v3/objects/contacts/batch/upsert",
+        {
+            "inputs": [
+                {"id": "b0@example.com", "idProperty": "email", "properties": {"lastname": "Zero"}},
+                {"id": "new@example.com", "idProperty": "email", "properties": {"lastname": "New"}},
+            ]
+        },
+    )
     assert upserted.status_code == 200
     assert_conforms("POST", "/crm/v3/objects/contacts/batch/upsert", 200, upserted.json())
     flags = {r["properties"]["email"]: r["new"] for r in upserted.json()["results"]}
     assert flags == {"b0@example.com": False, "new@example.com": True}
 
-    too_many = call(sdk, "POST", "/crm/v3/objects/contacts/batch/create",
-                    {"inputs": [{"properties": {"email": f"x{i}@example.com"}} for i in range(101)]})
+    too_many = call(
+        sdk,
+        "POST",
+        "/crm/v3/objects/contacts/batch/create",
+        {"inputs": [{"properties": {"email": f"x{i}@example.com"}} for i in range(101)]},
+    )
     assert too_many.status_code == 400
 
     batch.archive({"inputs": [{"id": i} for i in ids]})
@@ -172,8 +223,9 @@ def test_batch_operations(sdk: hubspot.HubSpot) -> None:
 
 def test_company_upsert_by_domain(sdk: hubspot.HubSpot) -> None:
     sdk.crm.companies.basic_api.create({"properties": {"name": "Old", "domain": "up.example"}})
-    result = sdk.crm.companies.batch_api.upsert({"inputs": [
-        {"id": "up.example", "idProperty": "domain", "properties": {"name": "Renamed"}}]})
+    result = sdk.crm.companies.batch_api.upsert(
+        {"inputs": [{"id": "up.example", "idProperty": "domain", "properties": {"name": "Renamed"}}]}
+    )
     assert [(r.properties["name"], r.new) for r in result.results] == [("Renamed", False)]
 
 
@@ -181,6 +233,7 @@ class TestScopes:
     @pytest.fixture
     def sandbox_config(self) -> SandboxConfig:
         from conftest import TEST_TOKEN
+
         return SandboxConfig(tokens={TEST_TOKEN: None, "read-only": ["crm.objects.contacts.read"]})
 
     def test_missing_token_is_401(self, sandbox: Any) -> None:

@@ -13,24 +13,51 @@ from segment_lists.sandbox import RunningSandbox
 from segment_lists.sandbox.seed_crm import seed_crm
 
 PEOPLE = [
-    {"email": "ann@acme.com", "firstname": "Ann", "lastname": "Archer", "lifecyclestage": "customer",
-     "hs_email_open": "12", "hs_email_last_open_date": "2025-03-01T10:00:00.000Z", "country": "Germany"},
-    {"email": "bob@acme.com", "firstname": "Bob", "lastname": "Baker", "lifecyclestage": "lead",
-     "hs_email_open": "3", "hs_email_last_open_date": "2025-06-15T10:00:00.000Z", "country": "United States"},
-    {"email": "cy@globex.io", "firstname": "Cy", "lastname": "Cole", "lifecyclestage": "lead",
-     "hs_email_open": "0", "hs_email_optout": "true"},
+    {
+        "email": "ann@acme.com",
+        "firstname": "Ann",
+        "lastname": "Archer",
+        "lifecyclestage": "customer",
+        "hs_email_open": "12",
+        "hs_email_last_open_date": "2025-03-01T10:00:00.000Z",
+        "country": "Germany",
+    },
+    {
+        "email": "bob@acme.com",
+        "firstname": "Bob",
+        "lastname": "Baker",
+        "lifecyclestage": "lead",
+        "hs_email_open": "3",
+        "hs_email_last_open_date": "2025-06-15T10:00:00.000Z",
+        "country": "United States",
+    },
+    {
+        "email": "cy@globex.io",
+        "firstname": "Cy",
+        "lastname": "Cole",
+        "lifecyclestage": "lead",
+        "hs_email_open": "0",
+        "hs_email_optout": "true",
+    },
     {"email": "di@initech.net", "firstname": "Di", "lastname": "Dunn Smith"},
 ]
 
 
 @pytest.fixture
 def people(sdk: hubspot.HubSpot) -> dict[str, str]:
-    created = sdk.crm.contacts.batch_api.create({"inputs": [{"properties": p, "associations": []} for p in PEOPLE]})
+    created = sdk.crm.contacts.batch_api.create(
+        {"inputs": [{"properties": p, "associations": []} for p in PEOPLE]}
+    )
     return {r.properties["email"]: r.id for r in created.results}
 
 
 def emails(sdk: hubspot.HubSpot, *groups: list[dict[str, Any]], **extra: Any) -> list[str]:
-    request = {"filterGroups": [{"filters": g} for g in groups], "properties": ["email"], "limit": 100, **extra}
+    request = {
+        "filterGroups": [{"filters": g} for g in groups],
+        "properties": ["email"],
+        "limit": 100,
+        **extra,
+    }
     result = sdk.crm.contacts.search_api.do_search(request)
     assert result.total == len(result.results)
     return sorted(r.properties["email"] for r in result.results)
@@ -52,44 +79,80 @@ def test_operators(sdk: hubspot.HubSpot, people: dict[str, str]) -> None:
     assert emails(sdk, [f("hs_email_open", "GT", "2")]) == ["ann@acme.com", "bob@acme.com"]
     assert emails(sdk, [f("hs_email_open", "LTE", "3")]) == ["bob@acme.com", "cy@globex.io"]
     assert emails(sdk, [f("hs_email_last_open_date", "BETWEEN", "2025-01-01", highValue="2025-04-01")]) == [
-        "ann@acme.com"]
-    assert emails(sdk, [f("hs_email_last_open_date", "GTE", "1740787200000")]) == ["ann@acme.com", "bob@acme.com"]
-    assert emails(sdk, [f("country", "IN", values=["germany", "united states"])]) == ["ann@acme.com", "bob@acme.com"]
+        "ann@acme.com"
+    ]
+    assert emails(sdk, [f("hs_email_last_open_date", "GTE", "1740787200000")]) == [
+        "ann@acme.com",
+        "bob@acme.com",
+    ]
+    assert emails(sdk, [f("country", "IN", values=["germany", "united states"])]) == [
+        "ann@acme.com",
+        "bob@acme.com",
+    ]
     assert emails(sdk, [f("lifecyclestage", "NOT_IN", values=["lead", "customer"])]) == ["di@initech.net"]
     assert emails(sdk, [f("hs_email_optout", "EQ", "true")]) == ["cy@globex.io"]
     assert emails(sdk, [f("hs_email_last_open_date", "HAS_PROPERTY")]) == ["ann@acme.com", "bob@acme.com"]
     assert emails(sdk, [f("lastname", "NOT_HAS_PROPERTY")]) == []
     assert emails(sdk, [f("email", "CONTAINS_TOKEN", "*@acme.com")]) == ["ann@acme.com", "bob@acme.com"]
     assert emails(sdk, [f("lastname", "CONTAINS_TOKEN", "smith")]) == ["di@initech.net"]
-    assert emails(sdk, [f("hs_email_domain", "NOT_CONTAINS_TOKEN", "acme.com")]) == ["cy@globex.io",
-                                                                                     "di@initech.net"]
+    assert emails(sdk, [f("hs_email_domain", "NOT_CONTAINS_TOKEN", "acme.com")]) == [
+        "cy@globex.io",
+        "di@initech.net",
+    ]
 
 
 def test_groups_are_ored_and_filters_anded(sdk: hubspot.HubSpot, people: dict[str, str]) -> None:
     assert emails(sdk, [f("lifecyclestage", "EQ", "lead"), f("hs_email_open", "GT", "1")]) == ["bob@acme.com"]
     assert emails(sdk, [f("lifecyclestage", "EQ", "customer")], [f("hs_email_optout", "EQ", "true")]) == [
-        "ann@acme.com", "cy@globex.io"]
+        "ann@acme.com",
+        "cy@globex.io",
+    ]
     assert emails(sdk) == sorted(people)  # no filters: everything
 
 
 def test_query_sorts_paging_and_default_properties(sdk: hubspot.HubSpot, people: dict[str, str]) -> None:
     assert emails(sdk, query="bak") == ["bob@acme.com"]
     result = sdk.crm.contacts.search_api.do_search(
-        {"filterGroups": [], "sorts": [{"propertyName": "hs_email_open", "direction": "DESCENDING"}], "limit": 2})
+        {
+            "filterGroups": [],
+            "sorts": [{"propertyName": "hs_email_open", "direction": "DESCENDING"}],
+            "limit": 2,
+        }
+    )
     assert result.total == 4
     assert [r.properties["email"] for r in result.results] == ["ann@acme.com", "bob@acme.com"]
-    assert set(result.results[0].properties) == {"createdate", "email", "firstname", "hs_object_id",
-                                                 "lastmodifieddate", "lastname"}
+    assert set(result.results[0].properties) == {
+        "createdate",
+        "email",
+        "firstname",
+        "hs_object_id",
+        "lastmodifieddate",
+        "lastname",
+    }
     nxt = sdk.crm.contacts.search_api.do_search(
-        {"filterGroups": [], "sorts": ["-hs_email_open"], "limit": 2, "after": result.paging.next.after})
-    assert [r.properties["email"] for r in nxt.results] == ["cy@globex.io", "di@initech.net"]  # no value: last
+        {"filterGroups": [], "sorts": ["-hs_email_open"], "limit": 2, "after": result.paging.next.after}
+    )
+    assert [r.properties["email"] for r in nxt.results] == [
+        "cy@globex.io",
+        "di@initech.net",
+    ]  # no value: last
     assert nxt.paging is None
 
-    raw = sdk.api_request({"method": "POST", "path": "/crm/v3/objects/contacts/search",
-                           "body": {"filterGroups": [], "properties": ["country"], "limit": 1}})
+    raw = sdk.api_request(
+        {
+            "method": "POST",
+            "path": "/crm/v3/objects/contacts/search",
+            "body": {"filterGroups": [], "properties": ["country"], "limit": 1},
+        }
+    )
     assert raw.status_code == 200
     body = raw.json()
-    assert set(body["results"][0]["properties"]) == {"country", "createdate", "hs_object_id", "lastmodifieddate"}
+    assert set(body["results"][0]["properties"]) == {
+        "country",
+        "createdate",
+        "hs_object_id",
+        "lastmodifieddate",
+    }
     body["results"][0]["properties"] = {k: v or "" for k, v in body["results"][0]["properties"].items()}
     assert_conforms("POST", "/crm/v3/objects/contacts/search", 200, body)
 
@@ -120,7 +183,8 @@ def test_association_pseudo_property(sdk: hubspot.HubSpot, people: dict[str, str
         sdk.crm.associations.v4.basic_api.create_default("contacts", people[email], "companies", company.id)
     assert emails(sdk, [f("associations.company", "EQ", company.id)]) == ["ann@acme.com", "bob@acme.com"]
     assert emails(sdk, [f("associations.company", "EQ", company.id), f("lifecyclestage", "EQ", "lead")]) == [
-        "bob@acme.com"]
+        "bob@acme.com"
+    ]
 
 
 def test_ten_thousand_result_cap(sandbox: RunningSandbox, sdk: hubspot.HubSpot) -> None:
@@ -134,12 +198,21 @@ def test_ten_thousand_result_cap(sandbox: RunningSandbox, sdk: hubspot.HubSpot) 
 
 def test_search_agrees_with_the_seeded_data(sandbox: RunningSandbox, sdk: hubspot.HubSpot) -> None:
     summary = seed_crm(sandbox.sandbox, contacts=600, companies=40, seed=11)
-    request = {"filterGroups": [{"filters": [f("lifecyclestage", "EQ", "customer"),
-                                             f("hs_email_domain", "IN", values=summary.competitor_domains)]}]}
+    request = {
+        "filterGroups": [
+            {
+                "filters": [
+                    f("lifecyclestage", "EQ", "customer"),
+                    f("hs_email_domain", "IN", values=summary.competitor_domains),
+                ]
+            }
+        ]
+    }
     assert sdk.crm.contacts.search_api.do_search(request).total == summary.competitor_customers
     internal = {"filterGroups": [{"filters": [f("email", "CONTAINS_TOKEN", f"*@{summary.internal_domain}")]}]}
     assert sdk.crm.contacts.search_api.do_search(internal).total == summary.internal_employees
     companies = sdk.crm.companies.search_api.do_search({"filterGroups": [], "limit": 1})
     assert companies.total == summary.companies
     assert json.loads(json.dumps(companies.to_dict(), default=str))["results"][0]["properties"]["domain"] in (
-        summary.company_domains)
+        summary.company_domains
+    )

@@ -9,7 +9,14 @@ from datetime import UTC, datetime, timedelta
 import hubspot
 import pytest
 
-from segment_lists.sandbox import RunningSandbox, Sandbox, SandboxConfig, associations, crm_properties, records
+from segment_lists.sandbox import (
+    RunningSandbox,
+    Sandbox,
+    SandboxConfig,
+    associations,
+    crm_properties,
+    records,
+)
 from segment_lists.sandbox.seed_crm import SeedSummary, seed_crm
 
 NOW = datetime(2025, 9, 1, 12, tzinfo=UTC)
@@ -48,8 +55,12 @@ def test_summary_matches_the_records(seeded: tuple[Sandbox, SeedSummary]) -> Non
     domain = Counter(c.properties["hs_email_domain"] for c in contacts)
     assert domain[summary.internal_domain] == summary.internal_employees > 0
     assert sum(domain[d] for d in summary.competitor_domains) == summary.competitor_contacts
-    overlap = [c for c in contacts if c.properties["hs_email_domain"] in summary.competitor_domains
-               and c.properties.get("lifecyclestage") == "customer"]
+    overlap = [
+        c
+        for c in contacts
+        if c.properties["hs_email_domain"] in summary.competitor_domains
+        and c.properties.get("lifecyclestage") == "customer"
+    ]
     assert len(overlap) == summary.competitor_customers > 0
 
     linked = {c.id: associations.associated(portal, "0-1", c.id, "0-2") for c in contacts}
@@ -77,13 +88,18 @@ def test_data_is_realistic(seeded: tuple[Sandbox, SeedSummary]) -> None:
     tiers = Counter(c.properties.get("hs_ideal_customer_profile") for c in companies)
     assert set(tiers) == {"tier_1", "tier_2", "tier_3", None}
     assert {c.properties.get("hs_marketable_status") for c in contacts} == {"true", "false"}
-    clicks_only = [c for c in contacts if "hs_email_last_click_date" in c.properties
-                   and "hs_email_last_open_date" not in c.properties]
+    clicks_only = [
+        c
+        for c in contacts
+        if "hs_email_last_click_date" in c.properties and "hs_email_last_open_date" not in c.properties
+    ]
     assert clicks_only
     created = sorted(c.properties["createdate"] for c in contacts)
     assert created[0] >= (NOW - timedelta(days=731)).isoformat()[:10] and created[-1] <= NOW.isoformat()
     assert created[0][:4] != created[-1][:4]  # spread over time, not one moment
-    at_company_domain = sum(1 for c in contacts if c.properties["hs_email_domain"] in set(summary.company_domains))
+    at_company_domain = sum(
+        1 for c in contacts if c.properties["hs_email_domain"] in set(summary.company_domains)
+    )
     assert at_company_domain > len(contacts) // 3
     history = records.property_history(portal, "0-1", contacts[0].id, ["createdate"])
     assert history["createdate"][0][0] == contacts[0].properties["createdate"]
@@ -95,9 +111,17 @@ def test_seeded_portal_serves_the_sdk(sandbox: RunningSandbox, sdk: hubspot.HubS
     assert time.monotonic() - started < 30  # bulk path: 100k contacts take seconds
     page = sdk.crm.contacts.basic_api.get_page(limit=100, properties=["lifecyclestage"])
     assert len(page.results) == 100 and page.paging.next.after
-    customers = sdk.crm.contacts.search_api.do_search({"filterGroups": [{"filters": [
-        {"propertyName": "lifecyclestage", "operator": "EQ", "value": "customer"}]}]})
-    expected = sum(1 for r in records.iter_records(sandbox.sandbox, "0-1")
-                   if r.properties.get("lifecyclestage") == "customer")
+    customers = sdk.crm.contacts.search_api.do_search(
+        {
+            "filterGroups": [
+                {"filters": [{"propertyName": "lifecyclestage", "operator": "EQ", "value": "customer"}]}
+            ]
+        }
+    )
+    expected = sum(
+        1
+        for r in records.iter_records(sandbox.sandbox, "0-1")
+        if r.properties.get("lifecyclestage") == "customer"
+    )
     assert customers.total == expected > 0
     assert summary.contacts == 20_000

@@ -16,16 +16,30 @@ from segment_lists.sandbox.assets import insert_marketing_email, insert_workflow
 
 
 def in_list_branch(list_id: str) -> dict[str, Any]:
-    return {"filterBranchType": "OR", "filterBranchOperator": "OR", "filters": [], "filterBranches": [
-        {"filterBranchType": "AND", "filterBranchOperator": "AND", "filterBranches": [],
-         "filters": [{"filterType": "IN_LIST", "listId": list_id, "operator": "IN_LIST"}]}]}
+    return {
+        "filterBranchType": "OR",
+        "filterBranchOperator": "OR",
+        "filters": [],
+        "filterBranches": [
+            {
+                "filterBranchType": "AND",
+                "filterBranchOperator": "AND",
+                "filterBranches": [],
+                "filters": [{"filterType": "IN_LIST", "listId": list_id, "operator": "IN_LIST"}],
+            }
+        ],
+    }
 
 
 class TestAccount:
     @pytest.fixture
     def sandbox_config(self) -> SandboxConfig:
-        return SandboxConfig(portal_id=4242, time_zone="Europe/Berlin", currency="EUR",
-                             frozen_now=datetime(2025, 7, 1, 12, tzinfo=UTC))
+        return SandboxConfig(
+            portal_id=4242,
+            time_zone="Europe/Berlin",
+            currency="EUR",
+            frozen_now=datetime(2025, 7, 1, 12, tzinfo=UTC),
+        )
 
     def test_details_come_from_the_config(self, sdk: hubspot.HubSpot) -> None:
         response = sdk.api_request({"method": "GET", "path": "/account-info/v3/details"})
@@ -55,9 +69,14 @@ def test_users_and_teams_through_the_sdk(sdk: hubspot.HubSpot, sandbox: RunningS
 
 def test_workflows_are_read_with_api_request(sdk: hubspot.HubSpot, sandbox: RunningSandbox) -> None:
     portal = sandbox.sandbox
-    nurture = insert_workflow(portal, {"name": "Nurture", "isEnabled": True,
-                                       "enrollmentCriteria": {"type": "LIST_BASED",
-                                                              "listFilterBranch": in_list_branch("12")}})
+    nurture = insert_workflow(
+        portal,
+        {
+            "name": "Nurture",
+            "isEnabled": True,
+            "enrollmentCriteria": {"type": "LIST_BASED", "listFilterBranch": in_list_branch("12")},
+        },
+    )
     insert_workflow(portal, {"name": "Suppress", "suppressionListIds": [34]})
     insert_workflow(portal, {"name": "Third"})
     page = sdk.api_request({"method": "GET", "path": "/automation/v4/flows", "qs": {"limit": 2}})
@@ -65,8 +84,9 @@ def test_workflows_are_read_with_api_request(sdk: hubspot.HubSpot, sandbox: Runn
     body = page.json()
     assert_conforms("GET", "/automation/v4/flows", 200, body)
     assert [f["name"] for f in body["results"]] == ["Nurture", "Suppress"]
-    rest = sdk.api_request({"method": "GET", "path": "/automation/v4/flows",
-                            "qs": {"after": body["paging"]["next"]["after"]}}).json()
+    rest = sdk.api_request(
+        {"method": "GET", "path": "/automation/v4/flows", "qs": {"after": body["paging"]["next"]["after"]}}
+    ).json()
     assert [f["name"] for f in rest["results"]] == ["Third"] and "paging" not in rest
 
     one = sdk.api_request({"method": "GET", "path": f"/automation/v4/flows/{nurture['id']}"})
@@ -77,8 +97,14 @@ def test_workflows_are_read_with_api_request(sdk: hubspot.HubSpot, sandbox: Runn
 
 
 def test_marketing_emails_through_the_sdk(sdk: hubspot.HubSpot, sandbox: RunningSandbox) -> None:
-    sent = insert_marketing_email(sandbox.sandbox, {"name": "July newsletter", "isPublished": True, "to": {
-        "contactIlsLists": {"include": [12], "exclude": ["34"]}}})
+    sent = insert_marketing_email(
+        sandbox.sandbox,
+        {
+            "name": "July newsletter",
+            "isPublished": True,
+            "to": {"contactIlsLists": {"include": [12], "exclude": ["34"]}},
+        },
+    )
     insert_marketing_email(sandbox.sandbox, {"name": "Draft"})
     page = sdk.marketing.emails.marketing_emails_api.get_page()
     assert page.total == 2
@@ -100,7 +126,9 @@ class TestScopes:
             client.settings.users.teams_api.get_all()
         assert users.value.status == 403
         assert json.loads(users.value.body)["errors"][0]["context"]["requiredGranularScopes"] == [
-            "settings.users.teams.read", "settings.users.teams.write"]
+            "settings.users.teams.read",
+            "settings.users.teams.write",
+        ]
         flows = client.api_request({"method": "GET", "path": "/automation/v4/flows"})
         assert flows.status_code == 403 and flows.json()["category"] == "MISSING_SCOPES"
         emails = client.api_request({"method": "GET", "path": "/marketing/v3/emails/"})

@@ -22,8 +22,17 @@ if TYPE_CHECKING:
 FIRST_FLOW_ID = 580_000_001
 FIRST_EMAIL_ID = 190_000_000_001
 
-_LISTING_FIELDS = ("id", "name", "isEnabled", "flowType", "objectTypeId", "revisionId", "createdAt", "updatedAt",
-                   "uuid")
+_LISTING_FIELDS = (
+    "id",
+    "name",
+    "isEnabled",
+    "flowType",
+    "objectTypeId",
+    "revisionId",
+    "createdAt",
+    "updatedAt",
+    "uuid",
+)
 
 
 def insert_workflow(sandbox: Sandbox, data: dict[str, Any]) -> dict[str, Any]:
@@ -40,11 +49,22 @@ def insert_workflow(sandbox: Sandbox, data: dict[str, Any]) -> dict[str, Any]:
     flow["id"] = str(flow_id)
     flow_type = flow.setdefault("type", "CONTACT_FLOW")
     defaults: dict[str, Any] = {
-        "name": f"Workflow {flow_id}", "isEnabled": False, "flowType": "WORKFLOW",
-        "objectTypeId": "0-1" if flow_type == "CONTACT_FLOW" else "0-2", "revisionId": "1",
-        "createdAt": now, "updatedAt": now, "uuid": str(uuid.uuid5(uuid.NAMESPACE_OID, f"flow-{flow_id}")),
-        "actions": [], "blockedDates": [], "canEnrollFromSalesforce": False, "crmObjectCreationStatus": "COMPLETE",
-        "customProperties": {}, "dataSources": [], "nextAvailableActionId": "1", "suppressionListIds": [],
+        "name": f"Workflow {flow_id}",
+        "isEnabled": False,
+        "flowType": "WORKFLOW",
+        "objectTypeId": "0-1" if flow_type == "CONTACT_FLOW" else "0-2",
+        "revisionId": "1",
+        "createdAt": now,
+        "updatedAt": now,
+        "uuid": str(uuid.uuid5(uuid.NAMESPACE_OID, f"flow-{flow_id}")),
+        "actions": [],
+        "blockedDates": [],
+        "canEnrollFromSalesforce": False,
+        "crmObjectCreationStatus": "COMPLETE",
+        "customProperties": {},
+        "dataSources": [],
+        "nextAvailableActionId": "1",
+        "suppressionListIds": [],
         "timeWindows": [],
     }
     if flow_type != "CONTACT_FLOW":
@@ -89,14 +109,30 @@ def insert_marketing_email(sandbox: Sandbox, data: dict[str, Any]) -> dict[str, 
     """
     email = copy.deepcopy(data)
     now = sandbox.clock.now_iso()
-    email_id = int(email["id"]) if email.get("id") else sandbox.store.next_id("marketing_email", start=FIRST_EMAIL_ID)
+    email_id = (
+        int(email["id"])
+        if email.get("id")
+        else sandbox.store.next_id("marketing_email", start=FIRST_EMAIL_ID)
+    )
     email["id"] = str(email_id)
     published = bool(email.get("isPublished", False))
     defaults: dict[str, Any] = {
-        "name": f"Email {email_id}", "subject": "", "isAb": False, "isPublished": published,
-        "isTransactional": False, "archived": False, "state": "PUBLISHED" if published else "DRAFT",
-        "type": "BATCH_EMAIL", "subcategory": "batch", "createdAt": now, "updatedAt": now, "language": "en",
-        "emailTemplateMode": "DRAG_AND_DROP", "activeDomain": "", "createdById": "1001", "updatedById": "1001",
+        "name": f"Email {email_id}",
+        "subject": "",
+        "isAb": False,
+        "isPublished": published,
+        "isTransactional": False,
+        "archived": False,
+        "state": "PUBLISHED" if published else "DRAFT",
+        "type": "BATCH_EMAIL",
+        "subcategory": "batch",
+        "createdAt": now,
+        "updatedAt": now,
+        "language": "en",
+        "emailTemplateMode": "DRAG_AND_DROP",
+        "activeDomain": "",
+        "createdById": "1001",
+        "updatedById": "1001",
     }
     for key, value in defaults.items():
         email.setdefault(key, value)
@@ -108,7 +144,9 @@ def insert_marketing_email(sandbox: Sandbox, data: dict[str, Any]) -> dict[str, 
     to.setdefault("limitSendFrequency", False)
     to.setdefault("suppressGraymail", False)
     with sandbox.store.transaction() as db:
-        db.execute("INSERT OR REPLACE INTO marketing_emails (id, data) VALUES (?, ?)", (email_id, dumps(email)))
+        db.execute(
+            "INSERT OR REPLACE INTO marketing_emails (id, data) VALUES (?, ?)", (email_id, dumps(email))
+        )
     return email
 
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from segment_lists.sandbox.state import Sandbox
 
 HUBSPOT_DEFINED = "HUBSPOT_DEFINED"
-C, O = CONTACTS.type_id, COMPANIES.type_id
+C, CO = CONTACTS.type_id, COMPANIES.type_id
 
 
 @dataclass(frozen=True)
@@ -42,13 +42,13 @@ class AssociationType:
 TYPES: dict[tuple[str, str, int], AssociationType] = {
     (t.from_type, t.to_type, t.type_id): t
     for t in (
-        AssociationType(C, O, 279, False, None, "contact_to_company_unlabeled"),
-        AssociationType(C, O, 1, True, "Primary", "contact_to_company"),
-        AssociationType(O, C, 280, False, None, "company_to_contact_unlabeled"),
-        AssociationType(O, C, 2, True, "Primary", "company_to_contact"),
+        AssociationType(C, CO, 279, False, None, "contact_to_company_unlabeled"),
+        AssociationType(C, CO, 1, True, "Primary", "contact_to_company"),
+        AssociationType(CO, C, 280, False, None, "company_to_contact_unlabeled"),
+        AssociationType(CO, C, 2, True, "Primary", "company_to_contact"),
     )
 }
-DEFAULT_TYPE = {(C, O): 279, (O, C): 280}
+DEFAULT_TYPE = {(C, CO): 279, (CO, C): 280}
 _REVERSE = {279: 280, 280: 279, 1: 2, 2: 1}
 
 
@@ -57,8 +57,10 @@ def association_type(from_type: str, to_type: str, type_id: int) -> AssociationT
     if found is None:
         raise validation_error(
             f"{type_id} is not a valid association type between {OBJECT_TYPES[from_type].name} and "
-            f"{OBJECT_TYPES[to_type].name}" if from_type in OBJECT_TYPES and to_type in OBJECT_TYPES else
-            f"{type_id} is not a valid association type")
+            f"{OBJECT_TYPES[to_type].name}"
+            if from_type in OBJECT_TYPES and to_type in OBJECT_TYPES
+            else f"{type_id} is not a valid association type"
+        )
     return found
 
 
@@ -78,7 +80,8 @@ def _index(sandbox: Sandbox) -> _Index:
     with sandbox.store.read() as db:
         for row in db.execute("SELECT from_type, from_id, to_type, to_id, type_id FROM associations"):
             built.setdefault((row["from_type"], row["from_id"], row["to_type"]), {}).setdefault(
-                row["to_id"], set()).add(row["type_id"])
+                row["to_id"], set()
+            ).add(row["type_id"])
     with _index_lock:
         _indexes.setdefault(sandbox, built)
         return _indexes[sandbox]
@@ -103,6 +106,7 @@ def associated_ids(sandbox: Sandbox, from_type: str, from_id: int, to_type: str)
 
 # --- writes -----------------------------------------------------------------------------------------
 
+
 def _require(sandbox: Sandbox, object_type: str, record_id: int | str) -> int:
     record = records.get_record(sandbox, object_type, record_id)
     if record is None:
@@ -115,26 +119,43 @@ def _insert(sandbox: Sandbox, rows: list[tuple[str, int, str, int, int]]) -> Non
     with sandbox.store.transaction() as db:
         db.executemany(
             "INSERT OR IGNORE INTO associations (from_type, from_id, to_type, to_id, type_id, category) "
-            "VALUES (?, ?, ?, ?, ?, 'HUBSPOT_DEFINED')", rows)
+            "VALUES (?, ?, ?, ?, ?, 'HUBSPOT_DEFINED')",
+            rows,
+        )
         for from_type, from_id, to_type, to_id, type_id in rows:
             index.setdefault((from_type, from_id, to_type), {}).setdefault(to_id, set()).add(type_id)
 
 
-def _delete(sandbox: Sandbox, from_type: str, from_id: int, to_type: str, to_id: int,
-            type_ids: Iterable[int] | None = None) -> None:
+def _delete(
+    sandbox: Sandbox,
+    from_type: str,
+    from_id: int,
+    to_type: str,
+    to_id: int,
+    type_ids: Iterable[int] | None = None,
+) -> None:
     """Remove the given types (all when None) between two records, in both directions."""
     index = _index(sandbox)
     with sandbox.store.transaction() as db:
         for a_type, a_id, b_type, b_id, wanted in (
             (from_type, from_id, to_type, to_id, None if type_ids is None else set(type_ids)),
-            (to_type, to_id, from_type, from_id, None if type_ids is None else {_REVERSE[t] for t in type_ids}),
+            (
+                to_type,
+                to_id,
+                from_type,
+                from_id,
+                None if type_ids is None else {_REVERSE[t] for t in type_ids},
+            ),
         ):
             bucket = index.get((a_type, a_id, b_type), {})
             present = bucket.get(b_id, set())
             gone = set(present) if wanted is None else present & wanted
             for type_id in gone:
-                db.execute("DELETE FROM associations WHERE from_type = ? AND from_id = ? AND to_type = ? AND to_id = ? "
-                           "AND type_id = ?", (a_type, a_id, b_type, b_id, type_id))
+                db.execute(
+                    "DELETE FROM associations WHERE from_type = ? AND from_id = ? AND to_type = ? "
+                    "AND to_id = ? AND type_id = ?",
+                    (a_type, a_id, b_type, b_id, type_id),
+                )
             present -= gone
             if not present:
                 bucket.pop(b_id, None)
@@ -144,8 +165,14 @@ def _contact_and_company(from_type: str, from_id: int, to_id: int) -> tuple[int,
     return (from_id, to_id) if from_type == C else (to_id, from_id)
 
 
-def associate(sandbox: Sandbox, from_type: str, from_id: int | str, to_type: str, to_id: int | str,
-              type_ids: Iterable[int]) -> list[AssociationType]:
+def associate(
+    sandbox: Sandbox,
+    from_type: str,
+    from_id: int | str,
+    to_type: str,
+    to_id: int | str,
+    type_ids: Iterable[int],
+) -> list[AssociationType]:
     """Add association types between two records (both directions). Returns the from->to types now present."""
     kinds = [association_type(from_type, to_type, t) for t in type_ids]
     a = _require(sandbox, from_type, from_id)
@@ -163,48 +190,56 @@ def associate(sandbox: Sandbox, from_type: str, from_id: int | str, to_type: str
                 rows.append((to_type, b, from_type, a, _REVERSE[type_id]))
         if new_primary is not None:
             contact_id, company_id = new_primary
-            for other in associated(sandbox, C, contact_id, O):
+            for other in associated(sandbox, C, contact_id, CO):
                 if other != company_id:
-                    _delete(sandbox, C, contact_id, O, other, [1])
+                    _delete(sandbox, C, contact_id, CO, other, [1])
         _insert(sandbox, rows)
         present = associated(sandbox, from_type, a, to_type).get(b, set())
     _after_change(sandbox, from_type, a, to_type, b)
     return [TYPES[(from_type, to_type, t)] for t in sorted(present)]
 
 
-def associate_default(sandbox: Sandbox, from_type: str, from_id: int | str, to_type: str,
-                      to_id: int | str) -> None:
+def associate_default(
+    sandbox: Sandbox, from_type: str, from_id: int | str, to_type: str, to_id: int | str
+) -> None:
     if (from_type, to_type) not in DEFAULT_TYPE:
-        raise validation_error(f"Associations between {from_type} and {to_type} are not supported by this portal.")
+        raise validation_error(
+            f"Associations between {from_type} and {to_type} are not supported by this portal."
+        )
     associate(sandbox, from_type, from_id, to_type, to_id, [DEFAULT_TYPE[(from_type, to_type)]])
 
 
-def remove(sandbox: Sandbox, from_type: str, from_id: int | str, to_type: str, to_id: int | str,
-           type_ids: Iterable[int] | None = None) -> None:
+def remove(
+    sandbox: Sandbox,
+    from_type: str,
+    from_id: int | str,
+    to_type: str,
+    to_id: int | str,
+    type_ids: Iterable[int] | None = None,
+) -> None:
     """Remove associations (all types, or some) between two records; a missing pair is not an error."""
     a, b = int(from_id), int(to_id)
     remaining_types = None if type_ids is None else set(type_ids)
-    if remaining_types is not None:
-        # Dropping the unlabeled type drops everything (HubSpot: primary cannot exist without it).
-        if DEFAULT_TYPE.get((from_type, to_type)) in remaining_types:
-            remaining_types = None
+    # Dropping the unlabeled type drops everything (HubSpot: primary cannot exist without it).
+    if remaining_types is not None and DEFAULT_TYPE.get((from_type, to_type)) in remaining_types:
+        remaining_types = None
     with sandbox.store.lock:
         _delete(sandbox, from_type, a, to_type, b, remaining_types)
     _after_change(sandbox, from_type, a, to_type, b)
 
 
 def _after_change(sandbox: Sandbox, from_type: str, from_id: int, to_type: str, to_id: int) -> None:
-    if {from_type, to_type} != {C, O}:
+    if {from_type, to_type} != {C, CO}:
         return
     contact_id, company_id = _contact_and_company(from_type, from_id, to_id)
-    primary = [cid for cid, types in associated(sandbox, C, contact_id, O).items() if 1 in types]
+    primary = [cid for cid, types in associated(sandbox, C, contact_id, CO).items() if 1 in types]
     value = str(primary[0]) if primary else None
     contact = records.get_record(sandbox, C, contact_id)
     if contact is not None and contact.properties.get("associatedcompanyid") != value:
         records.set_maintained(sandbox, C, contact_id, {"associatedcompanyid": value})
     else:
         sandbox.records_changed(C, [contact_id])
-    sandbox.records_changed(O, [company_id])
+    sandbox.records_changed(CO, [company_id])
 
 
 def bulk_associate(sandbox: Sandbox, pairs: Iterable[tuple[int, int, bool]]) -> int:
@@ -214,9 +249,9 @@ def bulk_associate(sandbox: Sandbox, pairs: Iterable[tuple[int, int, bool]]) -> 
     """
     rows: list[tuple[str, int, str, int, int]] = []
     for contact_id, company_id, primary in pairs:
-        rows += [(C, contact_id, O, company_id, 279), (O, company_id, C, contact_id, 280)]
+        rows += [(C, contact_id, CO, company_id, 279), (CO, company_id, C, contact_id, 280)]
         if primary:
-            rows += [(C, contact_id, O, company_id, 1), (O, company_id, C, contact_id, 2)]
+            rows += [(C, contact_id, CO, company_id, 1), (CO, company_id, C, contact_id, 2)]
     with sandbox.store.lock:
         _insert(sandbox, rows)
     return len(rows)

@@ -35,8 +35,21 @@ NEGATIVE_OPERATORS_MATCH_EMPTY = True
 # Properties HubSpot's search always returns, whatever `properties` asks for.
 ALWAYS_RETURNED = ("createdate", "hs_object_id")
 
-OPERATORS = ("EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "NOT_IN", "HAS_PROPERTY",
-             "NOT_HAS_PROPERTY", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN")
+OPERATORS = (
+    "EQ",
+    "NEQ",
+    "LT",
+    "LTE",
+    "GT",
+    "GTE",
+    "BETWEEN",
+    "IN",
+    "NOT_IN",
+    "HAS_PROPERTY",
+    "NOT_HAS_PROPERTY",
+    "CONTAINS_TOKEN",
+    "NOT_CONTAINS_TOKEN",
+)
 _TOKEN_SPLIT = re.compile(r"[^0-9a-z]+")
 
 Predicate = Callable[[Record], bool]
@@ -52,8 +65,10 @@ def search(sandbox: Sandbox, kind: ObjectType, body: Any) -> dict[str, Any]:
         raise validation_error(f"limit must be between 0 and {MAX_LIMIT}; got {limit}.")
     offset = _int(body.get("after"), "after", default=0)
     if offset >= MAX_RESULTS:
-        raise validation_error(f"Paging beyond {MAX_RESULTS} results is not supported: after={offset}. "
-                               "Narrow the search with filters instead.")
+        raise validation_error(
+            f"Paging beyond {MAX_RESULTS} results is not supported: after={offset}. "
+            "Narrow the search with filters instead."
+        )
     defs = crm_properties.property_defs(sandbox, kind.type_id)
     groups = _compile_groups(sandbox, kind, defs, body.get("filterGroups") or [])
     query = _query_predicate(kind, body.get("query"))
@@ -115,13 +130,17 @@ def render(record: Record, names: list[str], defs: dict[str, dict[str, Any]]) ->
 
 # --- filters ----------------------------------------------------------------------------------------
 
-def _compile_groups(sandbox: Sandbox, kind: ObjectType, defs: dict[str, dict[str, Any]],
-                    raw_groups: Any) -> list[list[Predicate]]:
+
+def _compile_groups(
+    sandbox: Sandbox, kind: ObjectType, defs: dict[str, dict[str, Any]], raw_groups: Any
+) -> list[list[Predicate]]:
     if not isinstance(raw_groups, list):
         raise validation_error("filterGroups must be an array.")
     if len(raw_groups) > MAX_FILTER_GROUPS:
-        raise validation_error(f"Too many filterGroups: {len(raw_groups)}. A search can have at most "
-                               f"{MAX_FILTER_GROUPS} filterGroups.")
+        raise validation_error(
+            f"Too many filterGroups: {len(raw_groups)}. A search can have at most "
+            f"{MAX_FILTER_GROUPS} filterGroups."
+        )
     total = 0
     compiled: list[list[Predicate]] = []
     for group in raw_groups:
@@ -129,26 +148,36 @@ def _compile_groups(sandbox: Sandbox, kind: ObjectType, defs: dict[str, dict[str
         if not isinstance(filters, list):
             raise validation_error("Each filterGroup needs a filters array.")
         if len(filters) > MAX_FILTERS_PER_GROUP:
-            raise validation_error(f"Too many filters in a filterGroup: {len(filters)}. A filterGroup can have at "
-                                   f"most {MAX_FILTERS_PER_GROUP} filters.")
+            raise validation_error(
+                f"Too many filters in a filterGroup: {len(filters)}. A filterGroup can have at "
+                f"most {MAX_FILTERS_PER_GROUP} filters."
+            )
         total += len(filters)
         compiled.append([_compile_filter(sandbox, kind, defs, f) for f in filters])
     if total > MAX_FILTERS:
-        raise validation_error(f"Too many filters: {total}. A search can have at most {MAX_FILTERS} filters in all.")
+        raise validation_error(
+            f"Too many filters: {total}. A search can have at most {MAX_FILTERS} filters in all."
+        )
     return compiled
 
 
-def _compile_filter(sandbox: Sandbox, kind: ObjectType, defs: dict[str, dict[str, Any]], raw: Any) -> Predicate:
+def _compile_filter(
+    sandbox: Sandbox, kind: ObjectType, defs: dict[str, dict[str, Any]], raw: Any
+) -> Predicate:
     if not isinstance(raw, dict) or not raw.get("propertyName") or not raw.get("operator"):
         raise validation_error("Each filter needs propertyName and operator.")
     name = str(raw["propertyName"])
     operator = str(raw["operator"]).upper()
     if operator not in OPERATORS:
-        raise validation_error(f"Invalid filter operator: {raw['operator']}. Expected one of {', '.join(OPERATORS)}.")
+        raise validation_error(
+            f"Invalid filter operator: {raw['operator']}. Expected one of {', '.join(OPERATORS)}."
+        )
     value, high, values = raw.get("value"), raw.get("highValue"), raw.get("values")
     if operator in ("IN", "NOT_IN"):
         if not isinstance(values, list) or not values:
-            raise validation_error(f"Operator {operator} requires a non-empty values array (property {name}).")
+            raise validation_error(
+                f"Operator {operator} requires a non-empty values array (property {name})."
+            )
     elif operator == "BETWEEN":
         if value is None or high is None:
             raise validation_error(f"Operator BETWEEN requires value and highValue (property {name}).")
@@ -178,8 +207,9 @@ def _typed(prop_type: str) -> Callable[[Any], Any]:
     return lambda raw: None if raw is None or raw == "" else str(raw).lower()
 
 
-def _property_filter(name: str, definition: dict[str, Any], operator: str, value: Any, high: Any,
-                     values: Any) -> Predicate:
+def _property_filter(
+    name: str, definition: dict[str, Any], operator: str, value: Any, high: Any, values: Any
+) -> Predicate:
     prop_type = definition["type"]
     convert = _typed(prop_type)
     multi = prop_type == "enumeration"
@@ -202,6 +232,7 @@ def _property_filter(name: str, definition: dict[str, Any], operator: str, value
                 return negate and NEGATIVE_OPERATORS_MATCH_EMPTY
             found = _contains_token(raw.lower(), pattern)
             return not found if negate else found
+
         return token_match
 
     if operator in ("IN", "NOT_IN"):
@@ -216,6 +247,7 @@ def _property_filter(name: str, definition: dict[str, Any], operator: str, value
             have = set(split_multi(raw)) if multi else {convert(raw)}
             found = bool(have & wanted)
             return not found if negate else found
+
         return in_match
 
     target = convert(value)
@@ -230,6 +262,7 @@ def _property_filter(name: str, definition: dict[str, Any], operator: str, value
                 return negate and NEGATIVE_OPERATORS_MATCH_EMPTY
             found = target in split_multi(raw) if multi else convert(raw) == target
             return not found if negate else found
+
         return eq_match
 
     low = target
@@ -255,6 +288,7 @@ def _property_filter(name: str, definition: dict[str, Any], operator: str, value
             return compare(typed)
         except TypeError:
             return False
+
     return range_match
 
 
@@ -267,8 +301,9 @@ def _contains_token(text: str, pattern: str) -> bool:
     return text == pattern or pattern in tokens or (bool(_TOKEN_SPLIT.search(pattern)) and pattern in text)
 
 
-def _association_filter(sandbox: Sandbox, kind: ObjectType, name: str, operator: str, value: Any,
-                        values: Any) -> Predicate:
+def _association_filter(
+    sandbox: Sandbox, kind: ObjectType, name: str, operator: str, value: Any, values: Any
+) -> Predicate:
     """`associations.company` (EQ a company id) and friends: used in the wild, not in the spec."""
     target_name = name.split(".", 1)[1]
     target = next((t for t in OBJECT_TYPES.values() if target_name in (t.singular, t.name, t.type_id)), None)
@@ -286,6 +321,7 @@ def _association_filter(sandbox: Sandbox, kind: ObjectType, name: str, operator:
             return not linked
         found = bool(linked & wanted)
         return not found if operator in ("NEQ", "NOT_IN") else found
+
     return match
 
 
@@ -295,13 +331,18 @@ def _list_membership_filter(sandbox: Sandbox, operator: str, value: Any, values:
         raise validation_error(f"Operator {operator} is not supported on ilsListMemberships.listId.")
     ids = [str(v) for v in (values if operator in ("IN", "NOT_IN") else [value])]
     with sandbox.store.read() as db:
-        members = {row[0] for row in db.execute(
-            f"SELECT record_id FROM list_memberships WHERE list_id IN ({','.join('?' * len(ids))})", ids)}
+        members = {
+            row[0]
+            for row in db.execute(
+                f"SELECT record_id FROM list_memberships WHERE list_id IN ({','.join('?' * len(ids))})", ids
+            )
+        }
     negate = operator in ("NEQ", "NOT_IN")
     return lambda r: (r.id in members) != negate
 
 
 # --- query and sort ---------------------------------------------------------------------------------
+
 
 def _query_predicate(kind: ObjectType, raw: Any) -> Predicate | None:
     if raw is None or str(raw).strip() == "":
@@ -311,8 +352,14 @@ def _query_predicate(kind: ObjectType, raw: Any) -> Predicate | None:
     def match(record: Record) -> bool:
         texts = [record.properties.get(p, "").lower() for p in kind.searchable]
         texts = [t for t in texts if t]
-        return all(any(t.startswith(term) or term in t or any(tok.startswith(term) for tok in _TOKEN_SPLIT.split(t))
-                       for t in texts) for term in terms)
+        return all(
+            any(
+                t.startswith(term) or term in t or any(tok.startswith(term) for tok in _TOKEN_SPLIT.split(t))
+                for t in texts
+            )
+            for term in terms
+        )
+
     return match
 
 

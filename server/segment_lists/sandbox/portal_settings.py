@@ -33,15 +33,25 @@ def ensure_users_and_teams(sandbox: Sandbox) -> None:
     domain = sandbox.config.company_domain
     with store.transaction() as db:
         for user_id, local, primary, secondary, admin in _USERS:
-            user: dict[str, Any] = {"id": str(user_id), "email": f"{local}@{domain}", "roleIds": [],
-                                    "secondaryTeamIds": [str(t) for t in secondary], "superAdmin": admin}
+            user: dict[str, Any] = {
+                "id": str(user_id),
+                "email": f"{local}@{domain}",
+                "roleIds": [],
+                "secondaryTeamIds": [str(t) for t in secondary],
+                "superAdmin": admin,
+            }
             if primary is not None:
                 user["primaryTeamId"] = str(primary)
             db.execute("INSERT OR IGNORE INTO users (id, data) VALUES (?, ?)", (user_id, dumps(user)))
         for team_id, name in _TEAMS:
             members = [str(u[0]) for u in _USERS if u[2] == team_id]
             secondary_members = [str(u[0]) for u in _USERS if team_id in u[3]]
-            team = {"id": str(team_id), "name": name, "userIds": members, "secondaryUserIds": secondary_members}
+            team = {
+                "id": str(team_id),
+                "name": name,
+                "userIds": members,
+                "secondaryUserIds": secondary_members,
+            }
             db.execute("INSERT OR IGNORE INTO teams (id, data) VALUES (?, ?)", (team_id, dumps(team)))
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('settings:seeded', '1')")
 

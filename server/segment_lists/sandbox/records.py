@@ -29,6 +29,9 @@ from segment_lists.sandbox.values import normalize_for_storage, parse_bool, pars
 if TYPE_CHECKING:
     from segment_lists.sandbox.state import Sandbox
 
+_INSERT_OBJECT = (
+    "INSERT INTO objects (object_type, id, properties, created_at, updated_at, archived) VALUES (?,?,?,?,?,0)"
+)
 property_defs = crm_properties.property_defs  # re-exported: the list evaluator reads definitions here
 
 
@@ -73,8 +76,14 @@ def _cache(sandbox: Sandbox, object_type: str) -> _TypeCache:
                 (object_type,),
             ).fetchall()
         for row in rows:
-            record = Record(object_type, row["id"], loads(row["properties"]), row["created_at"], row["updated_at"],
-                            bool(row["archived"]))
+            record = Record(
+                object_type,
+                row["id"],
+                loads(row["properties"]),
+                row["created_at"],
+                row["updated_at"],
+                bool(row["archived"]),
+            )
             cached.by_id[record.id] = record
             _index(cached, kind, record)
         with _caches_lock:
@@ -106,7 +115,10 @@ def forget_cache(sandbox: Sandbox) -> None:
 
 # --- reads ----------------------------------------------------------------------------------------
 
-def get_record(sandbox: Sandbox, object_type: str, record_id: int | str, *, archived: bool = False) -> Record | None:
+
+def get_record(
+    sandbox: Sandbox, object_type: str, record_id: int | str, *, archived: bool = False
+) -> Record | None:
     """A record by id; archived ones only when `archived` (HubSpot's `archived=true` reads only those)."""
     try:
         key = int(record_id)
@@ -118,8 +130,9 @@ def get_record(sandbox: Sandbox, object_type: str, record_id: int | str, *, arch
     return record
 
 
-def find_by_property(sandbox: Sandbox, object_type: str, name: str, value: str, *,
-                     archived: bool = False) -> Record | None:
+def find_by_property(
+    sandbox: Sandbox, object_type: str, name: str, value: str, *, archived: bool = False
+) -> Record | None:
     """The record whose `name` equals `value` (case-insensitively), e.g. a contact by email."""
     if value is None or value == "":
         return None
@@ -151,8 +164,9 @@ def count_records(sandbox: Sandbox, object_type: str) -> int:
     return sum(1 for r in _cache(sandbox, object_type).by_id.values() if not r.archived)
 
 
-def property_history(sandbox: Sandbox, object_type: str, record_id: int,
-                     names: Iterable[str] | None = None) -> dict[str, list[tuple[str | None, str]]]:
+def property_history(
+    sandbox: Sandbox, object_type: str, record_id: int, names: Iterable[str] | None = None
+) -> dict[str, list[tuple[str | None, str]]]:
     """{property: [(value, timestamp ISO)]} newest first, from `property_history`."""
     wanted = list(names) if names is not None else None
     sql = "SELECT property, value, timestamp FROM property_history WHERE object_type = ? AND id = ?"
@@ -171,12 +185,20 @@ def property_history(sandbox: Sandbox, object_type: str, record_id: int,
 
 # --- validation -----------------------------------------------------------------------------------
 
+
 def _invalid(name: str, error: str, message: str) -> dict[str, Any]:
-    return {"isValid": False, "message": message, "error": error, "name": name, "localizedErrorMessage": message}
+    return {
+        "isValid": False,
+        "message": message,
+        "error": error,
+        "name": name,
+        "localizedErrorMessage": message,
+    }
 
 
-def validate_properties(sandbox: Sandbox, object_type: str, properties: Mapping[str, Any], *,
-                        allow_read_only: bool = False) -> dict[str, str | None]:
+def validate_properties(
+    sandbox: Sandbox, object_type: str, properties: Mapping[str, Any], *, allow_read_only: bool = False
+) -> dict[str, str | None]:
     """HubSpot's write validation; returns the values as stored (None clears a value).
 
     Raises 400 VALIDATION_ERROR with HubSpot's "Property values were not valid: [...]" message.
@@ -193,8 +215,11 @@ def validate_properties(sandbox: Sandbox, object_type: str, properties: Mapping[
             problems.append(_invalid(name, "PROPERTY_DOESNT_EXIST", f'Property "{name}" does not exist'))
             continue
         if not allow_read_only and kind is not None and name in kind.read_only:
-            problems.append(_invalid(name, "READ_ONLY_VALUE", f'"{name}" is a read only property; its value cannot '
-                                     "be set."))
+            problems.append(
+                _invalid(
+                    name, "READ_ONLY_VALUE", f'"{name}" is a read only property; its value cannot be set.'
+                )
+            )
             continue
         if raw is None or raw == "":
             clean[name] = None
@@ -216,8 +241,9 @@ def validate_properties(sandbox: Sandbox, object_type: str, properties: Mapping[
             bad = [part for part in chosen if part not in allowed]
             if bad or (definition.get("fieldType") != "checkbox" and len(chosen) > 1):
                 shown = ", ".join(sorted(allowed))
-                problems.append(_invalid(name, "INVALID_OPTION",
-                                         f"{text} was not one of the allowed options: [{shown}]"))
+                problems.append(
+                    _invalid(name, "INVALID_OPTION", f"{text} was not one of the allowed options: [{shown}]")
+                )
                 continue
         if name == "email" and object_type == CONTACTS.type_id:
             if "@" not in text or text.startswith("@") or text.endswith("@") or " " in text:
@@ -228,14 +254,17 @@ def validate_properties(sandbox: Sandbox, object_type: str, properties: Mapping[
     if problems:
         raise validation_error(
             "Property values were not valid: " + json.dumps(problems, separators=(",", ":")),
-            errors=[{"message": p["message"], "code": p["error"], "context": {"propertyName": [p["name"]]}}
-                    for p in problems],
+            errors=[
+                {"message": p["message"], "code": p["error"], "context": {"propertyName": [p["name"]]}}
+                for p in problems
+            ],
         )
     return clean
 
 
-def conflict_for_unique(sandbox: Sandbox, object_type: str, values: Mapping[str, str | None],
-                        own_id: int | None = None) -> HubSpotError | None:
+def conflict_for_unique(
+    sandbox: Sandbox, object_type: str, values: Mapping[str, str | None], own_id: int | None = None
+) -> HubSpotError | None:
     """HubSpot's 409 when a write would duplicate a unique value (a contact's email)."""
     kind = OBJECT_TYPES.get(object_type)
     if kind is None or kind.unique_property is None:
@@ -246,12 +275,22 @@ def conflict_for_unique(sandbox: Sandbox, object_type: str, values: Mapping[str,
     existing = _cache(sandbox, object_type).unique.get(value.lower())
     if existing is None or existing == own_id:
         return None
-    return HubSpotError(409, "CONFLICT", f"{kind.label} already exists. Existing ID: {existing}",
-                        errors=[{"message": f"A {kind.singular} with {kind.unique_property} {value} already exists. "
-                                            f"Existing ID: {existing}", "in": kind.unique_property}])
+    return HubSpotError(
+        409,
+        "CONFLICT",
+        f"{kind.label} already exists. Existing ID: {existing}",
+        errors=[
+            {
+                "message": f"A {kind.singular} with {kind.unique_property} {value} already exists. "
+                f"Existing ID: {existing}",
+                "in": kind.unique_property,
+            }
+        ],
+    )
 
 
 # --- writes ---------------------------------------------------------------------------------------
+
 
 def _derived(object_type: str, values: dict[str, str | None]) -> dict[str, str | None]:
     """Calculated properties that follow from a write (the contact's email domain)."""
@@ -261,8 +300,12 @@ def _derived(object_type: str, values: dict[str, str | None]) -> dict[str, str |
     return {}
 
 
-def _apply(record: Record, values: Mapping[str, str | None], timestamp: str,
-           history: list[tuple[str, int, str, str | None, str]]) -> bool:
+def _apply(
+    record: Record,
+    values: Mapping[str, str | None],
+    timestamp: str,
+    history: list[tuple[str, int, str, str | None, str]],
+) -> bool:
     changed = False
     for name, value in values.items():
         current = record.properties.get(name)
@@ -289,8 +332,14 @@ def allocate_ids(sandbox: Sandbox, object_type: str, count: int) -> list[int]:
     return list(range(last + 1, last + count + 1))
 
 
-def create_records(sandbox: Sandbox, object_type: str, inputs: list[Mapping[str, Any]], *,
-                   validated: bool = False, created_at: list[str | None] | None = None) -> list[Record]:
+def create_records(
+    sandbox: Sandbox,
+    object_type: str,
+    inputs: list[Mapping[str, Any]],
+    *,
+    validated: bool = False,
+    created_at: list[str | None] | None = None,
+) -> list[Record]:
     """Create records (all or nothing). `validated=True` skips validation (values already clean)."""
     kind = OBJECT_TYPES.get(object_type)
     cleaned = [dict(i) if validated else validate_properties(sandbox, object_type, i) for i in inputs]
@@ -302,8 +351,9 @@ def create_records(sandbox: Sandbox, object_type: str, inputs: list[Mapping[str,
         if kind is not None and kind.unique_property and values.get(kind.unique_property):
             key = str(values[kind.unique_property]).lower()
             if key in seen:
-                raise validation_error(f"Duplicate {kind.unique_property} in batch input: {key} (inputs {seen[key]} "
-                                       f"and {index})")
+                raise validation_error(
+                    f"Duplicate {kind.unique_property} in batch input: {key} (inputs {seen[key]} and {index})"
+                )
             seen[key] = index
     now = sandbox.clock.now_iso()
     ids = allocate_ids(sandbox, object_type, len(cleaned))
@@ -323,11 +373,13 @@ def create_records(sandbox: Sandbox, object_type: str, inputs: list[Mapping[str,
             _apply(record, writes, now, history)
             created.append(record)
         db.executemany(
-            "INSERT INTO objects (object_type, id, properties, created_at, updated_at, archived) VALUES (?,?,?,?,?,0)",
+            _INSERT_OBJECT,
             [(object_type, r.id, dumps(r.properties), r.created_at, r.updated_at) for r in created],
         )
-        db.executemany("INSERT INTO property_history (object_type, id, property, value, timestamp) VALUES (?,?,?,?,?)",
-                       history)
+        db.executemany(
+            "INSERT INTO property_history (object_type, id, property, value, timestamp) VALUES (?,?,?,?,?)",
+            history,
+        )
         for record in created:
             cache.by_id[record.id] = record
             _index(cache, kind, record)
@@ -335,13 +387,26 @@ def create_records(sandbox: Sandbox, object_type: str, inputs: list[Mapping[str,
     return created
 
 
-def update_records(sandbox: Sandbox, object_type: str, updates: list[tuple[int, Mapping[str, Any]]], *,
-                   validated: bool = False, allow_read_only: bool = False) -> list[Record]:
+def update_records(
+    sandbox: Sandbox,
+    object_type: str,
+    updates: list[tuple[int, Mapping[str, Any]]],
+    *,
+    validated: bool = False,
+    allow_read_only: bool = False,
+) -> list[Record]:
     """Set properties on existing live records (missing ids are skipped: callers check first)."""
     kind = OBJECT_TYPES.get(object_type)
     cache = _cache(sandbox, object_type)
-    cleaned = [(int(rid), dict(v) if validated else
-                validate_properties(sandbox, object_type, v, allow_read_only=allow_read_only)) for rid, v in updates]
+    cleaned = [
+        (
+            int(rid),
+            dict(v)
+            if validated
+            else validate_properties(sandbox, object_type, v, allow_read_only=allow_read_only),
+        )
+        for rid, v in updates
+    ]
     for rid, values in cleaned:
         error = conflict_for_unique(sandbox, object_type, values, own_id=rid)
         if error is not None:
@@ -361,12 +426,16 @@ def update_records(sandbox: Sandbox, object_type: str, updates: list[tuple[int, 
                 if kind is not None:
                     _apply(record, {kind.last_modified_property: now}, now, history)
                 record.updated_at = now
-                db.execute("UPDATE objects SET properties = ?, updated_at = ? WHERE object_type = ? AND id = ?",
-                           (dumps(record.properties), now, object_type, rid))
+                db.execute(
+                    "UPDATE objects SET properties = ?, updated_at = ? WHERE object_type = ? AND id = ?",
+                    (dumps(record.properties), now, object_type, rid),
+                )
             _index(cache, kind, record)
             touched.append(record)
-        db.executemany("INSERT INTO property_history (object_type, id, property, value, timestamp) VALUES (?,?,?,?,?)",
-                       history)
+        db.executemany(
+            "INSERT INTO property_history (object_type, id, property, value, timestamp) VALUES (?,?,?,?,?)",
+            history,
+        )
     if touched:
         sandbox.records_changed(object_type, [r.id for r in touched])
     return touched
@@ -390,8 +459,10 @@ def archive_records(sandbox: Sandbox, object_type: str, ids: Iterable[int | str]
             _unindex(cache, kind, record)
             record.archived = True
             record.updated_at = now
-            db.execute("UPDATE objects SET archived = 1, updated_at = ? WHERE object_type = ? AND id = ?",
-                       (now, object_type, rid))
+            db.execute(
+                "UPDATE objects SET archived = 1, updated_at = ? WHERE object_type = ? AND id = ?",
+                (now, object_type, rid),
+            )
             done.append(rid)
     if done:
         sandbox.records_changed(object_type, done)
@@ -408,7 +479,9 @@ def bulk_insert(sandbox: Sandbox, object_type: str, rows: list[tuple[dict[str, s
     ids = allocate_ids(sandbox, object_type, len(rows))
     cache = _cache(sandbox, object_type)
     objects: list[tuple[str, int, str, str, str]] = []
-    dated = {n for n, d in crm_properties.property_defs(sandbox, object_type).items() if d["type"] == "datetime"}
+    dated = {
+        n for n, d in crm_properties.property_defs(sandbox, object_type).items() if d["type"] == "datetime"
+    }
     history: list[tuple[str, int, str, str | None, str]] = []
     created: list[Record] = []
     for record_id, (values, created_iso) in zip(ids, rows, strict=True):
@@ -422,16 +495,24 @@ def bulk_insert(sandbox: Sandbox, object_type: str, rows: list[tuple[dict[str, s
             # A date property set after creation (last open, last click) was last updated then.
             stamp = value if name in dated and value > created_iso else created_iso
             history.append((object_type, record_id, name, value, stamp))
-        record = Record(object_type, record_id, props, created_iso, props.get(
-            kind.last_modified_property if kind else "createdate", created_iso))
+        record = Record(
+            object_type,
+            record_id,
+            props,
+            created_iso,
+            props.get(kind.last_modified_property if kind else "createdate", created_iso),
+        )
         created.append(record)
         objects.append((object_type, record_id, dumps(props), record.created_at, record.updated_at))
     with sandbox.store.transaction() as db:
         db.executemany(
-            "INSERT INTO objects (object_type, id, properties, created_at, updated_at, archived) VALUES (?,?,?,?,?,0)",
-            objects)
-        db.executemany("INSERT INTO property_history (object_type, id, property, value, timestamp) VALUES (?,?,?,?,?)",
-                       history)
+            _INSERT_OBJECT,
+            objects,
+        )
+        db.executemany(
+            "INSERT INTO property_history (object_type, id, property, value, timestamp) VALUES (?,?,?,?,?)",
+            history,
+        )
         for record in created:
             cache.by_id[record.id] = record
             _index(cache, kind, record)
@@ -439,6 +520,8 @@ def bulk_insert(sandbox: Sandbox, object_type: str, rows: list[tuple[dict[str, s
     return ids
 
 
-def set_maintained(sandbox: Sandbox, object_type: str, record_id: int, values: Mapping[str, str | None]) -> None:
+def set_maintained(
+    sandbox: Sandbox, object_type: str, record_id: int, values: Mapping[str, str | None]
+) -> None:
     """Portal-side writes to read-only properties (e.g. `associatedcompanyid` after an association change)."""
     update_records(sandbox, object_type, [(record_id, values)], validated=True)

@@ -19,7 +19,9 @@ MAX_PAGE = 500
 def _kinds(call: Call, from_param: str, to_param: str, *, write: bool) -> tuple[ObjectType, ObjectType]:
     a, b = object_type(call.param(from_param)), object_type(call.param(to_param))
     if (a.type_id, b.type_id) not in associations.DEFAULT_TYPE:
-        raise validation_error(f"Associations between {a.name} and {b.name} are not supported by this portal.")
+        raise validation_error(
+            f"Associations between {a.name} and {b.name} are not supported by this portal."
+        )
     for kind in (a, b):
         scopes = write_scopes(kind) if write else read_scopes(kind)
         if not call.sandbox.token_has_any_scope(call.token, scopes):
@@ -36,10 +38,16 @@ def _types_out(kind_from: ObjectType, kind_to: ObjectType, type_ids: set[int]) -
     return out
 
 
-def _labels_pair(a: ObjectType, a_id: int | str, b: ObjectType, b_id: int | str,
-                 kinds: list[associations.AssociationType]) -> dict[str, Any]:
-    return {"fromObjectTypeId": a.type_id, "fromObjectId": str(a_id), "toObjectTypeId": b.type_id,
-            "toObjectId": str(b_id), "labels": [k.label for k in kinds if k.label]}
+def _labels_pair(
+    a: ObjectType, a_id: int | str, b: ObjectType, b_id: int | str, kinds: list[associations.AssociationType]
+) -> dict[str, Any]:
+    return {
+        "fromObjectTypeId": a.type_id,
+        "fromObjectId": str(a_id),
+        "toObjectTypeId": b.type_id,
+        "toObjectId": str(b_id),
+        "labels": [k.label for k in kinds if k.label],
+    }
 
 
 def _spec_ids(specs: Any) -> list[int]:
@@ -51,8 +59,10 @@ def _spec_ids(specs: Any) -> list[int]:
             raise validation_error("Each association type needs associationCategory and associationTypeId.")
         if spec.get("associationCategory", "HUBSPOT_DEFINED") != "HUBSPOT_DEFINED":
             # Only HubSpot's built-in contact/company types exist in the sandbox (no custom labels).
-            raise validation_error(f"Association type {spec.get('associationTypeId')} of category "
-                                   f"{spec.get('associationCategory')} does not exist.")
+            raise validation_error(
+                f"Association type {spec.get('associationTypeId')} of category "
+                f"{spec.get('associationCategory')} does not exist."
+            )
         ids.append(int(spec["associationTypeId"]))
     return ids
 
@@ -64,12 +74,23 @@ def create_default(call: Call) -> Any:
     associations.associate_default(call.sandbox, a.type_id, from_id, b.type_id, to_id)
     forward = associations.DEFAULT_TYPE[(a.type_id, b.type_id)]
     backward = associations.DEFAULT_TYPE[(b.type_id, a.type_id)]
-    return {"status": "COMPLETE", "startedAt": started, "completedAt": call.sandbox.clock.now_iso(), "results": [
-        {"from": {"id": str(from_id)}, "to": {"id": str(to_id)},
-         "associationSpec": {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": forward}},
-        {"from": {"id": str(to_id)}, "to": {"id": str(from_id)},
-         "associationSpec": {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": backward}},
-    ]}
+    return {
+        "status": "COMPLETE",
+        "startedAt": started,
+        "completedAt": call.sandbox.clock.now_iso(),
+        "results": [
+            {
+                "from": {"id": str(from_id)},
+                "to": {"id": str(to_id)},
+                "associationSpec": {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": forward},
+            },
+            {
+                "from": {"id": str(to_id)},
+                "to": {"id": str(from_id)},
+                "associationSpec": {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": backward},
+            },
+        ],
+    }
 
 
 def create_labelled(call: Call) -> Any:
@@ -94,8 +115,9 @@ def get_page(call: Call) -> Any:
     linked = associations.associated(call.sandbox, a.type_id, int(call.param("objectId")), b.type_id)
     ids = [i for i in sorted(linked) if i >= start]
     page = ids[:limit]
-    body: dict[str, Any] = {"results": [{"toObjectId": str(i), "associationTypes": _types_out(a, b, linked[i])}
-                                        for i in page]}
+    body: dict[str, Any] = {
+        "results": [{"toObjectId": str(i), "associationTypes": _types_out(a, b, linked[i])} for i in page]
+    }
     if len(ids) > limit:
         body["paging"] = {"next": {"after": str(ids[limit])}}
     return body
@@ -111,8 +133,12 @@ def _batch_inputs(call: Call) -> list[Any]:
 
 
 def _envelope(call: Call, started: str, results: list[Any], errors: list[dict[str, Any]], ok: int) -> Reply:
-    body: dict[str, Any] = {"status": "COMPLETE", "results": results, "startedAt": started,
-                            "completedAt": call.sandbox.clock.now_iso()}
+    body: dict[str, Any] = {
+        "status": "COMPLETE",
+        "results": results,
+        "startedAt": started,
+        "completedAt": call.sandbox.clock.now_iso(),
+    }
     if errors:
         body.update(errors=errors, numErrors=len(errors))
         return Reply(207, body)
@@ -122,8 +148,14 @@ def _envelope(call: Call, started: str, results: list[Any], errors: list[dict[st
 def _error(category: str, message: str, **context: list[str]) -> dict[str, Any]:
     # StandardError.subCategory is an object in the spec (HubSpot sends a string such as
     # "crm.associations.NO_ASSOCIATIONS_FOUND"): left out so responses match the spec.
-    return {"status": "error", "category": category, "message": message, "context": context, "errors": [],
-            "links": {}}
+    return {
+        "status": "error",
+        "category": category,
+        "message": message,
+        "context": context,
+        "errors": [],
+        "links": {},
+    }
 
 
 def batch_create(call: Call) -> Any:
@@ -136,8 +168,9 @@ def batch_create(call: Call) -> Any:
         try:
             if from_id is None or to_id is None:
                 raise validation_error("Each input needs from.id and to.id.")
-            kinds = associations.associate(call.sandbox, a.type_id, from_id, b.type_id, to_id,
-                                           _spec_ids(item.get("types")))
+            kinds = associations.associate(
+                call.sandbox, a.type_id, from_id, b.type_id, to_id, _spec_ids(item.get("types"))
+            )
         except HubSpotError as error:
             errors.append(_error(error.category, error.message, fromId=[str(from_id)], toId=[str(to_id)]))
             continue
@@ -158,10 +191,19 @@ def batch_associate_default(call: Call) -> Any:
         except HubSpotError as error:
             errors.append(_error(error.category, error.message, fromId=[str(from_id)], toId=[str(to_id)]))
             continue
-        results.append({"from": {"id": str(from_id)}, "to": {"id": str(to_id)},
-                        "associationSpec": {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": forward}})
-    body: dict[str, Any] = {"status": "COMPLETE", "results": results, "startedAt": started,
-                            "completedAt": call.sandbox.clock.now_iso()}
+        results.append(
+            {
+                "from": {"id": str(from_id)},
+                "to": {"id": str(to_id)},
+                "associationSpec": {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": forward},
+            }
+        )
+    body: dict[str, Any] = {
+        "status": "COMPLETE",
+        "results": results,
+        "startedAt": started,
+        "completedAt": call.sandbox.clock.now_iso(),
+    }
     if errors:
         body.update(errors=errors, numErrors=len(errors))
     return body  # the spec only has 200 for this operation
@@ -178,11 +220,23 @@ def batch_read(call: Call) -> Any:
         except ValueError:
             linked = {}
         if not linked:
-            errors.append(_error("OBJECT_NOT_FOUND", f"No {b.singular} is associated with {a.singular} {raw_id}.",
-                                 fromId=[raw_id]))
+            errors.append(
+                _error(
+                    "OBJECT_NOT_FOUND",
+                    f"No {b.singular} is associated with {a.singular} {raw_id}.",
+                    fromId=[raw_id],
+                )
+            )
             continue
-        results.append({"from": {"id": raw_id}, "to": [
-            {"toObjectId": str(i), "associationTypes": _types_out(a, b, linked[i])} for i in sorted(linked)]})
+        results.append(
+            {
+                "from": {"id": raw_id},
+                "to": [
+                    {"toObjectId": str(i), "associationTypes": _types_out(a, b, linked[i])}
+                    for i in sorted(linked)
+                ],
+            }
+        )
     return _envelope(call, started, results, errors, 200)
 
 
@@ -202,7 +256,9 @@ def batch_archive_labels(call: Call) -> Any:
         from_id = ((item or {}).get("from") or {}).get("id")
         to_id = ((item or {}).get("to") or {}).get("id")
         if from_id is not None and to_id is not None:
-            associations.remove(call.sandbox, a.type_id, from_id, b.type_id, to_id, _spec_ids(item.get("types")))
+            associations.remove(
+                call.sandbox, a.type_id, from_id, b.type_id, to_id, _spec_ids(item.get("types"))
+            )
     return None
 
 
@@ -210,8 +266,11 @@ def routes(sandbox: Sandbox) -> list[BaseRoute]:
     batch = "/crm/v4/associations/{fromObjectType}/{toObjectType}/batch"
     obj = "/crm/v4/objects/{objectType}/{objectId}/associations/{toObjectType}"
     return [
-        Route("/crm/v4/objects/{fromObjectType}/{fromObjectId}/associations/default/{toObjectType}/{toObjectId}",
-              endpoint(create_default), methods=["PUT"]),
+        Route(
+            "/crm/v4/objects/{fromObjectType}/{fromObjectId}/associations/default/{toObjectType}/{toObjectId}",
+            endpoint(create_default),
+            methods=["PUT"],
+        ),
         Route(obj, endpoint(get_page), methods=["GET"]),
         Route(obj + "/{toObjectId}", endpoint(create_labelled), methods=["PUT"]),
         Route(obj + "/{toObjectId}", endpoint(archive), methods=["DELETE"]),

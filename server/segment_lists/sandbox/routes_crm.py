@@ -34,8 +34,15 @@ def _requested(call: Call, name: str) -> list[str]:
     return call.q_list(name)
 
 
-def _render(sandbox: Sandbox, kind: ObjectType, record: Record, *, properties: list[str] | None,
-            with_history: list[str] | None = None, assoc_types: list[str] | None = None) -> dict[str, Any]:
+def _render(
+    sandbox: Sandbox,
+    kind: ObjectType,
+    record: Record,
+    *,
+    properties: list[str] | None,
+    with_history: list[str] | None = None,
+    assoc_types: list[str] | None = None,
+) -> dict[str, Any]:
     """SimplePublicObject(WithAssociations). properties None = everything the record has."""
     defs = crm_properties.property_defs(sandbox, kind.type_id)
     if properties is None:
@@ -49,9 +56,14 @@ def _render(sandbox: Sandbox, kind: ObjectType, record: Record, *, properties: l
         wanted = [n for n in with_history if n in defs]
         history = records.property_history(sandbox, kind.type_id, record.id, wanted)
         body["propertiesWithHistory"] = {
-            name: [{"value": value or "", "timestamp": stamp,
-                    "sourceType": "CALCULATED" if defs[name].get("calculated") else "API"}
-                   for value, stamp in history.get(name, [])]
+            name: [
+                {
+                    "value": value or "",
+                    "timestamp": stamp,
+                    "sourceType": "CALCULATED" if defs[name].get("calculated") else "API",
+                }
+                for value, stamp in history.get(name, [])
+            ]
             for name in wanted
         }
     if assoc_types:
@@ -63,8 +75,12 @@ def _render(sandbox: Sandbox, kind: ObjectType, record: Record, *, properties: l
                 continue  # HubSpot ignores association types it does not know here
             linked = associations.associated(sandbox, kind.type_id, record.id, target.type_id)
             results = [
-                {"id": str(to_id), "type": associations.TYPES[(kind.type_id, target.type_id, type_id)].v3_name}
-                for to_id in sorted(linked) for type_id in sorted(linked[to_id], reverse=True)
+                {
+                    "id": str(to_id),
+                    "type": associations.TYPES[(kind.type_id, target.type_id, type_id)].v3_name,
+                }
+                for to_id in sorted(linked)
+                for type_id in sorted(linked[to_id], reverse=True)
                 if (kind.type_id, target.type_id, type_id) in associations.TYPES
             ]
             if results:
@@ -74,7 +90,9 @@ def _render(sandbox: Sandbox, kind: ObjectType, record: Record, *, properties: l
     return body
 
 
-def _find(call: Call, kind: ObjectType, raw_id: str, id_property: str | None, *, archived: bool = False) -> Record:
+def _find(
+    call: Call, kind: ObjectType, raw_id: str, id_property: str | None, *, archived: bool = False
+) -> Record:
     if id_property and id_property != "hs_object_id":
         if id_property not in crm_properties.property_defs(call.sandbox, kind.type_id):
             raise validation_error(f"Unable to find property {id_property} on object type {kind.name}.")
@@ -91,15 +109,22 @@ def _batch_inputs(body: dict[str, Any]) -> list[Any]:
     if not isinstance(inputs, list):
         raise validation_error("Invalid input JSON: inputs must be an array.")
     if len(inputs) > MAX_BATCH:
-        raise validation_error(f"Batch input is limited to {MAX_BATCH} inputs; got {len(inputs)}.",
-                               sub_category="BATCH_TOO_LARGE")
+        raise validation_error(
+            f"Batch input is limited to {MAX_BATCH} inputs; got {len(inputs)}.",
+            sub_category="BATCH_TOO_LARGE",
+        )
     return inputs
 
 
-def _batch_envelope(started: str, sandbox: Sandbox, results: list[Any], errors: list[dict[str, Any]],
-                    ok_status: int) -> Reply:
-    body: dict[str, Any] = {"status": "COMPLETE", "results": results, "startedAt": started,
-                            "completedAt": sandbox.clock.now_iso()}
+def _batch_envelope(
+    started: str, sandbox: Sandbox, results: list[Any], errors: list[dict[str, Any]], ok_status: int
+) -> Reply:
+    body: dict[str, Any] = {
+        "status": "COMPLETE",
+        "results": results,
+        "startedAt": started,
+        "completedAt": sandbox.clock.now_iso(),
+    }
     if errors:
         body["errors"] = errors
         body["numErrors"] = len(errors)
@@ -108,10 +133,15 @@ def _batch_envelope(started: str, sandbox: Sandbox, results: list[Any], errors: 
 
 
 def _not_found_error(kind: ObjectType, ids: list[str]) -> dict[str, Any]:
-    return {"status": "error", "category": "OBJECT_NOT_FOUND",
-            "message": f"Could not get some {kind.singular.upper()} objects, they may be deleted or not exist. "
-                       "Check that ids are valid.",
-            "context": {"ids": ids}, "errors": [], "links": {}}
+    return {
+        "status": "error",
+        "category": "OBJECT_NOT_FOUND",
+        "message": f"Could not get some {kind.singular.upper()} objects, they may be deleted or not exist. "
+        "Check that ids are valid.",
+        "context": {"ids": ids},
+        "errors": [],
+        "links": {},
+    }
 
 
 def _create_associations(sandbox: Sandbox, kind: ObjectType, record_id: int, raw: Any) -> None:
@@ -126,7 +156,9 @@ def _create_associations(sandbox: Sandbox, kind: ObjectType, record_id: int, raw
             raise validation_error("Each association needs to.id and types.")
         for spec in types:
             type_id = int(spec.get("associationTypeId", -1))
-            match = next((t for (f, _, i), t in associations.TYPES.items() if f == kind.type_id and i == type_id), None)
+            match = next(
+                (t for (f, _, i), t in associations.TYPES.items() if f == kind.type_id and i == type_id), None
+            )
             if match is None:
                 raise validation_error(f"{type_id} is not a valid association type id for {kind.name}.")
             associations.associate(sandbox, kind.type_id, record_id, match.to_type, to_id, [type_id])
@@ -138,7 +170,9 @@ def _check_associations(sandbox: Sandbox, kind: ObjectType, raw: Any) -> None:
         to_id = (item.get("to") or {}).get("id") if isinstance(item, dict) else None
         for spec in (item.get("types") or []) if isinstance(item, dict) else []:
             type_id = int(spec.get("associationTypeId", -1))
-            match = next((t for (f, _, i), t in associations.TYPES.items() if f == kind.type_id and i == type_id), None)
+            match = next(
+                (t for (f, _, i), t in associations.TYPES.items() if f == kind.type_id and i == type_id), None
+            )
             if match is None:
                 raise validation_error(f"{type_id} is not a valid association type id for {kind.name}.")
             if records.get_record(sandbox, match.to_type, to_id) is None:
@@ -146,6 +180,7 @@ def _check_associations(sandbox: Sandbox, kind: ObjectType, raw: Any) -> None:
 
 
 # --- basic -------------------------------------------------------------------------------------------
+
 
 def get_page(call: Call) -> Any:
     kind = _kind(call, write=False)
@@ -172,20 +207,28 @@ def get_page(call: Call) -> Any:
             next_after = record.id
             break
         page.append(record)
-    body: dict[str, Any] = {"results": [
-        _render(call.sandbox, kind, r, properties=properties, with_history=history, assoc_types=assoc) for r in page
-    ]}
+    body: dict[str, Any] = {
+        "results": [
+            _render(call.sandbox, kind, r, properties=properties, with_history=history, assoc_types=assoc)
+            for r in page
+        ]
+    }
     if next_after is not None:
-        body["paging"] = {"next": {"after": str(next_after),
-                                   "link": f"{call.path}?after={next_after}"}}
+        body["paging"] = {"next": {"after": str(next_after), "link": f"{call.path}?after={next_after}"}}
     return body
 
 
 def get_by_id(call: Call) -> Any:
     kind = _kind(call, write=False)
     record = _find(call, kind, call.param("objectId"), call.q("idProperty"), archived=call.q_bool("archived"))
-    return _render(call.sandbox, kind, record, properties=_requested(call, "properties"),
-                   with_history=_requested(call, "propertiesWithHistory"), assoc_types=_requested(call, "associations"))
+    return _render(
+        call.sandbox,
+        kind,
+        record,
+        properties=_requested(call, "properties"),
+        with_history=_requested(call, "propertiesWithHistory"),
+        assoc_types=_requested(call, "associations"),
+    )
 
 
 def create(call: Call) -> Any:
@@ -204,7 +247,9 @@ def update(call: Call) -> Any:
     body = call.json_object()
     with call.sandbox.store.lock:
         record = _find(call, kind, call.param("objectId"), call.q("idProperty"))
-        updated = records.update_records(call.sandbox, kind.type_id, [(record.id, body.get("properties") or {})])
+        updated = records.update_records(
+            call.sandbox, kind.type_id, [(record.id, body.get("properties") or {})]
+        )
     return _render(call.sandbox, kind, updated[0] if updated else record, properties=None)
 
 
@@ -220,6 +265,7 @@ def search(call: Call) -> Any:
 
 
 # --- batch -------------------------------------------------------------------------------------------
+
 
 def batch_read(call: Call) -> Any:
     kind = _kind(call, write=False)
@@ -258,7 +304,9 @@ def batch_create(call: Call) -> Any:
             raise validation_error("Invalid input JSON: each input must be an object.")
         _check_associations(call.sandbox, kind, item.get("associations"))
     with call.sandbox.store.lock:
-        created = records.create_records(call.sandbox, kind.type_id, [i.get("properties") or {} for i in inputs])
+        created = records.create_records(
+            call.sandbox, kind.type_id, [i.get("properties") or {} for i in inputs]
+        )
         for record, item in zip(created, inputs, strict=True):
             _create_associations(call.sandbox, kind, record.id, item.get("associations"))
     results = [_render(call.sandbox, kind, r, properties=None) for r in created]
@@ -296,9 +344,11 @@ def batch_upsert(call: Call) -> Any:
     kind = _kind(call, write=True)
     started = call.sandbox.clock.now_iso()
     inputs = _batch_inputs(call.json_object())
-    allowed = {"hs_object_id", *( [kind.unique_property] if kind.unique_property else [] )}
+    allowed = {"hs_object_id", *([kind.unique_property] if kind.unique_property else [])}
     if kind.name == "companies":
-        allowed.add("domain")  # sandbox leniency: HubSpot needs a unique-value property (unconfirmed for domain)
+        allowed.add(
+            "domain"
+        )  # sandbox leniency: HubSpot needs a unique-value property (unconfirmed for domain)
     plan: list[tuple[int | None, dict[str, Any]]] = []
     with call.sandbox.store.lock:
         for item in inputs:
@@ -306,23 +356,32 @@ def batch_upsert(call: Call) -> Any:
                 raise validation_error("Invalid input JSON: each upsert input needs an id.")
             id_property = item.get("idProperty") or "hs_object_id"
             if id_property not in allowed:
-                raise validation_error(f"{id_property} is not a unique identifier property for {kind.name}; "
-                                       f"use one of {', '.join(sorted(allowed))}.")
+                raise validation_error(
+                    f"{id_property} is not a unique identifier property for {kind.name}; "
+                    f"use one of {', '.join(sorted(allowed))}."
+                )
             properties = dict(item.get("properties") or {})
             if id_property == "hs_object_id":
                 existing = records.get_record(call.sandbox, kind.type_id, item["id"])
                 if existing is None:
-                    raise validation_error(f"Cannot upsert by hs_object_id: {kind.singular} {item['id']} does not "
-                                           "exist.")
+                    raise validation_error(
+                        f"Cannot upsert by hs_object_id: {kind.singular} {item['id']} does not exist."
+                    )
             else:
                 existing = records.find_by_property(call.sandbox, kind.type_id, id_property, str(item["id"]))
                 properties.setdefault(id_property, str(item["id"]))
             records.validate_properties(call.sandbox, kind.type_id, properties)
             plan.append((existing.id if existing else None, properties))
         new_inputs = [p for rid, p in plan if rid is None]
-        created = iter(records.create_records(call.sandbox, kind.type_id, new_inputs)) if new_inputs else iter([])
-        updated = {r.id: r for r in records.update_records(
-            call.sandbox, kind.type_id, [(rid, p) for rid, p in plan if rid is not None])}
+        created = (
+            iter(records.create_records(call.sandbox, kind.type_id, new_inputs)) if new_inputs else iter([])
+        )
+        updated = {
+            r.id: r
+            for r in records.update_records(
+                call.sandbox, kind.type_id, [(rid, p) for rid, p in plan if rid is not None]
+            )
+        }
         results = []
         for rid, _ in plan:
             record, is_new = (next(created), True) if rid is None else (updated.get(rid), False)
@@ -335,8 +394,9 @@ def batch_upsert(call: Call) -> Any:
 def batch_archive(call: Call) -> Any:
     kind = _kind(call, write=True)
     inputs = _batch_inputs(call.json_object())
-    records.archive_records(call.sandbox, kind.type_id,
-                            [i.get("id") if isinstance(i, dict) else i for i in inputs])
+    records.archive_records(
+        call.sandbox, kind.type_id, [i.get("id") if isinstance(i, dict) else i for i in inputs]
+    )
     return None
 
 

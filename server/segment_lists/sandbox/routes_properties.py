@@ -16,9 +16,16 @@ def _kind(call: Call, *, write: bool) -> ObjectType:
     """Object type from the path; the token needs the type's schema scope (or, to read, an object scope)."""
     kind = object_type(call.param("objectType"))
     name = kind.scope_name
-    scopes = ((f"crm.schemas.{name}.write",) if write else
-              (f"crm.schemas.{name}.read", f"crm.schemas.{name}.write", f"crm.objects.{name}.read",
-               f"crm.objects.{name}.write"))
+    scopes = (
+        (f"crm.schemas.{name}.write",)
+        if write
+        else (
+            f"crm.schemas.{name}.read",
+            f"crm.schemas.{name}.write",
+            f"crm.objects.{name}.read",
+            f"crm.objects.{name}.write",
+        )
+    )
     if not call.sandbox.token_has_any_scope(call.token, scopes):
         raise missing_scopes(scopes)
     return kind
@@ -35,8 +42,9 @@ def get_all(call: Call) -> Any:
 
 def get_by_name(call: Call) -> Any:
     kind = _kind(call, write=False)
-    return crm_properties.get_property(call.sandbox, kind.type_id, call.param("propertyName"),
-                                       archived=call.q_bool("archived"))
+    return crm_properties.get_property(
+        call.sandbox, kind.type_id, call.param("propertyName"), archived=call.q_bool("archived")
+    )
 
 
 def create(call: Call) -> Any:
@@ -46,7 +54,9 @@ def create(call: Call) -> Any:
 
 def update(call: Call) -> Any:
     kind = _kind(call, write=True)
-    return crm_properties.update_property(call.sandbox, kind.type_id, call.param("propertyName"), call.json_object())
+    return crm_properties.update_property(
+        call.sandbox, kind.type_id, call.param("propertyName"), call.json_object()
+    )
 
 
 def archive(call: Call) -> Any:

@@ -33,7 +33,9 @@ def users_page(call: Call) -> Any:
 def user_by_id(call: Call) -> Any:
     wanted = call.param("userId")
     for user in portal_settings.users(call.sandbox):
-        if user["id"] == wanted or (call.q("idProperty") == "EMAIL" and user["email"].lower() == wanted.lower()):
+        if user["id"] == wanted or (
+            call.q("idProperty") == "EMAIL" and user["email"].lower() == wanted.lower()
+        ):
             return user
     raise HubSpotError(404, "OBJECT_NOT_FOUND", f"User {wanted} not found")
 
@@ -54,8 +56,11 @@ def routes(sandbox: Sandbox) -> list[BaseRoute]:
         Route("/account-info/v3/details", endpoint(details), methods=["GET"]),
         Route("/settings/v3/users/", endpoint(users_page, scopes=users_scopes), methods=["GET"]),
         Route("/settings/v3/users", endpoint(users_page, scopes=users_scopes), methods=["GET"]),
-        Route("/settings/v3/users/teams", endpoint(teams, scopes=("settings.users.teams.read",
-                                                                  "settings.users.teams.write")), methods=["GET"]),
+        Route(
+            "/settings/v3/users/teams",
+            endpoint(teams, scopes=("settings.users.teams.read", "settings.users.teams.write")),
+            methods=["GET"],
+        ),
         Route("/settings/v3/users/roles", endpoint(roles, scopes=users_scopes), methods=["GET"]),
         Route("/settings/v3/users/{userId}", endpoint(user_by_id, scopes=users_scopes), methods=["GET"]),
     ]

@@ -24,29 +24,147 @@ if TYPE_CHECKING:
     from segment_lists.sandbox.state import Sandbox
 
 INDUSTRIES = (
-    "COMPUTER_SOFTWARE", "INFORMATION_TECHNOLOGY_AND_SERVICES", "FINANCIAL_SERVICES", "HOSPITAL_HEALTH_CARE",
-    "RETAIL", "MARKETING_AND_ADVERTISING", "EDUCATION_MANAGEMENT", "INTERNET", "TELECOMMUNICATIONS",
-    "CONSTRUCTION", "REAL_ESTATE", "BANKING", "INSURANCE", "LOGISTICS_AND_SUPPLY_CHAIN", "AUTOMOTIVE",
-    "PHARMACEUTICALS", "COMPUTER_NETWORK_SECURITY", "MANAGEMENT_CONSULTING", "FOOD_BEVERAGES",
+    "COMPUTER_SOFTWARE",
+    "INFORMATION_TECHNOLOGY_AND_SERVICES",
+    "FINANCIAL_SERVICES",
+    "HOSPITAL_HEALTH_CARE",
+    "RETAIL",
+    "MARKETING_AND_ADVERTISING",
+    "EDUCATION_MANAGEMENT",
+    "INTERNET",
+    "TELECOMMUNICATIONS",
+    "CONSTRUCTION",
+    "REAL_ESTATE",
+    "BANKING",
+    "INSURANCE",
+    "LOGISTICS_AND_SUPPLY_CHAIN",
+    "AUTOMOTIVE",
+    "PHARMACEUTICALS",
+    "COMPUTER_NETWORK_SECURITY",
+    "MANAGEMENT_CONSULTING",
+    "FOOD_BEVERAGES",
 )
-COUNTRIES = (("United States", 40), ("Canada", 8), ("United Kingdom", 10), ("Germany", 8), ("France", 6),
-             ("Netherlands", 3), ("Australia", 5), ("India", 6), ("Japan", 3), ("Singapore", 2), ("Brazil", 4),
-             ("Mexico", 2), ("", 3))
+COUNTRIES = (
+    ("United States", 40),
+    ("Canada", 8),
+    ("United Kingdom", 10),
+    ("Germany", 8),
+    ("France", 6),
+    ("Netherlands", 3),
+    ("Australia", 5),
+    ("India", 6),
+    ("Japan", 3),
+    ("Singapore", 2),
+    ("Brazil", 4),
+    ("Mexico", 2),
+    ("", 3),
+)
 ICP_TIERS = (("tier_1", 10), ("tier_2", 20), ("tier_3", 30), ("", 40))
 # The portal's own custom lifecycle stage (HubSpot gives custom stages numeric-string values).
 CUSTOM_STAGE = ("2497212665", "Churned Customer")
-LIFECYCLE = (("subscriber", 15), ("lead", 25), ("marketingqualifiedlead", 12), ("salesqualifiedlead", 8),
-             ("opportunity", 6), ("customer", 14), ("evangelist", 3), ("other", 3), (CUSTOM_STAGE[0], 4), ("", 10))
+LIFECYCLE = (
+    ("subscriber", 15),
+    ("lead", 25),
+    ("marketingqualifiedlead", 12),
+    ("salesqualifiedlead", 8),
+    ("opportunity", 6),
+    ("customer", 14),
+    ("evangelist", 3),
+    ("other", 3),
+    (CUSTOM_STAGE[0], 4),
+    ("", 10),
+)
 FREE_EMAIL_DOMAINS = ("gmail.com", "outlook.com", "yahoo.com", "icloud.com")
 COMPETITOR_DOMAINS = ("rivalsoft.example", "competeco.example", "contendr.example")
-FIRST_NAMES = ("Ada", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kira", "Liam",
-               "Maya", "Noah", "Olga", "Priya", "Quinn", "Rosa", "Sam", "Tariq", "Uma", "Victor", "Wen", "Yara", "Zoe")
-LAST_NAMES = ("Adams", "Brown", "Chen", "Diaz", "Evans", "Fischer", "Garcia", "Hughes", "Ito", "Jensen", "Kim",
-              "Lopez", "Martin", "Nguyen", "Okafor", "Patel", "Rossi", "Silva", "Tanaka", "Usman", "Varga", "Weber")
-NAME_PARTS = (("Blue", "North", "Bright", "Iron", "Silver", "Clear", "Summit", "Harbor", "Nimbus", "Quantum",
-               "Cedar", "Atlas", "Vertex", "Pioneer", "Lumen", "Orbit"),
-              ("Analytics", "Systems", "Labs", "Health", "Logistics", "Capital", "Retail", "Works", "Media",
-               "Networks", "Foods", "Motors", "Learning", "Security", "Partners", "Realty"))
+FIRST_NAMES = (
+    "Ada",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hiro",
+    "Ines",
+    "Jonas",
+    "Kira",
+    "Liam",
+    "Maya",
+    "Noah",
+    "Olga",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sam",
+    "Tariq",
+    "Uma",
+    "Victor",
+    "Wen",
+    "Yara",
+    "Zoe",
+)
+LAST_NAMES = (
+    "Adams",
+    "Brown",
+    "Chen",
+    "Diaz",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Hughes",
+    "Ito",
+    "Jensen",
+    "Kim",
+    "Lopez",
+    "Martin",
+    "Nguyen",
+    "Okafor",
+    "Patel",
+    "Rossi",
+    "Silva",
+    "Tanaka",
+    "Usman",
+    "Varga",
+    "Weber",
+)
+NAME_PARTS = (
+    (
+        "Blue",
+        "North",
+        "Bright",
+        "Iron",
+        "Silver",
+        "Clear",
+        "Summit",
+        "Harbor",
+        "Nimbus",
+        "Quantum",
+        "Cedar",
+        "Atlas",
+        "Vertex",
+        "Pioneer",
+        "Lumen",
+        "Orbit",
+    ),
+    (
+        "Analytics",
+        "Systems",
+        "Labs",
+        "Health",
+        "Logistics",
+        "Capital",
+        "Retail",
+        "Works",
+        "Media",
+        "Networks",
+        "Foods",
+        "Motors",
+        "Learning",
+        "Security",
+        "Partners",
+        "Realty",
+    ),
+)
 
 
 class SeedSummary(BaseModel):
@@ -83,8 +201,15 @@ def _ensure_custom_stage(sandbox: Sandbox) -> None:
     definition = crm_properties.get_property(sandbox, CONTACTS.type_id, "lifecyclestage")
     if any(o["value"] == CUSTOM_STAGE[0] for o in definition["options"]):
         return
-    options = [*definition["options"], {"label": CUSTOM_STAGE[1], "value": CUSTOM_STAGE[0],
-                                        "displayOrder": len(definition["options"]), "hidden": False}]
+    options = [
+        *definition["options"],
+        {
+            "label": CUSTOM_STAGE[1],
+            "value": CUSTOM_STAGE[0],
+            "displayOrder": len(definition["options"]),
+            "hidden": False,
+        },
+    ]
     crm_properties.update_property(sandbox, CONTACTS.type_id, "lifecyclestage", {"options": options})
 
 
@@ -94,8 +219,13 @@ def _make_company(rng: random.Random, index: int, now: datetime, used: set[str])
     domain = f"{slug}.com" if f"{slug}.com" not in used else f"{slug}{index}.com"
     used.add(domain)
     band = rng.random()
-    employees = (rng.randint(1, 99) if band < 0.5 else rng.randint(100, 999) if band < 0.85
-                 else rng.randint(1000, 50000))
+    employees = (
+        rng.randint(1, 99)
+        if band < 0.5
+        else rng.randint(100, 999)
+        if band < 0.85
+        else rng.randint(1000, 50000)
+    )
     tier = _weighted(rng, ICP_TIERS)
     props = {
         "name": name if domain == f"{slug}.com" else f"{name} {index}",
@@ -196,17 +326,27 @@ def seed_crm(sandbox: Sandbox, *, contacts: int, companies: int, seed: int) -> S
         rows.append(({k: v for k, v in props.items() if v != ""}, iso(created)))
 
     contact_ids = records.bulk_insert(sandbox, CONTACTS.type_id, rows) if rows else []
-    associations.bulk_associate(sandbox, [(contact_ids[i], company_id, primary) for i, company_id, primary in links])
+    associations.bulk_associate(
+        sandbox, [(contact_ids[i], company_id, primary) for i, company_id, primary in links]
+    )
     # Associations came after the records: let DYNAMIC lists see them.
     if contact_ids:
         sandbox.records_changed(CONTACTS.type_id, contact_ids)
     if company_ids:
         sandbox.records_changed(COMPANIES.type_id, company_ids)
     return SeedSummary(
-        contacts=contacts, companies=companies, company_domains=[c.domain for c in company_list],
-        competitor_domains=list(COMPETITOR_DOMAINS), internal_domain=internal_domain,
-        free_email_domains=list(FREE_EMAIL_DOMAINS), custom_lifecycle_stage=CUSTOM_STAGE[0],
-        internal_employees=internal, competitor_contacts=competitor, competitor_customers=competitor_customers,
-        contacts_without_company=without_company, contacts_with_two_companies=two_companies,
-        contact_ids=contact_ids, company_ids=company_ids,
+        contacts=contacts,
+        companies=companies,
+        company_domains=[c.domain for c in company_list],
+        competitor_domains=list(COMPETITOR_DOMAINS),
+        internal_domain=internal_domain,
+        free_email_domains=list(FREE_EMAIL_DOMAINS),
+        custom_lifecycle_stage=CUSTOM_STAGE[0],
+        internal_employees=internal,
+        competitor_contacts=competitor,
+        competitor_customers=competitor_customers,
+        contacts_without_company=without_company,
+        contacts_with_two_companies=two_companies,
+        contact_ids=contact_ids,
+        company_ids=company_ids,
     )
