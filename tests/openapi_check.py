@@ -72,6 +72,12 @@ def response_schema(method: str, path: str, status: int) -> tuple[dict[str, Any]
         if op_method == method.upper() and pattern.match(path):
             responses = operation.get("responses", {})
             response = responses.get(str(status)) or responses.get("default")
+            if isinstance(response, dict) and "$ref" in response:
+                # Responses may point into components (HubSpot's `default` error response does).
+                node: Any = spec
+                for part in response["$ref"].removeprefix("#/").split("/"):
+                    node = node[part]
+                response = node
             if response is None:
                 raise AssertionError(f"{method} {path}: status {status} is not in the spec ({sorted(responses)})")
             content = response.get("content") or {}
