@@ -29,7 +29,7 @@ class Portal:
     def record(self, object_type: str, props: dict[str, Any] | None = None, *, at: datetime | None = None,
                record_id: int | None = None) -> int:
         stamp = iso(at) if at else self._now()
-        rid = record_id or self.sandbox.store.next_id(f"test-record:{object_type}", start=101)
+        rid = record_id or self.sandbox.store.next_id("test-record", start=101)
         values = {k: str(v) for k, v in (props or {}).items() if v is not None}
         values.setdefault("hs_object_id", str(rid))
         with self.sandbox.store.transaction() as db:

@@ -92,7 +92,8 @@ def public_list(sandbox: Sandbox, row: ls.ListRow, *, include_filters: bool) -> 
         "createdById": row.created_by_id,
         "updatedById": row.updated_by_id,
         "listPermissions": row.list_permissions,
-        "membershipSettings": row.membership_settings,
+        # HubSpot's docs show nulls here, but its spec does not allow them: null members are left out.
+        "membershipSettings": {k: v for k, v in row.membership_settings.items() if v is not None},
     }
     if row.deleted_at is not None:
         out["deletedAt"] = row.deleted_at
@@ -544,24 +545,20 @@ def change_memberships(sandbox: Sandbox, list_id: str, to_add: list[Any], to_rem
     ids that are not records of the list's object type come back in recordIdsMissing."""
     row = _static(sandbox, list_id)
     engine = engine_for(sandbox)
-    wanted = {str(v).strip() for v in [*to_add, *to_remove]}
-    numeric = [int(v) for v in wanted if v.isdigit()]
+    adds = list(dict.fromkeys(str(v).strip() for v in to_add))  # input order, duplicates dropped
+    removes = list(dict.fromkeys(str(v).strip() for v in to_remove))
+    numeric = [int(v) for v in {*adds, *removes} if v.isdigit()]
     with sandbox.store.lock:
         existing = engine.index.exists(row.object_type_id, numeric)
-        missing = sorted((v for v in wanted if not v.isdigit() or int(v) not in existing), key=_id_order)
+        missing = list(dict.fromkeys(v for v in [*adds, *removes] if not v.isdigit() or int(v) not in existing))
         with sandbox.store.transaction() as db:
             current = ls.member_ids(db, row.list_id)
-            add_ids = sorted({int(str(v).strip()) for v in to_add if str(v).strip().isdigit()} & existing - current)
-            remove_ids = sorted({int(str(v).strip()) for v in to_remove if str(v).strip().isdigit()} & current
-                                - set(add_ids))
+            add_ids = [int(v) for v in adds if v.isdigit() and int(v) in existing and int(v) not in current]
+            remove_ids = [int(v) for v in removes if v.isdigit() and int(v) in current and int(v) not in add_ids]
             if add_ids or remove_ids:
                 engine.change(db, row.list_id, add_ids, remove_ids)
     return {"recordsIdsAdded": [str(i) for i in add_ids], "recordIdsRemoved": [str(i) for i in remove_ids],
             "recordIdsMissing": missing}
-
-
-def _id_order(value: str) -> tuple[int, int, str]:
-    return (0, int(value), "") if value.isdigit() else (1, 0, value)
 
 
 def add_from(sandbox: Sandbox, list_id: str, source_id: str) -> None:
