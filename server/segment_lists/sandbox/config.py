@@ -46,6 +46,11 @@ class RateLimits(BaseModel):
     search_per_second: int | None = None
     # HubSpot does not document a Retry-After header on 429 (reference §2.5): off unless asked.
     send_retry_after: bool = False
+    # Whether CRM search calls also count toward the 10-second bucket is undocumented (reference
+    # §12.2); counting them is the cautious reading.
+    search_counts_toward_ten_second: bool = True
+    # HubSpot's rolling window is 10 s; tests shrink it so pacing can be exercised quickly.
+    window_seconds: float = 10.0
 
     @classmethod
     def for_tier(cls, tier: str, *, send_retry_after: bool = False) -> RateLimits:
@@ -66,6 +71,17 @@ class Faults(BaseModel):
     latency_spike_seconds: float = 1.0
     # Only requests whose path contains one of these substrings are faulted; empty = all.
     paths: list[str] = Field(default_factory=list)
+    # Only requests with one of these methods are faulted; empty = all.
+    methods: list[str] = Field(default_factory=list)
+    # Stop injecting after this many faults (e.g. 1: fault exactly the first matching request).
+    max_injected: int | None = None
+    retry_after_seconds: int = 1
+    statuses_5xx: list[int] = Field(default_factory=lambda: [502, 503, 504])
+    # Gateways answer 5xx with an HTML page; HubSpot's API sometimes with its JSON envelope.
+    body_5xx: Literal["html", "json", "mixed"] = "mixed"
+    # "after": the request is processed, then the connection dies before the body (the write
+    # happened but the client cannot know); "before": it dies without the request being processed.
+    drop_mode: Literal["before", "after", "mixed"] = "mixed"
 
 
 class SandboxConfig(BaseModel):

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 
 from segment_lists.sandbox.clock import Clock
 from segment_lists.sandbox.config import SandboxConfig
+from segment_lists.sandbox.realism import Realism
 from segment_lists.sandbox.store import Store
 
 RecordsChanged = Callable[[str, list[int]], None]
@@ -16,6 +17,8 @@ class Sandbox:
         self.config = config or SandboxConfig()
         self.store = Store(self.config.db_path)
         self.clock = Clock(self.config.time_zone, self.config.frozen_now)
+        # Rate limits, latency and faults (off by default); `realism.configure(...)` while running.
+        self.realism = Realism(self.config, self.clock)
         self._record_listeners: list[RecordsChanged] = []
 
     # --- auth --------------------------------------------------------------------------------
