@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .models import HubSpotModel
-from .vocab import OBJECT_TYPE_NAMES, canonical_operation_type
+from .vocab import OBJECT_TYPE_NAMES, OFFSET_UNITS, canonical_operation_type
 
 Labels = Mapping[str, str]
 OptionLabels = Mapping[str, Mapping[str, str]]
@@ -313,20 +313,20 @@ class _Words:
             base = {"NOW": "now", "TODAY": "today"}.get(
                 reference, f"the start of this {reference.lower().replace('_', ' ')}"
             )
-            offset = point.get("offset")
-            if not isinstance(offset, dict) or not any(offset.values()):
-                return base
-            parts = [
-                _plural(abs(v), unit.rstrip("s")) for unit, v in offset.items() if isinstance(v, int) and v
+            raw_offset = point.get("offset")
+            # Largest unit first, whatever order the JSON had (a parsed model reorders keys).
+            offset = [
+                (unit, raw_offset[unit])
+                for unit in OFFSET_UNITS
+                if isinstance(raw_offset, dict) and _is_int(raw_offset.get(unit)) and raw_offset[unit]
             ]
-            signs = {v > 0 for v in offset.values() if isinstance(v, int) and v}
+            if not offset:
+                return base
+            signs = {value > 0 for _, value in offset}
             if base == "today" and len(signs) == 1:
-                return f"{' '.join(parts)} {'from now' if signs == {True} else 'ago'}"
-            signed = " ".join(
-                f"{'+' if v > 0 else '-'}{_plural(abs(v), u.rstrip('s'))}"
-                for u, v in offset.items()
-                if isinstance(v, int) and v
-            )
+                parts = " ".join(_plural(abs(value), unit.rstrip("s")) for unit, value in offset)
+                return f"{parts} {'from now' if signs == {True} else 'ago'}"
+            signed = " ".join(f"{'+' if v > 0 else '-'}{_plural(abs(v), u.rstrip('s'))}" for u, v in offset)
             return f"{base} {signed}"
         if kind == "PROPERTY_REFERENCED":
             label = self.label(point.get("property"), object_type)
@@ -342,6 +342,10 @@ def _items(node: dict[str, Any], key: str) -> list[Any]:
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _pad(value: Any) -> str:
