@@ -26,17 +26,29 @@ class Portal:
     def _now(self) -> str:
         return self.sandbox.clock.now_iso()
 
-    def record(self, object_type: str, props: dict[str, Any] | None = None, *, at: datetime | None = None,
-               record_id: int | None = None) -> int:
+    def record(
+        self,
+        object_type: str,
+        props: dict[str, Any] | None = None,
+        *,
+        at: datetime | None = None,
+        record_id: int | None = None,
+    ) -> int:
         stamp = iso(at) if at else self._now()
         rid = record_id or self.sandbox.store.next_id("test-record", start=101)
         values = {k: str(v) for k, v in (props or {}).items() if v is not None}
         values.setdefault("hs_object_id", str(rid))
         with self.sandbox.store.transaction() as db:
-            db.execute("INSERT INTO objects (object_type, id, properties, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-                       (object_type, rid, dumps(values), stamp, stamp))
-            db.executemany("INSERT INTO property_history (object_type, id, property, value, timestamp) "
-                           "VALUES (?, ?, ?, ?, ?)", [(object_type, rid, k, v, stamp) for k, v in values.items()])
+            db.execute(
+                "INSERT INTO objects (object_type, id, properties, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (object_type, rid, dumps(values), stamp, stamp),
+            )
+            db.executemany(
+                "INSERT INTO property_history (object_type, id, property, value, timestamp) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(object_type, rid, k, v, stamp) for k, v in values.items()],
+            )
         self.sandbox.records_changed(object_type, [rid])
         return rid
 
@@ -46,22 +58,30 @@ class Portal:
     def company(self, props: dict[str, Any] | None = None, **kwargs: Any) -> int:
         return self.record(COMPANY, props, **kwargs)
 
-    def update(self, object_type: str, rid: int, props: dict[str, Any | None], *, at: datetime | None = None) -> None:
+    def update(
+        self, object_type: str, rid: int, props: dict[str, Any | None], *, at: datetime | None = None
+    ) -> None:
         """Set (or, with None, clear) properties; each change is written to property history."""
         stamp = iso(at) if at else self._now()
         with self.sandbox.store.transaction() as db:
-            row = db.execute("SELECT properties FROM objects WHERE object_type = ? AND id = ?",
-                             (object_type, rid)).fetchone()
+            row = db.execute(
+                "SELECT properties FROM objects WHERE object_type = ? AND id = ?", (object_type, rid)
+            ).fetchone()
             values = loads(row["properties"])
             for key, value in props.items():
                 if value is None:
                     values.pop(key, None)
                 else:
                     values[key] = str(value)
-                db.execute("INSERT INTO property_history (object_type, id, property, value, timestamp) "
-                           "VALUES (?, ?, ?, ?, ?)", (object_type, rid, key, None if value is None else str(value), stamp))
-            db.execute("UPDATE objects SET properties = ?, updated_at = ? WHERE object_type = ? AND id = ?",
-                       (dumps(values), stamp, object_type, rid))
+                db.execute(
+                    "INSERT INTO property_history (object_type, id, property, value, timestamp) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (object_type, rid, key, None if value is None else str(value), stamp),
+                )
+            db.execute(
+                "UPDATE objects SET properties = ?, updated_at = ? WHERE object_type = ? AND id = ?",
+                (dumps(values), stamp, object_type, rid),
+            )
         self.sandbox.records_changed(object_type, [rid])
 
     def archive(self, object_type: str, rid: int) -> None:
@@ -71,10 +91,14 @@ class Portal:
 
     def associate(self, contact_id: int, company_id: int) -> None:
         with self.sandbox.store.transaction() as db:
-            db.execute("INSERT OR IGNORE INTO associations VALUES (?, ?, ?, ?, ?, 'HUBSPOT_DEFINED')",
-                       (CONTACT, contact_id, COMPANY, company_id, CONTACT_TO_COMPANY))
-            db.execute("INSERT OR IGNORE INTO associations VALUES (?, ?, ?, ?, ?, 'HUBSPOT_DEFINED')",
-                       (COMPANY, company_id, CONTACT, contact_id, COMPANY_TO_CONTACT))
+            db.execute(
+                "INSERT OR IGNORE INTO associations VALUES (?, ?, ?, ?, ?, 'HUBSPOT_DEFINED')",
+                (CONTACT, contact_id, COMPANY, company_id, CONTACT_TO_COMPANY),
+            )
+            db.execute(
+                "INSERT OR IGNORE INTO associations VALUES (?, ?, ?, ?, ?, 'HUBSPOT_DEFINED')",
+                (COMPANY, company_id, CONTACT, contact_id, COMPANY_TO_CONTACT),
+            )
         self.sandbox.records_changed(CONTACT, [contact_id])
         self.sandbox.records_changed(COMPANY, [company_id])
 
@@ -85,14 +109,33 @@ def prop(name: str, operation: dict[str, Any]) -> dict[str, Any]:
 
 def branch(*groups: list[dict[str, Any]], nested: list[list[dict[str, Any]]] | None = None) -> dict[str, Any]:
     """OR of AND groups; `nested[i]` are extra branches (ASSOCIATION...) for group i."""
-    return {"filterBranchType": "OR", "filters": [], "filterBranches": [
-        {"filterBranchType": "AND", "filters": list(group),
-         "filterBranches": (nested[i] if nested and i < len(nested) else [])}
-        for i, group in enumerate(groups)]}
+    return {
+        "filterBranchType": "OR",
+        "filters": [],
+        "filterBranches": [
+            {
+                "filterBranchType": "AND",
+                "filters": list(group),
+                "filterBranches": (nested[i] if nested and i < len(nested) else []),
+            }
+            for i, group in enumerate(groups)
+        ],
+    }
 
 
-def association(filters: list[dict[str, Any]], *, object_type: str = COMPANY, type_id: int = CONTACT_TO_COMPANY,
-                operator: str = "IN_LIST") -> dict[str, Any]:
-    return {"filterBranchType": "ASSOCIATION", "objectTypeId": object_type, "operator": operator,
-            "associationTypeId": type_id, "associationCategory": "HUBSPOT_DEFINED", "filters": filters,
-            "filterBranches": []}
+def association(
+    filters: list[dict[str, Any]],
+    *,
+    object_type: str = COMPANY,
+    type_id: int = CONTACT_TO_COMPANY,
+    operator: str = "IN_LIST",
+) -> dict[str, Any]:
+    return {
+        "filterBranchType": "ASSOCIATION",
+        "objectTypeId": object_type,
+        "operator": operator,
+        "associationTypeId": type_id,
+        "associationCategory": "HUBSPOT_DEFINED",
+        "filters": filters,
+        "filterBranches": [],
+    }

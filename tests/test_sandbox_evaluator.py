@@ -27,15 +27,31 @@ def portal() -> Portal:
     return Portal(Sandbox(SandboxConfig(frozen_now=NOW, time_zone="America/New_York")))
 
 
-def members(portal: Portal, *groups: list[dict[str, Any]], nested: list[list[dict[str, Any]]] | None = None,
-            object_type: str = CONTACT) -> set[int]:
-    created = create_list(portal.sandbox, {"name": f"list {next(_names)}", "objectTypeId": object_type,
-                                           "processingType": "DYNAMIC", "filterBranch": branch(*groups, nested=nested)})
+def members(
+    portal: Portal,
+    *groups: list[dict[str, Any]],
+    nested: list[list[dict[str, Any]]] | None = None,
+    object_type: str = CONTACT,
+) -> set[int]:
+    created = create_list(
+        portal.sandbox,
+        {
+            "name": f"list {next(_names)}",
+            "objectTypeId": object_type,
+            "processingType": "DYNAMIC",
+            "filterBranch": branch(*groups, nested=nested),
+        },
+    )
     return set(get_list_members(portal.sandbox, int(created["list"]["listId"])))
 
 
 def op(operation_type: str, operator: str, include: bool = False, **fields: Any) -> dict[str, Any]:
-    return {"operationType": operation_type, "operator": operator, "includeObjectsWithNoValueSet": include, **fields}
+    return {
+        "operationType": operation_type,
+        "operator": operator,
+        "includeObjectsWithNoValueSet": include,
+        **fields,
+    }
 
 
 def test_enumeration_single_and_multi_checkbox(portal: Portal) -> None:
@@ -147,10 +163,14 @@ def test_number_and_number_ranged(portal: Portal) -> None:
     portal.update(CONTACT, zero, {"hs_email_open": "1"})
     assert number("HAS_EVER_BEEN_EQUAL_TO", 0) == {zero}
     assert number("HAS_NEVER_BEEN_EQUAL_TO", 0) == {three, ten}
-    between = members(portal, [prop("hs_email_open", op("NUMBER_RANGED", "IS_BETWEEN", lowerBound=1, upperBound=3))])
+    between = members(
+        portal, [prop("hs_email_open", op("NUMBER_RANGED", "IS_BETWEEN", lowerBound=1, upperBound=3))]
+    )
     assert between == {zero, three}
-    outside = members(portal, [prop("hs_email_open",
-                                    op("NUMBER_RANGED", "IS_NOT_BETWEEN", True, lowerBound=1, upperBound=3))])
+    outside = members(
+        portal,
+        [prop("hs_email_open", op("NUMBER_RANGED", "IS_NOT_BETWEEN", True, lowerBound=1, upperBound=3))],
+    )
     assert outside == {ten, unknown}
 
 
@@ -189,17 +209,24 @@ def test_legacy_absolute_and_rolling_dates(portal: Portal) -> None:
         return members(portal, [prop("createdate", operation)])
 
     assert date_op(op("DATETIME", "IS_BEFORE", timestamp=ts, requiresTimeZoneConversion=False)) == {june_1}
-    assert date_op(op("DATETIME", "IS_AFTER", timestamp=ts, requiresTimeZoneConversion=False)) == {june_14, next_week}
+    assert date_op(op("DATETIME", "IS_AFTER", timestamp=ts, requiresTimeZoneConversion=False)) == {
+        june_14,
+        next_week,
+    }
     day = int(datetime(2024, 6, 14, 12, tzinfo=UTC).timestamp() * 1000)
-    assert date_op(op("DATETIME", "IS_EQUAL_TO", timestamp=day, requiresTimeZoneConversion=False)) == {june_14}
+    assert date_op(op("DATETIME", "IS_EQUAL_TO", timestamp=day, requiresTimeZoneConversion=False)) == {
+        june_14
+    }
     # 2024-06-14 23:00 UTC is 19:00 on the 14th in New York: still the 14th there.
     assert date_op(op("DATETIME", "IS_EQUAL_TO", timestamp=day, requiresTimeZoneConversion=True)) == {june_14}
     low = int(datetime(2024, 6, 2, tzinfo=UTC).timestamp() * 1000)
     high = int(datetime(2024, 6, 30, tzinfo=UTC).timestamp() * 1000)
-    assert date_op(op("RANGED_DATE", "IS_BETWEEN", lowerBound=low, upperBound=high,
-                      requiresTimeZoneConversion=False)) == {june_14, next_week}
-    assert date_op(op("RANGED_DATE", "IS_NOT_BETWEEN", lowerBound=low, upperBound=high,
-                      requiresTimeZoneConversion=False)) == {june_1}
+    assert date_op(
+        op("RANGED_DATE", "IS_BETWEEN", lowerBound=low, upperBound=high, requiresTimeZoneConversion=False)
+    ) == {june_14, next_week}
+    assert date_op(
+        op("RANGED_DATE", "IS_NOT_BETWEEN", lowerBound=low, upperBound=high, requiresTimeZoneConversion=False)
+    ) == {june_1}
 
     def rolling(operator: str, days: int) -> set[int]:
         return date_op(op("ROLLING_DATE_RANGE", operator, numberOfDays=days, requiresTimeZoneConversion=True))
@@ -218,14 +245,22 @@ def test_rolling_property_updated_and_updated_at_parser(portal: Portal) -> None:
     never = portal.contact({})
 
     def updated(operator: str, include: bool = False) -> set[int]:
-        return members(portal, [prop("lifecyclestage", op("ROLLING_PROPERTY_UPDATED", operator, include,
-                                                         numberOfDays=7))])
+        return members(
+            portal,
+            [prop("lifecyclestage", op("ROLLING_PROPERTY_UPDATED", operator, include, numberOfDays=7))],
+        )
 
     assert updated("UPDATED_IN_LAST_X_DAYS") == {recent}
     assert updated("NOT_UPDATED_IN_LAST_X_DAYS") == {old}
     assert updated("NOT_UPDATED_IN_LAST_X_DAYS", include=True) == {old, never}
-    last_week = op("TIME_RANGED", "IS_BETWEEN", type="TIME_RANGED", propertyParser="UPDATED_AT",
-                   lowerBoundTimePoint=indexed("TODAY", days=-7), upperBoundTimePoint=indexed("NOW"))
+    last_week = op(
+        "TIME_RANGED",
+        "IS_BETWEEN",
+        type="TIME_RANGED",
+        propertyParser="UPDATED_AT",
+        lowerBoundTimePoint=indexed("TODAY", days=-7),
+        upperBoundTimePoint=indexed("NOW"),
+    )
     assert members(portal, [prop("lifecyclestage", last_week)]) == {recent}
 
 
@@ -252,27 +287,51 @@ def test_time_point_and_time_ranged(portal: Portal) -> None:
     def opened(operation: dict[str, Any]) -> set[int]:
         return members(portal, [prop("hs_email_last_open_date", operation)])
 
-    last_7_days = op("TIME_RANGED", "IS_BETWEEN", type="TIME_RANGED",
-                     lowerBoundTimePoint=indexed("TODAY", days=-7), upperBoundTimePoint=indexed("NOW"))
+    last_7_days = op(
+        "TIME_RANGED",
+        "IS_BETWEEN",
+        type="TIME_RANGED",
+        lowerBoundTimePoint=indexed("TODAY", days=-7),
+        upperBoundTimePoint=indexed("NOW"),
+    )
     assert opened(last_7_days) == {this_morning, five_days_ago}
     assert opened({**last_7_days, "operator": "IS_NOT_BETWEEN"}) == {long_ago}
-    assert opened({**last_7_days, "operator": "IS_NOT_BETWEEN", "includeObjectsWithNoValueSet": True}) \
-        == {long_ago, never}
+    assert opened({**last_7_days, "operator": "IS_NOT_BETWEEN", "includeObjectsWithNoValueSet": True}) == {
+        long_ago,
+        never,
+    }
     before_today = op("TIME_POINT", "IS_BEFORE", type="TIME_POINT", timePoint=indexed("TODAY"))
     assert opened(before_today) == {long_ago, five_days_ago}
     # TODAY in New York started at 04:00 UTC, so 01:00 UTC this morning was "yesterday" there.
-    assert opened({**before_today, "timePoint": indexed("TODAY", zone="America/New_York")}) \
-        == {long_ago, five_days_ago, this_morning}
+    assert opened({**before_today, "timePoint": indexed("TODAY", zone="America/New_York")}) == {
+        long_ago,
+        five_days_ago,
+        this_morning,
+    }
     exact = date_point(2024, 6, 10, hour=12)
-    after_exclusive = op("TIME_POINT", "IS_AFTER", type="TIME_POINT", timePoint=exact, endpointBehavior="EXCLUSIVE")
+    after_exclusive = op(
+        "TIME_POINT", "IS_AFTER", type="TIME_POINT", timePoint=exact, endpointBehavior="EXCLUSIVE"
+    )
     assert opened(after_exclusive) == {this_morning}
     assert opened({**after_exclusive, "endpointBehavior": "INCLUSIVE"}) == {this_morning, five_days_ago}
-    on_june_10 = op("TIME_RANGED", "IS_BETWEEN", type="TIME_RANGED",
-                    lowerBoundTimePoint=date_point(2024, 6, 10),
-                    upperBoundTimePoint=date_point(2024, 6, 10, hour=23, minute=59, second=59, millisecond=999))
+    on_june_10 = op(
+        "TIME_RANGED",
+        "IS_BETWEEN",
+        type="TIME_RANGED",
+        lowerBoundTimePoint=date_point(2024, 6, 10),
+        upperBoundTimePoint=date_point(2024, 6, 10, hour=23, minute=59, second=59, millisecond=999),
+    )
     assert opened(on_june_10) == {five_days_ago}
-    assert opened({**on_june_10, "upperBoundTimePoint": date_point(2024, 6, 10, hour=12),
-                   "upperBoundEndpointBehavior": "EXCLUSIVE"}) == set()
+    assert (
+        opened(
+            {
+                **on_june_10,
+                "upperBoundTimePoint": date_point(2024, 6, 10, hour=12),
+                "upperBoundEndpointBehavior": "EXCLUSIVE",
+            }
+        )
+        == set()
+    )
 
 
 def test_indexed_references_week_month_quarter_year(portal: Portal) -> None:
@@ -287,15 +346,34 @@ def test_indexed_references_week_month_quarter_year(portal: Portal) -> None:
         point = {"timeType": "INDEXED", "zoneId": "UTC", "indexReference": reference}
         if offset:
             point["offset"] = offset
-        return members(portal, [prop("d", op("TIME_POINT", "IS_AFTER", type="TIME_POINT", timePoint=point,
-                                              endpointBehavior="INCLUSIVE"))])
+        return members(
+            portal,
+            [
+                prop(
+                    "d",
+                    op(
+                        "TIME_POINT",
+                        "IS_AFTER",
+                        type="TIME_POINT",
+                        timePoint=point,
+                        endpointBehavior="INCLUSIVE",
+                    ),
+                )
+            ],
+        )
 
     assert since({"referenceType": "WEEK", "dayOfWeek": "MONDAY"}) == {monday}
     assert since({"referenceType": "MONTH", "day": 1}) == {monday}
     assert since({"referenceType": "MONTH", "day": 1}, months=-1) == {monday, may}
     assert since({"referenceType": "QUARTER", "month": 1, "day": 1}) == {monday, may, april}
     assert since({"referenceType": "YEAR", "month": 1, "day": 1}) == {monday, may, april, march}
-    assert since({"referenceType": "YEAR", "month": 1, "day": 1}, years=-1) == {monday, may, april, march, last_year}
+    assert since({"referenceType": "YEAR", "month": 1, "day": 1}, years=-1) == {
+        monday,
+        may,
+        april,
+        march,
+        last_year,
+    }
     assert since({"referenceType": "TODAY"}, weeks=-1) == {monday}
     assert since({"referenceType": "NOW"}, quarters=-1, days=16) == {monday, may, april}  # 2024-03-31 12:00
 
@@ -314,8 +392,11 @@ def test_calendar_date(portal: Portal) -> None:
     assert calendar("IN_LAST_TIME_UNIT", "MONTH") == {last_month}
     assert calendar("IN_NEXT_TIME_UNIT", "MONTH") == {next_month}
     assert calendar("IN_THIS_TIME_UNIT", "QUARTER") == {this_month, last_month, later_today}
-    assert calendar("IN_THIS_TIME_UNIT", "YEAR", useFiscalYear=True, fiscalYearStart="JULY") \
-        == {this_month, last_month, later_today}
+    assert calendar("IN_THIS_TIME_UNIT", "YEAR", useFiscalYear=True, fiscalYearStart="JULY") == {
+        this_month,
+        last_month,
+        later_today,
+    }
 
 
 def test_comparative_operations(portal: Portal) -> None:
@@ -326,12 +407,24 @@ def test_comparative_operations(portal: Portal) -> None:
     def compare(name: str, operation: dict[str, Any]) -> set[int]:
         return members(portal, [prop(name, operation)])
 
-    assert compare("first_seen", op("COMPARATIVE_DATE", "IS_BEFORE", comparisonPropertyName="last_seen")) == {early}
-    assert compare("first_seen", op("COMPARATIVE_DATE", "IS_AFTER", comparisonPropertyName="last_seen")) == {late}
+    assert compare("first_seen", op("COMPARATIVE_DATE", "IS_BEFORE", comparisonPropertyName="last_seen")) == {
+        early
+    }
+    assert compare("first_seen", op("COMPARATIVE_DATE", "IS_AFTER", comparisonPropertyName="last_seen")) == {
+        late
+    }
     assert compare("a", op("COMPARATIVE_STRING", "IS_EQUAL_TO", comparisonPropertyName="b")) == {early}
-    referenced = op("TIME_POINT", "IS_BEFORE", type="TIME_POINT",
-                    timePoint={"timeType": "PROPERTY_REFERENCED", "property": "last_seen", "referenceType": "VALUE",
-                               "zoneId": "UTC"})
+    referenced = op(
+        "TIME_POINT",
+        "IS_BEFORE",
+        type="TIME_POINT",
+        timePoint={
+            "timeType": "PROPERTY_REFERENCED",
+            "property": "last_seen",
+            "referenceType": "VALUE",
+            "zoneId": "UTC",
+        },
+    )
     assert compare("first_seen", referenced) == {early}
 
 
@@ -363,14 +456,25 @@ def test_association_branches(portal: Portal) -> None:
     portal.associate(at_bank, bank)
     is_software = [prop("industry", op("ENUMERATION", "IS_ANY_OF", values=["COMPUTER_SOFTWARE"]))]
     assert members(portal, [], nested=[[association(is_software)]]) == {at_software, at_both}
-    assert members(portal, [], nested=[[association(is_software, operator="NOT_IN_LIST")]]) == {at_bank, no_company}
+    assert members(portal, [], nested=[[association(is_software, operator="NOT_IN_LIST")]]) == {
+        at_bank,
+        no_company,
+    }
     # The other direction: companies with a contact whose email is known.
-    with_contacts = association([prop("email", op("ALL_PROPERTY", "IS_KNOWN"))], object_type=CONTACT, type_id=280)
+    with_contacts = association(
+        [prop("email", op("ALL_PROPERTY", "IS_KNOWN"))], object_type=CONTACT, type_id=280
+    )
     assert members(portal, [], nested=[[with_contacts]], object_type=COMPANY) == {software, bank}
     # A record change re-evaluates: the bank turns software.
-    created = create_list(portal.sandbox, {"name": "software people", "objectTypeId": CONTACT,
-                                           "processingType": "DYNAMIC",
-                                           "filterBranch": branch([], nested=[[association(is_software)]])})
+    created = create_list(
+        portal.sandbox,
+        {
+            "name": "software people",
+            "objectTypeId": CONTACT,
+            "processingType": "DYNAMIC",
+            "filterBranch": branch([], nested=[[association(is_software)]]),
+        },
+    )
     list_id = int(created["list"]["listId"])
     portal.update(COMPANY, bank, {"industry": "COMPUTER_SOFTWARE"})
     assert set(get_list_members(portal.sandbox, list_id)) == {at_software, at_both, at_bank}
@@ -379,22 +483,44 @@ def test_association_branches(portal: Portal) -> None:
 def test_in_list_filters_and_cycles(portal: Portal) -> None:
     customer = portal.contact({"lifecyclestage": "customer"})
     lead = portal.contact({"lifecyclestage": "lead"})
-    base = create_list(portal.sandbox, {"name": "customers", "objectTypeId": CONTACT, "processingType": "DYNAMIC",
-                                        "filterBranch": branch([prop("lifecyclestage", op(
-                                            "ENUMERATION", "IS_ANY_OF", values=["customer"]))])})["list"]
+    base = create_list(
+        portal.sandbox,
+        {
+            "name": "customers",
+            "objectTypeId": CONTACT,
+            "processingType": "DYNAMIC",
+            "filterBranch": branch(
+                [prop("lifecyclestage", op("ENUMERATION", "IS_ANY_OF", values=["customer"]))]
+            ),
+        },
+    )["list"]
     base_id = base["listId"]
-    assert members(portal, [{"filterType": "IN_LIST", "listId": base_id, "operator": "IN_LIST"}]) == {customer}
-    derived = create_list(portal.sandbox, {"name": "not customers", "objectTypeId": CONTACT,
-                                           "processingType": "DYNAMIC", "filterBranch": branch(
-                                               [{"filterType": "IN_LIST", "listId": base_id,
-                                                 "operator": "NOT_IN_LIST"}])})["list"]
+    assert members(portal, [{"filterType": "IN_LIST", "listId": base_id, "operator": "IN_LIST"}]) == {
+        customer
+    }
+    derived = create_list(
+        portal.sandbox,
+        {
+            "name": "not customers",
+            "objectTypeId": CONTACT,
+            "processingType": "DYNAMIC",
+            "filterBranch": branch([{"filterType": "IN_LIST", "listId": base_id, "operator": "NOT_IN_LIST"}]),
+        },
+    )["list"]
     assert set(get_list_members(portal.sandbox, int(derived["listId"]))) == {lead}
     portal.update(CONTACT, lead, {"lifecyclestage": "customer"})
     assert set(get_list_members(portal.sandbox, int(derived["listId"]))) == set()
     # base -> derived -> base would be a cycle.
     with pytest.raises(HubSpotError) as cycle:
-        update_filters(portal.sandbox, base_id, {"filterBranch": branch(
-            [{"filterType": "IN_LIST", "listId": derived["listId"], "operator": "IN_LIST"}])})
+        update_filters(
+            portal.sandbox,
+            base_id,
+            {
+                "filterBranch": branch(
+                    [{"filterType": "IN_LIST", "listId": derived["listId"], "operator": "IN_LIST"}]
+                )
+            },
+        )
     assert cycle.value.status == 400
     with pytest.raises(HubSpotError) as missing:
         members(portal, [{"filterType": "IN_LIST", "listId": "9999", "operator": "IN_LIST"}])
@@ -403,12 +529,28 @@ def test_in_list_filters_and_cycles(portal: Portal) -> None:
 
 def test_relative_dates_drift_with_the_clock(portal: Portal) -> None:
     opened = portal.contact({"hs_email_last_open_date": "2024-06-10T12:00:00.000Z"})
-    created = create_list(portal.sandbox, {"name": "opened in last 7 days", "objectTypeId": CONTACT,
-                                           "processingType": "DYNAMIC", "filterBranch": branch([prop(
-                                               "hs_email_last_open_date",
-                                               op("TIME_RANGED", "IS_BETWEEN", type="TIME_RANGED",
-                                                  lowerBoundTimePoint=indexed("TODAY", days=-7),
-                                                  upperBoundTimePoint=indexed("NOW")))])})
+    created = create_list(
+        portal.sandbox,
+        {
+            "name": "opened in last 7 days",
+            "objectTypeId": CONTACT,
+            "processingType": "DYNAMIC",
+            "filterBranch": branch(
+                [
+                    prop(
+                        "hs_email_last_open_date",
+                        op(
+                            "TIME_RANGED",
+                            "IS_BETWEEN",
+                            type="TIME_RANGED",
+                            lowerBoundTimePoint=indexed("TODAY", days=-7),
+                            upperBoundTimePoint=indexed("NOW"),
+                        ),
+                    )
+                ]
+            ),
+        },
+    )
     list_id = int(created["list"]["listId"])
     assert get_list_members(portal.sandbox, list_id) == [opened]
     portal.sandbox.clock.advance(timedelta(days=3))  # TODAY-7 is now 2024-06-11: the open is too old
@@ -426,24 +568,46 @@ def test_no_data_filters_and_subscriptions(portal: Portal) -> None:
     assert members(portal, [{**view, "operator": "NOT_HAS_PAGEVIEW_EQ"}]) == {out, sub_out, sub_in, plain}
 
     def subscription(statuses: list[str]) -> set[int]:
-        return members(portal, [{"filterType": "EMAIL_SUBSCRIPTION", "subscriptionIds": ["42"],
-                                 "acceptedStatuses": statuses}])
+        return members(
+            portal,
+            [{"filterType": "EMAIL_SUBSCRIPTION", "subscriptionIds": ["42"], "acceptedStatuses": statuses}],
+        )
 
     assert subscription(["OPT_IN"]) == {sub_in}
     assert subscription(["OPT_OUT"]) == {out, sub_out}
 
 
-@pytest.mark.parametrize("bad", [
-    {"filterBranchType": "AND", "filters": []},
-    branch([{"filterType": "NO_SUCH_FILTER"}]),
-    branch([prop("x", op("ENUMERATION", "IS_EQUAL_TO", value="lead"))]),
-    branch([prop("x", op("STRING", "IS_EQUAL_TO", values=["a"]))]),
-    branch([prop("x", op("TIME_POINT", "IS_AFTER", type="TIME_POINT", timePoint={
-        "timeType": "INDEXED", "zoneId": "UTC", "indexReference": {"referenceType": "TODAY"},
-        "offset": {"amount": -90, "unit": "DAY"}}))]),
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"filterBranchType": "AND", "filters": []},
+        branch([{"filterType": "NO_SUCH_FILTER"}]),
+        branch([prop("x", op("ENUMERATION", "IS_EQUAL_TO", value="lead"))]),
+        branch([prop("x", op("STRING", "IS_EQUAL_TO", values=["a"]))]),
+        branch(
+            [
+                prop(
+                    "x",
+                    op(
+                        "TIME_POINT",
+                        "IS_AFTER",
+                        type="TIME_POINT",
+                        timePoint={
+                            "timeType": "INDEXED",
+                            "zoneId": "UTC",
+                            "indexReference": {"referenceType": "TODAY"},
+                            "offset": {"amount": -90, "unit": "DAY"},
+                        },
+                    ),
+                )
+            ]
+        ),
+    ],
+)
 def test_invalid_filters_are_rejected(portal: Portal, bad: dict[str, Any]) -> None:
     with pytest.raises(HubSpotError) as error:
-        create_list(portal.sandbox, {"name": "bad", "objectTypeId": CONTACT, "processingType": "DYNAMIC",
-                                     "filterBranch": bad})
+        create_list(
+            portal.sandbox,
+            {"name": "bad", "objectTypeId": CONTACT, "processingType": "DYNAMIC", "filterBranch": bad},
+        )
     assert error.value.status == 400 and error.value.category == "VALIDATION_ERROR"

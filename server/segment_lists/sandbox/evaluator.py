@@ -66,8 +66,9 @@ class EvalData(Protocol):
     def column(self, object_type: str, prop: str, kind: str) -> dict[int, Any]: ...
     def history(self, object_type: str, prop: str, kind: str) -> dict[int, list[Any]]: ...
     def updated_at(self, object_type: str, prop: str) -> dict[int, int]: ...
-    def associated(self, from_type: str, to_type: str, type_id: int, category: str | None,
-                   to_ids: set[int]) -> set[int]: ...
+    def associated(
+        self, from_type: str, to_type: str, type_id: int, category: str | None, to_ids: set[int]
+    ) -> set[int]: ...
     def list_members(self, list_id: int) -> set[int]: ...
     def list_object_type(self, list_id: int) -> str | None: ...
 
@@ -128,7 +129,8 @@ class AndNode:
 
 @dataclass
 class AssociationNode:
-    """Records with at least one associated `target_type` record passing `inner` (IN_LIST), or none (NOT_IN_LIST)."""
+    """Records with at least one associated `target_type` record passing `inner` (IN_LIST),
+    or with none (NOT_IN_LIST)."""
 
     target_type: str
     type_id: int
@@ -173,8 +175,13 @@ class AssociatedInListNode:
 
     def evaluate(self, data: EvalData, object_type: str) -> set[int]:
         to_type = self.to_type or data.list_object_type(self.list_id)
-        linked = set() if to_type is None else data.associated(
-            object_type, to_type, self.type_id, self.category, data.list_members(self.list_id))
+        linked = (
+            set()
+            if to_type is None
+            else data.associated(
+                object_type, to_type, self.type_id, self.category, data.list_members(self.list_id)
+            )
+        )
         linked &= data.all_ids(object_type)
         return data.all_ids(object_type) - linked if self.negate else linked
 
@@ -241,8 +248,11 @@ class SubscriptionNode:
         global_out = {rid for rid, v in data.column(object_type, "hs_email_optout", "bool").items() if v}
         matched: set[int] = set()
         for sid in self.subscription_ids or [""]:
-            specific = {} if self.portal_wide or not sid else data.column(
-                object_type, f"hs_email_optout_{sid}", "bool")
+            specific = (
+                {}
+                if self.portal_wide or not sid
+                else data.column(object_type, f"hs_email_optout_{sid}", "bool")
+            )
             opted_out = {rid for rid, v in specific.items() if v} | (global_out - specific.keys())
             opted_in = {rid for rid, v in specific.items() if not v}
             if "OPT_OUT" in self.accepted:
@@ -256,47 +266,120 @@ class SubscriptionNode:
 
 # --- compilation ------------------------------------------------------------------------------
 
-NO_DATA_FILTERS = frozenset({
-    "PAGE_VIEW", "CTA", "EVENT", "FORM_SUBMISSION", "FORM_SUBMISSION_ON_PAGE", "EMAIL_EVENT", "WEBINAR",
-    "SURVEY_MONKEY", "SURVEY_MONKEY_VALUE", "PRIVACY", "ADS_SEARCH", "ADS_TIME", "UNIFIED_EVENTS",
-    "INTEGRATION_EVENT", "COMMUNICATION_SUBSCRIPTION",
-})
+NO_DATA_FILTERS = frozenset(
+    {
+        "PAGE_VIEW",
+        "CTA",
+        "EVENT",
+        "FORM_SUBMISSION",
+        "FORM_SUBMISSION_ON_PAGE",
+        "EMAIL_EVENT",
+        "WEBINAR",
+        "SURVEY_MONKEY",
+        "SURVEY_MONKEY_VALUE",
+        "PRIVACY",
+        "ADS_SEARCH",
+        "ADS_TIME",
+        "UNIFIED_EVENTS",
+        "INTEGRATION_EVENT",
+        "COMMUNICATION_SUBSCRIPTION",
+    }
+)
 OPERATORS: dict[str, frozenset[str]] = {
-    "ENUMERATION": frozenset({"IS_ANY_OF", "IS_NONE_OF", "IS_EXACTLY", "IS_NOT_EXACTLY", "CONTAINS_ALL",
-                              "DOES_NOT_CONTAIN_ALL", "HAS_EVER_BEEN_ANY_OF", "HAS_NEVER_BEEN_ANY_OF",
-                              "HAS_EVER_BEEN_EXACTLY", "HAS_NEVER_BEEN_EXACTLY", "HAS_EVER_CONTAINED_ALL",
-                              "HAS_NEVER_CONTAINED_ALL"}),
-    "STRING": frozenset({"IS_EQUAL_TO", "IS_NOT_EQUAL_TO", "CONTAINS", "DOES_NOT_CONTAIN", "STARTS_WITH",
-                         "ENDS_WITH", "HAS_EVER_BEEN_EQUAL_TO", "HAS_NEVER_BEEN_EQUAL_TO", "HAS_EVER_CONTAINED",
-                         "HAS_NEVER_CONTAINED"}),
-    "MULTISTRING": frozenset({"IS_EQUAL_TO", "IS_NOT_EQUAL_TO", "CONTAINS", "CONTAINS_EXACTLY", "DOES_NOT_CONTAIN",
-                              "DOES_NOT_CONTAIN_EXACTLY", "STARTS_WITH", "ENDS_WITH"}),
-    "NUMBER": frozenset({"IS_EQUAL_TO", "IS_NOT_EQUAL_TO", "IS_GREATER_THAN", "IS_GREATER_THAN_OR_EQUAL_TO",
-                         "IS_LESS_THAN", "IS_LESS_THAN_OR_EQUAL_TO", "HAS_EVER_BEEN_EQUAL_TO",
-                         "HAS_NEVER_BEEN_EQUAL_TO"}),
+    "ENUMERATION": frozenset(
+        {
+            "IS_ANY_OF",
+            "IS_NONE_OF",
+            "IS_EXACTLY",
+            "IS_NOT_EXACTLY",
+            "CONTAINS_ALL",
+            "DOES_NOT_CONTAIN_ALL",
+            "HAS_EVER_BEEN_ANY_OF",
+            "HAS_NEVER_BEEN_ANY_OF",
+            "HAS_EVER_BEEN_EXACTLY",
+            "HAS_NEVER_BEEN_EXACTLY",
+            "HAS_EVER_CONTAINED_ALL",
+            "HAS_NEVER_CONTAINED_ALL",
+        }
+    ),
+    "STRING": frozenset(
+        {
+            "IS_EQUAL_TO",
+            "IS_NOT_EQUAL_TO",
+            "CONTAINS",
+            "DOES_NOT_CONTAIN",
+            "STARTS_WITH",
+            "ENDS_WITH",
+            "HAS_EVER_BEEN_EQUAL_TO",
+            "HAS_NEVER_BEEN_EQUAL_TO",
+            "HAS_EVER_CONTAINED",
+            "HAS_NEVER_CONTAINED",
+        }
+    ),
+    "MULTISTRING": frozenset(
+        {
+            "IS_EQUAL_TO",
+            "IS_NOT_EQUAL_TO",
+            "CONTAINS",
+            "CONTAINS_EXACTLY",
+            "DOES_NOT_CONTAIN",
+            "DOES_NOT_CONTAIN_EXACTLY",
+            "STARTS_WITH",
+            "ENDS_WITH",
+        }
+    ),
+    "NUMBER": frozenset(
+        {
+            "IS_EQUAL_TO",
+            "IS_NOT_EQUAL_TO",
+            "IS_GREATER_THAN",
+            "IS_GREATER_THAN_OR_EQUAL_TO",
+            "IS_LESS_THAN",
+            "IS_LESS_THAN_OR_EQUAL_TO",
+            "HAS_EVER_BEEN_EQUAL_TO",
+            "HAS_NEVER_BEEN_EQUAL_TO",
+        }
+    ),
     "NUMBER_RANGED": frozenset({"IS_BETWEEN", "IS_NOT_BETWEEN"}),
-    "BOOL": frozenset({"IS_EQUAL_TO", "IS_NOT_EQUAL_TO", "HAS_EVER_BEEN_EQUAL_TO", "HAS_NEVER_BEEN_EQUAL_TO"}),
+    "BOOL": frozenset(
+        {"IS_EQUAL_TO", "IS_NOT_EQUAL_TO", "HAS_EVER_BEEN_EQUAL_TO", "HAS_NEVER_BEEN_EQUAL_TO"}
+    ),
     "ALL_PROPERTY": frozenset({"IS_KNOWN", "IS_UNKNOWN", "IS_BLANK", "IS_NOT_BLANK"}),
     "DATETIME": frozenset({"IS_BEFORE", "IS_AFTER", "IS_EQUAL_TO", "IS_BEFORE_DATE", "IS_AFTER_DATE"}),
     "RANGED_DATE": frozenset({"IS_BETWEEN", "IS_NOT_BETWEEN"}),
-    "ROLLING_DATE_RANGE": frozenset({"IS_LESS_THAN_X_DAYS_AGO", "IS_MORE_THAN_X_DAYS_AGO",
-                                     "IS_LESS_THAN_X_DAYS_FROM_NOW", "IS_MORE_THAN_X_DAYS_FROM_NOW"}),
+    "ROLLING_DATE_RANGE": frozenset(
+        {
+            "IS_LESS_THAN_X_DAYS_AGO",
+            "IS_MORE_THAN_X_DAYS_AGO",
+            "IS_LESS_THAN_X_DAYS_FROM_NOW",
+            "IS_MORE_THAN_X_DAYS_FROM_NOW",
+        }
+    ),
     "ROLLING_PROPERTY_UPDATED": frozenset({"UPDATED_IN_LAST_X_DAYS", "NOT_UPDATED_IN_LAST_X_DAYS"}),
     "COMPARATIVE_DATE": frozenset({"IS_BEFORE", "IS_AFTER"}),
     "COMPARATIVE_PROPERTY_UPDATED": frozenset({"IS_BEFORE", "IS_AFTER"}),
-    "COMPARATIVE_STRING": frozenset({"IS_EQUAL_TO", "IS_NOT_EQUAL_TO", "CONTAINS", "DOES_NOT_CONTAIN",
-                                     "STARTS_WITH", "ENDS_WITH"}),
-    "CALENDAR_DATE": frozenset({"IN_THIS_TIME_UNIT", "IN_THIS_TIME_UNIT_SO_FAR", "IN_NEXT_TIME_UNIT",
-                                "IN_LAST_TIME_UNIT"}),
+    "COMPARATIVE_STRING": frozenset(
+        {"IS_EQUAL_TO", "IS_NOT_EQUAL_TO", "CONTAINS", "DOES_NOT_CONTAIN", "STARTS_WITH", "ENDS_WITH"}
+    ),
+    "CALENDAR_DATE": frozenset(
+        {"IN_THIS_TIME_UNIT", "IN_THIS_TIME_UNIT_SO_FAR", "IN_NEXT_TIME_UNIT", "IN_LAST_TIME_UNIT"}
+    ),
     "TIME_POINT": frozenset({"IS_BEFORE", "IS_AFTER"}),
     "TIME_RANGED": frozenset({"IS_BETWEEN", "IS_NOT_BETWEEN"}),
 }
 # The filters guide's lowercase names for operation types (reference §9.1).
-GUIDE_NAMES = {"alltypes": "ALL_PROPERTY", "number-ranged": "NUMBER_RANGED", "datetime-ranged": "RANGED_DATE",
-               "datetime-comparative": "COMPARATIVE_DATE", "datetime-rolling": "ROLLING_DATE_RANGE",
-               "rolling-property-updated": "ROLLING_PROPERTY_UPDATED",
-               "property-updated-comparative": "COMPARATIVE_PROPERTY_UPDATED",
-               "string-comparative": "COMPARATIVE_STRING", "timepoint": "TIME_POINT", "rangedtime": "TIME_RANGED"}
+GUIDE_NAMES = {
+    "alltypes": "ALL_PROPERTY",
+    "number-ranged": "NUMBER_RANGED",
+    "datetime-ranged": "RANGED_DATE",
+    "datetime-comparative": "COMPARATIVE_DATE",
+    "datetime-rolling": "ROLLING_DATE_RANGE",
+    "rolling-property-updated": "ROLLING_PROPERTY_UPDATED",
+    "property-updated-comparative": "COMPARATIVE_PROPERTY_UPDATED",
+    "string-comparative": "COMPARATIVE_STRING",
+    "timepoint": "TIME_POINT",
+    "rangedtime": "TIME_RANGED",
+}
 SKIPPED_PARSERS = frozenset({"ANNIVERSARY", "ANNIVERSARY_WITH_ZONE_SAME_LOCAL_CONVERSION"})
 
 
@@ -322,7 +405,9 @@ class Compiler:
         if str(branch.get("filterBranchType", "")).upper() != "OR":
             raise FilterCompileError(path, "the root filter branch must be of type OR")
         if branch.get("filters"):
-            raise FilterCompileError(path, "the root OR branch must not have filters; put them in AND branches")
+            raise FilterCompileError(
+                path, "the root OR branch must not have filters; put them in AND branches"
+            )
         children = branch.get("filterBranches") or []
         if not children:
             raise FilterCompileError(path, "the root OR branch needs at least one AND branch")
@@ -335,8 +420,10 @@ class Compiler:
         return OrNode(nodes)
 
     def and_branch(self, branch: dict[str, Any], path: str, object_type: str) -> Node:
-        parts = [self.filter(item, f"{path}.filters[{i}]", object_type)
-                 for i, item in enumerate(branch.get("filters") or [])]
+        parts = [
+            self.filter(item, f"{path}.filters[{i}]", object_type)
+            for i, item in enumerate(branch.get("filters") or [])
+        ]
         for index, child in enumerate(branch.get("filterBranches") or []):
             parts.append(self.nested(child, f"{path}.filterBranches[{index}]", object_type))
         return AndNode(parts)
@@ -350,22 +437,31 @@ class Compiler:
             type_id = branch.get("associationTypeId")
             if not isinstance(target, str) or not target:
                 raise FilterCompileError(path, "ASSOCIATION branch needs objectTypeId")
-            if isinstance(type_id, bool) or not isinstance(type_id, int | str) or not str(type_id).lstrip("-").isdigit():
+            if (
+                isinstance(type_id, bool)
+                or not isinstance(type_id, int | str)
+                or not str(type_id).lstrip("-").isdigit()
+            ):
                 raise FilterCompileError(path, "ASSOCIATION branch needs an integer associationTypeId")
             operator = str(branch.get("operator", "IN_LIST")).upper()
             if operator not in {"IN_LIST", "NOT_IN_LIST"}:
                 raise FilterCompileError(path, "ASSOCIATION branch operator must be IN_LIST or NOT_IN_LIST")
             self.plan_types.add(target)
             inner = self.and_branch(branch, path, target)
-            return AssociationNode(target, int(type_id), branch.get("associationCategory"), operator == "NOT_IN_LIST",
-                                   inner)
+            return AssociationNode(
+                target, int(type_id), branch.get("associationCategory"), operator == "NOT_IN_LIST", inner
+            )
         if kind == "UNIFIED_EVENTS":
             operator = str(branch.get("operator", "")).upper()
             if operator not in {"HAS_COMPLETED", "HAS_NOT_COMPLETED"}:
-                raise FilterCompileError(path, "UNIFIED_EVENTS branch operator must be HAS_COMPLETED or HAS_NOT_COMPLETED")
+                raise FilterCompileError(
+                    path, "UNIFIED_EVENTS branch operator must be HAS_COMPLETED or HAS_NOT_COMPLETED"
+                )
             # No events ever happen in the sandbox.
             return ConstantNode(operator == "HAS_NOT_COMPLETED")
-        raise FilterCompileError(path, f"an AND branch may only nest ASSOCIATION or UNIFIED_EVENTS branches, not {kind or '?'}")
+        raise FilterCompileError(
+            path, f"an AND branch may only nest ASSOCIATION or UNIFIED_EVENTS branches, not {kind or '?'}"
+        )
 
     # filters
 
@@ -401,8 +497,9 @@ class Compiler:
             self.refs.append(ListRef(list_id, to_type, path))
             if to_type:
                 self.plan_types.add(to_type)
-            return AssociatedInListNode(list_id, to_type, int(type_id), item.get("associationCategory"),
-                                        operator == "NOT_IN_LIST")
+            return AssociatedInListNode(
+                list_id, to_type, int(type_id), item.get("associationCategory"), operator == "NOT_IN_LIST"
+            )
         if kind == "CONSTANT":
             if not isinstance(item.get("shouldAccept"), bool):
                 raise FilterCompileError(path, "CONSTANT filter needs a boolean shouldAccept")
@@ -411,13 +508,17 @@ class Compiler:
             ids = item.get("subscriptionIds")
             statuses = item.get("acceptedStatuses")
             if not isinstance(ids, list) or not isinstance(statuses, list) or not statuses:
-                raise FilterCompileError(path, "EMAIL_SUBSCRIPTION filter needs subscriptionIds and acceptedStatuses")
+                raise FilterCompileError(
+                    path, "EMAIL_SUBSCRIPTION filter needs subscriptionIds and acceptedStatuses"
+                )
             portal_wide = str(item.get("subscriptionType", "SUBSCRIPTION")).upper() in {"PORTAL", "BRAND"}
             return SubscriptionNode([str(s) for s in ids], {str(s).upper() for s in statuses}, portal_wide)
         if kind in NO_DATA_FILTERS:
             operator = str(item.get("operator", "")).upper()
-            return ConstantNode(operator.startswith(("NOT_", "HAS_NOT_")) or operator in {
-                "NOT_FILLED_OUT", "PRIVACY_CONSENT_NOT_GRANTED"})
+            return ConstantNode(
+                operator.startswith(("NOT_", "HAS_NOT_"))
+                or operator in {"NOT_FILLED_OUT", "PRIVACY_CONSENT_NOT_GRANTED"}
+            )
         raise FilterCompileError(path, f"unknown filterType {item.get('filterType')!r}")
 
     def property_filter(self, item: dict[str, Any], path: str) -> Node:
@@ -436,8 +537,11 @@ class Compiler:
         if allowed is None:
             raise FilterCompileError(op_path, f"unknown operationType {operation.get('operationType')!r}")
         if operator not in allowed:
-            raise FilterCompileError(op_path, f"operator {operator or '(missing)'} is not valid for {kind}; "
-                                              f"expected one of {', '.join(sorted(allowed))}")
+            raise FilterCompileError(
+                op_path,
+                f"operator {operator or '(missing)'} is not valid for {kind}; "
+                f"expected one of {', '.join(sorted(allowed))}",
+            )
         include = operation.get("includeObjectsWithNoValueSet", False) is True
         builder = getattr(self, "op_" + kind.lower())
         return builder(prop, operator, operation, include, op_path)
@@ -449,13 +553,19 @@ class Compiler:
 
     def op_string(self, prop: str, operator: str, op: dict[str, Any], include: bool, path: str) -> Node:
         if "value" not in op or op["value"] is None or isinstance(op["value"], list | dict):
-            raise FilterCompileError(path, "STRING operation needs a single string value (use MULTISTRING for values)")
+            raise FilterCompileError(
+                path, "STRING operation needs a single string value (use MULTISTRING for values)"
+            )
         x = str(op["value"]).lower()
         tests: dict[str, ValuePredicate] = {
-            "IS_EQUAL_TO": lambda v: v == x, "IS_NOT_EQUAL_TO": lambda v: v != x,
-            "CONTAINS": lambda v: x in v, "DOES_NOT_CONTAIN": lambda v: x not in v,
-            "STARTS_WITH": lambda v: v.startswith(x), "ENDS_WITH": lambda v: v.endswith(x),
-            "HAS_EVER_BEEN_EQUAL_TO": lambda vs: x in vs, "HAS_NEVER_BEEN_EQUAL_TO": lambda vs: x not in vs,
+            "IS_EQUAL_TO": lambda v: v == x,
+            "IS_NOT_EQUAL_TO": lambda v: v != x,
+            "CONTAINS": lambda v: x in v,
+            "DOES_NOT_CONTAIN": lambda v: x not in v,
+            "STARTS_WITH": lambda v: v.startswith(x),
+            "ENDS_WITH": lambda v: v.endswith(x),
+            "HAS_EVER_BEEN_EQUAL_TO": lambda vs: x in vs,
+            "HAS_NEVER_BEEN_EQUAL_TO": lambda vs: x not in vs,
             "HAS_EVER_CONTAINED": lambda vs: any(x in v for v in vs),
             "HAS_NEVER_CONTAINED": lambda vs: not any(x in v for v in vs),
         }
@@ -469,27 +579,40 @@ class Compiler:
         xs = [str(v) if exact else str(v).lower() for v in values]
         xset = frozenset(xs)
         tests: dict[str, ValuePredicate] = {
-            "IS_EQUAL_TO": lambda v: v in xset, "IS_NOT_EQUAL_TO": lambda v: v not in xset,
-            "CONTAINS": lambda v: any(x in v for x in xs), "DOES_NOT_CONTAIN": lambda v: not any(x in v for x in xs),
+            "IS_EQUAL_TO": lambda v: v in xset,
+            "IS_NOT_EQUAL_TO": lambda v: v not in xset,
+            "CONTAINS": lambda v: any(x in v for x in xs),
+            "DOES_NOT_CONTAIN": lambda v: not any(x in v for x in xs),
             "CONTAINS_EXACTLY": lambda v: any(x in v for x in xs),
             "DOES_NOT_CONTAIN_EXACTLY": lambda v: not any(x in v for x in xs),
-            "STARTS_WITH": lambda v: v.startswith(tuple(xs)), "ENDS_WITH": lambda v: v.endswith(tuple(xs)),
+            "STARTS_WITH": lambda v: v.startswith(tuple(xs)),
+            "ENDS_WITH": lambda v: v.endswith(tuple(xs)),
         }
         return _simple(prop, "text" if exact else "lower", "value", include, tests[operator])
 
     def op_enumeration(self, prop: str, operator: str, op: dict[str, Any], include: bool, path: str) -> Node:
         values = op.get("values")
         if not isinstance(values, list) or not values:
-            raise FilterCompileError(path, "ENUMERATION operation needs a non-empty values array "
-                                           "(there is no IS_EQUAL_TO: use IS_ANY_OF)")
+            raise FilterCompileError(
+                path,
+                "ENUMERATION operation needs a non-empty values array "
+                "(there is no IS_EQUAL_TO: use IS_ANY_OF)",
+            )
         xs = frozenset(str(v).lower() if isinstance(v, bool) else str(v) for v in values)
         ever = operator.startswith(("HAS_EVER", "HAS_NEVER"))
-        base = operator.replace("HAS_EVER_BEEN_", "IS_").replace("HAS_NEVER_BEEN_", "IS_") \
-            .replace("HAS_EVER_CONTAINED_ALL", "CONTAINS_ALL").replace("HAS_NEVER_CONTAINED_ALL", "CONTAINS_ALL")
+        base = (
+            operator.replace("HAS_EVER_BEEN_", "IS_")
+            .replace("HAS_NEVER_BEEN_", "IS_")
+            .replace("HAS_EVER_CONTAINED_ALL", "CONTAINS_ALL")
+            .replace("HAS_NEVER_CONTAINED_ALL", "CONTAINS_ALL")
+        )
         tests: dict[str, ValuePredicate] = {
-            "IS_ANY_OF": lambda v: not xs.isdisjoint(v), "IS_NONE_OF": lambda v: xs.isdisjoint(v),
-            "IS_EXACTLY": lambda v: v == xs, "IS_NOT_EXACTLY": lambda v: v != xs,
-            "CONTAINS_ALL": lambda v: xs <= v, "DOES_NOT_CONTAIN_ALL": lambda v: not xs <= v,
+            "IS_ANY_OF": lambda v: not xs.isdisjoint(v),
+            "IS_NONE_OF": lambda v: xs.isdisjoint(v),
+            "IS_EXACTLY": lambda v: v == xs,
+            "IS_NOT_EXACTLY": lambda v: v != xs,
+            "CONTAINS_ALL": lambda v: xs <= v,
+            "DOES_NOT_CONTAIN_ALL": lambda v: not xs <= v,
         }
         test = tests[base]
         if not ever:
@@ -503,28 +626,41 @@ class Compiler:
         if x is None:
             raise FilterCompileError(path, "NUMBER operation needs a numeric value")
         tests: dict[str, ValuePredicate] = {
-            "IS_EQUAL_TO": lambda v: v == x, "IS_NOT_EQUAL_TO": lambda v: v != x,
-            "IS_GREATER_THAN": lambda v: v > x, "IS_GREATER_THAN_OR_EQUAL_TO": lambda v: v >= x,
-            "IS_LESS_THAN": lambda v: v < x, "IS_LESS_THAN_OR_EQUAL_TO": lambda v: v <= x,
-            "HAS_EVER_BEEN_EQUAL_TO": lambda vs: x in vs, "HAS_NEVER_BEEN_EQUAL_TO": lambda vs: x not in vs,
+            "IS_EQUAL_TO": lambda v: v == x,
+            "IS_NOT_EQUAL_TO": lambda v: v != x,
+            "IS_GREATER_THAN": lambda v: v > x,
+            "IS_GREATER_THAN_OR_EQUAL_TO": lambda v: v >= x,
+            "IS_LESS_THAN": lambda v: v < x,
+            "IS_LESS_THAN_OR_EQUAL_TO": lambda v: v <= x,
+            "HAS_EVER_BEEN_EQUAL_TO": lambda vs: x in vs,
+            "HAS_NEVER_BEEN_EQUAL_TO": lambda vs: x not in vs,
         }
         return _simple(prop, "number", _source(operator), include, tests[operator])
 
-    def op_number_ranged(self, prop: str, operator: str, op: dict[str, Any], include: bool, path: str) -> Node:
+    def op_number_ranged(
+        self, prop: str, operator: str, op: dict[str, Any], include: bool, path: str
+    ) -> Node:
         low, high = parse_number(op.get("lowerBound")), parse_number(op.get("upperBound"))  # type: ignore[arg-type]
         if low is None or high is None:
             raise FilterCompileError(path, "NUMBER_RANGED operation needs numeric lowerBound and upperBound")
         inside: ValuePredicate = lambda v: low <= v <= high  # noqa: E731
-        return _simple(prop, "number", "value", include,
-                       inside if operator == "IS_BETWEEN" else (lambda v: not low <= v <= high))
+        return _simple(
+            prop,
+            "number",
+            "value",
+            include,
+            inside if operator == "IS_BETWEEN" else (lambda v: not low <= v <= high),
+        )
 
     def op_bool(self, prop: str, operator: str, op: dict[str, Any], include: bool, path: str) -> Node:
         x = parse_bool(op.get("value"))  # type: ignore[arg-type]
         if x is None:
             raise FilterCompileError(path, "BOOL operation needs a boolean value")
         tests: dict[str, ValuePredicate] = {
-            "IS_EQUAL_TO": lambda v: v is x, "IS_NOT_EQUAL_TO": lambda v: v is not x,
-            "HAS_EVER_BEEN_EQUAL_TO": lambda vs: x in vs, "HAS_NEVER_BEEN_EQUAL_TO": lambda vs: x not in vs,
+            "IS_EQUAL_TO": lambda v: v is x,
+            "IS_NOT_EQUAL_TO": lambda v: v is not x,
+            "HAS_EVER_BEEN_EQUAL_TO": lambda vs: x in vs,
+            "HAS_NEVER_BEEN_EQUAL_TO": lambda vs: x not in vs,
         }
         return _simple(prop, "bool", _source(operator), include, tests[operator])
 
@@ -538,9 +674,13 @@ class Compiler:
             tz = data.zone if convert else ZoneInfo("UTC")
             day = datetime.fromtimestamp(ts / 1000, tz).replace(hour=0, minute=0, second=0, microsecond=0)
             start, end = to_ms(day), to_ms((day.replace(tzinfo=None) + timedelta(days=1)).replace(tzinfo=tz))
-            return {"IS_BEFORE": lambda v: v < ts, "IS_AFTER": lambda v: v > ts,
-                    "IS_EQUAL_TO": lambda v: start <= v < end, "IS_BEFORE_DATE": lambda v: v < start,
-                    "IS_AFTER_DATE": lambda v: v >= end}[operator]
+            return {
+                "IS_BEFORE": lambda v: v < ts,
+                "IS_AFTER": lambda v: v > ts,
+                "IS_EQUAL_TO": lambda v: start <= v < end,
+                "IS_BEFORE_DATE": lambda v: v < start,
+                "IS_AFTER_DATE": lambda v: v >= end,
+            }[operator]
 
         return PropertyNode(prop, "time", "value", include, build)
 
@@ -553,22 +693,27 @@ class Compiler:
             return _simple(prop, "time", "value", include, lambda v: low <= v <= high)
         return _simple(prop, "time", "value", include, lambda v: not low <= v <= high)
 
-    def op_rolling_date_range(self, prop: str, operator: str, op: dict[str, Any], include: bool, path: str) -> Node:
+    def op_rolling_date_range(
+        self, prop: str, operator: str, op: dict[str, Any], include: bool, path: str
+    ) -> Node:
         days = _int(op.get("numberOfDays"), path, "numberOfDays")
         self.time_relative = True
 
         def build(data: EvalData, object_type: str) -> ValuePredicate:
             now = to_ms(data.now)
             span = days * DAY_MS
-            return {"IS_LESS_THAN_X_DAYS_AGO": lambda v: now - span <= v <= now,
-                    "IS_MORE_THAN_X_DAYS_AGO": lambda v: v < now - span,
-                    "IS_LESS_THAN_X_DAYS_FROM_NOW": lambda v: now <= v <= now + span,
-                    "IS_MORE_THAN_X_DAYS_FROM_NOW": lambda v: v > now + span}[operator]
+            return {
+                "IS_LESS_THAN_X_DAYS_AGO": lambda v: now - span <= v <= now,
+                "IS_MORE_THAN_X_DAYS_AGO": lambda v: v < now - span,
+                "IS_LESS_THAN_X_DAYS_FROM_NOW": lambda v: now <= v <= now + span,
+                "IS_MORE_THAN_X_DAYS_FROM_NOW": lambda v: v > now + span,
+            }[operator]
 
         return PropertyNode(prop, "time", "value", include, build)
 
-    def op_rolling_property_updated(self, prop: str, operator: str, op: dict[str, Any], include: bool,
-                                    path: str) -> Node:
+    def op_rolling_property_updated(
+        self, prop: str, operator: str, op: dict[str, Any], include: bool, path: str
+    ) -> Node:
         days = _int(op.get("numberOfDays"), path, "numberOfDays")
         self.time_relative = True
 
@@ -580,18 +725,32 @@ class Compiler:
 
         return PropertyNode(prop, "updated", "updated", include, build)
 
-    def op_comparative_date(self, prop: str, operator: str, op: dict[str, Any], include: bool, path: str) -> Node:
+    def op_comparative_date(
+        self, prop: str, operator: str, op: dict[str, Any], include: bool, path: str
+    ) -> Node:
         return self._comparative(prop, operator, op, include, path, "time", updated=False)
 
-    def op_comparative_property_updated(self, prop: str, operator: str, op: dict[str, Any], include: bool,
-                                        path: str) -> Node:
+    def op_comparative_property_updated(
+        self, prop: str, operator: str, op: dict[str, Any], include: bool, path: str
+    ) -> Node:
         return self._comparative(prop, operator, op, include, path, "updated", updated=True)
 
-    def op_comparative_string(self, prop: str, operator: str, op: dict[str, Any], include: bool, path: str) -> Node:
+    def op_comparative_string(
+        self, prop: str, operator: str, op: dict[str, Any], include: bool, path: str
+    ) -> Node:
         return self._comparative(prop, operator, op, include, path, "lower", updated=False)
 
-    def _comparative(self, prop: str, operator: str, op: dict[str, Any], include: bool, path: str, kind: str,
-                     *, updated: bool) -> Node:
+    def _comparative(
+        self,
+        prop: str,
+        operator: str,
+        op: dict[str, Any],
+        include: bool,
+        path: str,
+        kind: str,
+        *,
+        updated: bool,
+    ) -> Node:
         other = op.get("comparisonPropertyName")
         if not isinstance(other, str) or not other:
             raise FilterCompileError(path, "comparative operation needs comparisonPropertyName")
@@ -600,10 +759,14 @@ class Compiler:
         if raw_default not in (None, ""):
             default = str(raw_default).lower() if kind == "lower" else parse_datetime_ms(raw_default)
         tests: dict[str, Callable[[Any, Any], bool]] = {
-            "IS_BEFORE": lambda v, o: v < o, "IS_AFTER": lambda v, o: v > o,
-            "IS_EQUAL_TO": lambda v, o: v == o, "IS_NOT_EQUAL_TO": lambda v, o: v != o,
-            "CONTAINS": lambda v, o: o in v, "DOES_NOT_CONTAIN": lambda v, o: o not in v,
-            "STARTS_WITH": lambda v, o: v.startswith(o), "ENDS_WITH": lambda v, o: v.endswith(o),
+            "IS_BEFORE": lambda v, o: v < o,
+            "IS_AFTER": lambda v, o: v > o,
+            "IS_EQUAL_TO": lambda v, o: v == o,
+            "IS_NOT_EQUAL_TO": lambda v, o: v != o,
+            "CONTAINS": lambda v, o: o in v,
+            "DOES_NOT_CONTAIN": lambda v, o: o not in v,
+            "STARTS_WITH": lambda v, o: v.startswith(o),
+            "ENDS_WITH": lambda v, o: v.endswith(o),
         }
         test = tests[operator]
 
@@ -618,9 +781,13 @@ class Compiler:
 
         return PropertyNode(prop, kind, "updated" if updated else "value", include, build, per_record=True)
 
-    def op_calendar_date(self, prop: str, operator: str, op: dict[str, Any], include: bool, path: str) -> Node:
+    def op_calendar_date(
+        self, prop: str, operator: str, op: dict[str, Any], include: bool, path: str
+    ) -> Node:
         if str(op.get("timeUnit", "")).upper() not in CALENDAR_UNITS:
-            raise FilterCompileError(path, "CALENDAR_DATE operation needs timeUnit DAY, WEEK, MONTH, QUARTER or YEAR")
+            raise FilterCompileError(
+                path, "CALENDAR_DATE operation needs timeUnit DAY, WEEK, MONTH, QUARTER or YEAR"
+            )
         self.time_relative = True
 
         def build(data: EvalData, object_type: str) -> ValuePredicate:
@@ -674,7 +841,8 @@ class Compiler:
                 if low is None or high is None:
                     return False
                 inside = (value >= low if low_inclusive else value > low) and (
-                    value <= high if high_inclusive else value < high)
+                    value <= high if high_inclusive else value < high
+                )
                 return inside if between else not inside
 
             return check
@@ -693,9 +861,12 @@ class Compiler:
 
     @staticmethod
     def _parser(op: dict[str, Any], path: str) -> str | None:
-        """The column a time operation reads: 'time' (VALUE) or 'updated' (UPDATED_AT); None = not evaluated."""
+        """The column a time operation reads: 'time' (VALUE) or 'updated' (UPDATED_AT);
+        None = accepted but not evaluated."""
         if str(op.get("type", op.get("operationType", ""))).upper() not in {"TIME_POINT", "TIME_RANGED"}:
-            raise FilterCompileError(path, "TIME_POINT / TIME_RANGED operations need type equal to the operationType")
+            raise FilterCompileError(
+                path, "TIME_POINT / TIME_RANGED operations need type equal to the operationType"
+            )
         parser = str(op.get("propertyParser") or "VALUE").upper()
         if parser in SKIPPED_PARSERS:
             return None
@@ -712,7 +883,11 @@ class Compiler:
             updated = str(point.get("referenceType", "VALUE")).upper() == "UPDATED_AT"
 
             def per_record(data: EvalData, object_type: str) -> Callable[[int], int | None]:
-                column = data.updated_at(object_type, other) if updated else data.column(object_type, other, "time")
+                column = (
+                    data.updated_at(object_type, other)
+                    if updated
+                    else data.column(object_type, other, "time")
+                )
                 return column.get
 
             return per_record
@@ -754,8 +929,10 @@ def compile_plan(branch: dict[str, Any], object_type: str) -> Plan:
 def referenced_list_ids(branch: Any) -> Iterable[int]:
     """List ids a stored branch refers to (IN_LIST and ASSOCIATION filters), without compiling it."""
     if isinstance(branch, dict):
-        if str(branch.get("filterType", "")).upper() in {"IN_LIST", "ASSOCIATION"} and str(
-                branch.get("listId", "")).isdigit():
+        if (
+            str(branch.get("filterType", "")).upper() in {"IN_LIST", "ASSOCIATION"}
+            and str(branch.get("listId", "")).isdigit()
+        ):
             yield int(branch["listId"])
         for key in ("filters", "filterBranches"):
             for child in branch.get(key) or []:

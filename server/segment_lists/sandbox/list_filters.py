@@ -36,7 +36,9 @@ def _invalid(message: str, details: list[tuple[str, str]]) -> HubSpotError:
 def prepare_branch(raw: Any, object_type: str) -> tuple[dict[str, Any], Plan]:
     """Validate, normalize and compile a filterBranch; a 400 VALIDATION_ERROR when it is not acceptable."""
     if not isinstance(raw, dict):
-        raise _invalid("Invalid filterBranch: expected a JSON object.", [("filterBranch", "must be an object")])
+        raise _invalid(
+            "Invalid filterBranch: expected a JSON object.", [("filterBranch", "must be an object")]
+        )
     contract = _contract()
     normalized: dict[str, Any] | None = None
     if contract is not None:
@@ -44,7 +46,9 @@ def prepare_branch(raw: Any, object_type: str) -> tuple[dict[str, Any], Plan]:
         try:
             issues = validate(raw)
             if issues:
-                details = [(str(getattr(i, "path", "filterBranch")), str(getattr(i, "message", i))) for i in issues]
+                details = [
+                    (str(getattr(i, "path", "filterBranch")), str(getattr(i, "message", i))) for i in issues
+                ]
                 raise _invalid("Invalid filterBranch: " + "; ".join(f"{p}: {m}" for p, m in details), details)
             normalized = normalize(raw)
         except NotImplementedError:
@@ -65,7 +69,9 @@ def normalize_locally(node: dict[str, Any]) -> dict[str, Any]:
     kind = str(out.get("filterBranchType", "")).upper()
     out["filterBranchType"] = kind
     out.setdefault("filterBranchOperator", kind if kind in {"OR", "AND"} else "AND")
-    out["filterBranches"] = [normalize_locally(b) if isinstance(b, dict) else b for b in out.get("filterBranches") or []]
+    out["filterBranches"] = [
+        normalize_locally(b) if isinstance(b, dict) else b for b in out.get("filterBranches") or []
+    ]
     out["filters"] = [_normalize_filter(f) if isinstance(f, dict) else f for f in out.get("filters") or []]
     return out
 

@@ -28,8 +28,13 @@ MAX_PAGE = 250
 DEFAULT_PAGE = 100
 MAX_SEARCH_COUNT = 500
 MAX_BULK_MEMBERS = 100_000
-DEFAULT_SEARCH_PROPERTIES = ("hs_list_size", "hs_last_record_added_at", "hs_last_record_removed_at",
-                             "hs_folder_name", "hs_list_reference_count")
+DEFAULT_SEARCH_PROPERTIES = (
+    "hs_list_size",
+    "hs_last_record_added_at",
+    "hs_last_record_removed_at",
+    "hs_folder_name",
+    "hs_list_reference_count",
+)
 
 
 # --- errors -----------------------------------------------------------------------------------
@@ -39,16 +44,21 @@ def duplicate_name(sandbox: Sandbox, name: str) -> HubSpotError:
     # HubSpot's status for a duplicate name is unconfirmed (the subCategory comes from third-party
     # client code): SandboxConfig.duplicate_list_name_status picks 400 or 409.
     status = sandbox.config.duplicate_list_name_status
-    return HubSpotError(status, "VALIDATION_ERROR" if status == 400 else "CONFLICT",
-                        f"A list with the name '{name}' already exists. List names must be unique.",
-                        sub_category="ILS.DUPLICATE_LIST_NAMES")
+    return HubSpotError(
+        status,
+        "VALIDATION_ERROR" if status == 400 else "CONFLICT",
+        f"A list with the name '{name}' already exists. List names must be unique.",
+        sub_category="ILS.DUPLICATE_LIST_NAMES",
+    )
 
 
 def _not_static(row: ls.ListRow) -> HubSpotError:
     # Exact status/message unconfirmed (reference §5); HubSpot-style 400.
     return validation_error(
         f"List {row.list_id} is a {row.processing_type} list. Memberships can only be changed for MANUAL "
-        "and SNAPSHOT lists.", sub_category="ILS.INVALID_PROCESSING_TYPE_FOR_MEMBERSHIP_CHANGE")
+        "and SNAPSHOT lists.",
+        sub_category="ILS.INVALID_PROCESSING_TYPE_FOR_MEMBERSHIP_CHANGE",
+    )
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -61,7 +71,9 @@ def _purged(sandbox: Sandbox, row: ls.ListRow) -> bool:
     return sandbox.clock.now_ms() - deleted > sandbox.config.deleted_list_retention_days * 86_400_000
 
 
-def load(sandbox: Sandbox, raw_id: str | int, *, allow_deleted: bool = False, refresh: bool = True) -> ls.ListRow:
+def load(
+    sandbox: Sandbox, raw_id: str | int, *, allow_deleted: bool = False, refresh: bool = True
+) -> ls.ListRow:
     """A list by id, evaluated if stale; 404 if it does not exist (or is deleted, unless allowed)."""
     list_id = ls.parse_list_id(str(raw_id))
     engine = engine_for(sandbox)
@@ -111,8 +123,9 @@ def public_list(sandbox: Sandbox, row: ls.ListRow, *, include_filters: bool) -> 
 def _int_list(raw: Any, field: str) -> list[int]:
     if raw is None:
         return []
-    if not isinstance(raw, list) or not all(isinstance(v, int) and not isinstance(v, bool)
-                                            or isinstance(v, str) and v.isdigit() for v in raw):
+    if not isinstance(raw, list) or not all(
+        isinstance(v, int) and not isinstance(v, bool) or isinstance(v, str) and v.isdigit() for v in raw
+    ):
         raise validation_error(f"Invalid {field}: expected an array of integer ids.")
     return [int(v) for v in raw]
 
@@ -122,8 +135,14 @@ def _permissions(raw: Any) -> dict[str, list[int]]:
         return {"teamsWithEditAccess": [], "usersWithEditAccess": []}
     if not isinstance(raw, dict):
         raise validation_error("Invalid listPermissions: expected an object.")
-    return {"teamsWithEditAccess": _int_list(raw.get("teamsWithEditAccess"), "listPermissions.teamsWithEditAccess"),
-            "usersWithEditAccess": _int_list(raw.get("usersWithEditAccess"), "listPermissions.usersWithEditAccess")}
+    return {
+        "teamsWithEditAccess": _int_list(
+            raw.get("teamsWithEditAccess"), "listPermissions.teamsWithEditAccess"
+        ),
+        "usersWithEditAccess": _int_list(
+            raw.get("usersWithEditAccess"), "listPermissions.usersWithEditAccess"
+        ),
+    }
 
 
 def _membership_settings(raw: Any) -> dict[str, Any]:
@@ -146,12 +165,17 @@ def _check_refs(sandbox: Sandbox, plan: Plan, list_id: int | None) -> None:
     for ref in plan.list_refs:
         target = rows.get(ref.list_id)
         if target is None:
-            raise validation_error(f"Invalid filterBranch: {ref.path}: list {ref.list_id} does not exist.",
-                                   errors=[{"message": f"list {ref.list_id} does not exist", "in": ref.path}])
+            raise validation_error(
+                f"Invalid filterBranch: {ref.path}: list {ref.list_id} does not exist.",
+                errors=[{"message": f"list {ref.list_id} does not exist", "in": ref.path}],
+            )
         if ref.object_type is not None and target.object_type_id != ref.object_type:
             raise validation_error(
-                f"Invalid filterBranch: {ref.path}: list {ref.list_id} holds objects of type {target.object_type_id}, "
-                f"not {ref.object_type}.", errors=[{"message": "object type mismatch", "in": ref.path}])
+                f"Invalid filterBranch: {ref.path}: list {ref.list_id} holds objects of type "
+                f"{target.object_type_id}, "
+                f"not {ref.object_type}.",
+                errors=[{"message": "object type mismatch", "in": ref.path}],
+            )
     if list_id is None:
         return
     seen: set[int] = set()
@@ -160,8 +184,11 @@ def _check_refs(sandbox: Sandbox, plan: Plan, list_id: int | None) -> None:
         current = todo.pop()
         if current == list_id:
             raise validation_error(
-                "Invalid filterBranch: the list's filters refer back to the list itself (through IN_LIST filters); "
-                "circular list references are not allowed.", sub_category="ILS.CIRCULAR_LIST_REFERENCE")
+                "Invalid filterBranch: the list's filters refer back to the list itself "
+                "(through IN_LIST filters); "
+                "circular list references are not allowed.",
+                sub_category="ILS.CIRCULAR_LIST_REFERENCE",
+            )
         if current in seen or current not in rows:
             continue
         seen.add(current)
@@ -173,7 +200,11 @@ def create_list(sandbox: Sandbox, request: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(request, dict):
         raise validation_error("Invalid input JSON: expected a JSON object as the request body.")
     engine = engine_for(sandbox)
-    name, object_type, processing = request.get("name"), request.get("objectTypeId"), request.get("processingType")
+    name, object_type, processing = (
+        request.get("name"),
+        request.get("objectTypeId"),
+        request.get("processingType"),
+    )
     problems = []
     if not isinstance(name, str) or not name.strip():
         problems.append(("name", "name is required and must be a non-empty string"))
@@ -182,8 +213,10 @@ def create_list(sandbox: Sandbox, request: dict[str, Any]) -> dict[str, Any]:
     if processing not in PROCESSING_TYPES:
         problems.append(("processingType", "processingType must be one of MANUAL, DYNAMIC, SNAPSHOT"))
     if problems:
-        raise validation_error("Invalid list: " + "; ".join(m for _, m in problems),
-                               errors=[{"message": m, "in": f} for f, m in problems])
+        raise validation_error(
+            "Invalid list: " + "; ".join(m for _, m in problems),
+            errors=[{"message": m, "in": f} for f, m in problems],
+        )
     assert isinstance(name, str) and isinstance(object_type, str) and isinstance(processing, str)
     name = name.strip()
     raw_branch = request.get("filterBranch")
@@ -191,13 +224,16 @@ def create_list(sandbox: Sandbox, request: dict[str, Any]) -> dict[str, Any]:
     plan: Plan | None = None
     if processing == "MANUAL":
         if raw_branch is not None:
-            raise validation_error("MANUAL lists cannot have a filterBranch; use DYNAMIC or SNAPSHOT.",
-                                   errors=[{"message": "filterBranch is not allowed for MANUAL lists",
-                                            "in": "filterBranch"}])
+            raise validation_error(
+                "MANUAL lists cannot have a filterBranch; use DYNAMIC or SNAPSHOT.",
+                errors=[{"message": "filterBranch is not allowed for MANUAL lists", "in": "filterBranch"}],
+            )
     else:
         if raw_branch is None:
-            raise validation_error(f"A filterBranch is required for {processing} lists.",
-                                   errors=[{"message": "filterBranch is required", "in": "filterBranch"}])
+            raise validation_error(
+                f"A filterBranch is required for {processing} lists.",
+                errors=[{"message": "filterBranch is required", "in": "filterBranch"}],
+            )
         branch, plan = prepare_branch(raw_branch, object_type)
     folder_raw = request.get("listFolderId")
     if folder_raw is not None and (isinstance(folder_raw, bool) or not str(folder_raw).isdigit()):
@@ -218,12 +254,28 @@ def create_list(sandbox: Sandbox, request: dict[str, Any]) -> dict[str, Any]:
         if plan is not None:
             _check_refs(sandbox, plan, None)
         cursor = db.execute(
-            "INSERT INTO lists (name, object_type_id, processing_type, filter_branch, list_version, created_at, "
-            "updated_at, filters_updated_at, created_by_id, updated_by_id, folder_id, list_permissions, "
-            "membership_settings, processing_ready_at, description) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (name, object_type, processing, None if branch is None else dumps(branch), now, now, now,
-             ls.ACTING_USER_ID, ls.ACTING_USER_ID, folder_id, dumps(permissions), dumps(settings),
-             engine.ready_at(processing), custom.get("hs_description")))
+            "INSERT INTO lists (name, object_type_id, processing_type, filter_branch, list_version, "
+            "created_at, updated_at, filters_updated_at, created_by_id, updated_by_id, folder_id, "
+            "list_permissions, "
+            "membership_settings, processing_ready_at, description) "
+            "VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                name,
+                object_type,
+                processing,
+                None if branch is None else dumps(branch),
+                now,
+                now,
+                now,
+                ls.ACTING_USER_ID,
+                ls.ACTING_USER_ID,
+                folder_id,
+                dumps(permissions),
+                dumps(settings),
+                engine.ready_at(processing),
+                custom.get("hs_description"),
+            ),
+        )
         list_id = int(cursor.lastrowid or 0)
         ls.update_state(db, list_id, custom_properties={str(k): str(v) for k, v in custom.items()})
         db.execute("INSERT INTO list_edit_history (list_id, timestamp) VALUES (?, ?)", (list_id, now))
@@ -243,8 +295,10 @@ def _check_limits(sandbox: Sandbox, db: Any, processing: str) -> None:
     count = db.execute(f"SELECT COUNT(*) FROM lists WHERE deleted_at IS NULL AND {where}").fetchone()[0]
     if count >= limit:
         kind = "active (DYNAMIC)" if dynamic else "static (MANUAL/SNAPSHOT)"
-        raise validation_error(f"This portal has reached its limit of {limit} {kind} lists.",
-                               sub_category="ILS.LIST_LIMIT_REACHED")
+        raise validation_error(
+            f"This portal has reached its limit of {limit} {kind} lists.",
+            sub_category="ILS.LIST_LIMIT_REACHED",
+        )
 
 
 def get_list(sandbox: Sandbox, list_id: str, include_filters: bool) -> dict[str, Any]:
@@ -315,12 +369,15 @@ def search(sandbox: Sandbox, body: dict[str, Any]) -> dict[str, Any]:
     with sandbox.store.read() as db:
         rows = ls.fetch_all(db)
     needle = (query or "").strip().casefold()
-    matched = [row for row in rows
-               if (not needle or needle in row.name.casefold())
-               and (not types or row.processing_type in types)
-               and (ids is None or str(row.list_id) in ids)
-               and (not object_type or row.object_type_id == object_type)]
-    page = matched[offset:offset + count]
+    matched = [
+        row
+        for row in rows
+        if (not needle or needle in row.name.casefold())
+        and (not types or row.processing_type in types)
+        and (ids is None or str(row.list_id) in ids)
+        and (not object_type or row.object_type_id == object_type)
+    ]
+    page = matched[offset : offset + count]
     references = _reference_counts(rows)
     engine = engine_for(sandbox)
     results = []
@@ -328,8 +385,12 @@ def search(sandbox: Sandbox, body: dict[str, Any]) -> dict[str, Any]:
         engine.refresh(row.list_id)
         fresh = load(sandbox, row.list_id, refresh=False)
         results.append(_search_result(sandbox, engine, fresh, extra, references))
-    return {"offset": offset + len(page), "hasMore": offset + len(page) < len(matched), "total": len(matched),
-            "lists": results}
+    return {
+        "offset": offset + len(page),
+        "hasMore": offset + len(page) < len(matched),
+        "total": len(matched),
+        "lists": results,
+    }
 
 
 def _reference_counts(rows: list[ls.ListRow]) -> dict[int, int]:
@@ -340,8 +401,9 @@ def _reference_counts(rows: list[ls.ListRow]) -> dict[int, int]:
     return counts
 
 
-def _search_result(sandbox: Sandbox, engine: ListEngine, row: ls.ListRow, extra: list[str],
-                   references: dict[int, int]) -> dict[str, Any]:
+def _search_result(
+    sandbox: Sandbox, engine: ListEngine, row: ls.ListRow, extra: list[str], references: dict[int, int]
+) -> dict[str, Any]:
     full = public_list(sandbox, row, include_filters=False)
     size = full.pop("size", None)
     for key in ("listPermissions", "membershipSettings"):
@@ -362,14 +424,17 @@ def _search_result(sandbox: Sandbox, engine: ListEngine, row: ls.ListRow, extra:
         "hs_is_limit_exempt": "false",
         "hs_object_type_id": row.object_type_id,
         "hs_processing_type": row.processing_type,
-        "hs_all_team_ids": ";".join(str(t) for t in row.list_permissions.get("teamsWithEditAccess", [])) or None,
+        "hs_all_team_ids": ";".join(str(t) for t in row.list_permissions.get("teamsWithEditAccess", []))
+        or None,
         "hs_list_size_week_delta": _week_delta(sandbox, row.list_id, size),
     }
     for key, value in (status.custom_properties or {}).items():
         available.setdefault(key, value)
     # Requested names and the defaults; names that do not exist or are empty are left out (spec).
     wanted = list(dict.fromkeys([*DEFAULT_SEARCH_PROPERTIES, *extra]))
-    full["additionalProperties"] = {key: available[key] for key in wanted if available.get(key) not in (None, "")}
+    full["additionalProperties"] = {
+        key: available[key] for key in wanted if available.get(key) not in (None, "")
+    }
     return full
 
 
@@ -383,16 +448,23 @@ def _week_delta(sandbox: Sandbox, list_id: int, size: int | None) -> str | None:
         return None
     week_ago = sandbox.clock.now() - timedelta(days=7)
     with sandbox.store.read() as db:
-        points = db.execute("SELECT timestamp, size FROM list_size_history WHERE list_id = ? ORDER BY rowid",
-                            (list_id,)).fetchall()
-    before = [int(p["size"]) for p in points if (parse_datetime_ms(p["timestamp"]) or 0) <= week_ago.timestamp() * 1000]
+        points = db.execute(
+            "SELECT timestamp, size FROM list_size_history WHERE list_id = ? ORDER BY rowid", (list_id,)
+        ).fetchall()
+    before = [
+        int(p["size"])
+        for p in points
+        if (parse_datetime_ms(p["timestamp"]) or 0) <= week_ago.timestamp() * 1000
+    ]
     return str(size - (before[-1] if before else 0))
 
 
 # --- updates ----------------------------------------------------------------------------------
 
 
-def update_name(sandbox: Sandbox, list_id: str, new_name: str | None, include_filters: bool) -> dict[str, Any]:
+def update_name(
+    sandbox: Sandbox, list_id: str, new_name: str | None, include_filters: bool
+) -> dict[str, Any]:
     if new_name is None or not new_name.strip():
         raise validation_error("The listName query parameter is required and must not be empty.")
     new_name = new_name.strip()
@@ -401,8 +473,10 @@ def update_name(sandbox: Sandbox, list_id: str, new_name: str | None, include_fi
     with sandbox.store.transaction() as db:
         if ls.find_by_name(db, new_name, exclude=row.list_id) is not None:
             raise duplicate_name(sandbox, new_name)
-        db.execute("UPDATE lists SET name = ?, updated_at = ?, updated_by_id = ? WHERE list_id = ?",
-                   (new_name, now, ls.ACTING_USER_ID, row.list_id))
+        db.execute(
+            "UPDATE lists SET name = ?, updated_at = ?, updated_by_id = ? WHERE list_id = ?",
+            (new_name, now, ls.ACTING_USER_ID, row.list_id),
+        )
         db.execute("INSERT INTO list_edit_history (list_id, timestamp) VALUES (?, ?)", (row.list_id, now))
     return {"updatedList": public_list(sandbox, load(sandbox, row.list_id), include_filters=include_filters)}
 
@@ -412,10 +486,15 @@ def update_filters(sandbox: Sandbox, list_id: str, body: dict[str, Any]) -> dict
     (`enrollObjectsInWorkflows` is accepted and has no effect: the sandbox runs no workflows.)"""
     row = load(sandbox, list_id)
     if row.processing_type != "DYNAMIC":
-        raise validation_error(f"List {row.list_id} is a {row.processing_type} list. Only the filters of DYNAMIC "
-                               "lists can be updated.", sub_category="ILS.INVALID_PROCESSING_TYPE_FOR_FILTER_UPDATE")
+        raise validation_error(
+            f"List {row.list_id} is a {row.processing_type} list. Only the filters of DYNAMIC "
+            "lists can be updated.",
+            sub_category="ILS.INVALID_PROCESSING_TYPE_FOR_FILTER_UPDATE",
+        )
     if "filterBranch" not in body or body["filterBranch"] is None:
-        raise validation_error("filterBranch is required.", errors=[{"message": "required", "in": "filterBranch"}])
+        raise validation_error(
+            "filterBranch is required.", errors=[{"message": "required", "in": "filterBranch"}]
+        )
     branch, plan = prepare_branch(body["filterBranch"], row.object_type_id)
     engine = engine_for(sandbox)
     now = sandbox.clock.now_iso()
@@ -424,7 +503,8 @@ def update_filters(sandbox: Sandbox, list_id: str, body: dict[str, Any]) -> dict
         db.execute(
             "UPDATE lists SET filter_branch = ?, list_version = list_version + 1, filters_updated_at = ?, "
             "updated_at = ?, updated_by_id = ?, processing_ready_at = ? WHERE list_id = ?",
-            (dumps(branch), now, now, ls.ACTING_USER_ID, engine.ready_at(row.processing_type), row.list_id))
+            (dumps(branch), now, now, ls.ACTING_USER_ID, engine.ready_at(row.processing_type), row.list_id),
+        )
         db.execute("INSERT INTO list_edit_history (list_id, timestamp) VALUES (?, ?)", (row.list_id, now))
     engine.forget(row.list_id)
     return {"updatedList": public_list(sandbox, load(sandbox, row.list_id), include_filters=True)}
@@ -435,7 +515,9 @@ def delete_list(sandbox: Sandbox, list_id: str) -> None:
     row = load(sandbox, list_id, refresh=False)
     now = sandbox.clock.now_iso()
     with sandbox.store.transaction() as db:
-        db.execute("UPDATE lists SET deleted_at = ?, updated_at = ? WHERE list_id = ?", (now, now, row.list_id))
+        db.execute(
+            "UPDATE lists SET deleted_at = ?, updated_at = ? WHERE list_id = ?", (now, now, row.list_id)
+        )
     engine_for(sandbox).forget(row.list_id)
 
 
@@ -477,8 +559,15 @@ def _limit(raw: int | None) -> int:
     return limit
 
 
-def memberships_page(sandbox: Sandbox, list_id: str, after: str | None, before: str | None,
-                     raw_limit: int | None, *, join_order: bool) -> dict[str, Any]:
+def memberships_page(
+    sandbox: Sandbox,
+    list_id: str,
+    after: str | None,
+    before: str | None,
+    raw_limit: int | None,
+    *,
+    join_order: bool,
+) -> dict[str, Any]:
     """A page of members. By recordId ascending, or by time added (join-order); `after` wins over
     `before`; with only `before` the page runs backwards (descending), as HubSpot documents."""
     limit = _limit(raw_limit)
@@ -488,24 +577,33 @@ def memberships_page(sandbox: Sandbox, list_id: str, after: str | None, before: 
     where, args, descending = "", [], False
     if after:
         c = _uncursor(after, keys)
-        where = " AND (added_at > ? OR (added_at = ? AND record_id > ?))" if join_order else " AND record_id > ?"
+        where = (
+            " AND (added_at > ? OR (added_at = ? AND record_id > ?))" if join_order else " AND record_id > ?"
+        )
         args = [c["t"], c["t"], c["r"]] if join_order else [c["r"]]
     elif before:
         c = _uncursor(before, keys)
-        where = " AND (added_at < ? OR (added_at = ? AND record_id < ?))" if join_order else " AND record_id < ?"
+        where = (
+            " AND (added_at < ? OR (added_at = ? AND record_id < ?))" if join_order else " AND record_id < ?"
+        )
         args = [c["t"], c["t"], c["r"]] if join_order else [c["r"]]
         descending = True
     direction = " DESC" if descending else ""
     order = ", ".join(part.strip() + direction for part in order_key.split(","))
     with sandbox.store.read() as db:
-        rows = db.execute(f"SELECT record_id, added_at FROM list_memberships WHERE list_id = ?{where} "
-                          f"ORDER BY {order} LIMIT ?", (row.list_id, *args, limit + 1)).fetchall()
+        rows = db.execute(
+            f"SELECT record_id, added_at FROM list_memberships WHERE list_id = ?{where} "
+            f"ORDER BY {order} LIMIT ?",
+            (row.list_id, *args, limit + 1),
+        ).fetchall()
         total = ls.member_count(db, row.list_id)
     more = len(rows) > limit
     rows = rows[:limit]
 
     def token(r: Any) -> str:
-        return _cursor({"t": r["added_at"], "r": int(r["record_id"])} if join_order else {"r": int(r["record_id"])})
+        return _cursor(
+            {"t": r["added_at"], "r": int(r["record_id"])} if join_order else {"r": int(r["record_id"])}
+        )
 
     out: dict[str, Any] = {
         "results": [{"recordId": str(r["record_id"]), "membershipTimestamp": r["added_at"]} for r in rows],
@@ -540,7 +638,9 @@ def _parse_ids(raw: Any, field: str) -> list[Any]:
     return raw
 
 
-def change_memberships(sandbox: Sandbox, list_id: str, to_add: list[Any], to_remove: list[Any]) -> dict[str, Any]:
+def change_memberships(
+    sandbox: Sandbox, list_id: str, to_add: list[Any], to_remove: list[Any]
+) -> dict[str, Any]:
     """add / remove / add-and-remove. Already-members (add) and non-members (remove) are ignored;
     ids that are not records of the list's object type come back in recordIdsMissing."""
     row = _static(sandbox, list_id)
@@ -550,15 +650,22 @@ def change_memberships(sandbox: Sandbox, list_id: str, to_add: list[Any], to_rem
     numeric = [int(v) for v in {*adds, *removes} if v.isdigit()]
     with sandbox.store.lock:
         existing = engine.index.exists(row.object_type_id, numeric)
-        missing = list(dict.fromkeys(v for v in [*adds, *removes] if not v.isdigit() or int(v) not in existing))
+        missing = list(
+            dict.fromkeys(v for v in [*adds, *removes] if not v.isdigit() or int(v) not in existing)
+        )
         with sandbox.store.transaction() as db:
             current = ls.member_ids(db, row.list_id)
             add_ids = [int(v) for v in adds if v.isdigit() and int(v) in existing and int(v) not in current]
-            remove_ids = [int(v) for v in removes if v.isdigit() and int(v) in current and int(v) not in add_ids]
+            remove_ids = [
+                int(v) for v in removes if v.isdigit() and int(v) in current and int(v) not in add_ids
+            ]
             if add_ids or remove_ids:
                 engine.change(db, row.list_id, add_ids, remove_ids)
-    return {"recordsIdsAdded": [str(i) for i in add_ids], "recordIdsRemoved": [str(i) for i in remove_ids],
-            "recordIdsMissing": missing}
+    return {
+        "recordsIdsAdded": [str(i) for i in add_ids],
+        "recordIdsRemoved": [str(i) for i in remove_ids],
+        "recordIdsMissing": missing,
+    }
 
 
 def add_from(sandbox: Sandbox, list_id: str, source_id: str) -> None:
@@ -567,14 +674,18 @@ def add_from(sandbox: Sandbox, list_id: str, source_id: str) -> None:
     if source.list_id == row.list_id:
         raise validation_error("The source list and the destination list must be different lists.")
     if source.object_type_id != row.object_type_id:
-        raise validation_error(f"List {source.list_id} holds {source.object_type_id} records; list {row.list_id} "
-                               f"holds {row.object_type_id} records.")
+        raise validation_error(
+            f"List {source.list_id} holds {source.object_type_id} records; list {row.list_id} "
+            f"holds {row.object_type_id} records."
+        )
     engine = engine_for(sandbox)
     with sandbox.store.lock:
         members = engine.members(source.list_id)
         if len(members) >= MAX_BULK_MEMBERS:
-            raise validation_error(f"The source list has {len(members)} members; add-from works for lists with fewer "
-                                   f"than {MAX_BULK_MEMBERS} members.")
+            raise validation_error(
+                f"The source list has {len(members)} members; add-from works for lists with fewer "
+                f"than {MAX_BULK_MEMBERS} members."
+            )
         with sandbox.store.transaction() as db:
             new = sorted(members - ls.member_ids(db, row.list_id))
             if new:
@@ -587,8 +698,10 @@ def remove_all(sandbox: Sandbox, list_id: str) -> None:
     with sandbox.store.transaction() as db:
         current = sorted(ls.member_ids(db, row.list_id))
         if len(current) >= MAX_BULK_MEMBERS:
-            raise validation_error(f"List {row.list_id} has {len(current)} members; removing all members works for "
-                                   f"lists with fewer than {MAX_BULK_MEMBERS} members.")
+            raise validation_error(
+                f"List {row.list_id} has {len(current)} members; removing all members works for "
+                f"lists with fewer than {MAX_BULK_MEMBERS} members."
+            )
         if current:
             engine.change(db, row.list_id, [], current)
 
@@ -597,21 +710,31 @@ def record_memberships(sandbox: Sandbox, object_type: str, record_id: int) -> li
     engine_for(sandbox).refresh_type(object_type)
     with sandbox.store.read() as db:
         rows = db.execute(
-            "SELECT m.list_id, l.list_version, m.added_at, e.first_added_at, e.last_added_at "
+            "SELECT m.list_id, l.list_version, m.added_at, e.first_added_at "
             "FROM list_memberships m JOIN lists l ON l.list_id = m.list_id "
             "LEFT JOIN list_membership_events e ON e.list_id = m.list_id AND e.record_id = m.record_id "
             "WHERE m.record_id = ? AND l.object_type_id = ? AND l.deleted_at IS NULL ORDER BY m.list_id",
-            (record_id, object_type)).fetchall()
-    return [{"listId": str(r["list_id"]), "listVersion": int(r["list_version"]), "isPublicList": True,
-             "firstAddedTimestamp": r["first_added_at"] or r["added_at"],
-             "lastAddedTimestamp": r["last_added_at"] or r["added_at"]} for r in rows]
+            (record_id, object_type),
+        ).fetchall()
+    return [
+        {
+            "listId": str(r["list_id"]),
+            "listVersion": int(r["list_version"]),
+            "isPublicList": True,
+            "firstAddedTimestamp": r["first_added_at"] or r["added_at"],
+            "lastAddedTimestamp": r["added_at"],
+        }
+        for r in rows
+    ]
 
 
 def batch_record_memberships(sandbox: Sandbox, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     """POST /crm/v3/lists/records/memberships/batch/read: 200, or 207 naming records that do not exist."""
     inputs = body.get("inputs")
     if not isinstance(inputs, list) or not all(isinstance(i, dict) for i in inputs):
-        raise validation_error("Invalid input: expected {\"inputs\": [{\"objectTypeId\": ..., \"recordId\": ...}]}.")
+        raise validation_error(
+            'Invalid input: expected {"inputs": [{"objectTypeId": ..., "recordId": ...}]}.'
+        )
     started = sandbox.clock.now_iso()
     engine = engine_for(sandbox)
     results, missing = [], []
@@ -624,16 +747,32 @@ def batch_record_memberships(sandbox: Sandbox, body: dict[str, Any]) -> tuple[in
         if not exists:
             missing.append(record)
             continue
-        results.append({"objectTypeId": object_type, "recordId": record,
-                        "recordListMemberships": record_memberships(sandbox, object_type, int(record))})
-    out: dict[str, Any] = {"status": "COMPLETE", "results": results, "startedAt": started,
-                           "completedAt": sandbox.clock.now_iso()}
+        results.append(
+            {
+                "objectTypeId": object_type,
+                "recordId": record,
+                "recordListMemberships": record_memberships(sandbox, object_type, int(record)),
+            }
+        )
+    out: dict[str, Any] = {
+        "status": "COMPLETE",
+        "results": results,
+        "startedAt": started,
+        "completedAt": sandbox.clock.now_iso(),
+    }
     if not missing:
         return 200, out
     out["numErrors"] = 1
-    out["errors"] = [{"status": "error", "category": "OBJECT_NOT_FOUND",
-                      "message": f"Could not find records with ids: {', '.join(missing)}",
-                      "context": {"ids": missing}, "errors": [], "links": {}}]
+    out["errors"] = [
+        {
+            "status": "error",
+            "category": "OBJECT_NOT_FOUND",
+            "message": f"Could not find records with ids: {', '.join(missing)}",
+            "context": {"ids": missing},
+            "errors": [],
+            "links": {},
+        }
+    ]
     return 207, out
 
 
@@ -661,12 +800,18 @@ def size_and_edits(sandbox: Sandbox, list_id: str, start: str | None, end: str |
         return (low is None or ms >= low) and (high is None or ms <= high)
 
     with sandbox.store.read() as db:
-        sizes = db.execute("SELECT timestamp, size FROM list_size_history WHERE list_id = ? ORDER BY rowid",
-                           (row.list_id,)).fetchall()
-        edits = db.execute("SELECT timestamp FROM list_edit_history WHERE list_id = ? ORDER BY rowid",
-                           (row.list_id,)).fetchall()
-    return {"sizeHistory": [{"size": int(r["size"]), "timestamp": r["timestamp"]} for r in sizes if inside(r["timestamp"])],
-            "editHistory": [r["timestamp"] for r in edits if inside(r["timestamp"])]}
+        sizes = db.execute(
+            "SELECT timestamp, size FROM list_size_history WHERE list_id = ? ORDER BY rowid", (row.list_id,)
+        ).fetchall()
+        edits = db.execute(
+            "SELECT timestamp FROM list_edit_history WHERE list_id = ? ORDER BY rowid", (row.list_id,)
+        ).fetchall()
+    return {
+        "sizeHistory": [
+            {"size": int(r["size"]), "timestamp": r["timestamp"]} for r in sizes if inside(r["timestamp"])
+        ],
+        "editHistory": [r["timestamp"] for r in edits if inside(r["timestamp"])],
+    }
 
 
 def _conversion_body(sandbox: Sandbox, row: ls.ListRow, status: ls.ListState) -> dict[str, Any]:
@@ -688,19 +833,33 @@ def get_conversion(sandbox: Sandbox, list_id: str) -> dict[str, Any]:
 def set_conversion(sandbox: Sandbox, list_id: str, body: dict[str, Any]) -> dict[str, Any]:
     row = load(sandbox, list_id)
     if row.processing_type != "DYNAMIC":
-        raise validation_error(f"List {row.list_id} is a {row.processing_type} list; only DYNAMIC lists can be "
-                               "scheduled for conversion.")
+        raise validation_error(
+            f"List {row.list_id} is a {row.processing_type} list; only DYNAMIC lists can be "
+            "scheduled for conversion."
+        )
     kind = body.get("conversionType")
     if kind == "CONVERSION_DATE":
         try:
             day = date(int(body["year"]), int(body["month"]), int(body["day"]))
         except (KeyError, TypeError, ValueError):
             raise validation_error("CONVERSION_DATE needs a valid year, month and day.") from None
-        conversion: dict[str, Any] = {"conversionType": kind, "year": day.year, "month": day.month, "day": day.day}
+        conversion: dict[str, Any] = {
+            "conversionType": kind,
+            "year": day.year,
+            "month": day.month,
+            "day": day.day,
+        }
     elif kind == "INACTIVITY":
         unit, offset = body.get("timeUnit"), body.get("offset")
-        if unit not in {"DAY", "WEEK", "MONTH"} or isinstance(offset, bool) or not isinstance(offset, int) or offset < 1:
-            raise validation_error("INACTIVITY needs timeUnit DAY, WEEK or MONTH and a positive integer offset.")
+        if (
+            unit not in {"DAY", "WEEK", "MONTH"}
+            or isinstance(offset, bool)
+            or not isinstance(offset, int)
+            or offset < 1
+        ):
+            raise validation_error(
+                "INACTIVITY needs timeUnit DAY, WEEK or MONTH and a positive integer offset."
+            )
         conversion = {"conversionType": kind, "timeUnit": unit, "offset": offset}
     else:
         raise validation_error("conversionType must be CONVERSION_DATE or INACTIVITY.")

@@ -30,9 +30,8 @@ CREATE INDEX IF NOT EXISTS list_size_history_list ON list_size_history (list_id)
 
 
 def ensure_schema(store: Store) -> None:
-    with store.lock:
-        with store.read() as db:
-            db.executescript(STATE_SCHEMA)
+    with store.lock, store.read() as db:
+        db.executescript(STATE_SCHEMA)
 
 
 @dataclass
@@ -58,13 +57,23 @@ class ListRow:
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> ListRow:
         return cls(
-            list_id=int(row["list_id"]), name=row["name"], object_type_id=row["object_type_id"],
-            processing_type=row["processing_type"], filter_branch=loads(row["filter_branch"]),
-            list_version=int(row["list_version"]), created_at=row["created_at"], updated_at=row["updated_at"],
-            filters_updated_at=row["filters_updated_at"], deleted_at=row["deleted_at"],
-            created_by_id=row["created_by_id"], updated_by_id=row["updated_by_id"], folder_id=int(row["folder_id"]),
-            list_permissions=loads(row["list_permissions"]), membership_settings=loads(row["membership_settings"]),
-            processing_ready_at=float(row["processing_ready_at"]), description=row["description"],
+            list_id=int(row["list_id"]),
+            name=row["name"],
+            object_type_id=row["object_type_id"],
+            processing_type=row["processing_type"],
+            filter_branch=loads(row["filter_branch"]),
+            list_version=int(row["list_version"]),
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            filters_updated_at=row["filters_updated_at"],
+            deleted_at=row["deleted_at"],
+            created_by_id=row["created_by_id"],
+            updated_by_id=row["updated_by_id"],
+            folder_id=int(row["folder_id"]),
+            list_permissions=loads(row["list_permissions"]),
+            membership_settings=loads(row["membership_settings"]),
+            processing_ready_at=float(row["processing_ready_at"]),
+            description=row["description"],
         )
 
 
@@ -95,7 +104,9 @@ def fetch(db: sqlite3.Connection, list_id: int) -> ListRow | None:
 
 
 def fetch_all(db: sqlite3.Connection, *, include_deleted: bool = False) -> list[ListRow]:
-    sql = "SELECT * FROM lists" + ("" if include_deleted else " WHERE deleted_at IS NULL") + " ORDER BY list_id"
+    sql = (
+        "SELECT * FROM lists" + ("" if include_deleted else " WHERE deleted_at IS NULL") + " ORDER BY list_id"
+    )
     return [ListRow.from_row(r) for r in db.execute(sql)]
 
 
@@ -112,8 +123,14 @@ def state(db: sqlite3.Connection, list_id: int) -> ListState:
     row = db.execute("SELECT * FROM list_state WHERE list_id = ?", (list_id,)).fetchone()
     if row is None:
         return ListState(custom_properties={})
-    return ListState(row["snapshot_version"], row["last_added_at"], row["last_removed_at"], loads(row["conversion"]),
-                     row["converted_at"], loads(row["custom_properties"]) or {})
+    return ListState(
+        row["snapshot_version"],
+        row["last_added_at"],
+        row["last_removed_at"],
+        loads(row["conversion"]),
+        row["converted_at"],
+        loads(row["custom_properties"]) or {},
+    )
 
 
 def update_state(db: sqlite3.Connection, list_id: int, **fields: Any) -> None:
@@ -125,15 +142,22 @@ def update_state(db: sqlite3.Connection, list_id: int, **fields: Any) -> None:
 
 
 def member_ids(db: sqlite3.Connection, list_id: int) -> set[int]:
-    return {int(r[0]) for r in db.execute("SELECT record_id FROM list_memberships WHERE list_id = ?", (list_id,))}
+    return {
+        int(r[0]) for r in db.execute("SELECT record_id FROM list_memberships WHERE list_id = ?", (list_id,))
+    }
 
 
 def member_count(db: sqlite3.Connection, list_id: int) -> int:
-    return int(db.execute("SELECT COUNT(*) FROM list_memberships WHERE list_id = ?", (list_id,)).fetchone()[0])
+    return int(
+        db.execute("SELECT COUNT(*) FROM list_memberships WHERE list_id = ?", (list_id,)).fetchone()[0]
+    )
 
 
 def folder_exists(db: sqlite3.Connection, folder_id: int) -> bool:
-    return folder_id == 0 or db.execute("SELECT 1 FROM list_folders WHERE id = ?", (folder_id,)).fetchone() is not None
+    return (
+        folder_id == 0
+        or db.execute("SELECT 1 FROM list_folders WHERE id = ?", (folder_id,)).fetchone() is not None
+    )
 
 
 def folder_name(db: sqlite3.Connection, folder_id: int) -> str | None:

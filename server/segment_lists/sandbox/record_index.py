@@ -24,7 +24,9 @@ CHUNK = 900  # SQLite's default limit on bound parameters is 999
 def _text(raw: Any) -> str | None:
     if raw is None:
         return None
-    text = raw if isinstance(raw, str) else (("true" if raw else "false") if isinstance(raw, bool) else str(raw))
+    text = (
+        raw if isinstance(raw, str) else (("true" if raw else "false") if isinstance(raw, bool) else str(raw))
+    )
     return text if text != "" else None
 
 
@@ -83,11 +85,13 @@ class RecordIndex:
                 found: dict[int, dict[str, Any]] = {}
                 id_list = list(ids)
                 for start in range(0, len(id_list), CHUNK):
-                    chunk = id_list[start:start + CHUNK]
+                    chunk = id_list[start : start + CHUNK]
                     marks = ",".join("?" * len(chunk))
                     for row in db.execute(
-                            f"SELECT id, properties FROM objects WHERE object_type = ? AND archived = 0 "
-                            f"AND id IN ({marks})", (object_type, *chunk)):
+                        f"SELECT id, properties FROM objects WHERE object_type = ? AND archived = 0 "
+                        f"AND id IN ({marks})",
+                        (object_type, *chunk),
+                    ):
                         found[int(row[0])] = json.loads(row[1] or "{}")
                 everyone = self._ids[object_type]
                 for rid in ids:
@@ -111,8 +115,12 @@ class RecordIndex:
         ids = self._ids.get(object_type)
         if ids is None:
             with self.store.read() as db:
-                ids = {int(r[0]) for r in db.execute(
-                    "SELECT id FROM objects WHERE object_type = ? AND archived = 0", (object_type,))}
+                ids = {
+                    int(r[0])
+                    for r in db.execute(
+                        "SELECT id FROM objects WHERE object_type = ? AND archived = 0", (object_type,)
+                    )
+                }
             self._ids[object_type] = ids
         return ids
 
@@ -120,11 +128,15 @@ class RecordIndex:
         found: set[int] = set()
         with self.store.read() as db:
             for start in range(0, len(ids), CHUNK):
-                chunk = ids[start:start + CHUNK]
+                chunk = ids[start : start + CHUNK]
                 marks = ",".join("?" * len(chunk))
-                found.update(int(r[0]) for r in db.execute(
-                    f"SELECT id FROM objects WHERE object_type = ? AND archived = 0 AND id IN ({marks})",
-                    (object_type, *chunk)))
+                found.update(
+                    int(r[0])
+                    for r in db.execute(
+                        f"SELECT id FROM objects WHERE object_type = ? AND archived = 0 AND id IN ({marks})",
+                        (object_type, *chunk),
+                    )
+                )
         return found
 
     def column(self, object_type: str, prop: str, kind: str) -> dict[int, Any]:
@@ -136,8 +148,10 @@ class RecordIndex:
             column = {}
             with self.store.read() as db:
                 for rid, raw in db.execute(
-                        "SELECT id, json_extract(properties, ?) FROM objects WHERE object_type = ? AND archived = 0",
-                        (json_path(prop), object_type)):
+                    "SELECT id, json_extract(properties, ?) FROM objects "
+                    "WHERE object_type = ? AND archived = 0",
+                    (json_path(prop), object_type),
+                ):
                     value = parse(raw)
                     if value is not None:
                         column[int(rid)] = value
@@ -154,8 +168,9 @@ class RecordIndex:
             found = defaultdict(list)
             with self.store.read() as db:
                 for rid, raw in db.execute(
-                        "SELECT id, value FROM property_history WHERE object_type = ? AND property = ?",
-                        (object_type, prop)):
+                    "SELECT id, value FROM property_history WHERE object_type = ? AND property = ?",
+                    (object_type, prop),
+                ):
                     value = parse(raw)
                     if value is not None and int(rid) in everyone and value not in found[int(rid)]:
                         found[int(rid)].append(value)
@@ -176,8 +191,9 @@ class RecordIndex:
             found = {}
             with self.store.read() as db:
                 for rid, stamp in db.execute(
-                        "SELECT id, timestamp FROM property_history WHERE object_type = ? AND property = ?",
-                        (object_type, prop)):
+                    "SELECT id, timestamp FROM property_history WHERE object_type = ? AND property = ?",
+                    (object_type, prop),
+                ):
                     ms = parse_datetime_ms(stamp)
                     rid = int(rid)
                     if ms is not None and rid in everyone and ms > found.get(rid, -(2**62)):
@@ -197,21 +213,26 @@ class RecordIndex:
             times = {}
             with self.store.read() as db:
                 for rid, stamp in db.execute(
-                        "SELECT id, updated_at FROM objects WHERE object_type = ? AND archived = 0", (object_type,)):
+                    "SELECT id, updated_at FROM objects WHERE object_type = ? AND archived = 0",
+                    (object_type,),
+                ):
                     ms = parse_datetime_ms(stamp)
                     if ms is not None:
                         times[int(rid)] = ms
             self._record_updated[object_type] = times
         return times
 
-    def associated(self, from_type: str, to_type: str, type_id: int, category: str | None,
-                   to_ids: set[int]) -> set[int]:
+    def associated(
+        self, from_type: str, to_type: str, type_id: int, category: str | None, to_ids: set[int]
+    ) -> set[int]:
         """Records of `from_type` associated (through `type_id`) with any of `to_ids`."""
         key = (from_type, to_type, type_id, category)
         index = self._assoc.get(key)
         if index is None:
             index = defaultdict(list)
-            sql = "SELECT from_id, to_id FROM associations WHERE from_type = ? AND to_type = ? AND type_id = ?"
+            sql = (
+                "SELECT from_id, to_id FROM associations WHERE from_type = ? AND to_type = ? AND type_id = ?"
+            )
             args: tuple[Any, ...] = (from_type, to_type, type_id)
             if category:
                 sql += " AND category = ?"

@@ -26,7 +26,9 @@ ROOT_NAME = "Root"  # HubSpot's name for the root folder is undocumented
 def _folder_id(raw: Any, what: str = "folder id") -> int:
     text = str(raw).strip()
     if not text.isdigit():
-        raise validation_error(f"Invalid {what}: {raw!r}. Folder ids are numeric strings; the root folder is '0'.")
+        raise validation_error(
+            f"Invalid {what}: {raw!r}. Folder ids are numeric strings; the root folder is '0'."
+        )
     return int(text)
 
 
@@ -49,18 +51,39 @@ def _not_root(folder_id: int, action: str) -> None:
 
 
 def folder_json(db: sqlite3.Connection, folder_id: int, *, with_lists: bool) -> dict[str, Any]:
-    children = [int(r["id"]) for r in db.execute("SELECT id FROM list_folders WHERE parent_id = ? ORDER BY id",
-                                                 (folder_id,))]
-    lists = [int(r["list_id"]) for r in db.execute(
-        "SELECT list_id FROM lists WHERE folder_id = ? AND deleted_at IS NULL ORDER BY list_id", (folder_id,))] \
-        if with_lists else []
-    out: dict[str, Any] = {"id": str(folder_id), "parentFolderId": "0", "name": ROOT_NAME,
-                           "userId": int(ls.ACTING_USER_ID)}
+    children = [
+        int(r["id"])
+        for r in db.execute("SELECT id FROM list_folders WHERE parent_id = ? ORDER BY id", (folder_id,))
+    ]
+    lists = (
+        [
+            int(r["list_id"])
+            for r in db.execute(
+                "SELECT list_id FROM lists WHERE folder_id = ? AND deleted_at IS NULL ORDER BY list_id",
+                (folder_id,),
+            )
+        ]
+        if with_lists
+        else []
+    )
+    out: dict[str, Any] = {
+        "id": str(folder_id),
+        "parentFolderId": "0",
+        "name": ROOT_NAME,
+        "userId": int(ls.ACTING_USER_ID),
+    }
     row = _row(db, folder_id) if folder_id else None
     if row is not None:
-        out.update({"name": row["name"], "parentFolderId": str(row["parent_id"]), "createdAt": row["created_at"],
-                    "updatedAt": row["updated_at"], "updatedContentsAt": row["updated_contents_at"],
-                    "userId": int(row["user_id"])})
+        out.update(
+            {
+                "name": row["name"],
+                "parentFolderId": str(row["parent_id"]),
+                "createdAt": row["created_at"],
+                "updatedAt": row["updated_at"],
+                "updatedContentsAt": row["updated_contents_at"],
+                "userId": int(row["user_id"]),
+            }
+        )
     out["childNodes"] = [folder_json(db, child, with_lists=False) for child in children]
     out["childLists"] = lists
     return out
@@ -77,15 +100,18 @@ def _create(call: Call) -> Any:
     body = call.json_object()
     name = body.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise validation_error("name is required and must be a non-empty string.",
-                               errors=[{"message": "required", "in": "name"}])
+        raise validation_error(
+            "name is required and must be a non-empty string.", errors=[{"message": "required", "in": "name"}]
+        )
     parent = _folder_id(body.get("parentFolderId") or "0", "parentFolderId")
     now = call.sandbox.clock.now_iso()
     with call.sandbox.store.transaction() as db:
         _require(db, parent)
-        cursor = db.execute("INSERT INTO list_folders (name, parent_id, created_at, updated_at, updated_contents_at, "
-                            "user_id) VALUES (?, ?, ?, ?, ?, ?)", (name.strip(), parent, now, now, now,
-                                                                  int(ls.ACTING_USER_ID)))
+        cursor = db.execute(
+            "INSERT INTO list_folders (name, parent_id, created_at, updated_at, updated_contents_at, "
+            "user_id) VALUES (?, ?, ?, ?, ?, ?)",
+            (name.strip(), parent, now, now, now, int(ls.ACTING_USER_ID)),
+        )
         db.execute("UPDATE list_folders SET updated_contents_at = ? WHERE id = ?", (now, parent))
         return {"folder": folder_json(db, int(cursor.lastrowid or 0), with_lists=True)}
 
@@ -98,8 +124,10 @@ def _rename(call: Call) -> Any:
     _not_root(folder_id, "renamed")
     with call.sandbox.store.transaction() as db:
         _require(db, folder_id)
-        db.execute("UPDATE list_folders SET name = ?, updated_at = ? WHERE id = ?",
-                   (name.strip(), call.sandbox.clock.now_iso(), folder_id))
+        db.execute(
+            "UPDATE list_folders SET name = ?, updated_at = ? WHERE id = ?",
+            (name.strip(), call.sandbox.clock.now_iso(), folder_id),
+        )
         return {"folder": folder_json(db, folder_id, with_lists=True)}
 
 
@@ -114,13 +142,19 @@ def _move(call: Call) -> Any:
         ancestor = parent
         while ancestor != 0:  # a folder cannot move into itself or one of its descendants
             if ancestor == folder_id:
-                raise validation_error(f"Folder {folder_id} cannot be moved into itself or one of its subfolders.")
+                raise validation_error(
+                    f"Folder {folder_id} cannot be moved into itself or one of its subfolders."
+                )
             row = _row(db, ancestor)
             ancestor = int(row["parent_id"]) if row else 0
         old = _row(db, folder_id)
-        db.execute("UPDATE list_folders SET parent_id = ?, updated_at = ? WHERE id = ?", (parent, now, folder_id))
-        db.execute("UPDATE list_folders SET updated_contents_at = ? WHERE id IN (?, ?)",
-                   (now, parent, int(old["parent_id"]) if old else 0))
+        db.execute(
+            "UPDATE list_folders SET parent_id = ?, updated_at = ? WHERE id = ?", (parent, now, folder_id)
+        )
+        db.execute(
+            "UPDATE list_folders SET updated_contents_at = ? WHERE id IN (?, ?)",
+            (now, parent, int(old["parent_id"]) if old else 0),
+        )
         return {"folder": folder_json(db, folder_id, with_lists=True)}
 
 
@@ -138,7 +172,10 @@ def _move_list(call: Call) -> Any:
             raise ls.missing_list(list_id)
         _require(db, folder_id)
         db.execute("UPDATE lists SET folder_id = ? WHERE list_id = ?", (folder_id, list_id))
-        db.execute("UPDATE list_folders SET updated_contents_at = ? WHERE id IN (?, ?)", (now, folder_id, row.folder_id))
+        db.execute(
+            "UPDATE list_folders SET updated_contents_at = ? WHERE id IN (?, ?)",
+            (now, folder_id, row.folder_id),
+        )
     return Reply(204)
 
 
@@ -147,12 +184,18 @@ def _delete(call: Call) -> Any:
     _not_root(folder_id, "deleted")
     with call.sandbox.store.transaction() as db:
         _require(db, folder_id)
-        children = db.execute("SELECT COUNT(*) FROM list_folders WHERE parent_id = ?", (folder_id,)).fetchone()[0]
-        lists = db.execute("SELECT COUNT(*) FROM lists WHERE folder_id = ? AND deleted_at IS NULL",
-                           (folder_id,)).fetchone()[0]
+        children = db.execute(
+            "SELECT COUNT(*) FROM list_folders WHERE parent_id = ?", (folder_id,)
+        ).fetchone()[0]
+        lists = db.execute(
+            "SELECT COUNT(*) FROM lists WHERE folder_id = ? AND deleted_at IS NULL", (folder_id,)
+        ).fetchone()[0]
         if children or lists:
-            raise validation_error(f"Folder {folder_id} is not empty ({children} folders, {lists} lists); move or "
-                                   "delete its contents first.", sub_category="ILS.FOLDER_NOT_EMPTY")
+            raise validation_error(
+                f"Folder {folder_id} is not empty ({children} folders, {lists} lists); move or "
+                "delete its contents first.",
+                sub_category="ILS.FOLDER_NOT_EMPTY",
+            )
         # Soft-deleted lists that were in the folder come back to the root if restored.
         db.execute("UPDATE lists SET folder_id = 0 WHERE folder_id = ?", (folder_id,))
         db.execute("DELETE FROM list_folders WHERE id = ?", (folder_id,))

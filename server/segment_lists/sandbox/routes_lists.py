@@ -36,8 +36,12 @@ def _get(call: Call) -> Any:
 
 def _get_by_name(call: Call) -> Any:
     # The path is percent-decoded once by the server; decoding again would corrupt names with '%'.
-    return svc.get_by_name(call.sandbox, call.path_params["objectTypeId"], call.path_params["listName"],
-                           call.q_bool("includeFilters"))
+    return svc.get_by_name(
+        call.sandbox,
+        call.path_params["objectTypeId"],
+        call.path_params["listName"],
+        call.q_bool("includeFilters"),
+    )
 
 
 def _search(call: Call) -> Any:
@@ -45,7 +49,9 @@ def _search(call: Call) -> Any:
 
 
 def _update_name(call: Call) -> Any:
-    return svc.update_name(call.sandbox, call.param("listId"), call.q("listName"), call.q_bool("includeFilters"))
+    return svc.update_name(
+        call.sandbox, call.param("listId"), call.q("listName"), call.q_bool("includeFilters")
+    )
 
 
 def _update_filters(call: Call) -> Any:
@@ -64,13 +70,25 @@ def _restore(call: Call) -> Any:
 
 
 def _members(call: Call) -> Any:
-    return svc.memberships_page(call.sandbox, call.param("listId"), call.q("after"), call.q("before"),
-                                call.q_int("limit"), join_order=False)
+    return svc.memberships_page(
+        call.sandbox,
+        call.param("listId"),
+        call.q("after"),
+        call.q("before"),
+        call.q_int("limit"),
+        join_order=False,
+    )
 
 
 def _members_join_order(call: Call) -> Any:
-    return svc.memberships_page(call.sandbox, call.param("listId"), call.q("after"), call.q("before"),
-                                call.q_int("limit"), join_order=True)
+    return svc.memberships_page(
+        call.sandbox,
+        call.param("listId"),
+        call.q("after"),
+        call.q("before"),
+        call.q_int("limit"),
+        join_order=True,
+    )
 
 
 def _add(call: Call) -> Any:
@@ -147,11 +165,19 @@ def _list_routes(prefix: str) -> list[BaseRoute]:
         Route(p + "/search", endpoint(_search, scopes=READ), methods=["POST"]),
         Route(p + "/idmapping", endpoint(_idmapping_get, scopes=READ), methods=["GET"]),
         Route(p + "/idmapping", endpoint(_idmapping_post, scopes=READ), methods=["POST"]),
-        Route(p + "/records/memberships/batch/read", endpoint(_batch_memberships, scopes=READ), methods=["POST"]),
-        Route(p + "/records/{objectTypeId}/{recordId}/memberships", endpoint(_record_memberships, scopes=READ),
-              methods=["GET"]),
-        Route(p + "/object-type-id/{objectTypeId}/name/{listName:path}", endpoint(_get_by_name, scopes=READ),
-              methods=["GET"]),
+        Route(
+            p + "/records/memberships/batch/read", endpoint(_batch_memberships, scopes=READ), methods=["POST"]
+        ),
+        Route(
+            p + "/records/{objectTypeId}/{recordId}/memberships",
+            endpoint(_record_memberships, scopes=READ),
+            methods=["GET"],
+        ),
+        Route(
+            p + "/object-type-id/{objectTypeId}/name/{listName:path}",
+            endpoint(_get_by_name, scopes=READ),
+            methods=["GET"],
+        ),
         Route(p + "/{listId}", endpoint(_get, scopes=READ), methods=["GET"]),
         Route(p + "/{listId}", endpoint(_delete, scopes=WRITE), methods=["DELETE"]),
         Route(p + "/{listId}/restore", endpoint(_restore, scopes=WRITE), methods=["PUT"]),
@@ -159,16 +185,33 @@ def _list_routes(prefix: str) -> list[BaseRoute]:
         Route(p + "/{listId}/update-list-filters", endpoint(_update_filters, scopes=WRITE), methods=["PUT"]),
         Route(p + "/{listId}/memberships", endpoint(_members, scopes=READ), methods=["GET"]),
         Route(p + "/{listId}/memberships", endpoint(_remove_all, scopes=WRITE), methods=["DELETE"]),
-        Route(p + "/{listId}/memberships/join-order", endpoint(_members_join_order, scopes=READ), methods=["GET"]),
+        Route(
+            p + "/{listId}/memberships/join-order",
+            endpoint(_members_join_order, scopes=READ),
+            methods=["GET"],
+        ),
         Route(p + "/{listId}/memberships/add", endpoint(_add, scopes=WRITE), methods=["PUT"]),
         Route(p + "/{listId}/memberships/remove", endpoint(_remove, scopes=WRITE), methods=["PUT"]),
-        Route(p + "/{listId}/memberships/add-and-remove", endpoint(_add_and_remove, scopes=WRITE), methods=["PUT"]),
-        Route(p + "/{listId}/memberships/add-from/{sourceListId}", endpoint(_add_from, scopes=WRITE),
-              methods=["PUT"]),
-        Route(p + "/{listId}/size-and-edits-history/between", endpoint(_history, scopes=READ), methods=["GET"]),
+        Route(
+            p + "/{listId}/memberships/add-and-remove",
+            endpoint(_add_and_remove, scopes=WRITE),
+            methods=["PUT"],
+        ),
+        Route(
+            p + "/{listId}/memberships/add-from/{sourceListId}",
+            endpoint(_add_from, scopes=WRITE),
+            methods=["PUT"],
+        ),
+        Route(
+            p + "/{listId}/size-and-edits-history/between", endpoint(_history, scopes=READ), methods=["GET"]
+        ),
         Route(p + "/{listId}/schedule-conversion", endpoint(_get_conversion, scopes=READ), methods=["GET"]),
         Route(p + "/{listId}/schedule-conversion", endpoint(_put_conversion, scopes=WRITE), methods=["PUT"]),
-        Route(p + "/{listId}/schedule-conversion", endpoint(_delete_conversion, scopes=WRITE), methods=["DELETE"]),
+        Route(
+            p + "/{listId}/schedule-conversion",
+            endpoint(_delete_conversion, scopes=WRITE),
+            methods=["DELETE"],
+        ),
     ]
 
 

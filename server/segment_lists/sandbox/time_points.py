@@ -14,9 +14,23 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from segment_lists.sandbox.clock import to_ms
 
 WEEKDAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
-MONTHS = ("JANUARY", "FEBRUARY", "MARCH", "APRIL", "MAY", "JUNE", "JULY", "AUGUST", "SEPTEMBER",
-          "OCTOBER", "NOVEMBER", "DECEMBER")
-INDEX_REFERENCES = frozenset({"NOW", "TODAY", "WEEK", "MONTH", "QUARTER", "YEAR", "FISCAL_QUARTER", "FISCAL_YEAR"})
+MONTHS = (
+    "JANUARY",
+    "FEBRUARY",
+    "MARCH",
+    "APRIL",
+    "MAY",
+    "JUNE",
+    "JULY",
+    "AUGUST",
+    "SEPTEMBER",
+    "OCTOBER",
+    "NOVEMBER",
+    "DECEMBER",
+)
+INDEX_REFERENCES = frozenset(
+    {"NOW", "TODAY", "WEEK", "MONTH", "QUARTER", "YEAR", "FISCAL_QUARTER", "FISCAL_YEAR"}
+)
 CALENDAR_UNITS = frozenset({"DAY", "WEEK", "MONTH", "QUARTER", "YEAR"})
 
 
@@ -44,24 +58,35 @@ def add_months(moment: datetime, months: int) -> datetime:
 def apply_offset(moment: datetime, offset: dict[str, Any] | None) -> datetime:
     if not offset:
         return moment
-    months = int(offset.get("months") or 0) + 3 * int(offset.get("quarters") or 0) + 12 * int(offset.get("years") or 0)
+    months = (
+        int(offset.get("months") or 0)
+        + 3 * int(offset.get("quarters") or 0)
+        + 12 * int(offset.get("years") or 0)
+    )
     if months:
         moment = add_months(moment, months)
     days = int(offset.get("days") or 0) + 7 * int(offset.get("weeks") or 0)
     if days:
         # Days move the wall-clock date (a DST change does not shift "midnight, 3 days ago").
         moment = (moment.replace(tzinfo=None) + timedelta(days=days)).replace(tzinfo=moment.tzinfo)
-    return moment + timedelta(hours=int(offset.get("hours") or 0), minutes=int(offset.get("minutes") or 0),
-                              seconds=int(offset.get("seconds") or 0),
-                              milliseconds=int(offset.get("milliseconds") or 0))
+    return moment + timedelta(
+        hours=int(offset.get("hours") or 0),
+        minutes=int(offset.get("minutes") or 0),
+        seconds=int(offset.get("seconds") or 0),
+        milliseconds=int(offset.get("milliseconds") or 0),
+    )
 
 
 def _with_time(moment: datetime, spec: dict[str, Any]) -> datetime:
     """The optional hour/minute/second/millisecond of a reference replace the time of day."""
     if not any(key in spec and spec[key] is not None for key in ("hour", "minute", "second", "millisecond")):
         return moment
-    return moment.replace(hour=int(spec.get("hour") or 0), minute=int(spec.get("minute") or 0),
-                          second=int(spec.get("second") or 0), microsecond=int(spec.get("millisecond") or 0) * 1000)
+    return moment.replace(
+        hour=int(spec.get("hour") or 0),
+        minute=int(spec.get("minute") or 0),
+        second=int(spec.get("second") or 0),
+        microsecond=int(spec.get("millisecond") or 0) * 1000,
+    )
 
 
 def _midnight(moment: datetime) -> datetime:
@@ -92,8 +117,9 @@ def resolve_indexed(point: dict[str, Any], now: datetime, tz: ZoneInfo) -> datet
         month = first + int(reference.get("month") or 1) - 1
         base = _with_time(_month_day(local.year, month, reference.get("day") or 1, tz), reference)
     elif kind in {"YEAR", "FISCAL_YEAR"}:
-        base = _with_time(_month_day(local.year, int(reference.get("month") or 1), reference.get("day") or 1, tz),
-                          reference)
+        base = _with_time(
+            _month_day(local.year, int(reference.get("month") or 1), reference.get("day") or 1, tz), reference
+        )
     else:
         raise TimePointError(f"unknown indexReference.referenceType {kind!r}")
     return apply_offset(base, point.get("offset"))
@@ -101,9 +127,16 @@ def resolve_indexed(point: dict[str, Any], now: datetime, tz: ZoneInfo) -> datet
 
 def resolve_date(point: dict[str, Any], tz: ZoneInfo) -> datetime:
     try:
-        return datetime(int(point["year"]), int(point["month"]), int(point["day"]), int(point.get("hour") or 0),
-                        int(point.get("minute") or 0), int(point.get("second") or 0),
-                        int(point.get("millisecond") or 0) * 1000, tzinfo=tz)
+        return datetime(
+            int(point["year"]),
+            int(point["month"]),
+            int(point["day"]),
+            int(point.get("hour") or 0),
+            int(point.get("minute") or 0),
+            int(point.get("second") or 0),
+            int(point.get("millisecond") or 0) * 1000,
+            tzinfo=tz,
+        )
     except (KeyError, TypeError, ValueError) as error:
         raise TimePointError(f"invalid DATE time point: {error}") from None
 
@@ -117,19 +150,26 @@ def check_time_point(point: Any) -> None:
         resolve_date(point, ZoneInfo("UTC"))
     elif kind == "INDEXED":
         reference = point.get("indexReference")
-        if not isinstance(reference, dict) or str(reference.get("referenceType", "")).upper() not in INDEX_REFERENCES:
-            raise TimePointError("INDEXED time point needs indexReference.referenceType in "
-                                 + ", ".join(sorted(INDEX_REFERENCES)))
+        if (
+            not isinstance(reference, dict)
+            or str(reference.get("referenceType", "")).upper() not in INDEX_REFERENCES
+        ):
+            raise TimePointError(
+                "INDEXED time point needs indexReference.referenceType in "
+                + ", ".join(sorted(INDEX_REFERENCES))
+            )
         offset = point.get("offset")
         if offset is not None and not isinstance(offset, dict):
-            raise TimePointError("offset must be an object such as {\"days\": -30}")
+            raise TimePointError('offset must be an object such as {"days": -30}')
         if isinstance(offset, dict) and ("amount" in offset or "unit" in offset):
             raise TimePointError("offset must use days/weeks/months/... fields, not {amount, unit}")
     elif kind == "PROPERTY_REFERENCED":
         if not point.get("property"):
             raise TimePointError("PROPERTY_REFERENCED time point needs a property")
     else:
-        raise TimePointError(f"unknown timeType {point.get('timeType')!r} (DATE, INDEXED or PROPERTY_REFERENCED)")
+        raise TimePointError(
+            f"unknown timeType {point.get('timeType')!r} (DATE, INDEXED or PROPERTY_REFERENCED)"
+        )
 
 
 def resolve_ms(point: dict[str, Any], now: datetime, portal_zone: ZoneInfo) -> int:
