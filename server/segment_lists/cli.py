@@ -24,7 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Serve a local portal that speaks HubSpot's public API (Lists v3, CRM, properties, ...).",
     )
     sandbox.add_argument("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
-    sandbox.add_argument("--port", type=int, default=8765, help="port (default: 8765; 0 picks a free one)")
+    sandbox.add_argument("--port", type=int, default=None,
+                         help="port (default: 8765, or a free one with --check; 0 picks a free one)")
     sandbox.add_argument("--token", help="the only bearer token accepted (default: accept any token)")
     sandbox.add_argument("--db", default=":memory:", help="SQLite file to keep the portal in (default: memory)")
     sandbox.add_argument("--contacts", type=int, default=2000,

@@ -17,10 +17,9 @@ def build_sandbox(args: argparse.Namespace) -> Sandbox:
     )
     sandbox = Sandbox(config)
     if args.contacts > 0 and not sandbox.store.meta_get("seeded"):
-        from segment_lists.sandbox.seed_crm import seed_crm
+        from segment_lists.sandbox.seed_demo import seed_demo
 
-        seed_crm(sandbox, contacts=args.contacts, companies=max(1, args.contacts // 8), seed=args.seed)
-        sandbox.store.meta_set("seeded", str(args.seed))
+        seed_demo(sandbox, contacts=args.contacts, seed=args.seed)
     return sandbox
 
 
@@ -60,7 +59,8 @@ def check(running: RunningSandbox, token: str | None) -> list[str]:
 
 def serve_sandbox(args: argparse.Namespace) -> int:
     sandbox = build_sandbox(args)
-    running = RunningSandbox(host=args.host, port=args.port, sandbox=sandbox).start()
+    port = args.port if args.port is not None else (0 if args.check else 8765)
+    running = RunningSandbox(host=args.host, port=port, sandbox=sandbox).start()
     print(banner(running.base_url, args.token), flush=True)
     if args.check:
         for line in check(running, args.token):

@@ -1,0 +1,100 @@
+"""A demo portal: seeded CRM data plus the kind of clutter a real portal has.
+
+On top of `seed_crm` it adds what makes the segment-list workflow interesting to watch: a partner
+marker (a custom `contact_type` property), lists that already exist (one with the same definition
+as a catalog segment, one whose name a catalog segment wants, a near-duplicate, a static list), a
+workflow and a marketing email that use an existing list, and the portal's users at its own domain.
+Sandbox-side only: it uses the sandbox's own services, never the product's planner or portal code.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from segment_lists.filters import and_, in_list, or_, prop_any_of, prop_bool
+from segment_lists.sandbox import assets, crm_properties, lists_service, records
+from segment_lists.sandbox.crm_types import CONTACTS
+from segment_lists.sandbox.seed_crm import SeedSummary, seed_crm
+
+if TYPE_CHECKING:
+    from segment_lists.sandbox.state import Sandbox
+
+CONTACT_TYPES = (("prospect", "Prospect"), ("partner", "Partner"), ("vendor", "Vendor"), ("press", "Press"))
+
+
+class DemoSummary(BaseModel):
+    crm: SeedSummary
+    partner_contacts: int
+    existing_lists: dict[str, str]  # role -> list id
+    workflow_id: str
+    email_id: str
+
+
+def seed_demo(sandbox: Sandbox, *, contacts: int = 2000, seed: int = 42) -> DemoSummary:
+    crm = seed_crm(sandbox, contacts=contacts, companies=max(1, contacts // 8), seed=seed)
+    partners = _contact_types(sandbox, crm)
+    lists = _existing_lists(sandbox)
+    workflow = assets.insert_workflow(sandbox, {
+        "name": "Customer onboarding nurture",
+        "isEnabled": True,
+        "enrollmentCriteria": {"type": "LIST_BASED", "shouldReEnroll": False,
+                               "listFilterBranch": _in_list_branch(lists["customers_old"])},
+    })
+    email = assets.insert_marketing_email(sandbox, {
+        "name": "Monthly newsletter",
+        "subject": "What's new this month",
+        "to": {"contactIlsLists": {"include": [lists["newsletter"]], "exclude": [lists["customers_old"]]}},
+    })
+    sandbox.store.meta_set("seeded", f"demo:{seed}:{contacts}")
+    return DemoSummary(crm=crm, partner_contacts=partners, existing_lists=lists,
+                       workflow_id=str(workflow["id"]), email_id=str(email["id"]))
+
+
+def _contact_types(sandbox: Sandbox, crm: SeedSummary) -> int:
+    """A custom enumeration 'Contact type' with a Partner value: what the planner should find."""
+    crm_properties.create_property(sandbox, CONTACTS.type_id, {
+        "name": "contact_type", "label": "Contact type", "type": "enumeration", "fieldType": "select",
+        "groupName": "contactinformation",
+        "options": [{"label": label, "value": value, "displayOrder": i, "hidden": False}
+                    for i, (value, label) in enumerate(CONTACT_TYPES)],
+    })
+    # Every 23rd contact with a company is a partner; every 7th a prospect; a few vendors.
+    updates: list[tuple[int, dict[str, Any]]] = []
+    partners = 0
+    for position, contact_id in enumerate(crm.contact_ids):
+        if position % 23 == 5:
+            updates.append((contact_id, {"contact_type": "partner"}))
+            partners += 1
+        elif position % 7 == 3:
+            updates.append((contact_id, {"contact_type": "prospect"}))
+        elif position % 97 == 11:
+            updates.append((contact_id, {"contact_type": "vendor"}))
+    if updates:
+        records.update_records(sandbox, CONTACTS.type_id, updates)
+    return partners
+
+
+def _create(sandbox: Sandbox, name: str, processing_type: str, branch: Any = None) -> str:
+    request: dict[str, Any] = {"name": name, "objectTypeId": "0-1", "processingType": processing_type}
+    if branch is not None:
+        request["filterBranch"] = branch.to_hubspot()
+    return str(lists_service.create_list(sandbox, request)["list"]["listId"])
+
+
+def _existing_lists(sandbox: Sandbox) -> dict[str, str]:
+    return {
+        # Same definition as [Core] - All Customers: the planner should reuse it.
+        "customers_old": _create(sandbox, "Customers (2023 import)", "DYNAMIC",
+                                 or_(and_(prop_any_of("lifecyclestage", "customer")))),
+        # Takes the name the catalog wants, with a narrower definition: the planner should rename.
+        "suppressed_clash": _create(sandbox, "[Core] - Suppressed Contacts", "DYNAMIC",
+                                    or_(and_(prop_bool("hs_email_optout", True)))),
+        # A static list nobody will touch, used by the newsletter email.
+        "newsletter": _create(sandbox, "Newsletter subscribers", "MANUAL"),
+    }
+
+
+def _in_list_branch(list_id: str) -> dict[str, Any]:
+    return or_(and_(in_list(list_id))).to_hubspot()
