@@ -52,6 +52,7 @@ def test_default_plan_detects_icp_and_builds_valid_definitions() -> None:
             assert validate_filter_branch(item.filter_branch) == [], item.key
     partners = plan.item("core.partners")
     assert partners.action == "needs-input" and "partners" in partners.question
+    assert "Candidates found" not in partners.question  # no partner-like option in default properties
     assert plan.item("core.internal").filter_branch is not None
     assert plan.prerequisites.own_domains == ["acme.com"]  # gmail.com is not anybody's own domain
     assert any(w.code == "own-domains-assumed" for w in plan.warnings)
@@ -124,3 +125,13 @@ def test_lifecycle_and_fill_warnings() -> None:
 def test_facts_needed_only_asks_for_what_exists(families: list[str]) -> None:
     request = facts_needed(Answers(families=families), {"contact": {"lifecyclestage"}, "company": set()})
     assert request.fill == ["contact.lifecyclestage"] and request.values == ["contact.lifecyclestage"]
+
+
+def test_partner_candidates_are_proposed_not_applied() -> None:
+    contact_props = _properties("contacts")
+    contact_props["contact_type"] = PropertyInfo(name="contact_type", label="Contact type", type="enumeration",
+                                                 options={"partner": "Partner", "vendor": "Vendor"})
+    plan = build_plan(Answers(), facts(contact_properties=contact_props))
+    partners = plan.item("core.partners")
+    assert partners.action == "needs-input"
+    assert "contact property 'Contact type' (contact_type) = 'Partner' (partner)" in partners.question

@@ -75,6 +75,8 @@ class CatalogContext(BaseModel):
     industries: list[IndustryMapping] = Field(default_factory=list)
     own_domains: list[str] = Field(default_factory=list)  # answers first, else detected (flagged)
     customer_stages: list[str] = Field(default_factory=lambda: ["customer"])
+    # Enumeration options that look like a partner marker, described for the user to pick from.
+    partner_candidates: list[str] = Field(default_factory=list)
 
 
 class ExclusivityGroup(BaseModel):
@@ -138,10 +140,12 @@ def _core(answers: Answers, context: CatalogContext) -> list[Segment]:
     ]
     marker = answers.partner_marker
     if marker is None:
+        candidates = (" Candidates found in this portal: " + "; ".join(context.partner_candidates) + "."
+                      if context.partner_candidates else "")
         core.append(_segment(
             answers, "core.partners", "core", "Core", "All Partners", processing_type="DYNAMIC",
             needs_input="How are partners marked in HubSpot? Name the property and its partner value(s) "
-                        "(for example a 'Contact type' property with the value 'Partner').",
+                        "(for example a 'Contact type' property with the value 'Partner')." + candidates,
             expected_share=(0.0, 0.2)))
     else:
         partner_filter = prop_any_of(marker.property, *marker.values)

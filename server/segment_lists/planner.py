@@ -144,7 +144,7 @@ def build_plan(answers: Answers, facts: PortalFacts) -> Plan:
     own_domains, own_source = _own_domains(answers, facts, warnings)
     customer_stages = _customer_stages(facts, warnings)
     context = CatalogContext(zone=facts.time_zone, icp=icp, industries=industries, own_domains=own_domains,
-                             customer_stages=customer_stages)
+                             customer_stages=customer_stages, partner_candidates=_partner_candidates(facts))
     segments = catalog_segments(answers, context)
     groups = exclusivity_groups(segments)
     prerequisites = Prerequisites(
@@ -273,6 +273,17 @@ def _customer_stages(facts: PortalFacts, warnings: list[PlanWarning]) -> list[st
         "The lifecycle stage 'customer' was removed from this portal; the All Customers list has no stage "
         "to match. Run /fix-lifecycle-stages or name the stage.")))
     return ["customer"]
+
+
+def _partner_candidates(facts: PortalFacts) -> list[str]:
+    """Enumeration options that look like a partner marker: proposed to the user, never applied silently."""
+    found = []
+    for obj in ("contact", "company"):
+        for prop in facts.properties(obj).values():
+            for value, label in prop.options.items():
+                if re.search(r"partner|reseller", label, re.IGNORECASE) and prop.name != "lifecyclestage":
+                    found.append(f"{obj} property '{prop.label}' ({prop.name}) = '{label}' ({value})")
+    return found
 
 
 def _fill_rates(facts: PortalFacts) -> dict[str, float]:
