@@ -52,7 +52,8 @@ def test_default_plan_detects_icp_and_builds_valid_definitions() -> None:
             assert validate_filter_branch(item.filter_branch) == [], item.key
     partners = plan.item("core.partners")
     assert partners.action == "needs-input" and "partners" in partners.question
-    assert "Candidates found" not in partners.question  # no partner-like option in default properties
+    # HubSpot's default company 'Type' has Partner and Reseller options: proposed, not applied.
+    assert "company property 'Type' (type) = 'Partner' (PARTNER)" in partners.question
     assert plan.item("core.internal").filter_branch is not None
     assert plan.prerequisites.own_domains == ["acme.com"]  # gmail.com is not anybody's own domain
     assert any(w.code == "own-domains-assumed" for w in plan.warnings)
