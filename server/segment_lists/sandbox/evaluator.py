@@ -34,7 +34,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from segment_lists.sandbox.clock import to_ms
-from segment_lists.sandbox.time_points import (
+from segment_lists.filters.time import (
     CALENDAR_UNITS,
     TimePointError,
     calendar_window,

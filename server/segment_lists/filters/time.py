@@ -1,7 +1,9 @@
 """Instants named by list filters: DATE and INDEXED time points, calendar units, offsets.
 
 Everything is computed in the filter's `zoneId` (the portal's zone when it is missing or unknown),
-from the portal's clock, and returned as epoch milliseconds, the unit list evaluation compares in.
+from a given "now", and returned as epoch milliseconds. Shared by the sandbox (list evaluation:
+HubSpot's side) and the product (turning list filters into CRM searches at query time), so both
+read a time point the same way.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from segment_lists.sandbox.clock import to_ms
 
 WEEKDAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 MONTHS = (
@@ -34,8 +35,12 @@ INDEX_REFERENCES = frozenset(
 CALENDAR_UNITS = frozenset({"DAY", "WEEK", "MONTH", "QUARTER", "YEAR"})
 
 
+def to_ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
 class TimePointError(ValueError):
-    """A time point the sandbox cannot resolve (reported as a 400 at list creation)."""
+    """A time point that cannot be resolved (the sandbox reports it as a 400 at list creation)."""
 
 
 def zone_of(zone_id: Any, fallback: ZoneInfo) -> ZoneInfo:
