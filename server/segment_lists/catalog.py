@@ -14,8 +14,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from segment_lists.filters import (
-    FilterBranch,
     Filter,
+    FilterBranch,
     and_,
     association,
     or_,
@@ -40,20 +40,80 @@ ProcessingType = Literal["DYNAMIC", "MANUAL"]
 DEFAULT_REGIONS: dict[str, list[str]] = {
     "North America": ["United States", "USA", "US", "United States of America", "Canada", "CA"],
     "EMEA": [
-        "United Kingdom", "UK", "Great Britain", "England", "Ireland", "Germany", "Deutschland", "France",
-        "Netherlands", "Belgium", "Luxembourg", "Spain", "Portugal", "Italy", "Switzerland", "Austria",
-        "Sweden", "Norway", "Denmark", "Finland", "Iceland", "Poland", "Czech Republic", "Czechia",
-        "Hungary", "Romania", "Greece", "Turkey", "Israel", "United Arab Emirates", "UAE", "Saudi Arabia",
-        "Qatar", "Egypt", "South Africa", "Nigeria", "Kenya", "Morocco",
+        "United Kingdom",
+        "UK",
+        "Great Britain",
+        "England",
+        "Ireland",
+        "Germany",
+        "Deutschland",
+        "France",
+        "Netherlands",
+        "Belgium",
+        "Luxembourg",
+        "Spain",
+        "Portugal",
+        "Italy",
+        "Switzerland",
+        "Austria",
+        "Sweden",
+        "Norway",
+        "Denmark",
+        "Finland",
+        "Iceland",
+        "Poland",
+        "Czech Republic",
+        "Czechia",
+        "Hungary",
+        "Romania",
+        "Greece",
+        "Turkey",
+        "Israel",
+        "United Arab Emirates",
+        "UAE",
+        "Saudi Arabia",
+        "Qatar",
+        "Egypt",
+        "South Africa",
+        "Nigeria",
+        "Kenya",
+        "Morocco",
     ],
     "APAC": [
-        "Australia", "New Zealand", "Japan", "China", "Hong Kong", "Taiwan", "South Korea", "Korea",
-        "India", "Singapore", "Malaysia", "Indonesia", "Thailand", "Vietnam", "Philippines", "Pakistan",
-        "Bangladesh", "Sri Lanka",
+        "Australia",
+        "New Zealand",
+        "Japan",
+        "China",
+        "Hong Kong",
+        "Taiwan",
+        "South Korea",
+        "Korea",
+        "India",
+        "Singapore",
+        "Malaysia",
+        "Indonesia",
+        "Thailand",
+        "Vietnam",
+        "Philippines",
+        "Pakistan",
+        "Bangladesh",
+        "Sri Lanka",
     ],
     "LATAM": [
-        "Mexico", "Brazil", "Argentina", "Chile", "Colombia", "Peru", "Uruguay", "Venezuela", "Ecuador",
-        "Costa Rica", "Panama", "Guatemala", "Dominican Republic", "Puerto Rico",
+        "Mexico",
+        "Brazil",
+        "Argentina",
+        "Chile",
+        "Colombia",
+        "Peru",
+        "Uruguay",
+        "Venezuela",
+        "Ecuador",
+        "Costa Rica",
+        "Panama",
+        "Guatemala",
+        "Dominican Republic",
+        "Puerto Rico",
     ],
 }
 
@@ -127,57 +187,130 @@ def catalog_segments(answers: Answers, context: CatalogContext) -> list[Segment]
     return segments
 
 
-def _segment(answers: Answers, key: str, family: Family, category: str, segment: str, **fields: Any) -> Segment:
-    return Segment(key=key, family=family, category=category, segment=segment,
-                   name=answers.list_name(category, segment), **fields)
+def _segment(
+    answers: Answers, key: str, family: Family, category: str, segment: str, **fields: Any
+) -> Segment:
+    return Segment(
+        key=key,
+        family=family,
+        category=category,
+        segment=segment,
+        name=answers.list_name(category, segment),
+        **fields,
+    )
 
 
 def _core(answers: Answers, context: CatalogContext) -> list[Segment]:
     core: list[Segment] = [
-        _segment(answers, "core.customers", "core", "Core", "All Customers", processing_type="DYNAMIC",
-                 filter_branch=_branch(or_(and_(prop_any_of("lifecyclestage", *context.customer_stages)))),
-                 expected_share=(0.0, 0.6)),
+        _segment(
+            answers,
+            "core.customers",
+            "core",
+            "Core",
+            "All Customers",
+            processing_type="DYNAMIC",
+            filter_branch=_branch(or_(and_(prop_any_of("lifecyclestage", *context.customer_stages)))),
+            expected_share=(0.0, 0.6),
+        ),
     ]
     marker = answers.partner_marker
     if marker is None:
-        candidates = (" Candidates found in this portal: " + "; ".join(context.partner_candidates) + "."
-                      if context.partner_candidates else "")
-        core.append(_segment(
-            answers, "core.partners", "core", "Core", "All Partners", processing_type="DYNAMIC",
-            needs_input="How are partners marked in HubSpot? Name the property and its partner value(s) "
-                        "(for example a 'Contact type' property with the value 'Partner')." + candidates,
-            expected_share=(0.0, 0.2)))
+        candidates = (
+            " Candidates found in this portal: " + "; ".join(context.partner_candidates) + "."
+            if context.partner_candidates
+            else ""
+        )
+        core.append(
+            _segment(
+                answers,
+                "core.partners",
+                "core",
+                "Core",
+                "All Partners",
+                processing_type="DYNAMIC",
+                needs_input="How are partners marked in HubSpot? Name the property and its partner value(s) "
+                "(for example a 'Contact type' property with the value 'Partner')." + candidates,
+                expected_share=(0.0, 0.2),
+            )
+        )
     else:
         partner_filter = prop_any_of(marker.property, *marker.values)
         group = and_(_company(partner_filter)) if marker.object == "company" else and_(partner_filter)
-        core.append(_segment(answers, "core.partners", "core", "Core", "All Partners", processing_type="DYNAMIC",
-                             filter_branch=_branch(or_(group)), expected_share=(0.0, 0.2)))
+        core.append(
+            _segment(
+                answers,
+                "core.partners",
+                "core",
+                "Core",
+                "All Partners",
+                processing_type="DYNAMIC",
+                filter_branch=_branch(or_(group)),
+                expected_share=(0.0, 0.2),
+            )
+        )
     competitor_domains = list(answers.competitor_domains)
-    core.append(_segment(
-        answers, "core.competitors", "core", "Core", "Competitors", processing_type="MANUAL",
-        static_domains=competitor_domains,
-        needs_input=None if competitor_domains or answers.competitor_csv else
-        "Which competitor domains (or a CSV of emails or domains) should fill the static Competitors list?",
-        expected_share=(0.0, 0.05),
-        notes=["Static list: new matches can be added later; removing members needs confirmation."]))
+    core.append(
+        _segment(
+            answers,
+            "core.competitors",
+            "core",
+            "Core",
+            "Competitors",
+            processing_type="MANUAL",
+            static_domains=competitor_domains,
+            needs_input=None
+            if competitor_domains or answers.competitor_csv
+            else "Which competitor domains (or a CSV of emails or domains) should fill the static Competitors list?",
+            expected_share=(0.0, 0.05),
+            notes=["Static list: new matches can be added later; removing members needs confirmation."],
+        )
+    )
     if context.own_domains:
-        core.append(_segment(
-            answers, "core.internal", "core", "Core", "Internal Employees", processing_type="DYNAMIC",
-            filter_branch=_branch(or_(and_(prop_multistring("hs_email_domain", "IS_EQUAL_TO", *context.own_domains)))),
-            expected_share=(0.0, 0.05)))
+        core.append(
+            _segment(
+                answers,
+                "core.internal",
+                "core",
+                "Core",
+                "Internal Employees",
+                processing_type="DYNAMIC",
+                filter_branch=_branch(
+                    or_(and_(prop_multistring("hs_email_domain", "IS_EQUAL_TO", *context.own_domains)))
+                ),
+                expected_share=(0.0, 0.05),
+            )
+        )
     else:
-        core.append(_segment(
-            answers, "core.internal", "core", "Core", "Internal Employees", processing_type="DYNAMIC",
-            needs_input="Which email domains does your own company use (for example acme.com)?",
-            expected_share=(0.0, 0.05)))
-    core.append(_segment(
-        answers, "core.suppressed", "core", "Core", "Suppressed Contacts", processing_type="DYNAMIC",
-        filter_branch=_branch(or_(
-            and_(prop_any_of("hs_marketable_status", "false")),
-            and_(prop_bool("hs_email_optout", True)),
-        )),
-        expected_share=(0.0, 0.6),
-        notes=["Not exclusive with anything: suppression applies on top of every send."]))
+        core.append(
+            _segment(
+                answers,
+                "core.internal",
+                "core",
+                "Core",
+                "Internal Employees",
+                processing_type="DYNAMIC",
+                needs_input="Which email domains does your own company use (for example acme.com)?",
+                expected_share=(0.0, 0.05),
+            )
+        )
+    core.append(
+        _segment(
+            answers,
+            "core.suppressed",
+            "core",
+            "Core",
+            "Suppressed Contacts",
+            processing_type="DYNAMIC",
+            filter_branch=_branch(
+                or_(
+                    and_(prop_any_of("hs_marketable_status", "false")),
+                    and_(prop_bool("hs_email_optout", True)),
+                )
+            ),
+            expected_share=(0.0, 0.6),
+            notes=["Not exclusive with anything: suppression applies on top of every send."],
+        )
+    )
     return core
 
 
@@ -186,20 +319,52 @@ def _icp(answers: Answers, context: CatalogContext) -> list[Segment]:
     shares = [(0.0, 0.3), (0.0, 0.4), (0.0, 0.5)]
     icp = context.icp
     if icp is None:
-        question = ("Where is the ICP tier stored? Name the property (usually on the company, e.g. "
-                    "hs_ideal_customer_profile or icp_tier) and its Tier 1/2/3 values - or run "
-                    "/create-icp-tiers first.")
-        tiers = [_segment(answers, f"icp.tier_{n}", "icp", "ICP", names[n - 1], processing_type="DYNAMIC",
-                          needs_input=question, expected_share=shares[n - 1]) for n in (1, 2, 3)]
-        return tiers + [_segment(answers, "icp.non_icp", "icp", "ICP", "Non-ICP", processing_type="DYNAMIC",
-                                 needs_input=question, expected_share=(0.0, 1.0))]
+        question = (
+            "Where is the ICP tier stored? Name the property (usually on the company, e.g. "
+            "hs_ideal_customer_profile or icp_tier) and its Tier 1/2/3 values - or run "
+            "/create-icp-tiers first."
+        )
+        tiers = [
+            _segment(
+                answers,
+                f"icp.tier_{n}",
+                "icp",
+                "ICP",
+                names[n - 1],
+                processing_type="DYNAMIC",
+                needs_input=question,
+                expected_share=shares[n - 1],
+            )
+            for n in (1, 2, 3)
+        ]
+        return tiers + [
+            _segment(
+                answers,
+                "icp.non_icp",
+                "icp",
+                "ICP",
+                "Non-ICP",
+                processing_type="DYNAMIC",
+                needs_input=question,
+                expected_share=(0.0, 1.0),
+            )
+        ]
     segments = []
     for index, value in enumerate(icp.tier_values):
         tier_filter = prop_any_of(icp.property, value)
         group = and_(_company(tier_filter)) if icp.object == "company" else and_(tier_filter)
-        segments.append(_segment(answers, f"icp.tier_{index + 1}", "icp", "ICP", names[index],
-                                 processing_type="DYNAMIC", filter_branch=_branch(or_(group)),
-                                 expected_share=shares[index]))
+        segments.append(
+            _segment(
+                answers,
+                f"icp.tier_{index + 1}",
+                "icp",
+                "ICP",
+                names[index],
+                processing_type="DYNAMIC",
+                filter_branch=_branch(or_(group)),
+                expected_share=shares[index],
+            )
+        )
     # Non-ICP: the tier is anything else or unknown, including contacts with no company at all.
     not_a_tier = prop_none_of(icp.property, *icp.tier_values, include_unknown=True)
     if icp.object == "company":
@@ -208,8 +373,19 @@ def _icp(answers: Answers, context: CatalogContext) -> list[Segment]:
     else:
         non_icp = or_(and_(not_a_tier))
         note = "Contacts with no tier count as Non-ICP."
-    segments.append(_segment(answers, "icp.non_icp", "icp", "ICP", "Non-ICP", processing_type="DYNAMIC",
-                             filter_branch=_branch(non_icp), expected_share=(0.0, 1.0), notes=[note]))
+    segments.append(
+        _segment(
+            answers,
+            "icp.non_icp",
+            "icp",
+            "ICP",
+            "Non-ICP",
+            processing_type="DYNAMIC",
+            filter_branch=_branch(non_icp),
+            expected_share=(0.0, 1.0),
+            notes=[note],
+        )
+    )
     return segments
 
 
@@ -220,24 +396,49 @@ def _slug(text: str) -> str:
 def _industries(answers: Answers, context: CatalogContext) -> list[Segment]:
     segments = []
     if not answers.industries:
-        return [_segment(answers, "industry.any", "industries", "Industry", "<Name>", processing_type="DYNAMIC",
-                         needs_input="Which target industries should get a list (for example Manufacturing, "
-                                     "Retail, Education)?")]
+        return [
+            _segment(
+                answers,
+                "industry.any",
+                "industries",
+                "Industry",
+                "<Name>",
+                processing_type="DYNAMIC",
+                needs_input="Which target industries should get a list (for example Manufacturing, "
+                "Retail, Education)?",
+            )
+        ]
     mapped = {mapping.word: mapping for mapping in context.industries}
     for word in answers.industries:
         mapping = mapped.get(word)
         name = word.strip().title() if word.islower() else word.strip()
         key = f"industry.{_slug(word)}"
         if mapping is None or not mapping.values:
-            segments.append(_segment(
-                answers, key, "industries", "Industry", name, processing_type="DYNAMIC",
-                needs_input=f"'{word}' matches none of the portal's industry values; which values should it cover?"))
+            segments.append(
+                _segment(
+                    answers,
+                    key,
+                    "industries",
+                    "Industry",
+                    name,
+                    processing_type="DYNAMIC",
+                    needs_input=f"'{word}' matches none of the portal's industry values; which values should it cover?",
+                )
+            )
             continue
-        segments.append(_segment(
-            answers, key, "industries", "Industry", name, processing_type="DYNAMIC",
-            filter_branch=_branch(or_(and_(_company(prop_any_of("industry", *mapping.values))))),
-            expected_share=(0.0, 0.5),
-            notes=[f"Company industry values: {', '.join(mapping.labels)} ({mapping.how})."]))
+        segments.append(
+            _segment(
+                answers,
+                key,
+                "industries",
+                "Industry",
+                name,
+                processing_type="DYNAMIC",
+                filter_branch=_branch(or_(and_(_company(prop_any_of("industry", *mapping.values))))),
+                expected_share=(0.0, 0.5),
+                notes=[f"Company industry values: {', '.join(mapping.labels)} ({mapping.how})."],
+            )
+        )
     return segments
 
 
@@ -250,31 +451,69 @@ def _size(answers: Answers) -> list[Segment]:
         ("size.smb", "SMB", prop_number(employees, "IS_LESS_THAN", small)),
     ]
     segments = [
-        _segment(answers, key, "size", "Size", name, processing_type="DYNAMIC",
-                 filter_branch=_branch(or_(and_(_company(band)))), expected_share=(0.0, 0.8))
+        _segment(
+            answers,
+            key,
+            "size",
+            "Size",
+            name,
+            processing_type="DYNAMIC",
+            filter_branch=_branch(or_(and_(_company(band)))),
+            expected_share=(0.0, 0.8),
+        )
         for key, name, band in bands
     ]
     unknown = or_(and_(_company(prop_unknown(employees))), and_(prop_unknown("associatedcompanyid")))
-    segments.append(_segment(answers, "size.unknown", "size", "Size", "Unknown Size", processing_type="DYNAMIC",
-                             filter_branch=_branch(unknown), expected_share=(0.0, 1.0),
-                             notes=["Completes the partition: companies without an employee count, and "
-                                    "contacts without a company."]))
+    segments.append(
+        _segment(
+            answers,
+            "size.unknown",
+            "size",
+            "Size",
+            "Unknown Size",
+            processing_type="DYNAMIC",
+            filter_branch=_branch(unknown),
+            expected_share=(0.0, 1.0),
+            notes=[
+                "Completes the partition: companies without an employee count, and "
+                "contacts without a company."
+            ],
+        )
+    )
     return segments
 
 
 def _regions(answers: Answers) -> list[Segment]:
     regions = answers.regions or DEFAULT_REGIONS
     segments = [
-        _segment(answers, f"region.{_slug(region)}", "regions", "Region", region, processing_type="DYNAMIC",
-                 filter_branch=_branch(or_(and_(prop_multistring("country", "IS_EQUAL_TO", *countries)))),
-                 expected_share=(0.0, 0.9), notes=[f"Country is one of: {', '.join(countries)}."])
+        _segment(
+            answers,
+            f"region.{_slug(region)}",
+            "regions",
+            "Region",
+            region,
+            processing_type="DYNAMIC",
+            filter_branch=_branch(or_(and_(prop_multistring("country", "IS_EQUAL_TO", *countries)))),
+            expected_share=(0.0, 0.9),
+            notes=[f"Country is one of: {', '.join(countries)}."],
+        )
         for region, countries in regions.items()
     ]
     every_country = [country for countries in regions.values() for country in countries]
     other = or_(and_(prop_multistring("country", "IS_NOT_EQUAL_TO", *every_country, include_unknown=True)))
-    segments.append(_segment(answers, "region.other", "regions", "Region", "Other or Unknown",
-                             processing_type="DYNAMIC", filter_branch=_branch(other), expected_share=(0.0, 1.0),
-                             notes=["Completes the partition: other countries and contacts with no country."]))
+    segments.append(
+        _segment(
+            answers,
+            "region.other",
+            "regions",
+            "Region",
+            "Other or Unknown",
+            processing_type="DYNAMIC",
+            filter_branch=_branch(other),
+            expected_share=(0.0, 1.0),
+            notes=["Completes the partition: other countries and contacts with no country."],
+        )
+    )
     return segments
 
 
@@ -284,27 +523,64 @@ def _engagement(answers: Answers, context: CatalogContext) -> list[Segment]:
     window = max(signal.window_days for signal in signals)
     label = " or ".join(SIGNAL_LABELS[signal.kind] for signal in signals)
     engaged_name = f"Highly Engaged ({window} days)"
-    engaged = or_(*[
-        and_(prop_in_last_days(SIGNAL_PROPERTIES[signal.kind], signal.window_days, zone=zone)) for signal in signals
-    ])
-    quiet = [prop_before_days_ago(SIGNAL_PROPERTIES[signal.kind], answers.disengaged_after_days, zone=zone,
-                                  include_unknown=True) for signal in signals]
+    engaged = or_(
+        *[
+            and_(prop_in_last_days(SIGNAL_PROPERTIES[signal.kind], signal.window_days, zone=zone))
+            for signal in signals
+        ]
+    )
+    quiet = [
+        prop_before_days_ago(
+            SIGNAL_PROPERTIES[signal.kind], answers.disengaged_after_days, zone=zone, include_unknown=True
+        )
+        for signal in signals
+    ]
     # "Engaged at some time" is an OR over the signals: one group per signal that is known.
     disengaged = or_(*[and_(prop_known(SIGNAL_PROPERTIES[signal.kind]), *quiet) for signal in signals])
-    never = or_(and_(*[prop_unknown(SIGNAL_PROPERTIES[signal.kind]) for signal in signals],
-                     prop_before_days_ago("createdate", answers.never_engaged_min_age_days, zone=zone)))
+    never = or_(
+        and_(
+            *[prop_unknown(SIGNAL_PROPERTIES[signal.kind]) for signal in signals],
+            prop_before_days_ago("createdate", answers.never_engaged_min_age_days, zone=zone),
+        )
+    )
     months = answers.disengaged_after_days // 30
     return [
-        _segment(answers, "engagement.highly_engaged", "engagement", "Engagement", engaged_name,
-                 processing_type="DYNAMIC", filter_branch=_branch(engaged), expected_share=(0.01, 0.7),
-                 notes=[f"Active = {label} within its window."]),
-        _segment(answers, "engagement.disengaged", "engagement", "Engagement", f"Disengaged ({months}+ months)",
-                 processing_type="DYNAMIC", filter_branch=_branch(disengaged), expected_share=(0.0, 0.8),
-                 notes=[f"Engaged at some time, no {label} in {answers.disengaged_after_days}+ days."]),
-        _segment(answers, "engagement.never_engaged", "engagement", "Engagement", "Never Engaged",
-                 processing_type="DYNAMIC", filter_branch=_branch(never), expected_share=(0.0, 0.8),
-                 notes=[f"No {label} ever, created {answers.never_engaged_min_age_days}+ days ago "
-                        "(no signal at all, so the three engagement lists stay disjoint)."]),
+        _segment(
+            answers,
+            "engagement.highly_engaged",
+            "engagement",
+            "Engagement",
+            engaged_name,
+            processing_type="DYNAMIC",
+            filter_branch=_branch(engaged),
+            expected_share=(0.01, 0.7),
+            notes=[f"Active = {label} within its window."],
+        ),
+        _segment(
+            answers,
+            "engagement.disengaged",
+            "engagement",
+            "Engagement",
+            f"Disengaged ({months}+ months)",
+            processing_type="DYNAMIC",
+            filter_branch=_branch(disengaged),
+            expected_share=(0.0, 0.8),
+            notes=[f"Engaged at some time, no {label} in {answers.disengaged_after_days}+ days."],
+        ),
+        _segment(
+            answers,
+            "engagement.never_engaged",
+            "engagement",
+            "Engagement",
+            "Never Engaged",
+            processing_type="DYNAMIC",
+            filter_branch=_branch(never),
+            expected_share=(0.0, 0.8),
+            notes=[
+                f"No {label} ever, created {answers.never_engaged_min_age_days}+ days ago "
+                "(no signal at all, so the three engagement lists stay disjoint)."
+            ],
+        ),
     ]
 
 
@@ -315,21 +591,48 @@ def exclusivity_groups(segments: Sequence[Segment]) -> list[ExclusivityGroup]:
     for segment in segments:
         by_family.setdefault(segment.family, []).append(segment.key)
     candidates = [
-        ExclusivityGroup(name="customers-vs-competitors", members=["core.customers", "core.competitors"],
-                         description="A competitor is never a customer."),
-        ExclusivityGroup(name="internal-vs-customers", members=["core.internal", "core.customers"],
-                         description="Employees are not customers."),
-        ExclusivityGroup(name="internal-vs-competitors", members=["core.internal", "core.competitors"],
-                         description="Employees are not competitors."),
-        ExclusivityGroup(name="partners-vs-competitors", members=["core.partners", "core.competitors"],
-                         description="A partner is not a competitor."),
-        ExclusivityGroup(name="icp-tiers", members=by_family.get("icp", []), partition=True,
-                         description="Every contact is in exactly one ICP tier (Non-ICP included)."),
-        ExclusivityGroup(name="size-bands", members=by_family.get("size", []), partition=True,
-                         description="Every contact is in exactly one size band."),
-        ExclusivityGroup(name="regions", members=by_family.get("regions", []), partition=True,
-                         description="Every contact is in exactly one region."),
-        ExclusivityGroup(name="engagement", members=by_family.get("engagement", []),
-                         description="Highly Engaged, Disengaged and Never Engaged do not overlap."),
+        ExclusivityGroup(
+            name="customers-vs-competitors",
+            members=["core.customers", "core.competitors"],
+            description="A competitor is never a customer.",
+        ),
+        ExclusivityGroup(
+            name="internal-vs-customers",
+            members=["core.internal", "core.customers"],
+            description="Employees are not customers.",
+        ),
+        ExclusivityGroup(
+            name="internal-vs-competitors",
+            members=["core.internal", "core.competitors"],
+            description="Employees are not competitors.",
+        ),
+        ExclusivityGroup(
+            name="partners-vs-competitors",
+            members=["core.partners", "core.competitors"],
+            description="A partner is not a competitor.",
+        ),
+        ExclusivityGroup(
+            name="icp-tiers",
+            members=by_family.get("icp", []),
+            partition=True,
+            description="Every contact is in exactly one ICP tier (Non-ICP included).",
+        ),
+        ExclusivityGroup(
+            name="size-bands",
+            members=by_family.get("size", []),
+            partition=True,
+            description="Every contact is in exactly one size band.",
+        ),
+        ExclusivityGroup(
+            name="regions",
+            members=by_family.get("regions", []),
+            partition=True,
+            description="Every contact is in exactly one region.",
+        ),
+        ExclusivityGroup(
+            name="engagement",
+            members=by_family.get("engagement", []),
+            description="Highly Engaged, Disengaged and Never Engaged do not overlap.",
+        ),
     ]
     return [group for group in candidates if len(group.members) >= 2 and set(group.members) <= keys]

@@ -29,19 +29,41 @@ def digest(value: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def issue(journal: Journal, *, portal_id: str, tool: str, arguments: dict[str, Any], state: Any,
-          summary: str, ttl: timedelta = DEFAULT_TTL, now: datetime | None = None) -> str:
+def issue(
+    journal: Journal,
+    *,
+    portal_id: str,
+    tool: str,
+    arguments: dict[str, Any],
+    state: Any,
+    summary: str,
+    ttl: timedelta = DEFAULT_TTL,
+    now: datetime | None = None,
+) -> str:
     token = "confirm-" + secrets.token_urlsafe(18)
     expires = (now or datetime.now(UTC)) + ttl
     journal.store_confirmation(
-        token_digest=digest(token), portal_id=portal_id, tool=tool, arguments_digest=digest(arguments),
-        state_digest=digest(state), summary=summary, expires_at=expires.isoformat(),
+        token_digest=digest(token),
+        portal_id=portal_id,
+        tool=tool,
+        arguments_digest=digest(arguments),
+        state_digest=digest(state),
+        summary=summary,
+        expires_at=expires.isoformat(),
     )
     return token
 
 
-def redeem(journal: Journal, token: str, *, portal_id: str, tool: str, arguments: dict[str, Any], state: Any,
-           now: datetime | None = None) -> None:
+def redeem(
+    journal: Journal,
+    token: str,
+    *,
+    portal_id: str,
+    tool: str,
+    arguments: dict[str, Any],
+    state: Any,
+    now: datetime | None = None,
+) -> None:
     """Consume the token if it confirms exactly this action on this state; raise otherwise."""
     record = journal.confirmation(digest(token))
     if record is None or record["portal_id"] != portal_id:

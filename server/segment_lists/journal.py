@@ -177,7 +177,9 @@ class Journal:
 
     def finish_run(self, run_id: str, status: str) -> None:
         with self._tx() as db:
-            db.execute("UPDATE runs SET finished_at = ?, status = ? WHERE run_id = ?", (utcnow(), status, run_id))
+            db.execute(
+                "UPDATE runs SET finished_at = ?, status = ? WHERE run_id = ?", (utcnow(), status, run_id)
+            )
 
     def runs(self, portal_id: str) -> list[dict[str, Any]]:
         with self._lock:
@@ -188,21 +190,43 @@ class Journal:
 
     # --- intent / outcome ----------------------------------------------------------------------
 
-    def intend(self, run_id: str, portal_id: str, action: str, *, segment_key: str | None = None,
-               list_name: str | None = None, list_id: str | None = None,
-               detail: dict[str, Any] | None = None) -> int:
+    def intend(
+        self,
+        run_id: str,
+        portal_id: str,
+        action: str,
+        *,
+        segment_key: str | None = None,
+        list_name: str | None = None,
+        list_id: str | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> int:
         """Record what is about to be done; returns the action id to settle with `settle`."""
         with self._tx() as db:
             cursor = db.execute(
                 "INSERT INTO actions (run_id, portal_id, action, segment_key, list_name, list_id, intent_at, detail)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (run_id, portal_id, action, segment_key, list_name, list_id, utcnow(),
-                 json.dumps(detail) if detail is not None else None),
+                (
+                    run_id,
+                    portal_id,
+                    action,
+                    segment_key,
+                    list_name,
+                    list_id,
+                    utcnow(),
+                    json.dumps(detail) if detail is not None else None,
+                ),
             )
             return int(cursor.lastrowid or 0)
 
-    def settle(self, action_id: int, outcome: Outcome, *, list_id: str | None = None,
-               detail: dict[str, Any] | None = None) -> None:
+    def settle(
+        self,
+        action_id: int,
+        outcome: Outcome,
+        *,
+        list_id: str | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
         with self._tx() as db:
             db.execute(
                 "UPDATE actions SET outcome = ?, outcome_at = ?, list_id = COALESCE(?, list_id),"
@@ -212,40 +236,65 @@ class Journal:
 
     def actions(self, run_id: str) -> list[Action]:
         with self._lock:
-            rows = self._conn.execute("SELECT * FROM actions WHERE run_id = ? ORDER BY action_id", (run_id,)).fetchall()
+            rows = self._conn.execute(
+                "SELECT * FROM actions WHERE run_id = ? ORDER BY action_id", (run_id,)
+            ).fetchall()
         return [_action(row) for row in rows]
 
     def unsettled(self, portal_id: str) -> list[Action]:
         """Intents with no outcome: the process died between journaling and hearing back."""
         with self._lock:
             rows = self._conn.execute(
-                "SELECT * FROM actions WHERE portal_id = ? AND outcome = 'pending' ORDER BY action_id", (portal_id,)
+                "SELECT * FROM actions WHERE portal_id = ? AND outcome = 'pending' ORDER BY action_id",
+                (portal_id,),
             ).fetchall()
         return [_action(row) for row in rows]
 
     # --- the library of lists this tool created ------------------------------------------------
 
-    def record_created(self, portal_id: str, run_id: str, list_id: str, name: str, processing_type: str,
-                       segment_key: str | None, definition: dict[str, Any] | None) -> None:
+    def record_created(
+        self,
+        portal_id: str,
+        run_id: str,
+        list_id: str,
+        name: str,
+        processing_type: str,
+        segment_key: str | None,
+        definition: dict[str, Any] | None,
+    ) -> None:
         with self._tx() as db:
             db.execute(
                 "INSERT OR REPLACE INTO library (portal_id, list_id, name, segment_key, processing_type, definition,"
                 " run_id, created_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-                (portal_id, list_id, name, segment_key, processing_type,
-                 json.dumps(definition) if definition is not None else None, run_id, utcnow()),
+                (
+                    portal_id,
+                    list_id,
+                    name,
+                    segment_key,
+                    processing_type,
+                    json.dumps(definition) if definition is not None else None,
+                    run_id,
+                    utcnow(),
+                ),
             )
 
     def mark_deleted(self, portal_id: str, list_id: str, deleted: bool = True) -> None:
         with self._tx() as db:
-            db.execute("UPDATE library SET deleted_at = ? WHERE portal_id = ? AND list_id = ?",
-                       (utcnow() if deleted else None, portal_id, list_id))
+            db.execute(
+                "UPDATE library SET deleted_at = ? WHERE portal_id = ? AND list_id = ?",
+                (utcnow() if deleted else None, portal_id, list_id),
+            )
 
     def library(self, portal_id: str, *, include_deleted: bool = False) -> list[LibraryEntry]:
-        query = "SELECT * FROM library WHERE portal_id = ?" + ("" if include_deleted else " AND deleted_at IS NULL")
+        query = "SELECT * FROM library WHERE portal_id = ?" + (
+            "" if include_deleted else " AND deleted_at IS NULL"
+        )
         with self._lock:
             rows = self._conn.execute(query + " ORDER BY created_at, list_id", (portal_id,)).fetchall()
         return [
-            LibraryEntry(**{**dict(row), "definition": json.loads(row["definition"]) if row["definition"] else None})
+            LibraryEntry(
+                **{**dict(row), "definition": json.loads(row["definition"]) if row["definition"] else None}
+            )
             for row in rows
         ]
 
@@ -256,36 +305,62 @@ class Journal:
             ).fetchone()
         if row is None:
             return None
-        return LibraryEntry(**{**dict(row), "definition": json.loads(row["definition"]) if row["definition"] else None})
+        return LibraryEntry(
+            **{**dict(row), "definition": json.loads(row["definition"]) if row["definition"] else None}
+        )
 
     # --- count snapshots -----------------------------------------------------------------------
 
     def snapshot(self, portal_id: str, list_id: str, size: int, source: str) -> None:
         with self._tx() as db:
-            db.execute("INSERT INTO snapshots (portal_id, list_id, taken_at, size, source) VALUES (?, ?, ?, ?, ?)",
-                       (portal_id, list_id, utcnow(), size, source))
+            db.execute(
+                "INSERT INTO snapshots (portal_id, list_id, taken_at, size, source) VALUES (?, ?, ?, ?, ?)",
+                (portal_id, list_id, utcnow(), size, source),
+            )
 
     def snapshots(self, portal_id: str, list_id: str) -> list[Snapshot]:
         with self._lock:
             rows = self._conn.execute(
                 "SELECT list_id, taken_at, size, source FROM snapshots WHERE portal_id = ? AND list_id = ?"
-                " ORDER BY taken_at", (portal_id, list_id)).fetchall()
+                " ORDER BY taken_at",
+                (portal_id, list_id),
+            ).fetchall()
         return [Snapshot(**dict(row)) for row in rows]
 
     # --- confirmations (the token path; see confirm.py) -----------------------------------------
 
-    def store_confirmation(self, *, token_digest: str, portal_id: str, tool: str, arguments_digest: str,
-                           state_digest: str, summary: str, expires_at: str) -> None:
+    def store_confirmation(
+        self,
+        *,
+        token_digest: str,
+        portal_id: str,
+        tool: str,
+        arguments_digest: str,
+        state_digest: str,
+        summary: str,
+        expires_at: str,
+    ) -> None:
         with self._tx() as db:
             db.execute(
                 "INSERT INTO confirmations (token_digest, portal_id, tool, arguments_digest, state_digest, summary,"
                 " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (token_digest, portal_id, tool, arguments_digest, state_digest, summary, utcnow(), expires_at),
+                (
+                    token_digest,
+                    portal_id,
+                    tool,
+                    arguments_digest,
+                    state_digest,
+                    summary,
+                    utcnow(),
+                    expires_at,
+                ),
             )
 
     def confirmation(self, token_digest: str) -> dict[str, Any] | None:
         with self._lock:
-            row = self._conn.execute("SELECT * FROM confirmations WHERE token_digest = ?", (token_digest,)).fetchone()
+            row = self._conn.execute(
+                "SELECT * FROM confirmations WHERE token_digest = ?", (token_digest,)
+            ).fetchone()
         return dict(row) if row else None
 
     def consume_confirmation(self, token_digest: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import threading
 
@@ -35,8 +36,8 @@ def banner(base_url: str, token: str | None) -> str:
         f"{token_line}\n"
         "Point the official SDK at it:\n"
         "    import hubspot\n"
-        f"    client = hubspot.HubSpot(access_token=\"{shown_token}\", host=\"{base_url}\", base_url=\"{base_url}\")\n"
-        "    client.crm.lists.lists_api.do_search({\"query\": \"\", \"count\": 20, \"offset\": 0})\n"
+        f'    client = hubspot.HubSpot(access_token="{shown_token}", host="{base_url}", base_url="{base_url}")\n'
+        '    client.crm.lists.lists_api.do_search({"query": "", "count": 20, "offset": 0})\n'
         "Or point this tool at it: HUBSPOT_BASE_URL=" + base_url
     )
 
@@ -45,8 +46,9 @@ def check(running: RunningSandbox, token: str | None) -> list[str]:
     """A few calls through the official SDK, as proof the portal answers like HubSpot."""
     import hubspot
 
-    client = hubspot.HubSpot(access_token=token or "sandbox-check", host=running.base_url,
-                             base_url=running.base_url)
+    client = hubspot.HubSpot(
+        access_token=token or "sandbox-check", host=running.base_url, base_url=running.base_url
+    )
     contacts = client.crm.contacts.search_api.do_search({"filterGroups": [], "limit": 1})
     properties = client.crm.properties.core_api.get_all("contacts")
     lists = client.crm.lists.lists_api.do_search({"query": "", "count": 20, "offset": 0})
@@ -69,9 +71,7 @@ def serve_sandbox(args: argparse.Namespace) -> int:
         return 0
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         stop.wait()
-    except KeyboardInterrupt:
-        pass
     running.stop()
     return 0

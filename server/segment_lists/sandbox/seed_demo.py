@@ -36,30 +36,55 @@ def seed_demo(sandbox: Sandbox, *, contacts: int = 2000, seed: int = 42) -> Demo
     crm = seed_crm(sandbox, contacts=contacts, companies=max(1, contacts // 8), seed=seed)
     partners = _contact_types(sandbox, crm)
     lists = _existing_lists(sandbox)
-    workflow = assets.insert_workflow(sandbox, {
-        "name": "Customer onboarding nurture",
-        "isEnabled": True,
-        "enrollmentCriteria": {"type": "LIST_BASED", "shouldReEnroll": False,
-                               "listFilterBranch": _in_list_branch(lists["customers_old"])},
-    })
-    email = assets.insert_marketing_email(sandbox, {
-        "name": "Monthly newsletter",
-        "subject": "What's new this month",
-        "to": {"contactIlsLists": {"include": [lists["newsletter"]], "exclude": [lists["customers_old"]]}},
-    })
+    workflow = assets.insert_workflow(
+        sandbox,
+        {
+            "name": "Customer onboarding nurture",
+            "isEnabled": True,
+            "enrollmentCriteria": {
+                "type": "LIST_BASED",
+                "shouldReEnroll": False,
+                "listFilterBranch": _in_list_branch(lists["customers_old"]),
+            },
+        },
+    )
+    email = assets.insert_marketing_email(
+        sandbox,
+        {
+            "name": "Monthly newsletter",
+            "subject": "What's new this month",
+            "to": {
+                "contactIlsLists": {"include": [lists["newsletter"]], "exclude": [lists["customers_old"]]}
+            },
+        },
+    )
     sandbox.store.meta_set("seeded", f"demo:{seed}:{contacts}")
-    return DemoSummary(crm=crm, partner_contacts=partners, existing_lists=lists,
-                       workflow_id=str(workflow["id"]), email_id=str(email["id"]))
+    return DemoSummary(
+        crm=crm,
+        partner_contacts=partners,
+        existing_lists=lists,
+        workflow_id=str(workflow["id"]),
+        email_id=str(email["id"]),
+    )
 
 
 def _contact_types(sandbox: Sandbox, crm: SeedSummary) -> int:
     """A custom enumeration 'Contact type' with a Partner value: what the planner should find."""
-    crm_properties.create_property(sandbox, CONTACTS.type_id, {
-        "name": "contact_type", "label": "Contact type", "type": "enumeration", "fieldType": "select",
-        "groupName": "contactinformation",
-        "options": [{"label": label, "value": value, "displayOrder": i, "hidden": False}
-                    for i, (value, label) in enumerate(CONTACT_TYPES)],
-    })
+    crm_properties.create_property(
+        sandbox,
+        CONTACTS.type_id,
+        {
+            "name": "contact_type",
+            "label": "Contact type",
+            "type": "enumeration",
+            "fieldType": "select",
+            "groupName": "contactinformation",
+            "options": [
+                {"label": label, "value": value, "displayOrder": i, "hidden": False}
+                for i, (value, label) in enumerate(CONTACT_TYPES)
+            ],
+        },
+    )
     # Every 23rd contact with a company is a partner; every 7th a prospect; a few vendors.
     updates: list[tuple[int, dict[str, Any]]] = []
     partners = 0
@@ -86,11 +111,16 @@ def _create(sandbox: Sandbox, name: str, processing_type: str, branch: Any = Non
 def _existing_lists(sandbox: Sandbox) -> dict[str, str]:
     return {
         # Same definition as [Core] - All Customers: the planner should reuse it.
-        "customers_old": _create(sandbox, "Customers (2023 import)", "DYNAMIC",
-                                 or_(and_(prop_any_of("lifecyclestage", "customer")))),
+        "customers_old": _create(
+            sandbox,
+            "Customers (2023 import)",
+            "DYNAMIC",
+            or_(and_(prop_any_of("lifecyclestage", "customer"))),
+        ),
         # Takes the name the catalog wants, with a narrower definition: the planner should rename.
-        "suppressed_clash": _create(sandbox, "[Core] - Suppressed Contacts", "DYNAMIC",
-                                    or_(and_(prop_bool("hs_email_optout", True)))),
+        "suppressed_clash": _create(
+            sandbox, "[Core] - Suppressed Contacts", "DYNAMIC", or_(and_(prop_bool("hs_email_optout", True)))
+        ),
         # A static list nobody will touch, used by the newsletter email.
         "newsletter": _create(sandbox, "Newsletter subscribers", "MANUAL"),
     }
