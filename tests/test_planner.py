@@ -19,19 +19,31 @@ DEFAULTS = Path(__file__).resolve().parents[1] / "server/segment_lists/sandbox/d
 def _properties(object_name: str) -> dict[str, PropertyInfo]:
     data = json.loads(DEFAULTS.read_text())[object_name]["properties"]
     return {
-        prop["name"]: PropertyInfo(name=prop["name"], label=prop["label"], type=prop["type"],
-                                   field_type=prop.get("fieldType", ""),
-                                   options={o["value"]: o["label"] for o in prop.get("options", [])})
+        prop["name"]: PropertyInfo(
+            name=prop["name"],
+            label=prop["label"],
+            type=prop["type"],
+            field_type=prop.get("fieldType", ""),
+            options={o["value"]: o["label"] for o in prop.get("options", [])},
+        )
         for prop in data
     }
 
 
 def facts(**overrides: object) -> PortalFacts:
     base = PortalFacts(
-        portal_id="123", time_zone="America/New_York", total_contacts=1000, total_companies=100,
-        contact_properties=_properties("contacts"), company_properties=_properties("companies"),
-        fill_counts={"company.hs_ideal_customer_profile": 60, "contact.lifecyclestage": 900,
-                     "company.industry": 90, "contact.country": 300},
+        portal_id="123",
+        time_zone="America/New_York",
+        total_contacts=1000,
+        total_companies=100,
+        contact_properties=_properties("contacts"),
+        company_properties=_properties("companies"),
+        fill_counts={
+            "company.hs_ideal_customer_profile": 60,
+            "contact.lifecyclestage": 900,
+            "company.industry": 90,
+            "contact.country": 300,
+        },
         value_counts={"contact.lifecyclestage": {"customer": 100, "lead": 800}},
         user_email_domains=["acme.com", "gmail.com"],
         teams={"Marketing": 11, "Sales": 12},
@@ -41,9 +53,12 @@ def facts(**overrides: object) -> PortalFacts:
 
 def test_default_plan_detects_icp_and_builds_valid_definitions() -> None:
     plan = build_plan(Answers(competitor_domains=["rival.com"]), facts())
-    assert plan.prerequisites.icp == IcpLocation(property="hs_ideal_customer_profile", object="company",
-                                                 tier_values=["tier_1", "tier_2", "tier_3"],
-                                                 tier_labels=plan.prerequisites.icp.tier_labels)
+    assert plan.prerequisites.icp == IcpLocation(
+        property="hs_ideal_customer_profile",
+        object="company",
+        tier_values=["tier_1", "tier_2", "tier_3"],
+        tier_labels=plan.prerequisites.icp.tier_labels,
+    )
     keys = [item.key for item in plan.items]
     assert keys[:5] == ["core.customers", "core.partners", "core.competitors", "core.internal", "core.suppressed"]
     assert {"icp.tier_1", "icp.non_icp", "engagement.never_engaged"} <= set(keys)
@@ -71,14 +86,21 @@ def test_reuse_rename_conflict_against_existing_lists() -> None:
     base = build_plan(Answers(partner_marker=PartnerMarker(property="hs_persona", values=["persona_1"])), facts())
     customers = base.item("core.customers")
     existing = [
-        ExistingList(list_id="7", name="Customers (old)", processing_type="DYNAMIC",
-                     filter_branch=customers.filter_branch),
-        ExistingList(list_id="8", name="[Core] - Suppressed Contacts", processing_type="DYNAMIC",
-                     filter_branch={"filterBranchType": "OR", "filters": [], "filterBranches": []}),
+        ExistingList(
+            list_id="7", name="Customers (old)", processing_type="DYNAMIC", filter_branch=customers.filter_branch
+        ),
+        ExistingList(
+            list_id="8",
+            name="[Core] - Suppressed Contacts",
+            processing_type="DYNAMIC",
+            filter_branch={"filterBranchType": "OR", "filters": [], "filterBranches": []},
+        ),
         ExistingList(list_id="9", name="Core: Internal Employee", processing_type="DYNAMIC", filter_branch=None),
     ]
-    plan = build_plan(Answers(partner_marker=PartnerMarker(property="hs_persona", values=["persona_1"])),
-                      facts(existing_lists=existing))
+    plan = build_plan(
+        Answers(partner_marker=PartnerMarker(property="hs_persona", values=["persona_1"])),
+        facts(existing_lists=existing),
+    )
     assert (plan.item("core.customers").action, plan.item("core.customers").existing_list_id) == ("reuse", "7")
     suppressed = plan.item("core.suppressed")
     assert suppressed.action == "rename" and suppressed.name == "[Core] - Suppressed Contacts (2)"
@@ -88,11 +110,31 @@ def test_reuse_rename_conflict_against_existing_lists() -> None:
 
 
 def test_definition_key_ignores_order_and_normalization() -> None:
-    a = {"filterBranchType": "OR", "filterBranches": [
-        {"filterBranchType": "AND", "filters": [
-            {"filterType": "PROPERTY", "property": "x", "operation": {"operationType": "BOOL", "operator": "IS_EQUAL_TO", "value": True}},
-            {"filterType": "PROPERTY", "property": "y", "operation": {"operationType": "BOOL", "operator": "IS_EQUAL_TO", "value": True, "includeObjectsWithNoValueSet": False}},
-        ]}]}
+    a = {
+        "filterBranchType": "OR",
+        "filterBranches": [
+            {
+                "filterBranchType": "AND",
+                "filters": [
+                    {
+                        "filterType": "PROPERTY",
+                        "property": "x",
+                        "operation": {"operationType": "BOOL", "operator": "IS_EQUAL_TO", "value": True},
+                    },
+                    {
+                        "filterType": "PROPERTY",
+                        "property": "y",
+                        "operation": {
+                            "operationType": "BOOL",
+                            "operator": "IS_EQUAL_TO",
+                            "value": True,
+                            "includeObjectsWithNoValueSet": False,
+                        },
+                    },
+                ],
+            }
+        ],
+    }
     b = json.loads(json.dumps(a))
     b["filterBranches"][0]["filters"].reverse()
     assert definition_key(a) == definition_key(b)
@@ -130,8 +172,12 @@ def test_facts_needed_only_asks_for_what_exists(families: list[str]) -> None:
 
 def test_partner_candidates_are_proposed_not_applied() -> None:
     contact_props = _properties("contacts")
-    contact_props["contact_type"] = PropertyInfo(name="contact_type", label="Contact type", type="enumeration",
-                                                 options={"partner": "Partner", "vendor": "Vendor"})
+    contact_props["contact_type"] = PropertyInfo(
+        name="contact_type",
+        label="Contact type",
+        type="enumeration",
+        options={"partner": "Partner", "vendor": "Vendor"},
+    )
     plan = build_plan(Answers(), facts(contact_properties=contact_props))
     partners = plan.item("core.partners")
     assert partners.action == "needs-input"

@@ -33,7 +33,6 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from segment_lists.sandbox.clock import to_ms
 from segment_lists.filters.time import (
     CALENDAR_UNITS,
     TimePointError,
@@ -42,6 +41,7 @@ from segment_lists.filters.time import (
     resolve_ms,
     zone_of,
 )
+from segment_lists.sandbox.clock import to_ms
 from segment_lists.sandbox.values import parse_bool, parse_datetime_ms, parse_number
 
 DAY_MS = 86_400_000

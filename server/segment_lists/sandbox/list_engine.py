@@ -29,11 +29,11 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from segment_lists.filters.time import add_months
 from segment_lists.sandbox import lists_store as ls
 from segment_lists.sandbox.evaluator import Plan, compile_plan
 from segment_lists.sandbox.record_index import CHUNK, RecordIndex
 from segment_lists.sandbox.state import Sandbox
-from segment_lists.filters.time import add_months
 from segment_lists.sandbox.values import parse_datetime_ms
 
 # A relative-date list evaluated less than this long ago (portal clock) is not re-evaluated.
