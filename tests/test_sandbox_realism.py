@@ -23,10 +23,11 @@ TEST_TOKEN = "pat-na1-00000000-sandbox-test-token"  # as in conftest.py
 HTTP = urllib3.PoolManager(retries=False)
 ANY_PATH = "/crm/v3/objects/contacts"
 SEARCH_PATH = "/crm/v3/objects/contacts/search"
+TEN_SECONDLY_MESSAGE = "You have reached your ten_secondly_rolling limit."
 
 
-def call(sandbox: RunningSandbox, path: str = ANY_PATH, *, method: str = "GET", token: str | None = TEST_TOKEN,
-         body: object | None = None) -> urllib3.BaseHTTPResponse:
+def call(sandbox: RunningSandbox, path: str = ANY_PATH, *, method: str = "GET",
+         token: str | None = TEST_TOKEN, body: object | None = None) -> urllib3.BaseHTTPResponse:
     headers = {"Content-Type": "application/json"}
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"
@@ -79,7 +80,7 @@ def test_ten_second_bucket_answers_hubspots_429_with_headers(sandbox: RunningSan
         assert response.headers["X-HubSpot-RateLimit-Max"] == "3"
         assert response.headers["X-HubSpot-RateLimit-Interval-Milliseconds"] == "10000"
     refused = call(sandbox)
-    assert_rate_limit_body(refused, "TEN_SECONDLY_ROLLING", "You have reached your ten_secondly_rolling limit.")
+    assert_rate_limit_body(refused, "TEN_SECONDLY_ROLLING", TEN_SECONDLY_MESSAGE)
     assert "Retry-After" not in refused.headers  # HubSpot does not document one: off by default
     # Another private app (token) has its own bucket.
     assert call(sandbox, token="pat-na1-another-app").status != 429
@@ -134,7 +135,8 @@ def test_daily_limit_and_its_reset_at_midnight_in_the_portals_time_zone(sandbox:
     assert call(sandbox, token="pat-na1-another-app").status == 429
     clock = sandbox.sandbox.clock
     local = clock.now().astimezone(clock.zone)
-    clock.advance(timedelta(days=1) - timedelta(hours=local.hour, minutes=local.minute) + timedelta(minutes=1))
+    past_midnight = timedelta(days=1, minutes=1) - timedelta(hours=local.hour, minutes=local.minute)
+    clock.advance(past_midnight)
     assert call(sandbox).status != 429
     assert sandbox.sandbox.realism.stats().limited_daily == 2
 
@@ -210,7 +212,7 @@ def test_429_burst_with_and_without_retry_after(sandbox: RunningSandbox) -> None
     assert [r.status for r in responses[:3]] == [429, 429, 429]
     assert responses[3].status != 429
     assert "Retry-After" not in responses[0].headers
-    assert_rate_limit_body(responses[0], "TEN_SECONDLY_ROLLING", "You have reached your ten_secondly_rolling limit.")
+    assert_rate_limit_body(responses[0], "TEN_SECONDLY_ROLLING", TEN_SECONDLY_MESSAGE)
     realism.configure(faults=Faults(rate_429=1.0, retry_after_on_injected_429=True, retry_after_seconds=2))
     assert call(sandbox).headers["Retry-After"] == "2"
 

@@ -47,7 +47,8 @@ class PortalMiddleware:
             return
         token = bearer_token(scope)
         if not self.sandbox.token_known(token):
-            await HubSpotError(401, "INVALID_AUTHENTICATION", UNAUTHENTICATED_MESSAGE).response()(scope, receive, send)
+            refusal = HubSpotError(401, "INVALID_AUTHENTICATION", UNAUTHENTICATED_MESSAGE)
+            await refusal.response()(scope, receive, send)
             return
         scope.setdefault("state", {})["token"] = token
         verdict = self.sandbox.realism.admit(scope["method"], scope["path"], token)

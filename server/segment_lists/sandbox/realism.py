@@ -33,6 +33,7 @@ from segment_lists.sandbox.config import Faults, RateLimits, SandboxConfig
 
 SEARCH_PATH = re.compile(r"^/crm/v3/objects/[^/]+/search/?$")
 SEARCH_WINDOW_SECONDS = 1.0
+JSON_TYPE = b"application/json;charset=utf-8"
 
 Policy = Literal["TEN_SECONDLY_ROLLING", "DAILY", "SECONDLY"]
 
@@ -208,7 +209,7 @@ class Realism:
                           [(b"content-type", b"text/html")])
         body = {"status": "error", "message": "internal error", "correlationId": str(uuid.uuid4()),
                 "category": "INTERNAL_ERROR"}
-        return Canned(status, json.dumps(body).encode(), [(b"content-type", b"application/json;charset=utf-8")])
+        return Canned(status, json.dumps(body).encode(), [(b"content-type", JSON_TYPE)])
 
     # --- rate limits ------------------------------------------------------------------------
 
@@ -261,12 +262,14 @@ class Realism:
             headers += [(b"x-hubspot-ratelimit-interval-milliseconds",
                          str(int(limits.window_seconds * 1000)).encode()),
                         (b"x-hubspot-ratelimit-max", str(limits.per_ten_seconds).encode()),
-                        (b"x-hubspot-ratelimit-remaining", str(max(0, limits.per_ten_seconds - used)).encode())]
+                        (b"x-hubspot-ratelimit-remaining",
+                         str(max(0, limits.per_ten_seconds - used)).encode())]
         return headers
 
     def _seconds_to_midnight(self) -> float:
         local = self.clock.now().astimezone(self.clock.zone)
-        midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), tzinfo=self.clock.zone)
+        tomorrow = local.date() + timedelta(days=1)
+        midnight = datetime.combine(tomorrow, datetime.min.time(), tzinfo=self.clock.zone)
         return (midnight - local).total_seconds()
 
 
@@ -280,7 +283,7 @@ def rate_limit_reply(policy: Policy, headers: list[tuple[bytes, bytes]]) -> Cann
         "requestId": str(uuid.uuid4()),
     }
     return Canned(429, json.dumps(body).encode(),
-                  [(b"content-type", b"application/json;charset=utf-8"), *headers])
+                  [(b"content-type", JSON_TYPE), *headers])
 
 
 def _expire(window: deque[float], cutoff: float) -> None:

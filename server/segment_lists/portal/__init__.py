@@ -1,0 +1,34 @@
+"""The only code that talks to HubSpot: `Portal` over the official `hubspot-api-client` SDK."""
+
+from segment_lists.portal.client import Portal
+from segment_lists.portal.errors import (
+    AmbiguousWrite,
+    AuthenticationFailed,
+    DailyLimitReached,
+    DuplicateListName,
+    MissingScope,
+    NotFound,
+    PortalError,
+    PortalUnavailable,
+    RateLimited,
+    ValidationFailed,
+)
+from segment_lists.portal.settings import HUBSPOT_API, LimiterSettings, PortalSettings, RetrySettings
+
+__all__ = [
+    "HUBSPOT_API",
+    "AmbiguousWrite",
+    "AuthenticationFailed",
+    "DailyLimitReached",
+    "DuplicateListName",
+    "LimiterSettings",
+    "MissingScope",
+    "NotFound",
+    "Portal",
+    "PortalError",
+    "PortalSettings",
+    "PortalUnavailable",
+    "RateLimited",
+    "RetrySettings",
+    "ValidationFailed",
+]

@@ -1,0 +1,222 @@
+"""What the portal layer returns: pydantic models over HubSpot's JSON (camelCase in, snake_case out).
+
+Built from HubSpot's JSON (`from_api`), whatever produced it: an SDK model serialised back to
+JSON, or a raw call for an endpoint the SDK lacks. Unknown fields are ignored.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore", frozen=True)
+
+
+class HubSpotList(_Model):
+    """A list (segment), from GET/create/update responses or from list search results."""
+
+    id: str = Field(alias="listId")
+    name: str
+    object_type_id: str
+    processing_type: str
+    processing_status: str | None = None
+    version: int | None = Field(default=None, alias="listVersion")
+    size: int | None = None
+    filter_branch: dict[str, Any] | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    filters_updated_at: datetime | None = None
+    deleted_at: datetime | None = None
+    created_by_id: str | None = None
+    updated_by_id: str | None = None
+    folder_id: str | None = None
+    folder_name: str | None = None
+    # Search results only: HubSpot's additionalProperties (all values strings).
+    additional_properties: dict[str, str | None] = Field(default_factory=dict)
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> HubSpotList:
+        extra = data.get("additionalProperties") or {}
+        fields = dict(data)
+        if fields.get("size") is None and extra.get("hs_list_size") not in (None, ""):
+            fields["size"] = int(extra["hs_list_size"])
+        fields.setdefault("folderId", extra.get("hs_folder_id"))
+        fields.setdefault("folderName", extra.get("hs_folder_name"))
+        return cls.model_validate(fields)
+
+    @property
+    def is_dynamic(self) -> bool:
+        return self.processing_type == "DYNAMIC"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.processing_status == "COMPLETE"
+
+
+class MembershipChange(_Model):
+    """The answer to add/remove members (note HubSpot's own field name `recordsIdsAdded`)."""
+
+    added: list[str] = Field(default_factory=list, alias="recordsIdsAdded")
+    removed: list[str] = Field(default_factory=list, alias="recordIdsRemoved")
+    missing: list[str] = Field(default_factory=list, alias="recordIdsMissing")
+
+
+class Membership(_Model):
+    record_id: str
+    membership_timestamp: datetime | None = None
+
+
+class MembershipPage(_Model):
+    members: list[Membership]
+    next_after: str | None = None
+    total: int | None = None
+
+
+class RecordMembership(_Model):
+    """One list a record belongs to."""
+
+    list_id: str
+    list_version: int | None = None
+    is_public_list: bool | None = None
+    first_added_timestamp: datetime | None = None
+    last_added_timestamp: datetime | None = None
+
+
+class SizePoint(_Model):
+    size: int
+    timestamp: datetime
+
+
+class SizeHistory(_Model):
+    size_history: list[SizePoint] = Field(default_factory=list)
+    edit_history: list[datetime] = Field(default_factory=list)
+
+
+class Folder(_Model):
+    id: str
+    name: str
+    parent_folder_id: str | None = None
+    child_nodes: list[Folder] = Field(default_factory=list)
+    child_lists: list[str] = Field(default_factory=list)
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> Folder:
+        fields = dict(data)
+        fields["id"] = str(fields.get("id"))
+        fields["childLists"] = [str(i) for i in fields.get("childLists") or []]
+        fields["childNodes"] = [cls.from_api(child) for child in fields.get("childNodes") or []]
+        if fields.get("parentFolderId") is not None:
+            fields["parentFolderId"] = str(fields["parentFolderId"])
+        return cls.model_validate(fields)
+
+    def walk(self) -> list[Folder]:
+        """This folder and every folder below it."""
+        found = [self]
+        for child in self.child_nodes:
+            found.extend(child.walk())
+        return found
+
+
+class PropertyOption(_Model):
+    label: str
+    value: str
+    hidden: bool = False
+    display_order: int | None = None
+    description: str | None = None
+
+
+class Property(_Model):
+    name: str
+    label: str
+    type: str
+    field_type: str
+    group_name: str | None = None
+    description: str | None = None
+    options: list[PropertyOption] = Field(default_factory=list)
+    hubspot_defined: bool | None = None
+    calculated: bool | None = None
+    archived: bool | None = None
+
+    @property
+    def option_values(self) -> list[str]:
+        return [option.value for option in self.options]
+
+
+class CrmRecord(_Model):
+    id: str
+    properties: dict[str, str | None] = Field(default_factory=dict)
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    archived: bool | None = None
+
+
+class AccountDetails(_Model):
+    portal_id: int
+    account_type: str | None = None
+    time_zone: str | None = None
+    company_currency: str | None = None
+    ui_domain: str | None = None
+    data_hosting_location: str | None = None
+
+
+class Team(_Model):
+    id: str
+    name: str
+    user_ids: list[str] = Field(default_factory=list)
+    secondary_user_ids: list[str] = Field(default_factory=list)
+
+
+class Workflow(_Model):
+    """A workflow (automation v4 flow) summary, with the ids of the lists it refers to."""
+
+    id: str
+    name: str | None = None
+    is_enabled: bool | None = None
+    flow_type: str | None = None
+    object_type_id: str | None = None
+    list_ids: list[str] = Field(default_factory=list)
+
+
+class MarketingEmail(_Model):
+    """A marketing email, with the lists it is sent to (`include`) or kept from (`exclude`)."""
+
+    id: str
+    name: str | None = None
+    state: str | None = None
+    is_published: bool | None = None
+    include_list_ids: list[str] = Field(default_factory=list)
+    exclude_list_ids: list[str] = Field(default_factory=list)
+
+    @property
+    def list_ids(self) -> list[str]:
+        return sorted(set(self.include_list_ids) | set(self.exclude_list_ids), key=_numeric_first)
+
+
+def _numeric_first(value: str) -> tuple[int, str]:
+    return (int(value), "") if value.isdigit() else (0, value)
+
+
+def referenced_list_ids(node: Any) -> list[str]:
+    """Every list id a workflow definition mentions: IN_LIST filters (`listId`), membership
+    branches and `suppressionListIds`, wherever they are nested."""
+    found: list[str] = []
+
+    def visit(value: Any, key: str | None = None) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                visit(v, k)
+        elif isinstance(value, list):
+            for item in value:
+                visit(item, key)
+        elif key in {"listId", "suppressionListIds", "listIds"} and value is not None:
+            text = str(value)
+            if text not in found:
+                found.append(text)
+
+    visit(node)
+    return found
