@@ -301,6 +301,7 @@ class Portal:
         while True:
             query_groups = _with_floor(groups, floor)
             after: str | None = None
+            seen = 0
             while True:
                 body: dict[str, Any] = {
                     "filterGroups": query_groups, "limit": CRM_SEARCH_PAGE, "properties": ["hs_object_id"],
@@ -312,11 +313,14 @@ class Portal:
                                         public_object_search_request=body, search=True)
                 results = page.get("results") or []
                 ids.extend(str(r["id"]) for r in results)
+                seen += len(results)
                 after = ((page.get("paging") or {}).get("next") or {}).get("after")
+                # At the cap HubSpot may offer no next page, or one that answers 400: either way
+                # restart above the last id seen.
+                if seen >= CRM_SEARCH_CAP or (after and int(after) + CRM_SEARCH_PAGE > CRM_SEARCH_CAP):
+                    break
                 if not after or not results:
                     return ids
-                if int(after) + CRM_SEARCH_PAGE > CRM_SEARCH_CAP:
-                    break  # the next page would cross the cap: restart above the last id
             floor = ids[-1]
 
     def batch_read(self, object_type: str, record_ids: Iterable[str], properties: list[str]) -> list[CrmRecord]:

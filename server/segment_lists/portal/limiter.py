@@ -1,65 +1,84 @@
 """Client-side pacing: rolling windows that keep calls under HubSpot's limits.
 
 Thread-safe: the workflow may call the portal from several worker threads at once. A caller
-that must wait sleeps outside the lock, then re-checks (another thread may have taken the slot).
+that must wait sleeps on a condition (releasing the lock), then re-checks: another thread may have
+taken the slot.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from segment_lists.portal.settings import PortalSettings
 
 
-class SlidingWindow:
-    """At most `limit` acquisitions in any `window` seconds; `hold_off` blocks everyone for a while."""
+class Slot:
+    """One call's place in a window. It expires `window` seconds after the call *finished*: the
+    server counts the call at some moment between our send and its answer, so freeing the slot
+    any earlier could let the server see more calls in its window than we allowed ourselves."""
 
-    def __init__(self, limit: int, window: float, *, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    __slots__ = ("expires",)
+
+    def __init__(self) -> None:
+        self.expires = math.inf  # in flight
+
+
+class SlidingWindow:
+    """At most `limit` calls in flight or finished within the last `window` seconds;
+    `hold_off` blocks everyone for a while."""
+
+    def __init__(self, limit: int, window: float, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.limit = limit
         self.window = window
         self._clock = clock
-        self._sleep = sleep
-        self._stamps: deque[float] = deque()
+        self._slots: list[Slot] = []  # at most `limit` entries: a scan is cheap
         self._blocked_until = 0.0
         self._lock = threading.Lock()
+        self._freed = threading.Condition(self._lock)
 
-    def acquire(self) -> float:
-        """Take a slot, waiting as needed. Returns the seconds waited."""
+    def acquire(self) -> tuple[Slot, float]:
+        """Take a slot, waiting as needed. Returns it and the seconds waited."""
         waited = 0.0
-        while True:
-            with self._lock:
+        with self._freed:
+            while True:
                 now = self._clock()
                 self._expire(now)
                 wait = max(self._blocked_until - now, 0.0)
-                if wait == 0.0 and len(self._stamps) >= self.limit:
-                    wait = self._stamps[0] + self.window - now
+                if wait == 0.0 and len(self._slots) >= self.limit:
+                    wait = min(slot.expires for slot in self._slots) - now
                 if wait <= 0.0:
-                    self._stamps.append(now)
-                    return waited
-            self._sleep(wait)
-            waited += wait
+                    slot = Slot()
+                    self._slots.append(slot)
+                    return slot, waited
+                # inf: every slot is in flight; `release` wakes us when one finishes.
+                self._freed.wait(None if math.isinf(wait) else wait)
+                waited += self._clock() - now
+
+    def release(self, slot: Slot) -> None:
+        with self._freed:
+            slot.expires = self._clock() + self.window
+            self._freed.notify_all()
 
     def hold_off(self, seconds: float | None = None) -> float:
         """The server said the window is full: nobody calls for `seconds` (default: until the
-        oldest call we know of leaves the window, or a whole window if we know of none).
+        oldest finished call we know of leaves the window, or a whole window if none has).
         Returns the hold-off applied."""
         with self._lock:
             now = self._clock()
             self._expire(now)
             if seconds is None:
-                seconds = self._stamps[0] + self.window - now if self._stamps else self.window
+                finished = [slot.expires for slot in self._slots if not math.isinf(slot.expires)]
+                seconds = min(finished) - now if finished else self.window
             seconds = max(seconds, 0.0)
             self._blocked_until = max(self._blocked_until, now + seconds)
             return seconds
 
     def _expire(self, now: float) -> None:
-        while self._stamps and self._stamps[0] <= now - self.window:
-            self._stamps.popleft()
+        self._slots = [slot for slot in self._slots if slot.expires > now]
 
 
 @dataclass
@@ -80,10 +99,30 @@ class Limiter:
             search_counts_toward_general=settings.limiter.search_counts_toward_burst,
         )
 
-    def acquire(self, *, search: bool) -> float:
-        waited = 0.0
+    def acquire(self, *, search: bool) -> Permit:
+        """Slots in every bucket the call counts toward; release the permit when the call ends."""
+        permit = Permit()
+        for bucket in self._buckets(search):
+            slot, waited = bucket.acquire()
+            permit.held.append((bucket, slot))
+            permit.waited += waited
+        return permit
+
+    def _buckets(self, search: bool) -> list[SlidingWindow]:
+        buckets: list[SlidingWindow] = []
         if search and self.search is not None:
-            waited += self.search.acquire()
+            buckets.append(self.search)
         if self.general is not None and (not search or self.search_counts_toward_general):
-            waited += self.general.acquire()
-        return waited
+            buckets.append(self.general)
+        return buckets
+
+
+@dataclass
+class Permit:
+    held: list[tuple[SlidingWindow, Slot]] = field(default_factory=list)
+    waited: float = 0.0
+
+    def release(self) -> None:
+        for bucket, slot in self.held:
+            bucket.release(slot)
+        self.held = []

@@ -169,16 +169,18 @@ class Transport:
         limited = 0
         maybe_done = False  # an earlier attempt may have reached the server
         while True:
-            waited = self.limiter.acquire(search=search)
+            permit = self.limiter.acquire(search=search)
             with self._lock:
                 self._stats.calls[endpoint] += 1
-                self._stats.throttled_seconds += waited
+                self._stats.throttled_seconds += permit.waited
             try:
                 return send()
             except Exception as error:  # noqa: BLE001 - classified below; unknown ones re-raised
                 failure = classify(error)
                 if failure is None:
                     raise
+            finally:
+                permit.release()
             elapsed = time.monotonic() - started
             if failure.status == 404 and gone_ok and maybe_done:
                 return None
