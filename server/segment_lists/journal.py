@@ -79,6 +79,7 @@ CREATE TABLE IF NOT EXISTS library (
     run_id TEXT NOT NULL,
     created_at TEXT NOT NULL,
     deleted_at TEXT,
+    origin TEXT NOT NULL DEFAULT 'created',   -- 'created' by this tool, or 'reused' (adopted, never deleted)
     PRIMARY KEY (portal_id, list_id)
 );
 """
@@ -112,6 +113,7 @@ class LibraryEntry(BaseModel):
     run_id: str
     created_at: str
     deleted_at: str | None
+    origin: Literal["created", "reused"] = "created"
 
 
 class Snapshot(BaseModel):
@@ -261,11 +263,12 @@ class Journal:
         processing_type: str,
         segment_key: str | None,
         definition: dict[str, Any] | None,
+        origin: Literal["created", "reused"] = "created",
     ) -> None:
         with self._tx() as db:
             db.execute(
                 "INSERT OR REPLACE INTO library (portal_id, list_id, name, segment_key, processing_type, definition,"
-                " run_id, created_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                " run_id, created_at, deleted_at, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
                 (
                     portal_id,
                     list_id,
@@ -275,6 +278,7 @@ class Journal:
                     json.dumps(definition) if definition is not None else None,
                     run_id,
                     utcnow(),
+                    origin,
                 ),
             )
 

@@ -41,6 +41,7 @@ OBJECTS_BASIC = "crm.objects.basic_api"
 OBJECTS_BATCH = "crm.objects.batch_api"
 PROPERTIES = "crm.properties.core_api"
 TEAMS = "settings.users.teams_api"
+USERS = "settings.users.users_api"
 EMAILS = "marketing.emails.marketing_emails_api"
 
 LIST_SEARCH_COUNT = 500  # HubSpot's maximum (reference §6)
@@ -128,7 +129,8 @@ class Portal:
     # --- lists: write -------------------------------------------------------------------------
 
     def create_list(self, name: str, *, processing_type: str, object_type_id: str = "0-1",
-                    filter_branch: dict[str, Any] | None = None, folder_id: str | None = None) -> HubSpotList:
+                    filter_branch: dict[str, Any] | None = None, folder_id: str | None = None,
+                    team_ids: list[int] | None = None) -> HubSpotList:
         """Create a list. Never creates it twice: after an ambiguous failure (connection dropped,
         gateway error) the list is looked up by name before posting again."""
         t = self.transport
@@ -137,6 +139,9 @@ class Portal:
             body["filterBranch"] = filter_branch
         if folder_id is not None:
             body["listFolderId"] = int(folder_id)
+        if team_ids:
+            # In the spec, not in SDK 12's ListCreateRequest: the body is sent as a dict.
+            body["listPermissions"] = {"teamsWithEditAccess": [int(i) for i in team_ids], "usersWithEditAccess": []}
         started = datetime.now().astimezone()
         last: AmbiguousWrite | None = None
         for _ in range(self.settings.retry.max_attempts):
@@ -382,6 +387,25 @@ class Portal:
         t = self.transport
         reply = t.call("settings.teams", t.api(TEAMS).get_all)
         return [Team.model_validate(team) for team in reply.get("results") or []]
+
+    def user_email_domains(self) -> list[str]:
+        """The email domains of the portal's users, most common first: the company's own domains."""
+        t = self.transport
+        counts: dict[str, int] = {}
+        after: str | None = None
+        while True:
+            kwargs: dict[str, Any] = {"limit": 100}
+            if after is not None:
+                kwargs["after"] = after
+            page = t.call("settings.users", t.api(USERS).get_page, **kwargs)
+            for user in page.get("results") or []:
+                email = str(user.get("email") or "")
+                if "@" in email:
+                    domain = email.rsplit("@", 1)[1].lower()
+                    counts[domain] = counts.get(domain, 0) + 1
+            after = ((page.get("paging") or {}).get("next") or {}).get("after")
+            if not after or not page.get("results"):
+                return sorted(counts, key=lambda d: (-counts[d], d))
 
     # --- assets that reference lists ----------------------------------------------------------
 

@@ -1,0 +1,342 @@
+"""Apply a plan: create lists (or adopt existing ones), fill the static Competitors list.
+
+Every write is journaled as an intent before the API call and settled with its outcome after, so
+a crash in between is reconciled on the next run (`reconcile`) by looking the list up by name.
+Confirmation is the caller's job (the MCP tool or the CLI): by the time `apply_items` runs, the
+user has agreed to exactly these items.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from segment_lists.filters import parse_filter_branch
+from segment_lists.planner import Plan, PlanItem
+from segment_lists.portal import DailyLimitReached, NotFound, PortalError
+from segment_lists.text import clean
+from segment_lists.workflow.runtime import PortalRef, Runtime
+
+MEMBERS_PER_CALL = 500
+EMAIL = re.compile(r"^[^@\s]+@([^@\s]+\.[^@\s]+)$")
+APPLICABLE = ("create", "rename", "reuse")
+
+
+class ItemOutcome(BaseModel):
+    key: str
+    name: str
+    outcome: Literal["created", "reused", "already-created", "skipped", "failed"]
+    list_id: str | None = None
+    members_added: int | None = None
+    message: str
+
+
+class ApplyResult(BaseModel):
+    portal: PortalRef
+    run_id: str
+    plan_id: str | None
+    items: list[ItemOutcome]
+    reconciled: list[str] = Field(default_factory=list)
+
+    @property
+    def created_ids(self) -> list[str]:
+        return [item.list_id for item in self.items if item.outcome == "created" and item.list_id]
+
+
+class NothingToApply(Exception):
+    """None of the requested plan items can be applied; says why."""
+
+
+def select_items(plan: Plan, keys: Sequence[str] | None) -> list[PlanItem]:
+    """The plan items to apply: the given keys (all applicable ones when None), in plan order."""
+    if keys is None:
+        return [item for item in plan.items if item.action in APPLICABLE]
+    known = {item.key for item in plan.items}
+    unknown = [key for key in keys if key not in known]
+    if unknown:
+        raise NothingToApply(
+            f"no plan item {', '.join(repr(k) for k in unknown)} in {plan.plan_id}; "
+            f"valid keys: {', '.join(sorted(known))}"
+        )
+    blocked = [item for item in plan.items if item.key in keys and item.action not in APPLICABLE]
+    if blocked:
+        raise NothingToApply(
+            "; ".join(f"{item.key} is '{item.action}': {item.reason}" for item in blocked)
+            + ". Answer the open question (or resolve the conflict) and call propose_segments again."
+        )
+    return [item for item in plan.items if item.key in keys]
+
+
+def parse_competitor_csv(text: str | None) -> tuple[list[str], list[str]]:
+    """Emails and domains from a CSV (any column; header rows and junk are ignored)."""
+    emails: list[str] = []
+    domains: list[str] = []
+    if not text:
+        return emails, domains
+    for row in csv.reader(io.StringIO(text)):
+        for cell in row:
+            value = cell.strip().lower()
+            if EMAIL.match(value):
+                emails.append(value)
+            elif re.fullmatch(r"@?[a-z0-9-]+(\.[a-z0-9-]+)+", value):
+                domains.append(value.removeprefix("@"))
+    return list(dict.fromkeys(emails)), list(dict.fromkeys(domains))
+
+
+def competitor_record_ids(rt: Runtime, domains: Sequence[str], emails: Sequence[str]) -> list[str]:
+    """Contacts whose email domain is a competitor's, or whose email is listed."""
+    ids: list[str] = []
+    for start in range(0, len(domains), 100):
+        chunk = [d.lower() for d in domains[start : start + 100]]
+        ids += rt.portal.search_ids(
+            "contacts", [{"filters": [{"propertyName": "hs_email_domain", "operator": "IN", "values": chunk}]}]
+        )
+    for start in range(0, len(emails), 100):
+        chunk = [e.lower() for e in emails[start : start + 100]]
+        ids += rt.portal.search_ids(
+            "contacts", [{"filters": [{"propertyName": "email", "operator": "IN", "values": chunk}]}]
+        )
+    return sorted(set(ids), key=int)
+
+
+def reconcile(rt: Runtime) -> list[str]:
+    """Settle intents left without an outcome by a crash, by looking at the portal."""
+    notes = []
+    for action in rt.journal.unsettled(rt.portal_id):
+        detail = action.detail or {}
+        if action.action == "create" and action.list_name:
+            found = rt.portal.get_list_by_name(action.list_name)
+            if found is not None and found.created_at and found.created_at.isoformat() >= action.intent_at[:19]:
+                rt.journal.settle(action.action_id, "ok", list_id=found.id)
+                rt.journal.record_created(
+                    rt.portal_id,
+                    action.run_id,
+                    found.id,
+                    found.name,
+                    found.processing_type,
+                    action.segment_key,
+                    detail.get("filter_branch"),
+                )
+                notes.append(f"'{action.list_name}' was created (id {found.id}) before an interruption")
+            else:
+                rt.journal.settle(action.action_id, "failed", detail={**detail, "reconciled": "not found"})
+                notes.append(f"'{action.list_name}' was not created before an interruption")
+        elif action.action in {"delete", "restore"} and action.list_id:
+            try:
+                rt.portal.get_list(action.list_id, include_filters=False)
+                exists = True
+            except NotFound:
+                exists = False
+            done = (not exists) if action.action == "delete" else exists
+            rt.journal.settle(action.action_id, "ok" if done else "failed")
+            if done:
+                rt.journal.mark_deleted(rt.portal_id, action.list_id, deleted=action.action == "delete")
+            notes.append(f"{action.action} of list {action.list_id} {'completed' if done else 'did not happen'}")
+        elif action.action == "add_members" and action.list_id:
+            # Adding members is idempotent: the next apply adds whatever is missing.
+            rt.journal.settle(action.action_id, "unknown")
+        else:
+            rt.journal.settle(action.action_id, "unknown")
+    if notes:
+        rt.lists_changed()
+    return notes
+
+
+def _folder_id(rt: Runtime, name: str | None, run_id: str) -> str | None:
+    if not name:
+        return None
+    tree = rt.portal.folder_tree()
+    for folder in tree.walk():
+        if folder.name.strip().lower() == name.strip().lower():
+            return folder.id
+    action = rt.journal.intend(run_id, rt.portal_id, "create_folder", detail={"name": name})
+    folder = rt.portal.create_folder(name)
+    rt.journal.settle(action, "ok", detail={"name": name, "folder_id": folder.id})
+    return folder.id
+
+
+def apply_items(
+    rt: Runtime, plan: Plan, items: Sequence[PlanItem], *, competitor_csv: str | None = None, run_id: str | None = None
+) -> ApplyResult:
+    reconciled = reconcile(rt)
+    run_id = run_id or rt.journal.start_run(rt.portal_id, "apply", plan.plan_id)
+    folder_id = _folder_id(rt, plan.folder, run_id) if any(i.action in {"create", "rename"} for i in items) else None
+    outcomes: list[ItemOutcome] = []
+    status = "ok"
+    for index, item in enumerate(items):
+        try:
+            outcome = _apply_one(rt, plan, item, run_id, folder_id, competitor_csv)
+        except DailyLimitReached as error:
+            # Stop cleanly: nothing more can be done today; the same call resumes without duplicates.
+            status = "interrupted"
+            outcomes.append(ItemOutcome(key=item.key, name=item.name, outcome="failed", message=clean(str(error))))
+            outcomes += [
+                ItemOutcome(
+                    key=rest.key,
+                    name=rest.name,
+                    outcome="skipped",
+                    message="not attempted: the daily API limit was reached; apply again after "
+                    "the reset to finish (lists already created are kept)",
+                )
+                for rest in items[index + 1 :]
+            ]
+            break
+        except PortalError as error:  # one failed item must not hide what the others did
+            status = "partial"
+            outcome = ItemOutcome(key=item.key, name=item.name, outcome="failed", message=clean(str(error)))
+        except BaseException:
+            rt.journal.finish_run(run_id, "failed")
+            raise
+        outcomes.append(outcome)
+    rt.journal.finish_run(run_id, status)
+    rt.lists_changed()
+    return ApplyResult(portal=rt.ref, run_id=run_id, plan_id=plan.plan_id, items=outcomes, reconciled=reconciled)
+
+
+def _already_created(rt: Runtime, item: PlanItem) -> str | None:
+    """A list this tool created for the same segment and name, still present."""
+    for entry in rt.journal.library(rt.portal_id):
+        if entry.segment_key == item.key and entry.name.lower() == item.name.lower() and entry.origin == "created":
+            return entry.list_id
+    return None
+
+
+def _apply_one(
+    rt: Runtime, plan: Plan, item: PlanItem, run_id: str, folder_id: str | None, competitor_csv: str | None
+) -> ItemOutcome:
+    if item.action == "reuse" and item.existing_list_id:
+        rt.journal.record_created(
+            rt.portal_id,
+            run_id,
+            item.existing_list_id,
+            item.name,
+            item.processing_type,
+            item.key,
+            item.filter_branch,
+            origin="reused",
+        )
+        added = _fill_static(rt, item, item.existing_list_id, run_id, competitor_csv)
+        return ItemOutcome(
+            key=item.key,
+            name=item.name,
+            outcome="reused",
+            list_id=item.existing_list_id,
+            members_added=added,
+            message=item.reason,
+        )
+    existing = _already_created(rt, item)
+    if existing is not None:
+        try:
+            rt.portal.get_list(existing, include_filters=False)
+            added = _fill_static(rt, item, existing, run_id, competitor_csv)
+            return ItemOutcome(
+                key=item.key,
+                name=item.name,
+                outcome="already-created",
+                list_id=existing,
+                members_added=added,
+                message="created by an earlier run of this plan; left as is",
+            )
+        except NotFound:
+            pass  # deleted since: create it again
+    created = create_list(
+        rt,
+        run_id,
+        item.name,
+        processing_type=item.processing_type,
+        filter_branch=item.filter_branch,
+        segment_key=item.key,
+        folder_id=folder_id,
+        team_ids=plan.edit_team_ids,
+    )
+    added = _fill_static(rt, item, created, run_id, competitor_csv)
+    return ItemOutcome(
+        key=item.key,
+        name=item.name,
+        outcome="created",
+        list_id=created,
+        members_added=added,
+        message=f"created as {'an active' if item.processing_type == 'DYNAMIC' else 'a static'} list",
+    )
+
+
+def create_list(
+    rt: Runtime,
+    run_id: str,
+    name: str,
+    *,
+    processing_type: str,
+    filter_branch: dict[str, Any] | None,
+    segment_key: str | None,
+    folder_id: str | None = None,
+    team_ids: Sequence[int] = (),
+) -> str:
+    """Journal the intent, create, settle. Returns the new list id."""
+    action = rt.journal.intend(
+        run_id,
+        rt.portal_id,
+        "create",
+        segment_key=segment_key,
+        list_name=name,
+        detail={"filter_branch": filter_branch, "processing_type": processing_type},
+    )
+    try:
+        created = rt.portal.create_list(
+            name,
+            processing_type=processing_type,
+            filter_branch=filter_branch,
+            folder_id=folder_id,
+            team_ids=list(team_ids),
+        )
+    except Exception as error:
+        rt.journal.settle(action, "failed", detail={"error": clean(str(error))})
+        raise
+    rt.journal.settle(action, "ok", list_id=created.id)
+    rt.journal.record_created(
+        rt.portal_id, run_id, created.id, created.name, processing_type, segment_key, filter_branch
+    )
+    return created.id
+
+
+def _fill_static(rt: Runtime, item: PlanItem, list_id: str, run_id: str, competitor_csv: str | None) -> int | None:
+    if item.processing_type != "MANUAL":
+        return None
+    emails, csv_domains = parse_competitor_csv(competitor_csv)
+    domains = list(dict.fromkeys([*item.static_domains, *csv_domains]))
+    wanted = competitor_record_ids(rt, domains, emails)
+    current = set(rt.portal.member_ids(list_id))
+    missing = [record_id for record_id in wanted if record_id not in current]
+    added = 0
+    for start in range(0, len(missing), MEMBERS_PER_CALL):
+        chunk = missing[start : start + MEMBERS_PER_CALL]
+        action = rt.journal.intend(
+            run_id,
+            rt.portal_id,
+            "add_members",
+            segment_key=item.key,
+            list_name=item.name,
+            list_id=list_id,
+            detail={"count": len(chunk)},
+        )
+        change = rt.portal.add_members(list_id, chunk)
+        rt.journal.settle(action, "ok")
+        added += len(change.added)
+    return added
+
+
+def validate_custom(filter_branch: dict[str, Any] | None, processing_type: str) -> dict[str, Any] | None:
+    """A custom definition, checked with HubSpot's grammar before anything is sent.
+
+    Raises ValueError (FilterValidationError for grammar issues, naming each path and its fix)."""
+    if processing_type == "MANUAL":
+        if filter_branch is not None:
+            raise ValueError("a static (MANUAL) list takes no filter_branch; leave it out, or use DYNAMIC")
+        return None
+    if filter_branch is None:
+        raise ValueError("an active (DYNAMIC) list needs a filter_branch")
+    return parse_filter_branch(filter_branch).to_hubspot()

@@ -1,0 +1,108 @@
+"""Gather the facts the planner needs, with as few calls as HubSpot allows.
+
+Properties are read once per object type (cached on the runtime); each fill count is one CRM
+search with `limit: 1` reading `total`; value counts are one search per option in use.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from segment_lists.facts import ExistingList, PortalFacts, PropertyInfo
+from segment_lists.interview import Answers
+from segment_lists.planner import facts_needed
+from segment_lists.workflow.runtime import Runtime
+
+OBJECT_TYPES = {"contact": "contacts", "company": "companies"}
+# Concurrent searches: the portal's limiter paces them (HubSpot allows 5 searches a second).
+WORKERS = 4
+
+
+def _properties(rt: Runtime, object_name: str) -> dict[str, PropertyInfo]:
+    return {
+        prop.name: PropertyInfo(
+            name=prop.name,
+            label=prop.label,
+            type=prop.type,
+            field_type=prop.field_type,
+            options={o.value: o.label for o in prop.options},
+            hubspot_defined=bool(prop.hubspot_defined),
+        )
+        for prop in rt.properties(OBJECT_TYPES[object_name])
+    }
+
+
+def gather_facts(rt: Runtime, answers: Answers) -> PortalFacts:
+    contact_props = _properties(rt, "contact")
+    company_props = _properties(rt, "company")
+    present = {"contact": set(contact_props), "company": set(company_props)}
+    request = facts_needed(answers, present)
+    by_object = {"contact": contact_props, "company": company_props}
+
+    def has_value(key: str) -> tuple[str, int]:
+        obj, name = key.split(".", 1)
+        groups = [{"filters": [{"propertyName": name, "operator": "HAS_PROPERTY"}]}]
+        return key, rt.portal.count(OBJECT_TYPES[obj], groups)
+
+    def value_count(key: str, value: str) -> tuple[str, str, int]:
+        obj, name = key.split(".", 1)
+        groups = [{"filters": [{"propertyName": name, "operator": "EQ", "value": value}]}]
+        return key, value, rt.portal.count(OBJECT_TYPES[obj], groups)
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        totals = pool.map(lambda obj: rt.portal.count(OBJECT_TYPES[obj]), ["contact", "company"])
+        fills = pool.map(has_value, request.fill)
+        value_jobs = [
+            (key, value)
+            for key in request.values
+            for value in by_object[key.split(".")[0]][key.split(".", 1)[1]].options
+        ]
+        values = pool.map(lambda job: value_count(*job), value_jobs)
+        total_contacts, total_companies = totals
+        fill_counts = dict(fills)
+        value_counts: dict[str, dict[str, int]] = {}
+        for key, value, count in values:
+            if count:
+                value_counts.setdefault(key, {})[value] = count
+        teams_future = pool.submit(rt.portal.teams)
+        lists_future = pool.submit(_existing_lists, rt)
+        users_future = pool.submit(rt.portal.user_email_domains)
+        teams, existing, user_domains = teams_future.result(), lists_future.result(), users_future.result()
+    return PortalFacts(
+        portal_id=rt.portal_id,
+        is_sandbox=rt.settings.sandbox,
+        time_zone=rt.time_zone,
+        total_contacts=total_contacts,
+        total_companies=total_companies,
+        contact_properties=contact_props,
+        company_properties=company_props,
+        fill_counts=fill_counts,
+        value_counts=value_counts,
+        existing_lists=existing,
+        user_email_domains=user_domains,
+        teams={team.name: int(team.id) for team in teams},
+    )
+
+
+def _existing_lists(rt: Runtime) -> list[ExistingList]:
+    lists = rt.lists()
+    dynamic = {lst.id for lst in lists if lst.is_dynamic}
+    filters = (
+        {lst.id: lst.filter_branch for lst in rt.portal.get_lists(sorted(dynamic), include_filters=True)}
+        if dynamic
+        else {}
+    )
+    return [
+        ExistingList(
+            list_id=lst.id,
+            name=lst.name,
+            processing_type=lst.processing_type,
+            object_type_id=lst.object_type_id,
+            size=lst.size,
+            processing_status=lst.processing_status,
+            filter_branch=filters.get(lst.id),
+            folder_id=lst.folder_id,
+            updated_at=lst.updated_at.isoformat() if lst.updated_at else None,
+        )
+        for lst in lists
+    ]

@@ -1,0 +1,119 @@
+"""The inventory: every list in the portal, with sizes and status, and the duplicates among them."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from segment_lists.filters import describe
+from segment_lists.planner import definition_key
+from segment_lists.portal.models import HubSpotList
+from segment_lists.text import clean
+from segment_lists.workflow.runtime import PortalRef, Runtime
+
+SIMILAR_NAME_RATIO = 0.88
+
+
+class ListSummary(BaseModel):
+    list_id: str
+    name: str
+    processing_type: str
+    processing_status: str | None
+    size: int | None
+    object_type_id: str
+    folder: str | None = None
+    created_by_this_tool: bool = False
+    definition: str | None = Field(default=None, description="The filters in plain words (active lists)")
+    filter_branch: dict | None = None
+
+
+class Duplicates(BaseModel):
+    kind: Literal["same-name", "same-definition", "similar-name"]
+    list_ids: list[str]
+    names: list[str]
+
+
+class Inventory(BaseModel):
+    portal: PortalRef
+    total: int
+    lists: list[ListSummary]
+    duplicates: list[Duplicates]
+
+
+def _name_key(name: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", name.lower()).split())
+
+
+def take_inventory(rt: Runtime, *, include_filters: bool = False, name_contains: str | None = None) -> Inventory:
+    lists = rt.lists(refresh=True)
+    dynamic_ids = [lst.id for lst in lists if lst.is_dynamic]
+    with_filters = (
+        {lst.id: lst for lst in rt.portal.get_lists(dynamic_ids, include_filters=True)} if dynamic_ids else {}
+    )
+    library = {entry.list_id for entry in rt.journal.library(rt.portal_id)}
+    summaries = []
+    for lst in lists:
+        branch = with_filters.get(lst.id, lst).filter_branch
+        summaries.append(
+            ListSummary(
+                list_id=lst.id,
+                name=clean(lst.name),
+                processing_type=lst.processing_type,
+                processing_status=lst.processing_status,
+                size=lst.size,
+                object_type_id=lst.object_type_id,
+                folder=clean(lst.folder_name) or None,
+                created_by_this_tool=lst.id in library,
+                definition=clean(describe(branch), limit=2000) if branch else None,
+                filter_branch=branch if include_filters else None,
+            )
+        )
+    duplicates = find_duplicates(lists, with_filters)
+    if name_contains:
+        needle = name_contains.lower()
+        summaries = [s for s in summaries if needle in s.name.lower()]
+    return Inventory(portal=rt.ref, total=len(summaries), lists=summaries, duplicates=duplicates)
+
+
+def find_duplicates(lists: list[HubSpotList], with_filters: dict[str, HubSpotList]) -> list[Duplicates]:
+    found: list[Duplicates] = []
+    by_name: dict[str, list[HubSpotList]] = {}
+    by_definition: dict[str, list[HubSpotList]] = {}
+    for lst in lists:
+        by_name.setdefault(lst.name.strip().lower(), []).append(lst)
+        branch = with_filters.get(lst.id, lst).filter_branch
+        if branch:
+            by_definition.setdefault(f"{lst.object_type_id}:{definition_key(branch)}", []).append(lst)
+    for group in by_name.values():
+        if len(group) > 1:
+            found.append(
+                Duplicates(kind="same-name", list_ids=[g.id for g in group], names=[clean(g.name) for g in group])
+            )
+    for group in by_definition.values():
+        if len(group) > 1:
+            found.append(
+                Duplicates(kind="same-definition", list_ids=[g.id for g in group], names=[clean(g.name) for g in group])
+            )
+    keys = [(lst, _name_key(lst.name)) for lst in lists]
+    for index, (first, first_key) in enumerate(keys):
+        for second, second_key in keys[index + 1 :]:
+            if first_key == second_key or not first_key or not second_key:
+                continue
+            matcher = difflib.SequenceMatcher(None, first_key, second_key)
+            # The cheap upper bounds first: thousands of lists make this quadratic.
+            if (
+                matcher.real_quick_ratio() >= SIMILAR_NAME_RATIO
+                and matcher.quick_ratio() >= SIMILAR_NAME_RATIO
+                and matcher.ratio() >= SIMILAR_NAME_RATIO
+            ):
+                found.append(
+                    Duplicates(
+                        kind="similar-name",
+                        list_ids=[first.id, second.id],
+                        names=[clean(first.name), clean(second.name)],
+                    )
+                )
+    return found

@@ -1,0 +1,176 @@
+"""Delete, restore and roll back, each behind a dependency check and the journal.
+
+Lists this tool did not create are refused unless the user explicitly agrees (`allow_foreign`);
+lists something else uses are refused, with the names, unless the user agrees (`force`). HubSpot
+keeps a deleted list restorable for 90 days; deleting a list never deletes contacts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from segment_lists.portal import NotFound
+from segment_lists.portal.models import HubSpotList
+from segment_lists.text import clean
+from segment_lists.workflow.apply import reconcile
+from segment_lists.workflow.dependencies import DependencyReport, find_dependents
+from segment_lists.workflow.runtime import PortalRef, Runtime
+
+
+class Refused(Exception):
+    """The deletion was refused; nothing was deleted. The message says why and what to do."""
+
+
+class DeleteOutcome(BaseModel):
+    list_id: str
+    name: str
+    outcome: Literal["deleted", "restored", "refused", "already-deleted", "failed"]
+    message: str
+    dependencies: DependencyReport | None = None
+
+
+class RollbackResult(BaseModel):
+    portal: PortalRef
+    run_id: str
+    rollback_run_id: str
+    outcomes: list[DeleteOutcome] = Field(default_factory=list)
+
+
+def deletion_blockers(
+    rt: Runtime,
+    lst: HubSpotList,
+    report: DependencyReport,
+    *,
+    force: bool,
+    allow_foreign: bool,
+    deleting_too: Sequence[str] = (),
+) -> list[str]:
+    """Why this list must not be deleted now (empty: go ahead)."""
+    reasons = []
+    entry = rt.journal.created_by_tool(rt.portal_id, lst.id)
+    if (entry is None or entry.origin != "created") and not allow_foreign:
+        reasons.append(
+            f"list '{clean(lst.name)}' (id {lst.id}) was not created by this tool; call again with "
+            "allow_foreign=true only if the user explicitly agrees to delete it"
+        )
+    if not force:
+        users = [d for d in report.dependents if not (d.kind == "list" and d.id in deleting_too)]
+        if users:
+            reasons.append(
+                "it is used by "
+                + "; ".join(f"{d.kind} '{d.name}' (id {d.id}): {d.how}" for d in users)
+                + ". Remove it there first, or call again with force=true after the user agrees"
+            )
+        if report.unchecked:
+            reasons.append(
+                "could not check "
+                + "; ".join(f"{u.kind}s ({u.reason})" for u in report.unchecked)
+                + ". Fix that, or call again with force=true after the user agrees"
+            )
+    return reasons
+
+
+def delete_list(
+    rt: Runtime, list_id: str, *, force: bool = False, allow_foreign: bool = False, run_id: str | None = None
+) -> DeleteOutcome:
+    reconcile(rt)
+    try:
+        lst = rt.portal.get_list(list_id, include_filters=False)
+    except NotFound:
+        return DeleteOutcome(
+            list_id=list_id,
+            name="",
+            outcome="already-deleted",
+            message=f"list {list_id} does not exist or is already deleted; nothing was deleted",
+        )
+    report = find_dependents(rt, [list_id])[list_id]
+    blockers = deletion_blockers(rt, lst, report, force=force, allow_foreign=allow_foreign)
+    if blockers:
+        return DeleteOutcome(
+            list_id=list_id,
+            name=clean(lst.name),
+            outcome="refused",
+            dependencies=report,
+            message="Nothing was deleted: " + " Also: ".join(blockers),
+        )
+    return _delete(rt, lst, report, run_id or rt.journal.start_run(rt.portal_id, "delete"))
+
+
+def _delete(rt: Runtime, lst: HubSpotList, report: DependencyReport, run_id: str) -> DeleteOutcome:
+    action = rt.journal.intend(
+        run_id, rt.portal_id, "delete", list_id=lst.id, list_name=lst.name, detail={"size": lst.size}
+    )
+    try:
+        rt.portal.delete_list(lst.id)
+    except Exception as error:
+        rt.journal.settle(action, "failed", detail={"error": clean(str(error))})
+        raise
+    rt.journal.settle(action, "ok")
+    rt.journal.mark_deleted(rt.portal_id, lst.id)
+    rt.lists_changed()
+    return DeleteOutcome(
+        list_id=lst.id,
+        name=clean(lst.name),
+        outcome="deleted",
+        dependencies=report,
+        message=f"deleted '{clean(lst.name)}'; its contacts are untouched. restore_list can bring "
+        "it back within 90 days",
+    )
+
+
+def restore_list(rt: Runtime, list_id: str, *, run_id: str | None = None) -> DeleteOutcome:
+    reconcile(rt)
+    run_id = run_id or rt.journal.start_run(rt.portal_id, "restore")
+    action = rt.journal.intend(run_id, rt.portal_id, "restore", list_id=list_id)
+    try:
+        rt.portal.restore_list(list_id)
+    except Exception as error:
+        rt.journal.settle(action, "failed", detail={"error": clean(str(error))})
+        raise
+    rt.journal.settle(action, "ok")
+    rt.journal.mark_deleted(rt.portal_id, list_id, deleted=False)
+    rt.lists_changed()
+    lst = rt.portal.get_list(list_id, include_filters=False)
+    return DeleteOutcome(
+        list_id=list_id, name=clean(lst.name), outcome="restored", message=f"restored '{clean(lst.name)}'"
+    )
+
+
+def rollback_run(rt: Runtime, run_id: str, *, force: bool = False) -> RollbackResult:
+    """Delete every list the run created (never lists it reused), newest first."""
+    reconcile(rt)
+    entries = [e for e in rt.journal.library(rt.portal_id) if e.run_id == run_id and e.origin == "created"]
+    rollback_id = rt.journal.start_run(rt.portal_id, "rollback", None)
+    ids = [e.list_id for e in entries]
+    reports = find_dependents(rt, ids) if ids else {}
+    outcomes = []
+    for entry in reversed(entries):
+        try:
+            lst = rt.portal.get_list(entry.list_id, include_filters=False)
+        except NotFound:
+            rt.journal.mark_deleted(rt.portal_id, entry.list_id)
+            outcomes.append(
+                DeleteOutcome(
+                    list_id=entry.list_id, name=clean(entry.name), outcome="already-deleted", message="already deleted"
+                )
+            )
+            continue
+        report = reports[entry.list_id]
+        blockers = deletion_blockers(rt, lst, report, force=force, allow_foreign=False, deleting_too=ids)
+        if blockers:
+            outcomes.append(
+                DeleteOutcome(
+                    list_id=lst.id,
+                    name=clean(lst.name),
+                    outcome="refused",
+                    dependencies=report,
+                    message="Not deleted: " + " Also: ".join(blockers),
+                )
+            )
+            continue
+        outcomes.append(_delete(rt, lst, report, rollback_id))
+    rt.journal.finish_run(rollback_id, "ok" if all(o.outcome != "refused" for o in outcomes) else "partial")
+    return RollbackResult(portal=rt.ref, run_id=run_id, rollback_run_id=rollback_id, outcomes=outcomes)

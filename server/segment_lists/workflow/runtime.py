@@ -1,0 +1,115 @@
+"""One working session against one portal: settings, the portal client, the journal, and caches.
+
+Facts that do not change while a flow runs (property definitions, the account) are read once and
+shared by inventory, planning and verification; the list inventory is re-read after any write.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, SecretStr
+
+from segment_lists.config import Settings
+from segment_lists.journal import Journal
+from segment_lists.portal import Portal, PortalSettings
+from segment_lists.portal.models import AccountDetails, HubSpotList, Property
+
+SANDBOX_NOTICE = "SANDBOX portal: demo data served locally, not your HubSpot account"
+
+
+class PortalRef(BaseModel):
+    """Which portal a result is about; every tool result carries it."""
+
+    portal_id: str
+    base_url: str
+    is_sandbox: bool
+    time_zone: str
+    notice: str
+
+
+class NoToken(Exception):
+    """No HubSpot token is configured."""
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    portal: Portal
+    journal: Journal
+    account: AccountDetails
+    _properties: dict[str, list[Property]] = field(default_factory=dict)
+    _lists: list[HubSpotList] | None = None
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+
+    @property
+    def portal_id(self) -> str:
+        return str(self.account.portal_id)
+
+    @property
+    def ref(self) -> PortalRef:
+        sandbox = self.settings.sandbox
+        notice = (
+            SANDBOX_NOTICE
+            if sandbox
+            else (
+                f"HubSpot portal {self.portal_id}"
+                if self.settings.is_hubspot
+                else f"portal {self.portal_id} at {self.settings.base_url} (not api.hubapi.com)"
+            )
+        )
+        return PortalRef(
+            portal_id=self.portal_id,
+            base_url=self.settings.base_url,
+            is_sandbox=sandbox,
+            time_zone=self.time_zone,
+            notice=notice,
+        )
+
+    @property
+    def time_zone(self) -> str:
+        return self.account.time_zone or "UTC"
+
+    def properties(self, object_type: str) -> list[Property]:
+        with self._lock:
+            if object_type not in self._properties:
+                self._properties[object_type] = self.portal.properties(object_type)
+            return self._properties[object_type]
+
+    def lists(self, *, refresh: bool = False) -> list[HubSpotList]:
+        """Every list (no definitions), read once per flow and again after writes."""
+        with self._lock:
+            if self._lists is None or refresh:
+                self._lists = self.portal.all_lists()
+            return self._lists
+
+    def lists_changed(self) -> None:
+        with self._lock:
+            self._lists = None
+
+    def close(self) -> None:
+        self.journal.close()
+
+
+def portal_settings(settings: Settings) -> PortalSettings:
+    if settings.token is None:
+        raise NoToken(
+            "No HubSpot token: set HUBSPOT_ACCESS_TOKEN (in the environment or a .env file) to a private "
+            "app token with the crm.lists.read/write, crm.objects.contacts.read and crm.objects.companies.read "
+            "scopes - or run with --sandbox to try the built-in sandbox portal."
+        )
+    return PortalSettings(token=settings.token, base_url=settings.base_url, tier=settings.rate_tier)
+
+
+def open_runtime(settings: Settings, **portal_overrides: Any) -> Runtime:
+    portal = Portal(portal_settings(settings).model_copy(update=portal_overrides))
+    account = portal.account_details()
+    journal = Journal(settings.state_dir / "journal.sqlite3")
+    return Runtime(settings=settings, portal=portal, journal=journal, account=account)
+
+
+def sandbox_token() -> SecretStr:
+    """The embedded sandbox accepts any token; this one is recognisable and worthless."""
+    return SecretStr("sandbox-local-token")

@@ -1,0 +1,181 @@
+"""count_members: wait for HubSpot to finish processing, then compare sizes with expectations."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from segment_lists.planner import Plan
+from segment_lists.text import clean
+from segment_lists.workflow.runtime import PortalRef, Runtime
+
+Progress = Callable[[float, float, str], None]
+# Polling backoff while lists process: quick at first (small lists finish fast), then patient.
+POLL_START_SECONDS = 0.25
+POLL_MAX_SECONDS = 10.0
+ESTIMATE_TOLERANCE = 0.1  # a count within 10% (or 5 records) of the estimate agrees with it
+
+
+class SizePoint(BaseModel):
+    at: str
+    size: int
+    source: Literal["hubspot", "journal"]
+
+
+class MemberCount(BaseModel):
+    list_id: str
+    name: str
+    size: int | None
+    processing_status: str | None
+    estimate: int | None = None
+    expected_range: tuple[int, int] | None = None
+    verdict: Literal["ok", "outside-expected-range", "differs-from-estimate", "still-processing", "not-found"]
+    message: str
+    history: list[SizePoint] = Field(default_factory=list)
+    trend: str | None = None
+
+
+class CountReport(BaseModel):
+    portal: PortalRef
+    counts: list[MemberCount]
+    waited_seconds: float
+
+
+def wait_for_processing(
+    rt: Runtime, list_ids: Sequence[str], *, timeout: float, progress: Progress | None = None
+) -> dict[str, object]:
+    """Poll (batched, with backoff) until every list is COMPLETE or the timeout passes."""
+    deadline = time.monotonic() + timeout
+    delay = POLL_START_SECONDS
+    while True:
+        found = {lst.id: lst for lst in rt.portal.get_lists(list_ids, include_filters=False)}
+        done = [i for i in list_ids if i in found and found[i].processing_status == "COMPLETE"]
+        missing = [i for i in list_ids if i not in found]
+        if progress is not None:
+            progress(len(done) + len(missing), len(list_ids), f"{len(done)} of {len(list_ids)} lists processed")
+        if len(done) + len(missing) == len(list_ids) or time.monotonic() >= deadline:
+            return found
+        time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
+        delay = min(POLL_MAX_SECONDS, delay * 2)
+
+
+def count_members(
+    rt: Runtime,
+    list_ids: Sequence[str],
+    *,
+    plan: Plan | None = None,
+    wait_seconds: float = 120,
+    include_history: bool = False,
+    progress: Progress | None = None,
+) -> CountReport:
+    started = time.monotonic()
+    ids = list(dict.fromkeys(str(i) for i in list_ids))
+    found = wait_for_processing(rt, ids, timeout=wait_seconds, progress=progress)
+    expectations = _expectations(rt, plan)
+    counts = []
+    for list_id in ids:
+        lst = found.get(list_id)
+        if lst is None:
+            counts.append(
+                MemberCount(
+                    list_id=list_id,
+                    name="",
+                    size=None,
+                    processing_status=None,
+                    verdict="not-found",
+                    message=f"list {list_id} does not exist (or was deleted); call list_existing_lists for valid ids",
+                )
+            )
+            continue
+        estimate, expected = expectations.get(list_id, (None, None))
+        count = _judge(list_id, clean(lst.name), lst.size, lst.processing_status, estimate, expected)
+        if lst.size is not None and lst.processing_status == "COMPLETE":
+            rt.journal.snapshot(rt.portal_id, list_id, lst.size, "count_members")
+        if include_history:
+            count.history = _history(rt, list_id)
+            count.trend = _trend(count.history, expected)
+        counts.append(count)
+    return CountReport(portal=rt.ref, counts=counts, waited_seconds=round(time.monotonic() - started, 2))
+
+
+def _expectations(rt: Runtime, plan: Plan | None) -> dict[str, tuple[int | None, tuple[int, int] | None]]:
+    if plan is None:
+        return {}
+    by_key = {item.key: item for item in plan.items}
+    found = {}
+    for entry in rt.journal.library(rt.portal_id):
+        item = by_key.get(entry.segment_key or "")
+        if item is not None:
+            found[entry.list_id] = (item.estimated_size, item.expected_range)
+    return found
+
+
+def _judge(
+    list_id: str,
+    name: str,
+    size: int | None,
+    status: str | None,
+    estimate: int | None,
+    expected: tuple[int, int] | None,
+) -> MemberCount:
+    base = {
+        "list_id": list_id,
+        "name": name,
+        "size": size,
+        "processing_status": status,
+        "estimate": estimate,
+        "expected_range": expected,
+    }
+    if status != "COMPLETE" or size is None:
+        return MemberCount(
+            **base,
+            verdict="still-processing",
+            message="HubSpot is still processing this list; call count_members again in a minute",
+        )
+    if expected is not None and not expected[0] <= size <= expected[1]:
+        return MemberCount(
+            **base,
+            verdict="outside-expected-range",
+            message=f"{size} members is outside the expected {expected[0]}-{expected[1]}: check the "
+            "definition and the properties it depends on",
+        )
+    if estimate is not None and abs(size - estimate) > max(5, ESTIMATE_TOLERANCE * estimate):
+        return MemberCount(
+            **base,
+            verdict="differs-from-estimate",
+            message=f"{size} members, the plan estimated {estimate}: records changed since the plan, "
+            "or the estimate counted primary companies only",
+        )
+    return MemberCount(
+        **base,
+        verdict="ok",
+        message=f"{size} members" + (f", as estimated ({estimate})" if estimate is not None else ""),
+    )
+
+
+def _history(rt: Runtime, list_id: str) -> list[SizePoint]:
+    points = [
+        SizePoint(at=s.taken_at, size=s.size, source="journal") for s in rt.journal.snapshots(rt.portal_id, list_id)
+    ]
+    end = datetime.now(UTC)
+    hubspot = rt.portal.size_history(list_id, end - timedelta(days=365), end)
+    points += [SizePoint(at=p.timestamp.isoformat(), size=p.size, source="hubspot") for p in hubspot.size_history]
+    return sorted(points, key=lambda p: p.at)
+
+
+def _trend(history: list[SizePoint], expected: tuple[int, int] | None) -> str | None:
+    if len(history) < 2:
+        return None
+    first, last = history[0], history[-1]
+    change = last.size - first.size
+    ratio = (change / first.size) if first.size else None
+    text = f"{first.size} -> {last.size} since {first.at[:10]}"
+    if ratio is not None and abs(ratio) >= 0.5:
+        text += f" ({ratio:+.0%}: unusual; check what changed)"
+    if expected is not None and not expected[0] <= last.size <= expected[1]:
+        text += "; now outside the expected range"
+    return text
