@@ -6,6 +6,7 @@ of what it injected or refused. Nothing is mocked.
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 import traceback
@@ -259,3 +260,27 @@ def test_the_token_never_appears_in_errors_or_reprs(sandbox: RunningSandbox) -> 
     settings = portal.settings
     for text in (repr(settings), str(settings), settings.model_dump_json(), repr(portal), str(settings.model_dump())):
         assert SECRET not in text
+
+
+# --- no answer at all -----------------------------------------------------------------------
+
+
+def test_connection_refused_is_retried_then_portal_unavailable(sandbox: RunningSandbox) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    portal = Portal(PortalSettings(token=TOKEN, base_url=f"http://127.0.0.1:{closed}",
+                                   retry=RetrySettings(max_attempts=3, backoff_base_seconds=0.01)))
+    with pytest.raises(PortalUnavailable) as failure:
+        portal.get_list("1")
+    assert failure.value.attempts == 3 and failure.value.status is None
+    assert portal.stats().calls["lists.get"] == 3
+
+
+def test_a_tls_failure_is_a_portal_error_and_not_retried(sandbox: RunningSandbox) -> None:
+    portal = Portal(PortalSettings(token=TOKEN, base_url=sandbox.base_url.replace("http://", "https://"),
+                                   retry=FAST_RETRY))
+    with pytest.raises(PortalError) as failure:
+        portal.get_list("1")
+    assert not isinstance(failure.value, PortalUnavailable)
+    assert portal.stats().calls["lists.get"] == 1

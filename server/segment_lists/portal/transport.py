@@ -63,7 +63,7 @@ JSON_HEADERS = {"Accept": "application/json", "Content-Type": "application/json"
 class Failure:
     """One failed attempt, whatever layer it came from."""
 
-    status: int | None  # None: no HTTP answer (connection refused/dropped, timeout)
+    status: int | None  # None: no HTTP answer (connection refused/dropped, timeout); 0: TLS/parse
     body: dict[str, Any] = field(default_factory=dict)
     text: str = ""
     headers: Mapping[str, str] = field(default_factory=dict)
@@ -80,7 +80,7 @@ class Failure:
         return None
 
     def describe(self) -> str:
-        if self.status is None:
+        if not self.status:
             return self.text or "the connection failed"
         return f"HTTP {self.status}" + (f" ({self.body['message']})" if self.body.get("message") else "")
 
@@ -292,6 +292,11 @@ def read_json(response: Any) -> Any:
 
 def classify(error: BaseException) -> Failure | None:
     """An SDK, urllib3 or socket exception as a Failure; None for anything else (a bug: re-raise)."""
+    context = error.__context__
+    if isinstance(error, AttributeError) and context is not None and type(context).__module__.startswith("hubspot."):
+        # SDK quirk: on a TLS error it raises ApiException(status=0, body=None), then fails on
+        # `e.body.decode` in its own handler; the AttributeError hides the real error.
+        error = context
     if isinstance(error, urllib3.exceptions.MaxRetryError) and error.reason is not None:
         error = error.reason
     if isinstance(error, urllib3.exceptions.ConnectTimeoutError):  # includes NewConnectionError
@@ -299,7 +304,9 @@ def classify(error: BaseException) -> Failure | None:
     if isinstance(error, urllib3.exceptions.HTTPError | ConnectionError | TimeoutError):
         return Failure(None, text=type(error).__name__, sent=True)
     status = getattr(error, "status", None)
-    if type(error).__module__.startswith("hubspot.") and isinstance(status, int) and status > 0:
+    if type(error).__module__.startswith("hubspot.") and isinstance(status, int):
+        if status == 0:  # the SDK's wrapper for TLS errors and unparsable answers: not retryable
+            return Failure(0, text=str(getattr(error, "reason", "") or type(error).__name__))
         # Each SDK sub-package has its own ApiException class: recognise them by shape.
         raw = getattr(error, "body", None)
         text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw or "")
