@@ -13,7 +13,7 @@ from segment_lists.filters import validate_filter_branch
 from segment_lists.interview import Answers, IcpMarker, PartnerMarker
 from segment_lists.planner import build_plan, definition_key, facts_needed
 
-DEFAULTS = Path(__file__).resolve().parents[1] / "server/segment_lists/sandbox/data/hubspot-default-properties.json"
+DEFAULTS = Path(__file__).resolve().parents[1] / "server/segment_lists/data/hubspot-default-properties.json"
 
 
 def _properties(object_name: str) -> dict[str, PropertyInfo]:

@@ -187,9 +187,7 @@ def catalog_segments(answers: Answers, context: CatalogContext) -> list[Segment]
     return segments
 
 
-def _segment(
-    answers: Answers, key: str, family: Family, category: str, segment: str, **fields: Any
-) -> Segment:
+def _segment(answers: Answers, key: str, family: Family, category: str, segment: str, **fields: Any) -> Segment:
     return Segment(
         key=key,
         family=family,
@@ -404,8 +402,7 @@ def _industries(answers: Answers, context: CatalogContext) -> list[Segment]:
                 "Industry",
                 "<Name>",
                 processing_type="DYNAMIC",
-                needs_input="Which target industries should get a list (for example Manufacturing, "
-                "Retail, Education)?",
+                needs_input="Which target industries should get a list (for example Manufacturing, Retail, Education)?",
             )
         ]
     mapped = {mapping.word: mapping for mapping in context.industries}
@@ -474,10 +471,7 @@ def _size(answers: Answers) -> list[Segment]:
             processing_type="DYNAMIC",
             filter_branch=_branch(unknown),
             expected_share=(0.0, 1.0),
-            notes=[
-                "Completes the partition: companies without an employee count, and "
-                "contacts without a company."
-            ],
+            notes=["Completes the partition: companies without an employee count, and contacts without a company."],
         )
     )
     return segments
@@ -524,10 +518,7 @@ def _engagement(answers: Answers, context: CatalogContext) -> list[Segment]:
     label = " or ".join(SIGNAL_LABELS[signal.kind] for signal in signals)
     engaged_name = f"Highly Engaged ({window} days)"
     engaged = or_(
-        *[
-            and_(prop_in_last_days(SIGNAL_PROPERTIES[signal.kind], signal.window_days, zone=zone))
-            for signal in signals
-        ]
+        *[and_(prop_in_last_days(SIGNAL_PROPERTIES[signal.kind], signal.window_days, zone=zone)) for signal in signals]
     )
     quiet = [
         prop_before_days_ago(

@@ -9,6 +9,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,9 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="port (default: 8765, or a free one with --check; 0 picks a free one)",
     )
     sandbox.add_argument("--token", help="the only bearer token accepted (default: accept any token)")
-    sandbox.add_argument(
-        "--db", default=":memory:", help="SQLite file to keep the portal in (default: memory)"
-    )
+    sandbox.add_argument("--db", default=":memory:", help="SQLite file to keep the portal in (default: memory)")
     sandbox.add_argument(
         "--contacts",
         type=int,
@@ -53,6 +52,41 @@ def build_parser() -> argparse.ArgumentParser:
         help="start, answer a few calls through the official SDK, print them, and exit",
     )
     sandbox.set_defaults(run=run_sandbox)
+
+    serve = commands.add_parser(
+        "serve",
+        help="run the MCP server (stdio by default)",
+        description="Run the MCP server for Claude Code, Claude Desktop, the MCP Inspector or any MCP client.",
+    )
+    serve.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="serve an embedded, seeded sandbox portal instead of HubSpot (no token needed)",
+    )
+    serve.add_argument("--read-only", action="store_true", help="register no write tools at all")
+    serve.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
+    serve.add_argument("--host", default="127.0.0.1", help="HTTP interface (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="HTTP port (default: 8000)")
+    serve.add_argument(
+        "--confirmation",
+        choices=["auto", "elicitation", "token", "refuse"],
+        help="how writes are confirmed (default: auto = elicitation if the client can, else a token)",
+    )
+    serve.add_argument("--state-dir", type=Path, help="where the journal lives (default: ~/.local/state/...)")
+    serve.add_argument("--contacts", type=int, default=2000, help="sandbox: demo contacts to seed (default 2000)")
+    serve.add_argument("--seed", type=int, default=42, help="sandbox: random seed (default 42)")
+    serve.set_defaults(run=run_serve)
+
+    demo = commands.add_parser(
+        "demo",
+        help="run the whole flow on a fresh sandbox portal and print what happened",
+        description="Interview answers -> inventory -> plan -> confirm -> create -> count -> exclusivity -> "
+        "delete -> restore -> rollback, through the MCP server, on a freshly seeded sandbox.",
+    )
+    demo.add_argument("--contacts", type=int, default=2000, help="demo contacts to seed (default 2000)")
+    demo.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    demo.add_argument("--keep", action="store_true", help="skip the final rollback (lists stay in the sandbox)")
+    demo.set_defaults(run=run_demo)
     return parser
 
 
@@ -62,9 +96,19 @@ def run_sandbox(args: argparse.Namespace) -> int:
     return serve_sandbox(args)
 
 
+def run_serve(args: argparse.Namespace) -> int:
+    from segment_lists.serve_cli import serve
+
+    return serve(args)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from segment_lists.demo import run
+
+    return run(args)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    logging.basicConfig(
-        level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
-    )
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     sys.exit(args.run(args))

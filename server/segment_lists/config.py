@@ -57,9 +57,7 @@ def read_dotenv(path: Path) -> dict[str, str]:
     return values
 
 
-def load_settings(
-    env: dict[str, str] | None = None, dotenv: Path | None = None, **overrides: object
-) -> Settings:
+def load_settings(env: dict[str, str] | None = None, dotenv: Path | None = None, **overrides: object) -> Settings:
     """The process environment wins over `.env` (in the working directory unless given)."""
     merged = read_dotenv(dotenv if dotenv is not None else Path.cwd() / ".env")
     merged.update(os.environ if env is None else env)

@@ -209,7 +209,5 @@ def map_industries(words: Sequence[str], options: Mapping[str, str]) -> list[Ind
             close = difflib.get_close_matches(key, list(by_label), n=2, cutoff=0.8)
             if close:
                 values, how = [by_label[label_key] for label_key in close], "close match"
-        mappings.append(
-            IndustryMapping(word=word, values=values, labels=[options[v] for v in values], how=how)
-        )
+        mappings.append(IndustryMapping(word=word, values=values, labels=[options[v] for v in values], how=how))
     return mappings

@@ -105,9 +105,7 @@ class Answers(BaseModel):
         try:
             template.format(category="Core", name="All Customers")
         except (KeyError, IndexError, ValueError) as error:
-            raise ValueError(
-                f"the naming template may only use {{category}} and {{name}} ({error})"
-            ) from None
+            raise ValueError(f"the naming template may only use {{category}} and {{name}} ({error})") from None
         return template
 
     @model_validator(mode="after")

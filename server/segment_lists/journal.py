@@ -179,9 +179,7 @@ class Journal:
 
     def finish_run(self, run_id: str, status: str) -> None:
         with self._tx() as db:
-            db.execute(
-                "UPDATE runs SET finished_at = ?, status = ? WHERE run_id = ?", (utcnow(), status, run_id)
-            )
+            db.execute("UPDATE runs SET finished_at = ?, status = ? WHERE run_id = ?", (utcnow(), status, run_id))
 
     def runs(self, portal_id: str) -> list[dict[str, Any]]:
         with self._lock:
@@ -238,9 +236,7 @@ class Journal:
 
     def actions(self, run_id: str) -> list[Action]:
         with self._lock:
-            rows = self._conn.execute(
-                "SELECT * FROM actions WHERE run_id = ? ORDER BY action_id", (run_id,)
-            ).fetchall()
+            rows = self._conn.execute("SELECT * FROM actions WHERE run_id = ? ORDER BY action_id", (run_id,)).fetchall()
         return [_action(row) for row in rows]
 
     def unsettled(self, portal_id: str) -> list[Action]:
@@ -290,15 +286,11 @@ class Journal:
             )
 
     def library(self, portal_id: str, *, include_deleted: bool = False) -> list[LibraryEntry]:
-        query = "SELECT * FROM library WHERE portal_id = ?" + (
-            "" if include_deleted else " AND deleted_at IS NULL"
-        )
+        query = "SELECT * FROM library WHERE portal_id = ?" + ("" if include_deleted else " AND deleted_at IS NULL")
         with self._lock:
             rows = self._conn.execute(query + " ORDER BY created_at, list_id", (portal_id,)).fetchall()
         return [
-            LibraryEntry(
-                **{**dict(row), "definition": json.loads(row["definition"]) if row["definition"] else None}
-            )
+            LibraryEntry(**{**dict(row), "definition": json.loads(row["definition"]) if row["definition"] else None})
             for row in rows
         ]
 
@@ -309,9 +301,7 @@ class Journal:
             ).fetchone()
         if row is None:
             return None
-        return LibraryEntry(
-            **{**dict(row), "definition": json.loads(row["definition"]) if row["definition"] else None}
-        )
+        return LibraryEntry(**{**dict(row), "definition": json.loads(row["definition"]) if row["definition"] else None})
 
     # --- count snapshots -----------------------------------------------------------------------
 
@@ -362,9 +352,7 @@ class Journal:
 
     def confirmation(self, token_digest: str) -> dict[str, Any] | None:
         with self._lock:
-            row = self._conn.execute(
-                "SELECT * FROM confirmations WHERE token_digest = ?", (token_digest,)
-            ).fetchone()
+            row = self._conn.execute("SELECT * FROM confirmations WHERE token_digest = ?", (token_digest,)).fetchone()
         return dict(row) if row else None
 
     def consume_confirmation(self, token_digest: str) -> bool:

@@ -238,9 +238,7 @@ def _tier_values(options: dict[str, str]) -> list[str] | None:
     return found
 
 
-def _detect_icp(
-    answers: Answers, facts: PortalFacts, warnings: list[PlanWarning]
-) -> tuple[IcpLocation | None, str]:
+def _detect_icp(answers: Answers, facts: PortalFacts, warnings: list[PlanWarning]) -> tuple[IcpLocation | None, str]:
     if "icp" not in answers.families:
         return None, ""
     marker = answers.icp_marker
@@ -301,9 +299,7 @@ def _detect_icp(
     return None, ""
 
 
-def _map_industries(
-    answers: Answers, facts: PortalFacts, warnings: list[PlanWarning]
-) -> list[IndustryMapping]:
+def _map_industries(answers: Answers, facts: PortalFacts, warnings: list[PlanWarning]) -> list[IndustryMapping]:
     if "industries" not in answers.families or not answers.industries:
         return []
     prop = facts.company_properties.get("industry")
@@ -422,9 +418,7 @@ def _lifecycle_warnings(facts: PortalFacts, warnings: list[PlanWarning]) -> None
         )
 
 
-def _fill_warnings(
-    answers: Answers, facts: PortalFacts, icp: IcpLocation | None, warnings: list[PlanWarning]
-) -> None:
+def _fill_warnings(answers: Answers, facts: PortalFacts, icp: IcpLocation | None, warnings: list[PlanWarning]) -> None:
     checks: list[tuple[str, str, list[str]]] = [("contact", "lifecyclestage", ["core.customers"])]
     if icp is not None:
         checks.append((icp.object, icp.property, ["icp"]))
@@ -502,15 +496,11 @@ def definition_key(branch: dict[str, Any] | None) -> str:
 
 def _name_key(name: str) -> str:
     words = re.sub(r"[^a-z0-9]+", " ", name.lower()).split()
-    return " ".join(
-        word for word in words if word not in {"all", "list", "contacts", "the", "core", "segment"}
-    )
+    return " ".join(word for word in words if word not in {"all", "list", "contacts", "the", "core", "segment"})
 
 
 def _item(segment: Segment, facts: PortalFacts, groups: list[ExclusivityGroup]) -> PlanItem:
-    labels = {
-        name: prop.label for name, prop in {**facts.company_properties, **facts.contact_properties}.items()
-    }
+    labels = {name: prop.label for name, prop in {**facts.company_properties, **facts.contact_properties}.items()}
     options = {
         name: prop.options
         for name, prop in {**facts.company_properties, **facts.contact_properties}.items()
@@ -558,19 +548,13 @@ def _action(segment: Segment, existing: list[ExistingList]) -> tuple[Action, str
     if segment.processing_type == "DYNAMIC":
         wanted = definition_key(segment.filter_branch)
         for lst in same_type:
-            if (
-                lst.processing_type == "DYNAMIC"
-                and lst.filter_branch
-                and definition_key(lst.filter_branch) == wanted
-            ):
+            if lst.processing_type == "DYNAMIC" and lst.filter_branch and definition_key(lst.filter_branch) == wanted:
                 return (
                     "reuse",
                     f"list '{lst.name}' (id {lst.list_id}) already has exactly this definition",
                     lst.list_id,
                 )
-    by_name = next(
-        (lst for lst in existing if lst.name.strip().lower() == segment.name.strip().lower()), None
-    )
+    by_name = next((lst for lst in existing if lst.name.strip().lower() == segment.name.strip().lower()), None)
     if by_name is not None:
         if segment.processing_type == "MANUAL" and by_name.processing_type in {"MANUAL", "SNAPSHOT"}:
             return (

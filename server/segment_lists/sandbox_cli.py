@@ -46,9 +46,7 @@ def check(running: RunningSandbox, token: str | None) -> list[str]:
     """A few calls through the official SDK, as proof the portal answers like HubSpot."""
     import hubspot
 
-    client = hubspot.HubSpot(
-        access_token=token or "sandbox-check", host=running.base_url, base_url=running.base_url
-    )
+    client = hubspot.HubSpot(access_token=token or "sandbox-check", host=running.base_url, base_url=running.base_url)
     contacts = client.crm.contacts.search_api.do_search({"filterGroups": [], "limit": 1})
     properties = client.crm.properties.core_api.get_all("contacts")
     lists = client.crm.lists.lists_api.do_search({"query": "", "count": 20, "offset": 0})

@@ -36,9 +36,7 @@ class Untranslatable(Exception):
     """This definition has no exact CRM search equivalent."""
 
 
-def to_search_groups(
-    branch: dict[str, Any], *, now: datetime, zone: str = "UTC"
-) -> list[dict[str, Any]] | None:
+def to_search_groups(branch: dict[str, Any], *, now: datetime, zone: str = "UTC") -> list[dict[str, Any]] | None:
     """`[{"filters": [...]}, ...]` for POST /crm/v3/objects/contacts/search, or None."""
     try:
         groups = _root(branch, now, ZoneInfo(zone))
@@ -156,11 +154,7 @@ def _operation(name: str, operation: dict[str, Any], now: datetime, zone: ZoneIn
         values = [str(v) for v in operation.get("values") or [operation.get("value")]]
         lowered = [v.lower() for v in values]  # search IN/NOT_IN take lowercase strings
         if operator == "IS_EQUAL_TO":
-            return (
-                [[_op(name, "EQ", value=values[0])]]
-                if len(values) == 1
-                else [[_op(name, "IN", values=lowered)]]
-            )
+            return [[_op(name, "EQ", value=values[0])]] if len(values) == 1 else [[_op(name, "IN", values=lowered)]]
         if operator == "IS_NOT_EQUAL_TO":
             return [[_has(name), _op(name, "NOT_IN", values=lowered)]]
     if op_type == "BOOL":
@@ -187,10 +181,7 @@ def _operation(name: str, operation: dict[str, Any], now: datetime, zone: ZoneIn
             return [[_op(name, "BETWEEN", value=low, highValue=high)]]
         if operator == "IS_NOT_BETWEEN":
             return [[_op(name, "LT", value=low)], [_op(name, "GT", value=high)]]
-    if (
-        op_type in {"TIME_RANGED", "TIME_POINT"}
-        and str(operation.get("propertyParser", "VALUE")).upper() != "VALUE"
-    ):
+    if op_type in {"TIME_RANGED", "TIME_POINT"} and str(operation.get("propertyParser", "VALUE")).upper() != "VALUE":
         raise Untranslatable("last-updated times are not searchable")
     if op_type == "TIME_RANGED":
         low = _point(operation.get("lowerBoundTimePoint"), now, zone)

@@ -96,9 +96,7 @@ def prop(name: str, operation: Operation) -> PropertyFilter:
 def prop_enum(name: str, operator: str, *values: str, include_unknown: bool = False) -> PropertyFilter:
     return prop(
         name,
-        EnumerationOperation(
-            operator=operator, values=list(values), include_objects_with_no_value_set=include_unknown
-        ),
+        EnumerationOperation(operator=operator, values=list(values), include_objects_with_no_value_set=include_unknown),
     )
 
 
@@ -123,15 +121,11 @@ def prop_multistring(name: str, operator: str, *values: str, include_unknown: bo
     """String matched against several values (IS_EQUAL_TO = equal to any of them, ...)."""
     return prop(
         name,
-        MultiStringOperation(
-            operator=operator, values=list(values), include_objects_with_no_value_set=include_unknown
-        ),
+        MultiStringOperation(operator=operator, values=list(values), include_objects_with_no_value_set=include_unknown),
     )
 
 
-def prop_number(
-    name: str, operator: str, value: int | float, *, include_unknown: bool = False
-) -> PropertyFilter:
+def prop_number(name: str, operator: str, value: int | float, *, include_unknown: bool = False) -> PropertyFilter:
     return prop(
         name,
         NumberOperation(operator=operator, value=value, include_objects_with_no_value_set=include_unknown),
@@ -156,9 +150,7 @@ def prop_between(
 def prop_bool(
     name: str, value: bool = True, *, operator: str = "IS_EQUAL_TO", include_unknown: bool = False
 ) -> PropertyFilter:
-    return prop(
-        name, BoolOperation(operator=operator, value=value, include_objects_with_no_value_set=include_unknown)
-    )
+    return prop(name, BoolOperation(operator=operator, value=value, include_objects_with_no_value_set=include_unknown))
 
 
 def prop_known(name: str) -> PropertyFilter:
@@ -251,9 +243,7 @@ def prop_time_point(
     )
 
 
-def prop_in_last_days(
-    name: str, days: int, *, zone: str = "UTC", include_unknown: bool = False
-) -> PropertyFilter:
+def prop_in_last_days(name: str, days: int, *, zone: str = "UTC", include_unknown: bool = False) -> PropertyFilter:
     """Date in the last `days` days: between the start of today minus `days` and now (reference §10.1 #4)."""
     return prop_time_between(
         name,
@@ -263,9 +253,7 @@ def prop_in_last_days(
     )
 
 
-def prop_not_in_last_days(
-    name: str, days: int, *, zone: str = "UTC", include_unknown: bool = False
-) -> PropertyFilter:
+def prop_not_in_last_days(name: str, days: int, *, zone: str = "UTC", include_unknown: bool = False) -> PropertyFilter:
     return prop_time_between(
         name,
         indexed("TODAY", zone=zone, days=-days),
@@ -277,27 +265,17 @@ def prop_not_in_last_days(
 
 def prop_updated_in_last_days(name: str, days: int, *, zone: str = "UTC") -> PropertyFilter:
     """The property changed in the last `days` days (TIME_RANGED on UPDATED_AT)."""
-    return prop_time_between(
-        name, indexed("TODAY", zone=zone, days=-days), indexed("NOW", zone=zone), updated=True
-    )
+    return prop_time_between(name, indexed("TODAY", zone=zone, days=-days), indexed("NOW", zone=zone), updated=True)
 
 
-def prop_before_days_ago(
-    name: str, days: int, *, zone: str = "UTC", include_unknown: bool = False
-) -> PropertyFilter:
+def prop_before_days_ago(name: str, days: int, *, zone: str = "UTC", include_unknown: bool = False) -> PropertyFilter:
     """Date more than `days` days ago: before the start of today minus `days` (reference §10.1 #6)."""
-    return prop_time_point(
-        name, "IS_BEFORE", indexed("TODAY", zone=zone, days=-days), include_unknown=include_unknown
-    )
+    return prop_time_point(name, "IS_BEFORE", indexed("TODAY", zone=zone, days=-days), include_unknown=include_unknown)
 
 
-def prop_after_days_ago(
-    name: str, days: int, *, zone: str = "UTC", include_unknown: bool = False
-) -> PropertyFilter:
+def prop_after_days_ago(name: str, days: int, *, zone: str = "UTC", include_unknown: bool = False) -> PropertyFilter:
     """Date after the start of today minus `days` (includes future dates, unlike prop_in_last_days)."""
-    return prop_time_point(
-        name, "IS_AFTER", indexed("TODAY", zone=zone, days=-days), include_unknown=include_unknown
-    )
+    return prop_time_point(name, "IS_AFTER", indexed("TODAY", zone=zone, days=-days), include_unknown=include_unknown)
 
 
 # --- other filters -------------------------------------------------------------------------------

@@ -118,9 +118,7 @@ class _Words:
 
     def option(self, name: Any, value: Any, object_type: str | None) -> str:
         key = _word(name)
-        table = (
-            (self.options.get(f"{object_type}.{key}") if object_type else None) or self.options.get(key) or {}
-        )
+        table = (self.options.get(f"{object_type}.{key}") if object_type else None) or self.options.get(key) or {}
         return table.get(_word(value), _word(value))
 
     # branches
@@ -259,11 +257,7 @@ class _Words:
         template = _CALENDAR_WORDS.get(
             _word(op.get("operator")), "is in the {unit} (" + _word(op.get("operator")) + ")"
         )
-        if (
-            isinstance(count, int)
-            and count > 1
-            and op.get("operator") in ("IN_NEXT_TIME_UNIT", "IN_LAST_TIME_UNIT")
-        ):
+        if isinstance(count, int) and count > 1 and op.get("operator") in ("IN_NEXT_TIME_UNIT", "IN_LAST_TIME_UNIT"):
             return template.replace("the {unit}", f"{count} {unit}s").replace("{unit}", unit)
         return template.replace("{unit}", unit)
 
@@ -285,9 +279,7 @@ class _Words:
         updated = op.get("propertyParser") == "UPDATED_AT"
         negated = op.get("operator") == "IS_NOT_BETWEEN"
         lower, upper = op.get("lowerBoundTimePoint"), op.get("upperBoundTimePoint")
-        verb = (
-            ("was not updated" if negated else "was updated") if updated else ("is not" if negated else "is")
-        )
+        verb = ("was not updated" if negated else "was updated") if updated else ("is not" if negated else "is")
         lower_days, upper_days = _days_from_today(lower), _days_from_today(upper)
         if lower_days is not None and lower_days < 0 and _is_now(upper):
             return f"{verb} in the last {_plural(-lower_days, 'day')}"

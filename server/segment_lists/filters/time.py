@@ -28,9 +28,7 @@ MONTHS = (
     "NOVEMBER",
     "DECEMBER",
 )
-INDEX_REFERENCES = frozenset(
-    {"NOW", "TODAY", "WEEK", "MONTH", "QUARTER", "YEAR", "FISCAL_QUARTER", "FISCAL_YEAR"}
-)
+INDEX_REFERENCES = frozenset({"NOW", "TODAY", "WEEK", "MONTH", "QUARTER", "YEAR", "FISCAL_QUARTER", "FISCAL_YEAR"})
 CALENDAR_UNITS = frozenset({"DAY", "WEEK", "MONTH", "QUARTER", "YEAR"})
 
 
@@ -62,11 +60,7 @@ def add_months(moment: datetime, months: int) -> datetime:
 def apply_offset(moment: datetime, offset: dict[str, Any] | None) -> datetime:
     if not offset:
         return moment
-    months = (
-        int(offset.get("months") or 0)
-        + 3 * int(offset.get("quarters") or 0)
-        + 12 * int(offset.get("years") or 0)
-    )
+    months = int(offset.get("months") or 0) + 3 * int(offset.get("quarters") or 0) + 12 * int(offset.get("years") or 0)
     if months:
         moment = add_months(moment, months)
     days = int(offset.get("days") or 0) + 7 * int(offset.get("weeks") or 0)
@@ -154,13 +148,9 @@ def check_time_point(point: Any) -> None:
         resolve_date(point, ZoneInfo("UTC"))
     elif kind == "INDEXED":
         reference = point.get("indexReference")
-        if (
-            not isinstance(reference, dict)
-            or str(reference.get("referenceType", "")).upper() not in INDEX_REFERENCES
-        ):
+        if not isinstance(reference, dict) or str(reference.get("referenceType", "")).upper() not in INDEX_REFERENCES:
             raise TimePointError(
-                "INDEXED time point needs indexReference.referenceType in "
-                + ", ".join(sorted(INDEX_REFERENCES))
+                "INDEXED time point needs indexReference.referenceType in " + ", ".join(sorted(INDEX_REFERENCES))
             )
         offset = point.get("offset")
         if offset is not None and not isinstance(offset, dict):
@@ -171,9 +161,7 @@ def check_time_point(point: Any) -> None:
         if not point.get("property"):
             raise TimePointError("PROPERTY_REFERENCED time point needs a property")
     else:
-        raise TimePointError(
-            f"unknown timeType {point.get('timeType')!r} (DATE, INDEXED or PROPERTY_REFERENCED)"
-        )
+        raise TimePointError(f"unknown timeType {point.get('timeType')!r} (DATE, INDEXED or PROPERTY_REFERENCED)")
 
 
 def resolve_ms(point: dict[str, Any], now: datetime, portal_zone: ZoneInfo) -> int:

@@ -241,9 +241,7 @@ class _Walker:
         if kind is not None and isinstance(operator, str):
             expected = vocab.BRANCH_OPERATOR_DEFAULT.get(kind, kind)
             if operator != expected:
-                self.add(
-                    path, f'"filterBranchOperator" of an {kind} branch must be "{expected}", not "{operator}"'
-                )
+                self.add(path, f'"filterBranchOperator" of an {kind} branch must be "{expected}", not "{operator}"')
         if kind == "ASSOCIATION":
             self.association(node, path)
         elif kind == "UNIFIED_EVENTS":
@@ -310,8 +308,7 @@ class _Walker:
         if isinstance(operator, str) and operator not in vocab.UNIFIED_EVENTS_OPERATORS:
             self.add(
                 path,
-                f"UNIFIED_EVENTS branch has no operator {operator}; "
-                f"use {_listing(vocab.UNIFIED_EVENTS_OPERATORS)}",
+                f"UNIFIED_EVENTS branch has no operator {operator}; use {_listing(vocab.UNIFIED_EVENTS_OPERATORS)}",
             )
 
     # filters
@@ -324,9 +321,7 @@ class _Walker:
         self.covered.add(path)
         kind = node.get("filterType")
         if kind is None:
-            self.add(
-                path, f'missing "filterType" (usually "PROPERTY"; one of {_listing(vocab.FILTER_TYPES)})'
-            )
+            self.add(path, f'missing "filterType" (usually "PROPERTY"; one of {_listing(vocab.FILTER_TYPES)})')
             return
         if kind not in vocab.FILTER_TYPES:
             self.add(path, _unknown("filterType", kind, vocab.FILTER_TYPES))
@@ -504,9 +499,7 @@ class _Walker:
 
     def offset(self, offset: Any, path: str, kind: str) -> None:
         if not isinstance(offset, dict):
-            self.add(
-                path, f'{kind} offset must be an object such as {{"days": -90}}, not {_kind_name(offset)}'
-            )
+            self.add(path, f'{kind} offset must be an object such as {{"days": -90}}, not {_kind_name(offset)}')
             return
         self.covered.add(path)
         unknown = [key for key in offset if key not in vocab.OFFSET_UNITS]

@@ -77,13 +77,19 @@ class Portal:
         reply = t.call("lists.get", t.api(LISTS).get_by_id, list_id=str(list_id), include_filters=include_filters)
         return HubSpotList.from_api(reply["list"])
 
-    def get_list_by_name(self, name: str, object_type_id: str = "0-1", *,
-                         include_filters: bool = True) -> HubSpotList | None:
+    def get_list_by_name(
+        self, name: str, object_type_id: str = "0-1", *, include_filters: bool = True
+    ) -> HubSpotList | None:
         """The list with this name (HubSpot matches case-insensitively), or None."""
         t = self.transport
         try:
-            reply = t.call("lists.get_by_name", t.api(LISTS).get_by_name, list_name=name,
-                           object_type_id=object_type_id, include_filters=include_filters)
+            reply = t.call(
+                "lists.get_by_name",
+                t.api(LISTS).get_by_name,
+                list_name=name,
+                object_type_id=object_type_id,
+                include_filters=include_filters,
+            )
         except NotFound:
             return None
         return HubSpotList.from_api(reply["list"])
@@ -94,20 +100,28 @@ class Portal:
         ids = [str(i) for i in list_ids]
         found: list[HubSpotList] = []
         for start in range(0, len(ids), GET_MANY_CHUNK):
-            reply = t.call("lists.get_many", t.api(LISTS).get_all, list_ids=ids[start:start + GET_MANY_CHUNK],
-                           include_filters=include_filters)
+            reply = t.call(
+                "lists.get_many",
+                t.api(LISTS).get_all,
+                list_ids=ids[start : start + GET_MANY_CHUNK],
+                include_filters=include_filters,
+            )
             found.extend(HubSpotList.from_api(item) for item in reply.get("lists") or [])
         return found
 
-    def iter_lists(self, *, query: str | None = None, processing_types: list[str] | None = None,
-                   object_type_id: str | None = None) -> Iterator[HubSpotList]:
+    def iter_lists(
+        self, *, query: str | None = None, processing_types: list[str] | None = None, object_type_id: str | None = None
+    ) -> Iterator[HubSpotList]:
         """Every list matching, via list search (500 per page, by offset). No filter definitions:
         search results never carry them (use `get_lists(..., include_filters=True)`)."""
         t = self.transport
         offset = 0
         while True:
-            body: dict[str, Any] = {"offset": offset, "count": LIST_SEARCH_COUNT,
-                                    "additionalProperties": LIST_SEARCH_PROPERTIES}
+            body: dict[str, Any] = {
+                "offset": offset,
+                "count": LIST_SEARCH_COUNT,
+                "additionalProperties": LIST_SEARCH_PROPERTIES,
+            }
             if query:
                 body["query"] = query
             if processing_types:
@@ -128,9 +142,16 @@ class Portal:
 
     # --- lists: write -------------------------------------------------------------------------
 
-    def create_list(self, name: str, *, processing_type: str, object_type_id: str = "0-1",
-                    filter_branch: dict[str, Any] | None = None, folder_id: str | None = None,
-                    team_ids: list[int] | None = None) -> HubSpotList:
+    def create_list(
+        self,
+        name: str,
+        *,
+        processing_type: str,
+        object_type_id: str = "0-1",
+        filter_branch: dict[str, Any] | None = None,
+        folder_id: str | None = None,
+        team_ids: list[int] | None = None,
+    ) -> HubSpotList:
         """Create a list. Never creates it twice: after an ambiguous failure (connection dropped,
         gateway error) the list is looked up by name before posting again."""
         t = self.transport
@@ -151,16 +172,24 @@ class Portal:
             except AmbiguousWrite as error:
                 last = error
             except DuplicateListName as error:
-                raise DuplicateListName(name, f"a list named '{name}' already exists; choose another name "
-                                        "or reuse that list", status=error.status, category=error.category,
-                                        sub_category=error.sub_category, correlation_id=error.correlation_id,
-                                        endpoint=error.endpoint) from None
+                raise DuplicateListName(
+                    name,
+                    f"a list named '{name}' already exists; choose another name or reuse that list",
+                    status=error.status,
+                    category=error.category,
+                    sub_category=error.sub_category,
+                    correlation_id=error.correlation_id,
+                    endpoint=error.endpoint,
+                ) from None
             existing = self.get_list_by_name(name, object_type_id)
             if existing is not None:
                 if self._is_ours(existing, processing_type, started):
                     return existing
-                raise DuplicateListName(name, f"a list named '{name}' already exists (id {existing.id}); "
-                                        "choose another name or reuse that list", endpoint="lists.create")
+                raise DuplicateListName(
+                    name,
+                    f"a list named '{name}' already exists (id {existing.id}); choose another name or reuse that list",
+                    endpoint="lists.create",
+                )
             time.sleep(min(self.settings.retry.backoff_cap_seconds, self.settings.retry.backoff_base_seconds))
         assert last is not None
         raise last
@@ -173,14 +202,19 @@ class Portal:
 
     def rename_list(self, list_id: str, name: str) -> HubSpotList:
         t = self.transport
-        reply = t.call("lists.update_name", t.api(LISTS).update_name, list_id=str(list_id), list_name=name,
-                       include_filters=True)
+        reply = t.call(
+            "lists.update_name", t.api(LISTS).update_name, list_id=str(list_id), list_name=name, include_filters=True
+        )
         return HubSpotList.from_api(reply["updatedList"])
 
     def update_list_filters(self, list_id: str, filter_branch: dict[str, Any]) -> HubSpotList:
         t = self.transport
-        reply = t.call("lists.update_filters", t.api(LISTS).update_list_filters, list_id=str(list_id),
-                       list_filter_update_request={"filterBranch": filter_branch})
+        reply = t.call(
+            "lists.update_filters",
+            t.api(LISTS).update_list_filters,
+            list_id=str(list_id),
+            list_filter_update_request={"filterBranch": filter_branch},
+        )
         return HubSpotList.from_api(reply["updatedList"])
 
     def delete_list(self, list_id: str) -> None:
@@ -194,16 +228,20 @@ class Portal:
 
     # --- memberships --------------------------------------------------------------------------
 
-    def memberships_page(self, list_id: str, *, after: str | None = None,
-                         limit: int = MEMBERSHIP_PAGE) -> MembershipPage:
+    def memberships_page(
+        self, list_id: str, *, after: str | None = None, limit: int = MEMBERSHIP_PAGE
+    ) -> MembershipPage:
         t = self.transport
         kwargs: dict[str, Any] = {"limit": limit}
         if after is not None:
             kwargs["after"] = after
         page = t.call("lists.memberships", t.api(MEMBERSHIPS).get_page, list_id=str(list_id), **kwargs)
         next_after = ((page.get("paging") or {}).get("next") or {}).get("after")
-        return MembershipPage(members=[Membership.model_validate(m) for m in page.get("results") or []],
-                              next_after=next_after, total=page.get("total"))
+        return MembershipPage(
+            members=[Membership.model_validate(m) for m in page.get("results") or []],
+            next_after=next_after,
+            total=page.get("total"),
+        )
 
     def member_ids(self, list_id: str) -> list[str]:
         """Every member's record id (250 per call)."""
@@ -219,42 +257,60 @@ class Portal:
     def add_members(self, list_id: str, record_ids: Iterable[str]) -> MembershipChange:
         """MANUAL/SNAPSHOT lists only. PUT, so retrying it is harmless."""
         t = self.transport
-        reply = t.call("lists.add_members", t.api(MEMBERSHIPS).add, list_id=str(list_id),
-                       request_body=[str(i) for i in record_ids])
+        reply = t.call(
+            "lists.add_members", t.api(MEMBERSHIPS).add, list_id=str(list_id), request_body=[str(i) for i in record_ids]
+        )
         return MembershipChange.model_validate(reply)
 
     def remove_members(self, list_id: str, record_ids: Iterable[str]) -> MembershipChange:
         t = self.transport
-        reply = t.call("lists.remove_members", t.api(MEMBERSHIPS).remove, list_id=str(list_id),
-                       request_body=[str(i) for i in record_ids])
+        reply = t.call(
+            "lists.remove_members",
+            t.api(MEMBERSHIPS).remove,
+            list_id=str(list_id),
+            request_body=[str(i) for i in record_ids],
+        )
         return MembershipChange.model_validate(reply)
 
     def record_memberships(self, record_id: str, object_type_id: str = "0-1") -> list[RecordMembership]:
         """The lists one record belongs to."""
         t = self.transport
-        reply = t.call("lists.record_memberships", t.api(MEMBERSHIPS).get_lists,
-                       object_type_id=object_type_id, record_id=str(record_id))
+        reply = t.call(
+            "lists.record_memberships",
+            t.api(MEMBERSHIPS).get_lists,
+            object_type_id=object_type_id,
+            record_id=str(record_id),
+        )
         return [RecordMembership.model_validate(r) for r in reply.get("results") or []]
 
-    def batch_record_memberships(self, record_ids: Iterable[str],
-                                 object_type_id: str = "0-1") -> dict[str, list[RecordMembership]]:
+    def batch_record_memberships(
+        self, record_ids: Iterable[str], object_type_id: str = "0-1"
+    ) -> dict[str, list[RecordMembership]]:
         """The lists of many records at once (not in SDK 12: a raw call). Keyed by record id."""
         ids = [str(i) for i in record_ids]
         found: dict[str, list[RecordMembership]] = {i: [] for i in ids}
         for start in range(0, len(ids), BATCH_SIZE):
-            inputs = [{"objectTypeId": object_type_id, "recordId": i} for i in ids[start:start + BATCH_SIZE]]
-            reply = self.transport.raw("lists.batch_record_memberships", "POST",
-                                       "/crm/v3/lists/records/memberships/batch/read", body={"inputs": inputs})
+            inputs = [{"objectTypeId": object_type_id, "recordId": i} for i in ids[start : start + BATCH_SIZE]]
+            reply = self.transport.raw(
+                "lists.batch_record_memberships",
+                "POST",
+                "/crm/v3/lists/records/memberships/batch/read",
+                body={"inputs": inputs},
+            )
             for result in (reply or {}).get("results") or []:
                 found[str(result.get("recordId"))] = [
-                    RecordMembership.model_validate(m) for m in result.get("recordListMemberships") or []]
+                    RecordMembership.model_validate(m) for m in result.get("recordListMemberships") or []
+                ]
         return found
 
     def size_history(self, list_id: str, start: datetime, end: datetime) -> SizeHistory:
         """Size over time and filter-edit times (not in SDK 12: a raw call)."""
         reply = self.transport.raw(
-            "lists.size_history", "GET", f"/crm/v3/lists/{quote(str(list_id), safe='')}/size-and-edits-history/between",
-            query=[("startDate", _iso(start)), ("endDate", _iso(end))])
+            "lists.size_history",
+            "GET",
+            f"/crm/v3/lists/{quote(str(list_id), safe='')}/size-and-edits-history/between",
+            query=[("startDate", _iso(start)), ("endDate", _iso(end))],
+        )
         return SizeHistory.model_validate(reply or {})
 
     # --- folders ------------------------------------------------------------------------------
@@ -270,8 +326,7 @@ class Portal:
         t = self.transport
         body = {"name": name, "parentFolderId": str(parent_folder_id)}
         try:
-            reply = t.call("lists.folders.create", t.api(FOLDERS).create, list_folder_create_request=body,
-                           create=True)
+            reply = t.call("lists.folders.create", t.api(FOLDERS).create, list_folder_create_request=body, create=True)
             return Folder.from_api(reply["folder"])
         except AmbiguousWrite:
             for child in self.folder_tree(parent_folder_id).child_nodes:
@@ -282,8 +337,11 @@ class Portal:
 
     def move_list(self, list_id: str, folder_id: str) -> None:
         t = self.transport
-        t.call("lists.folders.move_list", t.api(FOLDERS).move_list,
-               list_move_request={"listId": str(list_id), "newFolderId": str(folder_id)})
+        t.call(
+            "lists.folders.move_list",
+            t.api(FOLDERS).move_list,
+            list_move_request={"listId": str(list_id), "newFolderId": str(folder_id)},
+        )
 
     # --- CRM ----------------------------------------------------------------------------------
 
@@ -291,8 +349,13 @@ class Portal:
         """How many records match: one search call with limit 1, reading `total`."""
         t = self.transport
         body = {"filterGroups": filter_groups or [], "limit": 1, "properties": ["hs_object_id"]}
-        reply = t.call("crm.search", t.api(OBJECTS_SEARCH).do_search, object_type=object_type,
-                       public_object_search_request=body, search=True)
+        reply = t.call(
+            "crm.search",
+            t.api(OBJECTS_SEARCH).do_search,
+            object_type=object_type,
+            public_object_search_request=body,
+            search=True,
+        )
         return int(reply.get("total") or 0)
 
     def search_ids(self, object_type: str, filter_groups: list[dict[str, Any]] | None = None) -> list[str]:
@@ -309,13 +372,20 @@ class Portal:
             seen = 0
             while True:
                 body: dict[str, Any] = {
-                    "filterGroups": query_groups, "limit": CRM_SEARCH_PAGE, "properties": ["hs_object_id"],
+                    "filterGroups": query_groups,
+                    "limit": CRM_SEARCH_PAGE,
+                    "properties": ["hs_object_id"],
                     "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
                 }
                 if after is not None:
                     body["after"] = after
-                page = t.call("crm.search", t.api(OBJECTS_SEARCH).do_search, object_type=object_type,
-                                        public_object_search_request=body, search=True)
+                page = t.call(
+                    "crm.search",
+                    t.api(OBJECTS_SEARCH).do_search,
+                    object_type=object_type,
+                    public_object_search_request=body,
+                    search=True,
+                )
                 results = page.get("results") or []
                 ids.extend(str(r["id"]) for r in results)
                 seen += len(results)
@@ -333,10 +403,18 @@ class Portal:
         ids = [str(i) for i in record_ids]
         found: list[CrmRecord] = []
         for start in range(0, len(ids), BATCH_SIZE):
-            body = {"inputs": [{"id": i} for i in ids[start:start + BATCH_SIZE]], "properties": properties,
-                    "propertiesWithHistory": []}
-            reply = t.call("crm.batch_read", t.api(OBJECTS_BATCH).read, object_type=object_type,
-                           batch_read_input_simple_public_object_id=body, search=False)
+            body = {
+                "inputs": [{"id": i} for i in ids[start : start + BATCH_SIZE]],
+                "properties": properties,
+                "propertiesWithHistory": [],
+            }
+            reply = t.call(
+                "crm.batch_read",
+                t.api(OBJECTS_BATCH).read,
+                object_type=object_type,
+                batch_read_input_simple_public_object_id=body,
+                search=False,
+            )
             found.extend(CrmRecord.model_validate(r) for r in reply.get("results") or [])
         return found
 
@@ -348,8 +426,7 @@ class Portal:
             kwargs: dict[str, Any] = {"limit": CRM_PAGE, "properties": properties, "archived": False}
             if after is not None:
                 kwargs["after"] = after
-            page = t.call("crm.records", t.api(OBJECTS_BASIC).get_page, object_type=object_type,
-                                    **kwargs)
+            page = t.call("crm.records", t.api(OBJECTS_BASIC).get_page, object_type=object_type, **kwargs)
             results = page.get("results") or []
             for record in results:
                 yield CrmRecord.model_validate(record)
@@ -366,8 +443,7 @@ class Portal:
         """One property definition, or None if the portal has no such property."""
         t = self.transport
         try:
-            reply = t.call("crm.property", t.api(PROPERTIES).get_by_name, object_type=object_type,
-                           property_name=name)
+            reply = t.call("crm.property", t.api(PROPERTIES).get_by_name, object_type=object_type, property_name=name)
         except NotFound:
             return None
         return Property.model_validate(reply)
@@ -377,8 +453,9 @@ class Portal:
     def account_details(self) -> AccountDetails:
         """Portal id, time zone, currency... (not in SDK 12: a raw call). Remembers the time zone
         so a DailyLimitReached can say when the limit resets."""
-        details = AccountDetails.model_validate(self.transport.raw("account.details", "GET",
-                                                                   "/account-info/v3/details"))
+        details = AccountDetails.model_validate(
+            self.transport.raw("account.details", "GET", "/account-info/v3/details")
+        )
         if details.time_zone:
             self.transport.time_zone = details.time_zone
         return details
@@ -418,8 +495,12 @@ class Portal:
             query: list[tuple[str, Any]] = [("limit", 100)] + ([("after", after)] if after else [])
             page = self.transport.raw("automation.flows", "GET", "/automation/v4/flows", query=query) or {}
             for summary in page.get("results") or []:
-                flow = self.transport.raw("automation.flow", "GET",
-                                          f"/automation/v4/flows/{quote(str(summary['id']), safe='')}") or {}
+                flow = (
+                    self.transport.raw(
+                        "automation.flow", "GET", f"/automation/v4/flows/{quote(str(summary['id']), safe='')}"
+                    )
+                    or {}
+                )
                 flows.append(Workflow.model_validate({**summary, **flow, "listIds": referenced_list_ids(flow)}))
             after = ((page.get("paging") or {}).get("next") or {}).get("after")
             if not after or not page.get("results"):
@@ -436,12 +517,16 @@ class Portal:
                 kwargs["after"] = after
             page = t.call("marketing.emails", t.api(EMAILS).get_page, **kwargs)
             for email in page.get("results") or []:
-                ils = ((email.get("to") or {}).get("contactIlsLists") or {})
-                emails.append(MarketingEmail.model_validate({
-                    **email,
-                    "includeListIds": [str(i) for i in ils.get("include") or []],
-                    "excludeListIds": [str(i) for i in ils.get("exclude") or []],
-                }))
+                ils = (email.get("to") or {}).get("contactIlsLists") or {}
+                emails.append(
+                    MarketingEmail.model_validate(
+                        {
+                            **email,
+                            "includeListIds": [str(i) for i in ils.get("include") or []],
+                            "excludeListIds": [str(i) for i in ils.get("exclude") or []],
+                        }
+                    )
+                )
             after = ((page.get("paging") or {}).get("next") or {}).get("after")
             if not after or not page.get("results"):
                 return emails
@@ -455,12 +540,15 @@ def _with_floor(groups: list[dict[str, Any]], floor: str | None) -> list[dict[st
     if not groups:
         return [{"filters": [condition]}]
     widened = [dict(g, filters=[*g["filters"], condition]) for g in groups]
-    if any(len(g["filters"]) > MAX_FILTERS_PER_GROUP for g in widened) or \
-            sum(len(g["filters"]) for g in widened) > MAX_FILTERS_TOTAL:
+    if (
+        any(len(g["filters"]) > MAX_FILTERS_PER_GROUP for g in widened)
+        or sum(len(g["filters"]) for g in widened) > MAX_FILTERS_TOTAL
+    ):
         raise ValidationFailed(
             "this search matches more than 10,000 records and its filters leave no room for the id "
             "range needed to page past HubSpot's 10,000-result cap; narrow it or use a list instead",
-            endpoint="crm.search")
+            endpoint="crm.search",
+        )
     return widened
 
 

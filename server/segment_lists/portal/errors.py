@@ -16,9 +16,16 @@ PRIVATE_APPS = "HubSpot > Settings > Integrations > Private apps"
 class PortalError(Exception):
     """Base class: anything the portal layer reports."""
 
-    def __init__(self, message: str, *, status: int | None = None, category: str | None = None,
-                 sub_category: str | None = None, correlation_id: str | None = None,
-                 endpoint: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        category: str | None = None,
+        sub_category: str | None = None,
+        correlation_id: str | None = None,
+        endpoint: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
@@ -75,8 +82,9 @@ class DuplicateListName(ValidationFailed):
 class RateLimited(PortalError):
     """429 after the retry budget: `policy` is HubSpot's policyName, `retry_after` seconds if known."""
 
-    def __init__(self, message: str, *, policy: str | None = None, retry_after: float | None = None,
-                 **fields: Any) -> None:
+    def __init__(
+        self, message: str, *, policy: str | None = None, retry_after: float | None = None, **fields: Any
+    ) -> None:
         super().__init__(message, **fields)
         self.policy = policy
         self.retry_after = retry_after
@@ -97,7 +105,9 @@ class DailyLimitReached(RateLimited):
         super().__init__(
             f"HubSpot's daily API limit for this account is used up; it resets {when}. "
             "Nothing was retried; try again after the reset.",
-            policy="DAILY", **fields)
+            policy="DAILY",
+            **fields,
+        )
 
 
 class PortalUnavailable(PortalError):

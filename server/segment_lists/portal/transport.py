@@ -130,13 +130,22 @@ class Transport:
 
     def stats(self) -> CallStats:
         with self._lock:
-            return CallStats(Counter(self._stats.calls), self._stats.retries, self._stats.rate_limited,
-                             self._stats.throttled_seconds)
+            return CallStats(
+                Counter(self._stats.calls), self._stats.retries, self._stats.rate_limited, self._stats.throttled_seconds
+            )
 
     # --- calls --------------------------------------------------------------------------------
 
-    def call(self, endpoint: str, fn: Callable[..., Any], *args: Any, search: bool = False,
-             create: bool = False, gone_ok: bool = False, **kwargs: Any) -> Any:
+    def call(
+        self,
+        endpoint: str,
+        fn: Callable[..., Any],
+        *args: Any,
+        search: bool = False,
+        create: bool = False,
+        gone_ok: bool = False,
+        **kwargs: Any,
+    ) -> Any:
         """Call an SDK method with pacing, retries and error mapping; returns HubSpot's JSON (None
         for 204). `endpoint` names it in the call counter and in errors. `gone_ok`: a 404 on a
         retry means an earlier attempt worked (DELETE after a dropped connection)."""
@@ -147,18 +156,39 @@ class Transport:
 
         return self._run(endpoint, send, search=search, create=create, gone_ok=gone_ok)
 
-    def raw(self, endpoint: str, method: str, path: str, *, query: list[tuple[str, Any]] | None = None,
-            body: Any = None, search: bool = False, create: bool = False) -> Any:
+    def raw(
+        self,
+        endpoint: str,
+        method: str,
+        path: str,
+        *,
+        query: list[tuple[str, Any]] | None = None,
+        body: Any = None,
+        search: bool = False,
+        create: bool = False,
+    ) -> Any:
         """A JSON call to an endpoint the SDK lacks; `path` must already be percent-encoded."""
         api_client = self.api(RAW_API).api_client
 
         def send() -> Any:
-            return read_json(api_client.call_api(
-                path, method, path_params={}, query_params=list(query or []), header_params=dict(JSON_HEADERS),
-                body=body, post_params=[], files={}, response_types_map={}, auth_settings=["oauth2"],
-                _return_http_data_only=True, _preload_content=False,
-                _request_timeout=self.settings.timeout_seconds, collection_formats={},
-            ))
+            return read_json(
+                api_client.call_api(
+                    path,
+                    method,
+                    path_params={},
+                    query_params=list(query or []),
+                    header_params=dict(JSON_HEADERS),
+                    body=body,
+                    post_params=[],
+                    files={},
+                    response_types_map={},
+                    auth_settings=["oauth2"],
+                    _return_http_data_only=True,
+                    _preload_content=False,
+                    _request_timeout=self.settings.timeout_seconds,
+                    collection_formats={},
+                )
+            )
 
         return self._run(endpoint, send, search=search, create=create, gone_ok=False)
 
@@ -194,9 +224,14 @@ class Transport:
                 wait = self._hold_off(policy, failure.retry_after)
                 if limited > retry.max_rate_limit_retries or elapsed + wait > retry.max_total_seconds:
                     raise RateLimited(
-                        self._redact(f"HubSpot kept answering 429 ({policy}) to {endpoint} after {limited} "
-                                     f"tries; retry in about {max(1, round(wait))} s."),
-                        policy=policy, retry_after=wait, **self._fields(failure, endpoint)) from None
+                        self._redact(
+                            f"HubSpot kept answering 429 ({policy}) to {endpoint} after {limited} "
+                            f"tries; retry in about {max(1, round(wait))} s."
+                        ),
+                        policy=policy,
+                        retry_after=wait,
+                        **self._fields(failure, endpoint),
+                    ) from None
                 if self.limiter.general is None:
                     time.sleep(wait)  # with the limiter on, the next acquire() waits instead
                 self._count_retry()
@@ -206,18 +241,26 @@ class Transport:
                 raise self.map_error(failure, endpoint) from None
             if create and failure.sent:
                 raise AmbiguousWrite(
-                    self._redact(f"{endpoint} failed ambiguously ({failure.describe()}): HubSpot may or may "
-                                 "not have done it. Look it up before trying again."),
-                    **self._fields(failure, endpoint)) from None
+                    self._redact(
+                        f"{endpoint} failed ambiguously ({failure.describe()}): HubSpot may or may "
+                        "not have done it. Look it up before trying again."
+                    ),
+                    **self._fields(failure, endpoint),
+                ) from None
             failures += 1
             maybe_done = maybe_done or failure.sent
-            delay = self._rng.uniform(0, min(retry.backoff_cap_seconds,
-                                             retry.backoff_base_seconds * 2 ** (failures - 1)))
+            delay = self._rng.uniform(
+                0, min(retry.backoff_cap_seconds, retry.backoff_base_seconds * 2 ** (failures - 1))
+            )
             if failures >= retry.max_attempts or elapsed + delay > retry.max_total_seconds:
                 raise PortalUnavailable(
-                    self._redact(f"HubSpot did not answer {endpoint} after {failures} attempts (last: "
-                                 f"{failure.describe()}). Try again later; status.hubspot.com lists incidents."),
-                    attempts=failures, **self._fields(failure, endpoint)) from None
+                    self._redact(
+                        f"HubSpot did not answer {endpoint} after {failures} attempts (last: "
+                        f"{failure.describe()}). Try again later; status.hubspot.com lists incidents."
+                    ),
+                    attempts=failures,
+                    **self._fields(failure, endpoint),
+                ) from None
             time.sleep(delay)
             self._count_retry()
 
@@ -251,7 +294,9 @@ class Transport:
         if status == 401:
             return AuthenticationFailed(
                 f"HubSpot rejected the access token ({message}) Check the private app's token in "
-                f"{PRIVATE_APPS}: it may be wrong, rotated or revoked.", **fields)
+                f"{PRIVATE_APPS}: it may be wrong, rotated or revoked.",
+                **fields,
+            )
         if status == 403:
             scopes = required_scopes(failure.body)
             if scopes or failure.body.get("category") == "MISSING_SCOPES":

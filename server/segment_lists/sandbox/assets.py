@@ -109,11 +109,7 @@ def insert_marketing_email(sandbox: Sandbox, data: dict[str, Any]) -> dict[str, 
     """
     email = copy.deepcopy(data)
     now = sandbox.clock.now_iso()
-    email_id = (
-        int(email["id"])
-        if email.get("id")
-        else sandbox.store.next_id("marketing_email", start=FIRST_EMAIL_ID)
-    )
+    email_id = int(email["id"]) if email.get("id") else sandbox.store.next_id("marketing_email", start=FIRST_EMAIL_ID)
     email["id"] = str(email_id)
     published = bool(email.get("isPublished", False))
     defaults: dict[str, Any] = {
@@ -144,9 +140,7 @@ def insert_marketing_email(sandbox: Sandbox, data: dict[str, Any]) -> dict[str, 
     to.setdefault("limitSendFrequency", False)
     to.setdefault("suppressGraymail", False)
     with sandbox.store.transaction() as db:
-        db.execute(
-            "INSERT OR REPLACE INTO marketing_emails (id, data) VALUES (?, ?)", (email_id, dumps(email))
-        )
+        db.execute("INSERT OR REPLACE INTO marketing_emails (id, data) VALUES (?, ?)", (email_id, dumps(email)))
     return email
 
 

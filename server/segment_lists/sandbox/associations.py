@@ -199,13 +199,9 @@ def associate(
     return [TYPES[(from_type, to_type, t)] for t in sorted(present)]
 
 
-def associate_default(
-    sandbox: Sandbox, from_type: str, from_id: int | str, to_type: str, to_id: int | str
-) -> None:
+def associate_default(sandbox: Sandbox, from_type: str, from_id: int | str, to_type: str, to_id: int | str) -> None:
     if (from_type, to_type) not in DEFAULT_TYPE:
-        raise validation_error(
-            f"Associations between {from_type} and {to_type} are not supported by this portal."
-        )
+        raise validation_error(f"Associations between {from_type} and {to_type} are not supported by this portal.")
     associate(sandbox, from_type, from_id, to_type, to_id, [DEFAULT_TYPE[(from_type, to_type)]])
 
 

@@ -1,20 +1,19 @@
 """Property definitions (HubSpot's Property shape), per object type, in the `property_defs` table.
 
 Preloaded with HubSpot's default contact and company properties from
-`data/hubspot-default-properties.json`. Every definition write goes through this module so the
+`segment_lists/data/hubspot-default-properties.json`. Every definition write goes through this module so the
 in-memory copy that record validation and search read stays current.
 """
 
 from __future__ import annotations
 
 import copy
-import json
 import re
 import threading
 import weakref
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from segment_lists.data import default_properties
 from segment_lists.sandbox.crm_types import OBJECT_TYPES
 from segment_lists.sandbox.errors import HubSpotError, not_found, validation_error
 from segment_lists.sandbox.store import dumps, loads
@@ -105,11 +104,7 @@ _cache_lock = threading.Lock()
 
 
 def _default_definitions() -> dict[str, list[dict[str, Any]]]:
-    raw = json.loads(
-        resources.files("segment_lists.sandbox")
-        .joinpath("data/hubspot-default-properties.json")
-        .read_text(encoding="utf-8")
-    )
+    raw = default_properties()
     by_type: dict[str, list[dict[str, Any]]] = {}
     for section in ("contacts", "companies"):
         block = raw[section]
@@ -159,8 +154,7 @@ def ensure_default_properties(sandbox: Sandbox) -> None:
             return
         for type_id, defs in _default_definitions().items():
             db.executemany(
-                "INSERT OR IGNORE INTO property_defs (object_type, name, definition, archived) "
-                "VALUES (?, ?, ?, 0)",
+                "INSERT OR IGNORE INTO property_defs (object_type, name, definition, archived) VALUES (?, ?, ?, 0)",
                 [(type_id, d["name"], dumps(d)) for d in defs],
             )
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('crm:default_properties', '1')")
@@ -239,9 +233,7 @@ def _check_options(prop_type: str, field_type: str, options: Any) -> list[dict[s
     if prop_type == "enumeration" and not options and field_type != "calculation_equation":
         raise validation_error("Enumeration properties must have at least one option.")
     if prop_type not in ("enumeration", "bool") and options:
-        raise validation_error(
-            f"Options are only allowed for enumeration and bool properties, not {prop_type}."
-        )
+        raise validation_error(f"Options are only allowed for enumeration and bool properties, not {prop_type}.")
     seen: set[str] = set()
     clean: list[dict[str, Any]] = []
     for index, option in enumerate(options):
@@ -268,15 +260,12 @@ def create_property(sandbox: Sandbox, object_type: str, body: dict[str, Any]) ->
     if missing:
         raise validation_error(
             f"Invalid input JSON: missing required field(s): {', '.join(missing)}",
-            errors=[
-                {"message": f"Missing required field {f}", "in": f, "code": "REQUIRED_FIELD"} for f in missing
-            ],
+            errors=[{"message": f"Missing required field {f}", "in": f, "code": "REQUIRED_FIELD"} for f in missing],
         )
     name = str(body["name"])
     if not NAME_PATTERN.match(name):
         raise validation_error(
-            f"Property name '{name}' is invalid: use lowercase letters, digits and underscores, "
-            "starting with a letter."
+            f"Property name '{name}' is invalid: use lowercase letters, digits and underscores, starting with a letter."
         )
     if body["type"] not in PROPERTY_TYPES:
         raise validation_error(f"Invalid property type: {body['type']}")
@@ -357,9 +346,7 @@ def update_property(sandbox: Sandbox, object_type: str, name: str, body: dict[st
         # stages), and change label/description/group.
         forbidden = [k for k in changes if k in ("type", "fieldType") and changes[k] != definition[k]]
         if forbidden:
-            raise validation_error(
-                f"Cannot change {', '.join(forbidden)} of HubSpot-defined property {name}."
-            )
+            raise validation_error(f"Cannot change {', '.join(forbidden)} of HubSpot-defined property {name}.")
     new_type = changes.get("type", definition["type"])
     new_field = changes.get("fieldType", definition["fieldType"])
     if new_type not in PROPERTY_TYPES:
@@ -367,9 +354,7 @@ def update_property(sandbox: Sandbox, object_type: str, name: str, body: dict[st
     if new_field not in FIELD_TYPES:
         raise validation_error(f"Invalid fieldType: {new_field}")
     if "options" in changes or new_type != definition["type"]:
-        changes["options"] = _check_options(
-            new_type, new_field, changes.get("options", definition["options"])
-        )
+        changes["options"] = _check_options(new_type, new_field, changes.get("options", definition["options"]))
     definition.update(changes)
     definition["updatedAt"] = sandbox.clock.now_iso()
     with sandbox.store.transaction() as db:

@@ -138,8 +138,7 @@ def _compile_groups(
         raise validation_error("filterGroups must be an array.")
     if len(raw_groups) > MAX_FILTER_GROUPS:
         raise validation_error(
-            f"Too many filterGroups: {len(raw_groups)}. A search can have at most "
-            f"{MAX_FILTER_GROUPS} filterGroups."
+            f"Too many filterGroups: {len(raw_groups)}. A search can have at most {MAX_FILTER_GROUPS} filterGroups."
         )
     total = 0
     compiled: list[list[Predicate]] = []
@@ -155,29 +154,21 @@ def _compile_groups(
         total += len(filters)
         compiled.append([_compile_filter(sandbox, kind, defs, f) for f in filters])
     if total > MAX_FILTERS:
-        raise validation_error(
-            f"Too many filters: {total}. A search can have at most {MAX_FILTERS} filters in all."
-        )
+        raise validation_error(f"Too many filters: {total}. A search can have at most {MAX_FILTERS} filters in all.")
     return compiled
 
 
-def _compile_filter(
-    sandbox: Sandbox, kind: ObjectType, defs: dict[str, dict[str, Any]], raw: Any
-) -> Predicate:
+def _compile_filter(sandbox: Sandbox, kind: ObjectType, defs: dict[str, dict[str, Any]], raw: Any) -> Predicate:
     if not isinstance(raw, dict) or not raw.get("propertyName") or not raw.get("operator"):
         raise validation_error("Each filter needs propertyName and operator.")
     name = str(raw["propertyName"])
     operator = str(raw["operator"]).upper()
     if operator not in OPERATORS:
-        raise validation_error(
-            f"Invalid filter operator: {raw['operator']}. Expected one of {', '.join(OPERATORS)}."
-        )
+        raise validation_error(f"Invalid filter operator: {raw['operator']}. Expected one of {', '.join(OPERATORS)}.")
     value, high, values = raw.get("value"), raw.get("highValue"), raw.get("values")
     if operator in ("IN", "NOT_IN"):
         if not isinstance(values, list) or not values:
-            raise validation_error(
-                f"Operator {operator} requires a non-empty values array (property {name})."
-            )
+            raise validation_error(f"Operator {operator} requires a non-empty values array (property {name}).")
     elif operator == "BETWEEN":
         if value is None or high is None:
             raise validation_error(f"Operator BETWEEN requires value and highValue (property {name}).")

@@ -50,8 +50,9 @@ class HubSpotError(Exception):
         return JSONResponse(self.body(), status_code=self.status, headers=self.headers)
 
 
-def validation_error(message: str, *, errors: list[dict[str, Any]] | None = None,
-                     sub_category: str | None = None) -> HubSpotError:
+def validation_error(
+    message: str, *, errors: list[dict[str, Any]] | None = None, sub_category: str | None = None
+) -> HubSpotError:
     return HubSpotError(400, "VALIDATION_ERROR", message, errors=errors, sub_category=sub_category)
 
 

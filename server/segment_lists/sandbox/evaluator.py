@@ -178,9 +178,7 @@ class AssociatedInListNode:
         linked = (
             set()
             if to_type is None
-            else data.associated(
-                object_type, to_type, self.type_id, self.category, data.list_members(self.list_id)
-            )
+            else data.associated(object_type, to_type, self.type_id, self.category, data.list_members(self.list_id))
         )
         linked &= data.all_ids(object_type)
         return data.all_ids(object_type) - linked if self.negate else linked
@@ -248,11 +246,7 @@ class SubscriptionNode:
         global_out = {rid for rid, v in data.column(object_type, "hs_email_optout", "bool").items() if v}
         matched: set[int] = set()
         for sid in self.subscription_ids or [""]:
-            specific = (
-                {}
-                if self.portal_wide or not sid
-                else data.column(object_type, f"hs_email_optout_{sid}", "bool")
-            )
+            specific = {} if self.portal_wide or not sid else data.column(object_type, f"hs_email_optout_{sid}", "bool")
             opted_out = {rid for rid, v in specific.items() if v} | (global_out - specific.keys())
             opted_in = {rid for rid, v in specific.items() if not v}
             if "OPT_OUT" in self.accepted:
@@ -341,9 +335,7 @@ OPERATORS: dict[str, frozenset[str]] = {
         }
     ),
     "NUMBER_RANGED": frozenset({"IS_BETWEEN", "IS_NOT_BETWEEN"}),
-    "BOOL": frozenset(
-        {"IS_EQUAL_TO", "IS_NOT_EQUAL_TO", "HAS_EVER_BEEN_EQUAL_TO", "HAS_NEVER_BEEN_EQUAL_TO"}
-    ),
+    "BOOL": frozenset({"IS_EQUAL_TO", "IS_NOT_EQUAL_TO", "HAS_EVER_BEEN_EQUAL_TO", "HAS_NEVER_BEEN_EQUAL_TO"}),
     "ALL_PROPERTY": frozenset({"IS_KNOWN", "IS_UNKNOWN", "IS_BLANK", "IS_NOT_BLANK"}),
     "DATETIME": frozenset({"IS_BEFORE", "IS_AFTER", "IS_EQUAL_TO", "IS_BEFORE_DATE", "IS_AFTER_DATE"}),
     "RANGED_DATE": frozenset({"IS_BETWEEN", "IS_NOT_BETWEEN"}),
@@ -405,9 +397,7 @@ class Compiler:
         if str(branch.get("filterBranchType", "")).upper() != "OR":
             raise FilterCompileError(path, "the root filter branch must be of type OR")
         if branch.get("filters"):
-            raise FilterCompileError(
-                path, "the root OR branch must not have filters; put them in AND branches"
-            )
+            raise FilterCompileError(path, "the root OR branch must not have filters; put them in AND branches")
         children = branch.get("filterBranches") or []
         if not children:
             raise FilterCompileError(path, "the root OR branch needs at least one AND branch")
@@ -421,8 +411,7 @@ class Compiler:
 
     def and_branch(self, branch: dict[str, Any], path: str, object_type: str) -> Node:
         parts = [
-            self.filter(item, f"{path}.filters[{i}]", object_type)
-            for i, item in enumerate(branch.get("filters") or [])
+            self.filter(item, f"{path}.filters[{i}]", object_type) for i, item in enumerate(branch.get("filters") or [])
         ]
         for index, child in enumerate(branch.get("filterBranches") or []):
             parts.append(self.nested(child, f"{path}.filterBranches[{index}]", object_type))
@@ -508,9 +497,7 @@ class Compiler:
             ids = item.get("subscriptionIds")
             statuses = item.get("acceptedStatuses")
             if not isinstance(ids, list) or not isinstance(statuses, list) or not statuses:
-                raise FilterCompileError(
-                    path, "EMAIL_SUBSCRIPTION filter needs subscriptionIds and acceptedStatuses"
-                )
+                raise FilterCompileError(path, "EMAIL_SUBSCRIPTION filter needs subscriptionIds and acceptedStatuses")
             portal_wide = str(item.get("subscriptionType", "SUBSCRIPTION")).upper() in {"PORTAL", "BRAND"}
             return SubscriptionNode([str(s) for s in ids], {str(s).upper() for s in statuses}, portal_wide)
         if kind in NO_DATA_FILTERS:
@@ -553,9 +540,7 @@ class Compiler:
 
     def op_string(self, prop: str, operator: str, op: dict[str, Any], include: bool, path: str) -> Node:
         if "value" not in op or op["value"] is None or isinstance(op["value"], list | dict):
-            raise FilterCompileError(
-                path, "STRING operation needs a single string value (use MULTISTRING for values)"
-            )
+            raise FilterCompileError(path, "STRING operation needs a single string value (use MULTISTRING for values)")
         x = str(op["value"]).lower()
         tests: dict[str, ValuePredicate] = {
             "IS_EQUAL_TO": lambda v: v == x,
@@ -595,8 +580,7 @@ class Compiler:
         if not isinstance(values, list) or not values:
             raise FilterCompileError(
                 path,
-                "ENUMERATION operation needs a non-empty values array "
-                "(there is no IS_EQUAL_TO: use IS_ANY_OF)",
+                "ENUMERATION operation needs a non-empty values array (there is no IS_EQUAL_TO: use IS_ANY_OF)",
             )
         xs = frozenset(str(v).lower() if isinstance(v, bool) else str(v) for v in values)
         ever = operator.startswith(("HAS_EVER", "HAS_NEVER"))
@@ -637,9 +621,7 @@ class Compiler:
         }
         return _simple(prop, "number", _source(operator), include, tests[operator])
 
-    def op_number_ranged(
-        self, prop: str, operator: str, op: dict[str, Any], include: bool, path: str
-    ) -> Node:
+    def op_number_ranged(self, prop: str, operator: str, op: dict[str, Any], include: bool, path: str) -> Node:
         low, high = parse_number(op.get("lowerBound")), parse_number(op.get("upperBound"))  # type: ignore[arg-type]
         if low is None or high is None:
             raise FilterCompileError(path, "NUMBER_RANGED operation needs numeric lowerBound and upperBound")
@@ -693,9 +675,7 @@ class Compiler:
             return _simple(prop, "time", "value", include, lambda v: low <= v <= high)
         return _simple(prop, "time", "value", include, lambda v: not low <= v <= high)
 
-    def op_rolling_date_range(
-        self, prop: str, operator: str, op: dict[str, Any], include: bool, path: str
-    ) -> Node:
+    def op_rolling_date_range(self, prop: str, operator: str, op: dict[str, Any], include: bool, path: str) -> Node:
         days = _int(op.get("numberOfDays"), path, "numberOfDays")
         self.time_relative = True
 
@@ -725,9 +705,7 @@ class Compiler:
 
         return PropertyNode(prop, "updated", "updated", include, build)
 
-    def op_comparative_date(
-        self, prop: str, operator: str, op: dict[str, Any], include: bool, path: str
-    ) -> Node:
+    def op_comparative_date(self, prop: str, operator: str, op: dict[str, Any], include: bool, path: str) -> Node:
         return self._comparative(prop, operator, op, include, path, "time", updated=False)
 
     def op_comparative_property_updated(
@@ -735,9 +713,7 @@ class Compiler:
     ) -> Node:
         return self._comparative(prop, operator, op, include, path, "updated", updated=True)
 
-    def op_comparative_string(
-        self, prop: str, operator: str, op: dict[str, Any], include: bool, path: str
-    ) -> Node:
+    def op_comparative_string(self, prop: str, operator: str, op: dict[str, Any], include: bool, path: str) -> Node:
         return self._comparative(prop, operator, op, include, path, "lower", updated=False)
 
     def _comparative(
@@ -781,13 +757,9 @@ class Compiler:
 
         return PropertyNode(prop, kind, "updated" if updated else "value", include, build, per_record=True)
 
-    def op_calendar_date(
-        self, prop: str, operator: str, op: dict[str, Any], include: bool, path: str
-    ) -> Node:
+    def op_calendar_date(self, prop: str, operator: str, op: dict[str, Any], include: bool, path: str) -> Node:
         if str(op.get("timeUnit", "")).upper() not in CALENDAR_UNITS:
-            raise FilterCompileError(
-                path, "CALENDAR_DATE operation needs timeUnit DAY, WEEK, MONTH, QUARTER or YEAR"
-            )
+            raise FilterCompileError(path, "CALENDAR_DATE operation needs timeUnit DAY, WEEK, MONTH, QUARTER or YEAR")
         self.time_relative = True
 
         def build(data: EvalData, object_type: str) -> ValuePredicate:
@@ -864,9 +836,7 @@ class Compiler:
         """The column a time operation reads: 'time' (VALUE) or 'updated' (UPDATED_AT);
         None = accepted but not evaluated."""
         if str(op.get("type", op.get("operationType", ""))).upper() not in {"TIME_POINT", "TIME_RANGED"}:
-            raise FilterCompileError(
-                path, "TIME_POINT / TIME_RANGED operations need type equal to the operationType"
-            )
+            raise FilterCompileError(path, "TIME_POINT / TIME_RANGED operations need type equal to the operationType")
         parser = str(op.get("propertyParser") or "VALUE").upper()
         if parser in SKIPPED_PARSERS:
             return None
@@ -883,11 +853,7 @@ class Compiler:
             updated = str(point.get("referenceType", "VALUE")).upper() == "UPDATED_AT"
 
             def per_record(data: EvalData, object_type: str) -> Callable[[int], int | None]:
-                column = (
-                    data.updated_at(object_type, other)
-                    if updated
-                    else data.column(object_type, other, "time")
-                )
+                column = data.updated_at(object_type, other) if updated else data.column(object_type, other, "time")
                 return column.get
 
             return per_record

@@ -115,8 +115,7 @@ class ListEngine:
             return
         with self.store.transaction() as db:
             list_ids = [
-                int(r[0])
-                for r in db.execute("SELECT list_id FROM lists WHERE object_type_id = ?", (object_type,))
+                int(r[0]) for r in db.execute("SELECT list_id FROM lists WHERE object_type_id = ?", (object_type,))
             ]
             gone_list = list(gone)
             for list_id in list_ids:
@@ -194,9 +193,7 @@ class ListEngine:
                 self.apply(db, list_id, matched)
                 if row.processing_type == "SNAPSHOT":
                     ls.update_state(db, list_id, snapshot_version=row.list_version)
-            self._evaluated[list_id] = Evaluated(
-                row.list_version, now_ms, seen, plan.object_types, plan.time_relative
-            )
+            self._evaluated[list_id] = Evaluated(row.list_version, now_ms, seen, plan.object_types, plan.time_relative)
             self._maybe_convert(row, status)
 
     def refresh_type(self, object_type: str) -> None:
@@ -239,17 +236,12 @@ class ListEngine:
         added = sorted(wanted - current)
         removed = sorted(current - wanted)
         if not added and not removed:
-            if (
-                db.execute("SELECT 1 FROM list_size_history WHERE list_id = ? LIMIT 1", (list_id,)).fetchone()
-                is None
-            ):
+            if db.execute("SELECT 1 FROM list_size_history WHERE list_id = ? LIMIT 1", (list_id,)).fetchone() is None:
                 self._record_size(db, list_id)
             return [], []
         return self.change(db, list_id, added, removed)
 
-    def change(
-        self, db: Any, list_id: int, added: list[int], removed: list[int]
-    ) -> tuple[list[int], list[int]]:
+    def change(self, db: Any, list_id: int, added: list[int], removed: list[int]) -> tuple[list[int], list[int]]:
         now = self.sandbox.clock.now_iso()
         if added:
             # A member's last-added time is its membership row's added_at; list_membership_events
@@ -297,15 +289,10 @@ class ListEngine:
         now = self.sandbox.clock.now()
         zone = self.sandbox.clock.zone
         if conversion.get("conversionType") == "CONVERSION_DATE":
-            due = datetime(
-                int(conversion["year"]), int(conversion["month"]), int(conversion["day"]), tzinfo=zone
-            )
+            due = datetime(int(conversion["year"]), int(conversion["month"]), int(conversion["day"]), tzinfo=zone)
             return now >= due
         # INACTIVITY: no membership change for `offset` time units.
-        stamps = [
-            parse_datetime_ms(s)
-            for s in (status.last_added_at, status.last_removed_at, row.filters_updated_at)
-        ]
+        stamps = [parse_datetime_ms(s) for s in (status.last_added_at, status.last_removed_at, row.filters_updated_at)]
         last = max(s for s in stamps if s is not None)
         since = datetime.fromtimestamp(last / 1000, zone)
         offset = int(conversion.get("offset") or 0)

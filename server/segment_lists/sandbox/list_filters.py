@@ -36,9 +36,7 @@ def _invalid(message: str, details: list[tuple[str, str]]) -> HubSpotError:
 def prepare_branch(raw: Any, object_type: str) -> tuple[dict[str, Any], Plan]:
     """Validate, normalize and compile a filterBranch; a 400 VALIDATION_ERROR when it is not acceptable."""
     if not isinstance(raw, dict):
-        raise _invalid(
-            "Invalid filterBranch: expected a JSON object.", [("filterBranch", "must be an object")]
-        )
+        raise _invalid("Invalid filterBranch: expected a JSON object.", [("filterBranch", "must be an object")])
     contract = _contract()
     normalized: dict[str, Any] | None = None
     if contract is not None:
@@ -46,9 +44,7 @@ def prepare_branch(raw: Any, object_type: str) -> tuple[dict[str, Any], Plan]:
         try:
             issues = validate(raw)
             if issues:
-                details = [
-                    (str(getattr(i, "path", "filterBranch")), str(getattr(i, "message", i))) for i in issues
-                ]
+                details = [(str(getattr(i, "path", "filterBranch")), str(getattr(i, "message", i))) for i in issues]
                 raise _invalid("Invalid filterBranch: " + "; ".join(f"{p}: {m}" for p, m in details), details)
             normalized = normalize(raw)
         except NotImplementedError:

@@ -71,9 +71,7 @@ def _purged(sandbox: Sandbox, row: ls.ListRow) -> bool:
     return sandbox.clock.now_ms() - deleted > sandbox.config.deleted_list_retention_days * 86_400_000
 
 
-def load(
-    sandbox: Sandbox, raw_id: str | int, *, allow_deleted: bool = False, refresh: bool = True
-) -> ls.ListRow:
+def load(sandbox: Sandbox, raw_id: str | int, *, allow_deleted: bool = False, refresh: bool = True) -> ls.ListRow:
     """A list by id, evaluated if stale; 404 if it does not exist (or is deleted, unless allowed)."""
     list_id = ls.parse_list_id(str(raw_id))
     engine = engine_for(sandbox)
@@ -136,12 +134,8 @@ def _permissions(raw: Any) -> dict[str, list[int]]:
     if not isinstance(raw, dict):
         raise validation_error("Invalid listPermissions: expected an object.")
     return {
-        "teamsWithEditAccess": _int_list(
-            raw.get("teamsWithEditAccess"), "listPermissions.teamsWithEditAccess"
-        ),
-        "usersWithEditAccess": _int_list(
-            raw.get("usersWithEditAccess"), "listPermissions.usersWithEditAccess"
-        ),
+        "teamsWithEditAccess": _int_list(raw.get("teamsWithEditAccess"), "listPermissions.teamsWithEditAccess"),
+        "usersWithEditAccess": _int_list(raw.get("usersWithEditAccess"), "listPermissions.usersWithEditAccess"),
     }
 
 
@@ -424,17 +418,14 @@ def _search_result(
         "hs_is_limit_exempt": "false",
         "hs_object_type_id": row.object_type_id,
         "hs_processing_type": row.processing_type,
-        "hs_all_team_ids": ";".join(str(t) for t in row.list_permissions.get("teamsWithEditAccess", []))
-        or None,
+        "hs_all_team_ids": ";".join(str(t) for t in row.list_permissions.get("teamsWithEditAccess", [])) or None,
         "hs_list_size_week_delta": _week_delta(sandbox, row.list_id, size),
     }
     for key, value in (status.custom_properties or {}).items():
         available.setdefault(key, value)
     # Requested names and the defaults; names that do not exist or are empty are left out (spec).
     wanted = list(dict.fromkeys([*DEFAULT_SEARCH_PROPERTIES, *extra]))
-    full["additionalProperties"] = {
-        key: available[key] for key in wanted if available.get(key) not in (None, "")
-    }
+    full["additionalProperties"] = {key: available[key] for key in wanted if available.get(key) not in (None, "")}
     return full
 
 
@@ -451,20 +442,14 @@ def _week_delta(sandbox: Sandbox, list_id: int, size: int | None) -> str | None:
         points = db.execute(
             "SELECT timestamp, size FROM list_size_history WHERE list_id = ? ORDER BY rowid", (list_id,)
         ).fetchall()
-    before = [
-        int(p["size"])
-        for p in points
-        if (parse_datetime_ms(p["timestamp"]) or 0) <= week_ago.timestamp() * 1000
-    ]
+    before = [int(p["size"]) for p in points if (parse_datetime_ms(p["timestamp"]) or 0) <= week_ago.timestamp() * 1000]
     return str(size - (before[-1] if before else 0))
 
 
 # --- updates ----------------------------------------------------------------------------------
 
 
-def update_name(
-    sandbox: Sandbox, list_id: str, new_name: str | None, include_filters: bool
-) -> dict[str, Any]:
+def update_name(sandbox: Sandbox, list_id: str, new_name: str | None, include_filters: bool) -> dict[str, Any]:
     if new_name is None or not new_name.strip():
         raise validation_error("The listName query parameter is required and must not be empty.")
     new_name = new_name.strip()
@@ -487,14 +472,11 @@ def update_filters(sandbox: Sandbox, list_id: str, body: dict[str, Any]) -> dict
     row = load(sandbox, list_id)
     if row.processing_type != "DYNAMIC":
         raise validation_error(
-            f"List {row.list_id} is a {row.processing_type} list. Only the filters of DYNAMIC "
-            "lists can be updated.",
+            f"List {row.list_id} is a {row.processing_type} list. Only the filters of DYNAMIC lists can be updated.",
             sub_category="ILS.INVALID_PROCESSING_TYPE_FOR_FILTER_UPDATE",
         )
     if "filterBranch" not in body or body["filterBranch"] is None:
-        raise validation_error(
-            "filterBranch is required.", errors=[{"message": "required", "in": "filterBranch"}]
-        )
+        raise validation_error("filterBranch is required.", errors=[{"message": "required", "in": "filterBranch"}])
     branch, plan = prepare_branch(body["filterBranch"], row.object_type_id)
     engine = engine_for(sandbox)
     now = sandbox.clock.now_iso()
@@ -515,9 +497,7 @@ def delete_list(sandbox: Sandbox, list_id: str) -> None:
     row = load(sandbox, list_id, refresh=False)
     now = sandbox.clock.now_iso()
     with sandbox.store.transaction() as db:
-        db.execute(
-            "UPDATE lists SET deleted_at = ?, updated_at = ? WHERE list_id = ?", (now, now, row.list_id)
-        )
+        db.execute("UPDATE lists SET deleted_at = ?, updated_at = ? WHERE list_id = ?", (now, now, row.list_id))
     engine_for(sandbox).forget(row.list_id)
 
 
@@ -577,23 +557,18 @@ def memberships_page(
     where, args, descending = "", [], False
     if after:
         c = _uncursor(after, keys)
-        where = (
-            " AND (added_at > ? OR (added_at = ? AND record_id > ?))" if join_order else " AND record_id > ?"
-        )
+        where = " AND (added_at > ? OR (added_at = ? AND record_id > ?))" if join_order else " AND record_id > ?"
         args = [c["t"], c["t"], c["r"]] if join_order else [c["r"]]
     elif before:
         c = _uncursor(before, keys)
-        where = (
-            " AND (added_at < ? OR (added_at = ? AND record_id < ?))" if join_order else " AND record_id < ?"
-        )
+        where = " AND (added_at < ? OR (added_at = ? AND record_id < ?))" if join_order else " AND record_id < ?"
         args = [c["t"], c["t"], c["r"]] if join_order else [c["r"]]
         descending = True
     direction = " DESC" if descending else ""
     order = ", ".join(part.strip() + direction for part in order_key.split(","))
     with sandbox.store.read() as db:
         rows = db.execute(
-            f"SELECT record_id, added_at FROM list_memberships WHERE list_id = ?{where} "
-            f"ORDER BY {order} LIMIT ?",
+            f"SELECT record_id, added_at FROM list_memberships WHERE list_id = ?{where} ORDER BY {order} LIMIT ?",
             (row.list_id, *args, limit + 1),
         ).fetchall()
         total = ls.member_count(db, row.list_id)
@@ -601,9 +576,7 @@ def memberships_page(
     rows = rows[:limit]
 
     def token(r: Any) -> str:
-        return _cursor(
-            {"t": r["added_at"], "r": int(r["record_id"])} if join_order else {"r": int(r["record_id"])}
-        )
+        return _cursor({"t": r["added_at"], "r": int(r["record_id"])} if join_order else {"r": int(r["record_id"])})
 
     out: dict[str, Any] = {
         "results": [{"recordId": str(r["record_id"]), "membershipTimestamp": r["added_at"]} for r in rows],
@@ -638,9 +611,7 @@ def _parse_ids(raw: Any, field: str) -> list[Any]:
     return raw
 
 
-def change_memberships(
-    sandbox: Sandbox, list_id: str, to_add: list[Any], to_remove: list[Any]
-) -> dict[str, Any]:
+def change_memberships(sandbox: Sandbox, list_id: str, to_add: list[Any], to_remove: list[Any]) -> dict[str, Any]:
     """add / remove / add-and-remove. Already-members (add) and non-members (remove) are ignored;
     ids that are not records of the list's object type come back in recordIdsMissing."""
     row = _static(sandbox, list_id)
@@ -650,15 +621,11 @@ def change_memberships(
     numeric = [int(v) for v in {*adds, *removes} if v.isdigit()]
     with sandbox.store.lock:
         existing = engine.index.exists(row.object_type_id, numeric)
-        missing = list(
-            dict.fromkeys(v for v in [*adds, *removes] if not v.isdigit() or int(v) not in existing)
-        )
+        missing = list(dict.fromkeys(v for v in [*adds, *removes] if not v.isdigit() or int(v) not in existing))
         with sandbox.store.transaction() as db:
             current = ls.member_ids(db, row.list_id)
             add_ids = [int(v) for v in adds if v.isdigit() and int(v) in existing and int(v) not in current]
-            remove_ids = [
-                int(v) for v in removes if v.isdigit() and int(v) in current and int(v) not in add_ids
-            ]
+            remove_ids = [int(v) for v in removes if v.isdigit() and int(v) in current and int(v) not in add_ids]
             if add_ids or remove_ids:
                 engine.change(db, row.list_id, add_ids, remove_ids)
     return {
@@ -732,9 +699,7 @@ def batch_record_memberships(sandbox: Sandbox, body: dict[str, Any]) -> tuple[in
     """POST /crm/v3/lists/records/memberships/batch/read: 200, or 207 naming records that do not exist."""
     inputs = body.get("inputs")
     if not isinstance(inputs, list) or not all(isinstance(i, dict) for i in inputs):
-        raise validation_error(
-            'Invalid input: expected {"inputs": [{"objectTypeId": ..., "recordId": ...}]}.'
-        )
+        raise validation_error('Invalid input: expected {"inputs": [{"objectTypeId": ..., "recordId": ...}]}.')
     started = sandbox.clock.now_iso()
     engine = engine_for(sandbox)
     results, missing = [], []
@@ -807,9 +772,7 @@ def size_and_edits(sandbox: Sandbox, list_id: str, start: str | None, end: str |
             "SELECT timestamp FROM list_edit_history WHERE list_id = ? ORDER BY rowid", (row.list_id,)
         ).fetchall()
     return {
-        "sizeHistory": [
-            {"size": int(r["size"]), "timestamp": r["timestamp"]} for r in sizes if inside(r["timestamp"])
-        ],
+        "sizeHistory": [{"size": int(r["size"]), "timestamp": r["timestamp"]} for r in sizes if inside(r["timestamp"])],
         "editHistory": [r["timestamp"] for r in edits if inside(r["timestamp"])],
     }
 
@@ -834,8 +797,7 @@ def set_conversion(sandbox: Sandbox, list_id: str, body: dict[str, Any]) -> dict
     row = load(sandbox, list_id)
     if row.processing_type != "DYNAMIC":
         raise validation_error(
-            f"List {row.list_id} is a {row.processing_type} list; only DYNAMIC lists can be "
-            "scheduled for conversion."
+            f"List {row.list_id} is a {row.processing_type} list; only DYNAMIC lists can be scheduled for conversion."
         )
     kind = body.get("conversionType")
     if kind == "CONVERSION_DATE":
@@ -857,9 +819,7 @@ def set_conversion(sandbox: Sandbox, list_id: str, body: dict[str, Any]) -> dict
             or not isinstance(offset, int)
             or offset < 1
         ):
-            raise validation_error(
-                "INACTIVITY needs timeUnit DAY, WEEK or MONTH and a positive integer offset."
-            )
+            raise validation_error("INACTIVITY needs timeUnit DAY, WEEK or MONTH and a positive integer offset.")
         conversion = {"conversionType": kind, "timeUnit": unit, "offset": offset}
     else:
         raise validation_error("conversionType must be CONVERSION_DATE or INACTIVITY.")

@@ -104,9 +104,7 @@ def fetch(db: sqlite3.Connection, list_id: int) -> ListRow | None:
 
 
 def fetch_all(db: sqlite3.Connection, *, include_deleted: bool = False) -> list[ListRow]:
-    sql = (
-        "SELECT * FROM lists" + ("" if include_deleted else " WHERE deleted_at IS NULL") + " ORDER BY list_id"
-    )
+    sql = "SELECT * FROM lists" + ("" if include_deleted else " WHERE deleted_at IS NULL") + " ORDER BY list_id"
     return [ListRow.from_row(r) for r in db.execute(sql)]
 
 
@@ -142,22 +140,15 @@ def update_state(db: sqlite3.Connection, list_id: int, **fields: Any) -> None:
 
 
 def member_ids(db: sqlite3.Connection, list_id: int) -> set[int]:
-    return {
-        int(r[0]) for r in db.execute("SELECT record_id FROM list_memberships WHERE list_id = ?", (list_id,))
-    }
+    return {int(r[0]) for r in db.execute("SELECT record_id FROM list_memberships WHERE list_id = ?", (list_id,))}
 
 
 def member_count(db: sqlite3.Connection, list_id: int) -> int:
-    return int(
-        db.execute("SELECT COUNT(*) FROM list_memberships WHERE list_id = ?", (list_id,)).fetchone()[0]
-    )
+    return int(db.execute("SELECT COUNT(*) FROM list_memberships WHERE list_id = ?", (list_id,)).fetchone()[0])
 
 
 def folder_exists(db: sqlite3.Connection, folder_id: int) -> bool:
-    return (
-        folder_id == 0
-        or db.execute("SELECT 1 FROM list_folders WHERE id = ?", (folder_id,)).fetchone() is not None
-    )
+    return folder_id == 0 or db.execute("SELECT 1 FROM list_folders WHERE id = ?", (folder_id,)).fetchone() is not None
 
 
 def folder_name(db: sqlite3.Connection, folder_id: int) -> str | None:

@@ -103,8 +103,13 @@ async def send_canned(send: Send, reply: Canned) -> None:
 
 
 async def drop(send: Send, status: int, headers: list[tuple[bytes, bytes]], length: int) -> None:
-    await send({"type": "http.response.start", "status": status,
-                "headers": [*headers, (b"content-length", str(length).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [*headers, (b"content-length", str(length).encode())],
+        }
+    )
     raise InjectedDisconnect("connection dropped by fault injection")
 
 

@@ -47,8 +47,12 @@ GATEWAY_PAGE = (
     "<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n"
     "<center><h1>{status} {reason}</h1></center>\r\n</body>\r\n</html>\r\n"
 )
-REASONS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Temporarily Unavailable",
-           504: "Gateway Time-out"}
+REASONS = {
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Temporarily Unavailable",
+    504: "Gateway Time-out",
+}
 
 
 class RealismStats(BaseModel):
@@ -109,8 +113,13 @@ class Realism:
 
     # --- control ----------------------------------------------------------------------------
 
-    def configure(self, *, rate_limits: RateLimits | None = None, faults: Faults | None = None,
-                  latency_seconds: float | None = None) -> None:
+    def configure(
+        self,
+        *,
+        rate_limits: RateLimits | None = None,
+        faults: Faults | None = None,
+        latency_seconds: float | None = None,
+    ) -> None:
         """Change settings on a running sandbox; buckets, counters and the fault sequence restart."""
         with self._lock:
             if rate_limits is not None:
@@ -194,8 +203,9 @@ class Realism:
     def _injected_429(self, faults: Faults, verdict: Verdict) -> None:
         self._injected += 1
         self._stats.injected_429 += 1
-        headers = [(b"retry-after", str(faults.retry_after_seconds).encode())] \
-            if faults.retry_after_on_injected_429 else []
+        headers = (
+            [(b"retry-after", str(faults.retry_after_seconds).encode())] if faults.retry_after_on_injected_429 else []
+        )
         verdict.reply = rate_limit_reply("TEN_SECONDLY_ROLLING", headers)
 
     def _five_xx(self, faults: Faults) -> Canned:
@@ -205,10 +215,15 @@ class Realism:
             kind = "html" if self._rng.random() < 0.5 else "json"
         if kind == "html":
             reason = REASONS.get(status, "Server Error")
-            return Canned(status, GATEWAY_PAGE.format(status=status, reason=reason).encode(),
-                          [(b"content-type", b"text/html")])
-        body = {"status": "error", "message": "internal error", "correlationId": str(uuid.uuid4()),
-                "category": "INTERNAL_ERROR"}
+            return Canned(
+                status, GATEWAY_PAGE.format(status=status, reason=reason).encode(), [(b"content-type", b"text/html")]
+            )
+        body = {
+            "status": "error",
+            "message": "internal error",
+            "correlationId": str(uuid.uuid4()),
+            "category": "INTERNAL_ERROR",
+        }
         return Canned(status, json.dumps(body).encode(), [(b"content-type", JSON_TYPE)])
 
     # --- rate limits ------------------------------------------------------------------------
@@ -228,8 +243,9 @@ class Realism:
         refusal: tuple[Policy, float] | None = None
         if limits.daily is not None and self._daily_count >= limits.daily:
             refusal = ("DAILY", self._seconds_to_midnight())
-        elif is_search and limits.search_per_second is not None \
-                and len(self._search_window) >= limits.search_per_second:
+        elif (
+            is_search and limits.search_per_second is not None and len(self._search_window) >= limits.search_per_second
+        ):
             refusal = ("SECONDLY", self._search_window[0] + SEARCH_WINDOW_SECONDS - now)
         elif counts_ten and limits.per_ten_seconds is not None and len(window) >= limits.per_ten_seconds:
             refusal = ("TEN_SECONDLY_ROLLING", window[0] + limits.window_seconds - now)
@@ -245,8 +261,11 @@ class Realism:
             verdict.headers = headers
             return
         policy, wait = refusal
-        counter = {"DAILY": "limited_daily", "SECONDLY": "limited_secondly",
-                   "TEN_SECONDLY_ROLLING": "limited_ten_secondly"}[policy]
+        counter = {
+            "DAILY": "limited_daily",
+            "SECONDLY": "limited_secondly",
+            "TEN_SECONDLY_ROLLING": "limited_ten_secondly",
+        }[policy]
         setattr(self._stats, counter, getattr(self._stats, counter) + 1)
         if limits.send_retry_after:
             headers.append((b"retry-after", str(max(1, math.ceil(wait))).encode()))
@@ -255,15 +274,16 @@ class Realism:
     def _limit_headers(self, limits: RateLimits, used: int) -> list[tuple[bytes, bytes]]:
         headers: list[tuple[bytes, bytes]] = []
         if limits.daily is not None:
-            headers += [(b"x-hubspot-ratelimit-daily", str(limits.daily).encode()),
-                        (b"x-hubspot-ratelimit-daily-remaining",
-                         str(max(0, limits.daily - self._daily_count)).encode())]
+            headers += [
+                (b"x-hubspot-ratelimit-daily", str(limits.daily).encode()),
+                (b"x-hubspot-ratelimit-daily-remaining", str(max(0, limits.daily - self._daily_count)).encode()),
+            ]
         if limits.per_ten_seconds is not None:
-            headers += [(b"x-hubspot-ratelimit-interval-milliseconds",
-                         str(int(limits.window_seconds * 1000)).encode()),
-                        (b"x-hubspot-ratelimit-max", str(limits.per_ten_seconds).encode()),
-                        (b"x-hubspot-ratelimit-remaining",
-                         str(max(0, limits.per_ten_seconds - used)).encode())]
+            headers += [
+                (b"x-hubspot-ratelimit-interval-milliseconds", str(int(limits.window_seconds * 1000)).encode()),
+                (b"x-hubspot-ratelimit-max", str(limits.per_ten_seconds).encode()),
+                (b"x-hubspot-ratelimit-remaining", str(max(0, limits.per_ten_seconds - used)).encode()),
+            ]
         return headers
 
     def _seconds_to_midnight(self) -> float:
@@ -282,8 +302,7 @@ def rate_limit_reply(policy: Policy, headers: list[tuple[bytes, bytes]]) -> Cann
         "policyName": policy,
         "requestId": str(uuid.uuid4()),
     }
-    return Canned(429, json.dumps(body).encode(),
-                  [(b"content-type", JSON_TYPE), *headers])
+    return Canned(429, json.dumps(body).encode(), [(b"content-type", JSON_TYPE), *headers])
 
 
 def _expire(window: deque[float], cutoff: float) -> None:

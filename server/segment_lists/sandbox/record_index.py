@@ -24,9 +24,7 @@ CHUNK = 900  # SQLite's default limit on bound parameters is 999
 def _text(raw: Any) -> str | None:
     if raw is None:
         return None
-    text = (
-        raw if isinstance(raw, str) else (("true" if raw else "false") if isinstance(raw, bool) else str(raw))
-    )
+    text = raw if isinstance(raw, str) else (("true" if raw else "false") if isinstance(raw, bool) else str(raw))
     return text if text != "" else None
 
 
@@ -117,9 +115,7 @@ class RecordIndex:
             with self.store.read() as db:
                 ids = {
                     int(r[0])
-                    for r in db.execute(
-                        "SELECT id FROM objects WHERE object_type = ? AND archived = 0", (object_type,)
-                    )
+                    for r in db.execute("SELECT id FROM objects WHERE object_type = ? AND archived = 0", (object_type,))
                 }
             self._ids[object_type] = ids
         return ids
@@ -148,8 +144,7 @@ class RecordIndex:
             column = {}
             with self.store.read() as db:
                 for rid, raw in db.execute(
-                    "SELECT id, json_extract(properties, ?) FROM objects "
-                    "WHERE object_type = ? AND archived = 0",
+                    "SELECT id, json_extract(properties, ?) FROM objects WHERE object_type = ? AND archived = 0",
                     (json_path(prop), object_type),
                 ):
                     value = parse(raw)
@@ -230,9 +225,7 @@ class RecordIndex:
         index = self._assoc.get(key)
         if index is None:
             index = defaultdict(list)
-            sql = (
-                "SELECT from_id, to_id FROM associations WHERE from_type = ? AND to_type = ? AND type_id = ?"
-            )
+            sql = "SELECT from_id, to_id FROM associations WHERE from_type = ? AND to_type = ? AND type_id = ?"
             args: tuple[Any, ...] = (from_type, to_type, type_id)
             if category:
                 sql += " AND category = ?"

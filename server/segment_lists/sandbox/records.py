@@ -116,9 +116,7 @@ def forget_cache(sandbox: Sandbox) -> None:
 # --- reads ----------------------------------------------------------------------------------------
 
 
-def get_record(
-    sandbox: Sandbox, object_type: str, record_id: int | str, *, archived: bool = False
-) -> Record | None:
+def get_record(sandbox: Sandbox, object_type: str, record_id: int | str, *, archived: bool = False) -> Record | None:
     """A record by id; archived ones only when `archived` (HubSpot's `archived=true` reads only those)."""
     try:
         key = int(record_id)
@@ -216,9 +214,7 @@ def validate_properties(
             continue
         if not allow_read_only and kind is not None and name in kind.read_only:
             problems.append(
-                _invalid(
-                    name, "READ_ONLY_VALUE", f'"{name}" is a read only property; its value cannot be set.'
-                )
+                _invalid(name, "READ_ONLY_VALUE", f'"{name}" is a read only property; its value cannot be set.')
             )
             continue
         if raw is None or raw == "":
@@ -401,9 +397,7 @@ def update_records(
     cleaned = [
         (
             int(rid),
-            dict(v)
-            if validated
-            else validate_properties(sandbox, object_type, v, allow_read_only=allow_read_only),
+            dict(v) if validated else validate_properties(sandbox, object_type, v, allow_read_only=allow_read_only),
         )
         for rid, v in updates
     ]
@@ -479,9 +473,7 @@ def bulk_insert(sandbox: Sandbox, object_type: str, rows: list[tuple[dict[str, s
     ids = allocate_ids(sandbox, object_type, len(rows))
     cache = _cache(sandbox, object_type)
     objects: list[tuple[str, int, str, str, str]] = []
-    dated = {
-        n for n, d in crm_properties.property_defs(sandbox, object_type).items() if d["type"] == "datetime"
-    }
+    dated = {n for n, d in crm_properties.property_defs(sandbox, object_type).items() if d["type"] == "datetime"}
     history: list[tuple[str, int, str, str | None, str]] = []
     created: list[Record] = []
     for record_id, (values, created_iso) in zip(ids, rows, strict=True):
@@ -520,8 +512,6 @@ def bulk_insert(sandbox: Sandbox, object_type: str, rows: list[tuple[dict[str, s
     return ids
 
 
-def set_maintained(
-    sandbox: Sandbox, object_type: str, record_id: int, values: Mapping[str, str | None]
-) -> None:
+def set_maintained(sandbox: Sandbox, object_type: str, record_id: int, values: Mapping[str, str | None]) -> None:
     """Portal-side writes to read-only properties (e.g. `associatedcompanyid` after an association change)."""
     update_records(sandbox, object_type, [(record_id, values)], validated=True)

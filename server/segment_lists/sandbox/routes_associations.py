@@ -19,9 +19,7 @@ MAX_PAGE = 500
 def _kinds(call: Call, from_param: str, to_param: str, *, write: bool) -> tuple[ObjectType, ObjectType]:
     a, b = object_type(call.param(from_param)), object_type(call.param(to_param))
     if (a.type_id, b.type_id) not in associations.DEFAULT_TYPE:
-        raise validation_error(
-            f"Associations between {a.name} and {b.name} are not supported by this portal."
-        )
+        raise validation_error(f"Associations between {a.name} and {b.name} are not supported by this portal.")
     for kind in (a, b):
         scopes = write_scopes(kind) if write else read_scopes(kind)
         if not call.sandbox.token_has_any_scope(call.token, scopes):
@@ -231,10 +229,7 @@ def batch_read(call: Call) -> Any:
         results.append(
             {
                 "from": {"id": raw_id},
-                "to": [
-                    {"toObjectId": str(i), "associationTypes": _types_out(a, b, linked[i])}
-                    for i in sorted(linked)
-                ],
+                "to": [{"toObjectId": str(i), "associationTypes": _types_out(a, b, linked[i])} for i in sorted(linked)],
             }
         )
     return _envelope(call, started, results, errors, 200)
@@ -256,9 +251,7 @@ def batch_archive_labels(call: Call) -> Any:
         from_id = ((item or {}).get("from") or {}).get("id")
         to_id = ((item or {}).get("to") or {}).get("id")
         if from_id is not None and to_id is not None:
-            associations.remove(
-                call.sandbox, a.type_id, from_id, b.type_id, to_id, _spec_ids(item.get("types"))
-            )
+            associations.remove(call.sandbox, a.type_id, from_id, b.type_id, to_id, _spec_ids(item.get("types")))
     return None
 
 

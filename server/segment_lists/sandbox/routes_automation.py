@@ -16,9 +16,7 @@ EMAILS_DEFAULT_LIMIT = 10
 EMAILS_MAX_LIMIT = 100  # unconfirmed: the spec gives no maximum
 
 
-def _page(
-    items: list[dict[str, Any]], call: Call, default: int, maximum: int | None
-) -> tuple[list[Any], str | None]:
+def _page(items: list[dict[str, Any]], call: Call, default: int, maximum: int | None) -> tuple[list[Any], str | None]:
     limit = call.q_int("limit", default) or default
     if limit < 1 or (maximum is not None and limit > maximum):
         raise validation_error(f"limit must be between 1 and {maximum}; got {limit}.")

@@ -90,9 +90,7 @@ def _render(
     return body
 
 
-def _find(
-    call: Call, kind: ObjectType, raw_id: str, id_property: str | None, *, archived: bool = False
-) -> Record:
+def _find(call: Call, kind: ObjectType, raw_id: str, id_property: str | None, *, archived: bool = False) -> Record:
     if id_property and id_property != "hs_object_id":
         if id_property not in crm_properties.property_defs(call.sandbox, kind.type_id):
             raise validation_error(f"Unable to find property {id_property} on object type {kind.name}.")
@@ -156,9 +154,7 @@ def _create_associations(sandbox: Sandbox, kind: ObjectType, record_id: int, raw
             raise validation_error("Each association needs to.id and types.")
         for spec in types:
             type_id = int(spec.get("associationTypeId", -1))
-            match = next(
-                (t for (f, _, i), t in associations.TYPES.items() if f == kind.type_id and i == type_id), None
-            )
+            match = next((t for (f, _, i), t in associations.TYPES.items() if f == kind.type_id and i == type_id), None)
             if match is None:
                 raise validation_error(f"{type_id} is not a valid association type id for {kind.name}.")
             associations.associate(sandbox, kind.type_id, record_id, match.to_type, to_id, [type_id])
@@ -170,9 +166,7 @@ def _check_associations(sandbox: Sandbox, kind: ObjectType, raw: Any) -> None:
         to_id = (item.get("to") or {}).get("id") if isinstance(item, dict) else None
         for spec in (item.get("types") or []) if isinstance(item, dict) else []:
             type_id = int(spec.get("associationTypeId", -1))
-            match = next(
-                (t for (f, _, i), t in associations.TYPES.items() if f == kind.type_id and i == type_id), None
-            )
+            match = next((t for (f, _, i), t in associations.TYPES.items() if f == kind.type_id and i == type_id), None)
             if match is None:
                 raise validation_error(f"{type_id} is not a valid association type id for {kind.name}.")
             if records.get_record(sandbox, match.to_type, to_id) is None:
@@ -209,8 +203,7 @@ def get_page(call: Call) -> Any:
         page.append(record)
     body: dict[str, Any] = {
         "results": [
-            _render(call.sandbox, kind, r, properties=properties, with_history=history, assoc_types=assoc)
-            for r in page
+            _render(call.sandbox, kind, r, properties=properties, with_history=history, assoc_types=assoc) for r in page
         ]
     }
     if next_after is not None:
@@ -247,9 +240,7 @@ def update(call: Call) -> Any:
     body = call.json_object()
     with call.sandbox.store.lock:
         record = _find(call, kind, call.param("objectId"), call.q("idProperty"))
-        updated = records.update_records(
-            call.sandbox, kind.type_id, [(record.id, body.get("properties") or {})]
-        )
+        updated = records.update_records(call.sandbox, kind.type_id, [(record.id, body.get("properties") or {})])
     return _render(call.sandbox, kind, updated[0] if updated else record, properties=None)
 
 
@@ -304,9 +295,7 @@ def batch_create(call: Call) -> Any:
             raise validation_error("Invalid input JSON: each input must be an object.")
         _check_associations(call.sandbox, kind, item.get("associations"))
     with call.sandbox.store.lock:
-        created = records.create_records(
-            call.sandbox, kind.type_id, [i.get("properties") or {} for i in inputs]
-        )
+        created = records.create_records(call.sandbox, kind.type_id, [i.get("properties") or {} for i in inputs])
         for record, item in zip(created, inputs, strict=True):
             _create_associations(call.sandbox, kind, record.id, item.get("associations"))
     results = [_render(call.sandbox, kind, r, properties=None) for r in created]
@@ -346,9 +335,7 @@ def batch_upsert(call: Call) -> Any:
     inputs = _batch_inputs(call.json_object())
     allowed = {"hs_object_id", *([kind.unique_property] if kind.unique_property else [])}
     if kind.name == "companies":
-        allowed.add(
-            "domain"
-        )  # sandbox leniency: HubSpot needs a unique-value property (unconfirmed for domain)
+        allowed.add("domain")  # sandbox leniency: HubSpot needs a unique-value property (unconfirmed for domain)
     plan: list[tuple[int | None, dict[str, Any]]] = []
     with call.sandbox.store.lock:
         for item in inputs:
@@ -373,9 +360,7 @@ def batch_upsert(call: Call) -> Any:
             records.validate_properties(call.sandbox, kind.type_id, properties)
             plan.append((existing.id if existing else None, properties))
         new_inputs = [p for rid, p in plan if rid is None]
-        created = (
-            iter(records.create_records(call.sandbox, kind.type_id, new_inputs)) if new_inputs else iter([])
-        )
+        created = iter(records.create_records(call.sandbox, kind.type_id, new_inputs)) if new_inputs else iter([])
         updated = {
             r.id: r
             for r in records.update_records(
@@ -394,9 +379,7 @@ def batch_upsert(call: Call) -> Any:
 def batch_archive(call: Call) -> Any:
     kind = _kind(call, write=True)
     inputs = _batch_inputs(call.json_object())
-    records.archive_records(
-        call.sandbox, kind.type_id, [i.get("id") if isinstance(i, dict) else i for i in inputs]
-    )
+    records.archive_records(call.sandbox, kind.type_id, [i.get("id") if isinstance(i, dict) else i for i in inputs])
     return None
 
 

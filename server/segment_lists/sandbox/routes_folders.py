@@ -26,9 +26,7 @@ ROOT_NAME = "Root"  # HubSpot's name for the root folder is undocumented
 def _folder_id(raw: Any, what: str = "folder id") -> int:
     text = str(raw).strip()
     if not text.isdigit():
-        raise validation_error(
-            f"Invalid {what}: {raw!r}. Folder ids are numeric strings; the root folder is '0'."
-        )
+        raise validation_error(f"Invalid {what}: {raw!r}. Folder ids are numeric strings; the root folder is '0'.")
     return int(text)
 
 
@@ -52,8 +50,7 @@ def _not_root(folder_id: int, action: str) -> None:
 
 def folder_json(db: sqlite3.Connection, folder_id: int, *, with_lists: bool) -> dict[str, Any]:
     children = [
-        int(r["id"])
-        for r in db.execute("SELECT id FROM list_folders WHERE parent_id = ? ORDER BY id", (folder_id,))
+        int(r["id"]) for r in db.execute("SELECT id FROM list_folders WHERE parent_id = ? ORDER BY id", (folder_id,))
     ]
     lists = (
         [
@@ -142,15 +139,11 @@ def _move(call: Call) -> Any:
         ancestor = parent
         while ancestor != 0:  # a folder cannot move into itself or one of its descendants
             if ancestor == folder_id:
-                raise validation_error(
-                    f"Folder {folder_id} cannot be moved into itself or one of its subfolders."
-                )
+                raise validation_error(f"Folder {folder_id} cannot be moved into itself or one of its subfolders.")
             row = _row(db, ancestor)
             ancestor = int(row["parent_id"]) if row else 0
         old = _row(db, folder_id)
-        db.execute(
-            "UPDATE list_folders SET parent_id = ?, updated_at = ? WHERE id = ?", (parent, now, folder_id)
-        )
+        db.execute("UPDATE list_folders SET parent_id = ?, updated_at = ? WHERE id = ?", (parent, now, folder_id))
         db.execute(
             "UPDATE list_folders SET updated_contents_at = ? WHERE id IN (?, ?)",
             (now, parent, int(old["parent_id"]) if old else 0),
@@ -184,9 +177,7 @@ def _delete(call: Call) -> Any:
     _not_root(folder_id, "deleted")
     with call.sandbox.store.transaction() as db:
         _require(db, folder_id)
-        children = db.execute(
-            "SELECT COUNT(*) FROM list_folders WHERE parent_id = ?", (folder_id,)
-        ).fetchone()[0]
+        children = db.execute("SELECT COUNT(*) FROM list_folders WHERE parent_id = ?", (folder_id,)).fetchone()[0]
         lists = db.execute(
             "SELECT COUNT(*) FROM lists WHERE folder_id = ? AND deleted_at IS NULL", (folder_id,)
         ).fetchone()[0]

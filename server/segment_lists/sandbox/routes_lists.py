@@ -49,9 +49,7 @@ def _search(call: Call) -> Any:
 
 
 def _update_name(call: Call) -> Any:
-    return svc.update_name(
-        call.sandbox, call.param("listId"), call.q("listName"), call.q_bool("includeFilters")
-    )
+    return svc.update_name(call.sandbox, call.param("listId"), call.q("listName"), call.q_bool("includeFilters"))
 
 
 def _update_filters(call: Call) -> Any:
@@ -165,9 +163,7 @@ def _list_routes(prefix: str) -> list[BaseRoute]:
         Route(p + "/search", endpoint(_search, scopes=READ), methods=["POST"]),
         Route(p + "/idmapping", endpoint(_idmapping_get, scopes=READ), methods=["GET"]),
         Route(p + "/idmapping", endpoint(_idmapping_post, scopes=READ), methods=["POST"]),
-        Route(
-            p + "/records/memberships/batch/read", endpoint(_batch_memberships, scopes=READ), methods=["POST"]
-        ),
+        Route(p + "/records/memberships/batch/read", endpoint(_batch_memberships, scopes=READ), methods=["POST"]),
         Route(
             p + "/records/{objectTypeId}/{recordId}/memberships",
             endpoint(_record_memberships, scopes=READ),
@@ -202,9 +198,7 @@ def _list_routes(prefix: str) -> list[BaseRoute]:
             endpoint(_add_from, scopes=WRITE),
             methods=["PUT"],
         ),
-        Route(
-            p + "/{listId}/size-and-edits-history/between", endpoint(_history, scopes=READ), methods=["GET"]
-        ),
+        Route(p + "/{listId}/size-and-edits-history/between", endpoint(_history, scopes=READ), methods=["GET"]),
         Route(p + "/{listId}/schedule-conversion", endpoint(_get_conversion, scopes=READ), methods=["GET"]),
         Route(p + "/{listId}/schedule-conversion", endpoint(_put_conversion, scopes=WRITE), methods=["PUT"]),
         Route(

@@ -54,9 +54,7 @@ def create(call: Call) -> Any:
 
 def update(call: Call) -> Any:
     kind = _kind(call, write=True)
-    return crm_properties.update_property(
-        call.sandbox, kind.type_id, call.param("propertyName"), call.json_object()
-    )
+    return crm_properties.update_property(call.sandbox, kind.type_id, call.param("propertyName"), call.json_object())
 
 
 def archive(call: Call) -> Any:

@@ -33,9 +33,7 @@ def users_page(call: Call) -> Any:
 def user_by_id(call: Call) -> Any:
     wanted = call.param("userId")
     for user in portal_settings.users(call.sandbox):
-        if user["id"] == wanted or (
-            call.q("idProperty") == "EMAIL" and user["email"].lower() == wanted.lower()
-        ):
+        if user["id"] == wanted or (call.q("idProperty") == "EMAIL" and user["email"].lower() == wanted.lower()):
             return user
     raise HubSpotError(404, "OBJECT_NOT_FOUND", f"User {wanted} not found")
 

@@ -17,8 +17,14 @@ from segment_lists.sandbox.state import Sandbox
 class RunningSandbox:
     """A sandbox portal served on a local port from a daemon thread. Use as a context manager."""
 
-    def __init__(self, config: SandboxConfig | None = None, *, host: str = "127.0.0.1", port: int = 0,
-                 sandbox: Sandbox | None = None) -> None:
+    def __init__(
+        self,
+        config: SandboxConfig | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        sandbox: Sandbox | None = None,
+    ) -> None:
         self.sandbox = sandbox or Sandbox(config)
         self.app = create_app(self.sandbox)
         # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on sockets whose proto says TCP, and
@@ -28,8 +34,7 @@ class RunningSandbox:
         self._socket.bind((host, port))
         self.host, self.port = self._socket.getsockname()[:2]
         self._server = uvicorn.Server(
-            uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="off",
-                           timeout_keep_alive=30)
+            uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="off", timeout_keep_alive=30)
         )
         self._thread: threading.Thread | None = None
 
@@ -38,8 +43,9 @@ class RunningSandbox:
         return f"http://{self.host}:{self.port}"
 
     def start(self) -> RunningSandbox:
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]},
-                                        name="sandbox-portal", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._socket]}, name="sandbox-portal", daemon=True
+        )
         self._thread.start()
         deadline = time.monotonic() + 10
         while not self._server.started:
@@ -57,8 +63,9 @@ class RunningSandbox:
     def __enter__(self) -> RunningSandbox:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
 

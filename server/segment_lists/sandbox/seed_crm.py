@@ -219,13 +219,7 @@ def _make_company(rng: random.Random, index: int, now: datetime, used: set[str])
     domain = f"{slug}.com" if f"{slug}.com" not in used else f"{slug}{index}.com"
     used.add(domain)
     band = rng.random()
-    employees = (
-        rng.randint(1, 99)
-        if band < 0.5
-        else rng.randint(100, 999)
-        if band < 0.85
-        else rng.randint(1000, 50000)
-    )
+    employees = rng.randint(1, 99) if band < 0.5 else rng.randint(100, 999) if band < 0.85 else rng.randint(1000, 50000)
     tier = _weighted(rng, ICP_TIERS)
     props = {
         "name": name if domain == f"{slug}.com" else f"{name} {index}",
@@ -326,9 +320,7 @@ def seed_crm(sandbox: Sandbox, *, contacts: int, companies: int, seed: int) -> S
         rows.append(({k: v for k, v in props.items() if v != ""}, iso(created)))
 
     contact_ids = records.bulk_insert(sandbox, CONTACTS.type_id, rows) if rows else []
-    associations.bulk_associate(
-        sandbox, [(contact_ids[i], company_id, primary) for i, company_id, primary in links]
-    )
+    associations.bulk_associate(sandbox, [(contact_ids[i], company_id, primary) for i, company_id, primary in links])
     # Associations came after the records: let DYNAMIC lists see them.
     if contact_ids:
         sandbox.records_changed(CONTACTS.type_id, contact_ids)

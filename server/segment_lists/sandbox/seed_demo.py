@@ -53,9 +53,7 @@ def seed_demo(sandbox: Sandbox, *, contacts: int = 2000, seed: int = 42) -> Demo
         {
             "name": "Monthly newsletter",
             "subject": "What's new this month",
-            "to": {
-                "contactIlsLists": {"include": [lists["newsletter"]], "exclude": [lists["customers_old"]]}
-            },
+            "to": {"contactIlsLists": {"include": [lists["newsletter"]], "exclude": [lists["customers_old"]]}},
         },
     )
     sandbox.store.meta_set("seeded", f"demo:{seed}:{contacts}")

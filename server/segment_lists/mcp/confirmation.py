@@ -1,0 +1,101 @@
+"""Confirmation of writes (DESIGN.md section 5), server-side so the model cannot skip it.
+
+Clients that declare form elicitation are asked through it (the `Resolve`/`Elicit` pattern works in
+both protocol eras). Others get `confirmation_required` with a preview and a token bound to the
+tool, the canonical arguments and the target's current state; the token is single-use, expires
+after minutes, and lives in the journal so it survives a restart of a stdio server.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from mcp.server.mcpserver import AcceptedElicitation, Context, Elicit
+from pydantic import BaseModel, Field
+
+from segment_lists import confirm
+from segment_lists.mcp.state import AppState
+from segment_lists.workflow.runtime import Runtime
+
+Verdict = Literal["go", "confirmation_required", "declined", "refused"]
+
+
+class ConfirmWrite(BaseModel):
+    """The form the user sees. Elicitation schemas allow flat primitive fields only."""
+
+    confirm: bool = Field(description="Go ahead with exactly this change?")
+
+
+class Gate(BaseModel):
+    verdict: Verdict
+    message: str = ""
+    confirmation_token: str | None = None
+
+
+def client_can_elicit(ctx: Context[Any]) -> bool:
+    """Form elicitation declared? Mirrors the SDK's own gate: a bare `elicitation: {}` means form."""
+    capabilities = ctx.client_capabilities
+    elicitation = capabilities.elicitation if capabilities is not None else None
+    return elicitation is not None and (elicitation.form is not None or elicitation.url is None)
+
+
+def app_state(ctx: Context[Any]) -> AppState:
+    return ctx.request_context.lifespan_context
+
+
+def will_elicit(ctx: Context[Any]) -> bool:
+    return app_state(ctx).settings.confirmation in {"auto", "elicitation"} and client_can_elicit(ctx)
+
+
+def ask(ctx: Context[Any], preview: str | None) -> ConfirmWrite | Elicit[ConfirmWrite]:
+    """For a resolver: the question, or a placeholder when this call will not elicit (or is refused)."""
+    if preview is None or not will_elicit(ctx):
+        return ConfirmWrite(confirm=False)
+    return Elicit(preview + "\n\nGo ahead?", ConfirmWrite)
+
+
+def gate(
+    ctx: Context[Any],
+    rt: Runtime,
+    decision: Any,
+    *,
+    tool: str,
+    arguments: dict[str, Any],
+    state: Any,
+    preview: str,
+    token: str | None,
+) -> Gate:
+    settings = app_state(ctx).settings
+    if will_elicit(ctx):
+        if isinstance(decision, AcceptedElicitation) and decision.data.confirm:
+            return Gate(verdict="go")
+        return Gate(verdict="declined", message="The user did not confirm; nothing was changed.")
+    if settings.confirmation == "elicitation":
+        return Gate(
+            verdict="refused",
+            message=(
+                "This server only confirms writes through the client's own dialog, and this client cannot show one; "
+                "nothing was changed. Use a client with form elicitation, or start the server with confirmation=token."
+            ),
+        )
+    if settings.confirmation == "refuse":
+        return Gate(
+            verdict="refused",
+            message="This server is configured to refuse writes from clients that "
+            "cannot ask the user; nothing was changed.",
+        )
+    if token is None:
+        issued = confirm.issue(
+            rt.journal, portal_id=rt.portal_id, tool=tool, arguments=arguments, state=state, summary=preview
+        )
+        return Gate(
+            verdict="confirmation_required",
+            confirmation_token=issued,
+            message=(
+                "Nothing was changed yet. Show the user this preview verbatim and ask them to confirm. Only if they "
+                f"explicitly agree, call {tool} again with the same arguments and this confirmation_token "
+                "(valid for 10 minutes, once)."
+            ),
+        )
+    confirm.redeem(rt.journal, token, portal_id=rt.portal_id, tool=tool, arguments=arguments, state=state)
+    return Gate(verdict="go")

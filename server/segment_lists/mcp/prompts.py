@@ -1,0 +1,106 @@
+"""The interview and workflow prompts, from `prompts/*.md`, with completions for their arguments.
+
+The Markdown files are the single source (the skill and the docs link to them). Each starts with a
+small frontmatter block (name, title, description); the body may hold `{placeholders}` filled from
+the prompt's arguments. Arguments are few and optional: Claude Code passes them positionally.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+from mcp.server import MCPServer
+from mcp.server.mcpserver import Message, UserMessage
+from mcp.types import Completion, CompletionArgument, CompletionContext, PromptReference, ResourceTemplateReference
+from pydantic import BaseModel, Field
+
+from segment_lists.data import default_properties
+from segment_lists.industries import VERTICALS
+
+
+class PromptText(BaseModel):
+    name: str
+    title: str
+    description: str
+    body: str
+
+
+def prompts_dir() -> Path:
+    """Inside an installed wheel the prompts ship as package data; in a checkout they are at the top."""
+    packaged = resources.files("segment_lists") / "_data" / "prompts"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[3] / "prompts"
+
+
+@functools.cache
+def load_prompt(file_name: str) -> PromptText:
+    text = (prompts_dir() / file_name).read_text(encoding="utf-8")
+    _, front, body = text.split("---", 2)
+    fields = {}
+    for line in front.strip().splitlines():
+        key, _, value = line.partition(":")
+        fields[key.strip()] = value.strip()
+    return PromptText(name=fields["name"], title=fields["title"], description=fields["description"], body=body.strip())
+
+
+@functools.cache
+def industry_words() -> list[str]:
+    """What the user might type for industries: verticals and HubSpot's industry labels."""
+    data = default_properties()
+    labels = [o["label"] for p in data["companies"]["properties"] if p["name"] == "industry" for o in p["options"]]
+    return sorted({word.title() for word in VERTICALS} | set(labels))
+
+
+def register_prompts(server: MCPServer[Any]) -> None:
+    workflow = load_prompt("create-segment-lists.md")
+    interview = load_prompt("segment-interview.md")
+    review = load_prompt("quarterly-review.md")
+    rollback = load_prompt("rollback.md")
+
+    @server.prompt(name=workflow.name, title=workflow.title, description=workflow.description)
+    def create_segment_lists(
+        focus: Annotated[
+            str,
+            Field(description="Optional: what you already know you want, e.g. 'industries Manufacturing and Retail'"),
+        ] = "",
+    ) -> list[Message]:
+        line = f"The user already said: {focus.strip()}" if focus.strip() else "Start with Q1."
+        return [UserMessage(workflow.body.replace("{focus_line}", line))]
+
+    @server.prompt(name=interview.name, title=interview.title, description=interview.description)
+    def segment_interview() -> list[Message]:
+        return [UserMessage(interview.body)]
+
+    @server.prompt(name=review.name, title=review.title, description=review.description)
+    def quarterly_review() -> list[Message]:
+        return [UserMessage(review.body)]
+
+    @server.prompt(name=rollback.name, title=rollback.title, description=rollback.description)
+    def rollback_segment_lists(
+        run_id: Annotated[str, Field(description="Optional: the run to roll back (default: the latest)")] = "",
+    ) -> list[Message]:
+        clause = f" in run {run_id.strip()}" if run_id.strip() else " in the latest run"
+        return [UserMessage(rollback.body.replace("{run_clause}", clause))]
+
+    @server.completion()
+    async def complete(
+        ref: PromptReference | ResourceTemplateReference,
+        argument: CompletionArgument,
+        context: CompletionContext | None,
+    ) -> Completion | None:
+        typed = argument.value.strip().lower()
+        if isinstance(ref, PromptReference) and ref.name == workflow.name and argument.name == "focus":
+            words = [f"industries {w}" for w in industry_words()] + [
+                "the default set (core, ICP, engagement)",
+                "size tiers",
+                "regions",
+            ]
+            matches = [w for w in words if typed in w.lower()]
+            return Completion(values=matches[:100], total=len(matches), has_more=len(matches) > 100)
+        if isinstance(ref, ResourceTemplateReference) and argument.name == "object_type":
+            return Completion(values=[v for v in ("contacts", "companies") if v.startswith(typed)])
+        return None

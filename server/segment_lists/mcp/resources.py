@@ -1,0 +1,47 @@
+"""Resources: the segment library (what this tool created, with ids and definitions) and saved plans."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio.to_thread
+from mcp.server import MCPServer
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
+
+from segment_lists.mcp.confirmation import app_state
+from segment_lists.mcp.tools import library_export
+from segment_lists.workflow.planning import UnknownPlan, load_plan
+
+
+def register_resources(server: MCPServer[Any]) -> None:
+    @server.resource(
+        "segment-lists://library{?format}",
+        name="segment-library",
+        mime_type="application/json",
+        title="Segment library",
+        description="Every list this tool created or adopted in the portal: ids, names, definitions, "
+        "sizes. format=markdown for a table.",
+    )
+    def library(ctx: Context[Any], format: str = "json") -> str:
+        try:
+            export = library_export(app_state(ctx).runtime())
+        except Exception as error:  # noqa: BLE001 - a resource read reports, never crashes
+            raise ResourceError(f"could not read the library: {error}") from None
+        return export.markdown if format == "markdown" else export.model_dump_json(indent=2)
+
+    @server.resource(
+        "segment-lists://plans/{plan_id}",
+        name="segment-plan",
+        mime_type="application/json",
+        title="A saved plan",
+        description="A plan made by propose_segments, by id.",
+    )
+    async def plan(plan_id: str, ctx: Context[Any]) -> str:
+        def read() -> str:
+            return load_plan(app_state(ctx).runtime(), plan_id).model_dump_json(indent=2)
+
+        try:
+            return await anyio.to_thread.run_sync(read)
+        except UnknownPlan:
+            raise ResourceNotFoundError(f"No plan {plan_id!r} in this portal's journal") from None
