@@ -358,6 +358,32 @@ class Portal:
         )
         return int(reply.get("total") or 0)
 
+    def search_page(
+        self,
+        object_type: str,
+        filter_groups: list[dict[str, Any]] | None = None,
+        *,
+        limit: int = 1,
+        properties: list[str] | None = None,
+    ) -> tuple[int, list[CrmRecord]]:
+        """One search call: the `total` and the first `limit` matches by ascending id (a count
+        and a few samples for the price of one call)."""
+        t = self.transport
+        body = {
+            "filterGroups": filter_groups or [],
+            "limit": limit,
+            "properties": properties or ["hs_object_id"],
+            "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
+        }
+        reply = t.call(
+            "crm.search",
+            t.api(OBJECTS_SEARCH).do_search,
+            object_type=object_type,
+            public_object_search_request=body,
+            search=True,
+        )
+        return int(reply.get("total") or 0), [CrmRecord.model_validate(r) for r in reply.get("results") or []]
+
     def search_ids(self, object_type: str, filter_groups: list[dict[str, Any]] | None = None) -> list[str]:
         """Ids of every matching record (200 per call). HubSpot stops paging one query at 10,000
         results; past that the query is re-issued with `hs_object_id > last id seen` added to

@@ -1,4 +1,4 @@
-"""Size estimates for plan items, from CRM search totals.
+"""Size estimates for plan items, from CRM search totals (cached on the runtime, run concurrently).
 
 Exact when the whole definition translates into one CRM search. For groups on the associated
 company (ASSOCIATION branches) it counts in two steps: the matching companies, then the contacts
@@ -8,7 +8,6 @@ the note says so. Groups that cannot be counted leave the estimate open rather t
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,7 +17,6 @@ from segment_lists.workflow.runtime import Runtime
 
 IN_VALUES_LIMIT = 100  # values per IN filter HubSpot's search accepts
 MAX_TWO_STEP_COMPANIES = 5_000  # beyond this the company id lists cost more calls than they are worth
-WORKERS = 4
 
 
 def _wrap(*groups: dict[str, Any]) -> dict[str, Any]:
@@ -35,13 +33,13 @@ def estimate_item(rt: Runtime, item: PlanItem, now: datetime | None = None) -> t
     now = now or datetime.now(UTC)
     groups = to_search_groups(item.filter_branch, now=now, zone=rt.time_zone)
     if groups is not None:
-        return rt.portal.count("contacts", groups), "exact (CRM search)"
+        return rt.count("contacts", groups), "exact (CRM search)"
     total = 0
     approximate = False
     for group in item.filter_branch.get("filterBranches") or []:
         single = to_search_groups(_wrap(group), now=now, zone=rt.time_zone)
         if single is not None:
-            total += rt.portal.count("contacts", single)
+            total += rt.count("contacts", single)
             continue
         counted = _company_group(rt, group, now)
         if counted is None:
@@ -70,24 +68,25 @@ def _company_group(rt: Runtime, group: dict[str, Any], now: datetime) -> int | N
     ):
         return None
     company_groups = to_search_groups(_wrap(_and(branch.get("filters") or [])), now=now, zone=rt.time_zone)
-    if company_groups is None or rt.portal.count("companies", company_groups) > MAX_TWO_STEP_COMPANIES:
+    if company_groups is None or rt.count("companies", company_groups) > MAX_TWO_STEP_COMPANIES:
         return None
     company_ids = rt.portal.search_ids("companies", company_groups)
-    total = 0
-    for start in range(0, len(company_ids), IN_VALUES_LIMIT):
-        chunk = company_ids[start : start + IN_VALUES_LIMIT]
-        total += rt.portal.count(
-            "contacts", [{"filters": [{"propertyName": "associatedcompanyid", "operator": "IN", "values": chunk}]}]
+    chunks = [company_ids[start : start + IN_VALUES_LIMIT] for start in range(0, len(company_ids), IN_VALUES_LIMIT)]
+    return sum(
+        rt.map(
+            lambda chunk: rt.count(
+                "contacts", [{"filters": [{"propertyName": "associatedcompanyid", "operator": "IN", "values": chunk}]}]
+            ),
+            chunks,
         )
-    return total
+    )
 
 
 def estimate_plan(rt: Runtime, plan: Plan) -> Plan:
     """The plan with `estimated_size` and `estimate_note` filled in (concurrently, paced by the limiter)."""
     now = datetime.now(UTC)
     items = [item for item in plan.items if item.action != "needs-input"]
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        results = list(pool.map(lambda item: estimate_item(rt, item, now), items))
+    results = rt.map(lambda item: estimate_item(rt, item, now), items)
     estimates = {item.key: result for item, result in zip(items, results, strict=True)}
     updated = []
     for item in plan.items:

@@ -1,24 +1,46 @@
 """check_exclusivity: lists that must not overlap, and partitions that must cover every contact.
 
-Each list's members are paged once (250 per call) and shared by every pair that needs them; pairs
-are intersected locally. Offenders are shown with a few record ids and their emails.
+Every answer is exact; what varies is its price in API calls. Per pair the cheapest method wins:
+- `search`: both lists' definitions translate into CRM search filterGroups; the pair's intersection
+  is the AND of both (the cross product of their groups), one search reading `total`, which also
+  returns the first few offenders. Relative dates are resolved once, at query time, for both. A
+  product whose every group is self-contradictory ("x is known" and "x is unknown") is 0 for free.
+- `members`: each list's member ids paged once (250 a call), shared by every pair that needs that
+  list, and intersected locally. Needed anyway for static lists and association-based definitions.
+The cost model compares calls in seconds of HubSpot's allowance: a search costs a slot of the
+5-per-second bucket, a members page a slot of the 10-second bucket; a pair whose lists are paged
+anyway costs nothing more. Partitions also check coverage (every contact in at least one list):
+free when no pair overlaps (the union's size is then the sum of the sizes), else from the paged
+members, else one search over the OR of every definition, else by paging what is missing.
+Everything independent (pages of different lists, searches) runs concurrently under the limiter.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
+import math
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
-from typing import Literal
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from segment_lists.catalog import ExclusivityGroup
+from segment_lists.portal.client import MEMBERSHIP_PAGE
+from segment_lists.portal.models import HubSpotList
+from segment_lists.search_translation import MAX_FILTERS, MAX_FILTERS_PER_GROUP, MAX_GROUPS, to_search_groups
 from segment_lists.text import clean
 from segment_lists.workflow.runtime import PortalRef, Runtime
 
 SAMPLES = 5
-WORKERS = 4
+BATCH_READ = 100  # ids per batch read of sample emails
+Method = Literal["members", "search"]
+CoverageMethod = Literal["sizes", "members", "search"]
+POSITIVE = frozenset({"EQ", "IN", "GT", "GTE", "LT", "LTE", "BETWEEN", "HAS_PROPERTY"})
+
+SearchGroups = list[dict[str, Any]]
 
 
 class Offender(BaseModel):
@@ -45,6 +67,7 @@ class GroupResult(BaseModel):
     exclusive: bool
     pairs: list[PairOverlap]
     uncovered: int | None = None  # partitions: contacts in none of the lists
+    coverage_method: CoverageMethod | None = None  # partitions: how `uncovered` was counted
     message: str
 
 
@@ -55,65 +78,252 @@ class ExclusivityReport(BaseModel):
     calls: int = 0
 
 
-def check_groups(rt: Runtime, groups: Sequence[tuple[ExclusivityGroup, dict[str, str]]]) -> ExclusivityReport:
-    """`groups`: each declared group with its segment key -> list id mapping (members that exist)."""
+@dataclass
+class _Pair:
+    group: str
+    first: str
+    second: str
+    search: SearchGroups | None  # the intersection as filterGroups; None = not searchable
+    method: Method = "members"
+    overlap: int = 0
+    sample_ids: list[str] = field(default_factory=list)
+    emails: dict[str, str | None] = field(default_factory=dict)
+
+
+def check_groups(
+    rt: Runtime,
+    groups: Sequence[tuple[ExclusivityGroup, dict[str, str]]],
+    *,
+    force: Method | None = None,
+    now: datetime | None = None,
+) -> ExclusivityReport:
+    """`groups`: each declared group with its segment key -> list id mapping (members that exist).
+    `force` makes every pair use one method where it can (tests compare the two)."""
     before = rt.portal.stats().total_calls
+    now = now or datetime.now(UTC)
     needed = sorted({list_id for _, ids in groups for list_id in ids.values()}, key=int)
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        members = dict(zip(needed, pool.map(lambda i: set(rt.portal.member_ids(i)), needed), strict=True))
-    names = {lst.id: clean(lst.name) for lst in rt.portal.get_lists(needed, include_filters=False)} if needed else {}
-    total_contacts = rt.portal.count("contacts") if any(g.partition for g, _ in groups) else 0
-    results = []
-    overlapping = 0
+    lists = {lst.id: lst for lst in rt.portal.get_lists(needed, include_filters=True)} if needed else {}
+    searchable = {i: _translate(lists.get(i), now, rt.time_zone) for i in needed}
+
+    pairs: list[_Pair] = []
+    members_of: dict[str, list[str]] = {}  # group name -> its list ids
     for group, ids in groups:
         list_ids = [ids[key] for key in group.members if key in ids]
-        pairs = []
+        members_of[group.name] = list_ids
         for first, second in itertools.combinations(list_ids, 2):
-            common = members[first] & members[second]
-            pairs.append(
-                PairOverlap(
-                    group=group.name,
-                    first=first,
-                    second=second,
-                    first_name=names.get(first, ""),
-                    second_name=names.get(second, ""),
-                    overlap=len(common),
-                    samples=_samples(rt, common),
-                )
+            pairs.append(_Pair(group.name, first, second, _intersection(searchable[first], searchable[second])))
+
+    paged = _choose(rt, pairs, lists, force)
+    members = _run(rt, pairs, paged, lists)
+
+    # Coverage of partitions, cheapest first; what still needs members is paged in a second pass.
+    coverage: dict[str, tuple[int, CoverageMethod] | None] = {}
+    searches: dict[str, SearchGroups] = {}
+    more: set[str] = set()
+    partitions = [(g, members_of[g.name]) for g, _ in groups if g.partition]
+    total_contacts = rt.count("contacts") if partitions else 0
+    for group, list_ids in partitions:
+        group_pairs = [p for p in pairs if p.group == group.name]
+        sizes = [lists[i].size if i in lists else 0 for i in list_ids]
+        complete = all(i in lists and lists[i].processing_status == "COMPLETE" for i in list_ids)
+        if all(i in members for i in list_ids):
+            coverage[group.name] = (len(set().union(*(set(members[i]) for i in list_ids))), "members")
+        elif complete and all(s is not None for s in sizes) and not any(p.overlap for p in group_pairs):
+            # Pairwise disjoint: the union's size is the sum of the sizes (no triple can overlap either).
+            coverage[group.name] = (sum(s or 0 for s in sizes), "sizes")
+        elif (union := _union([searchable[i] for i in list_ids])) is not None and force != "members":
+            searches[group.name] = union
+        else:
+            more.update(i for i in list_ids if i not in members)
+    if more:
+        members.update(zip(sorted(more), rt.map(rt.portal.member_ids, sorted(more)), strict=True))
+    if searches:
+        names = list(searches)
+        for name, total in zip(names, rt.map(lambda n: rt.count("contacts", searches[n]), names), strict=True):
+            coverage[name] = (total, "search")
+    for group, list_ids in partitions:
+        if group.name not in coverage:
+            coverage[group.name] = (len(set().union(*(set(members[i]) for i in list_ids))), "members")
+
+    _fill_emails(rt, [p for p in pairs if p.method == "members" and p.sample_ids])
+    names = {i: clean(lists[i].name) if i in lists else "" for i in needed}
+    results = []
+    overlapping = 0
+    for group, _ in groups:
+        list_ids = members_of[group.name]
+        group_pairs = [
+            PairOverlap(
+                group=group.name,
+                first=p.first,
+                second=p.second,
+                first_name=names.get(p.first, ""),
+                second_name=names.get(p.second, ""),
+                overlap=p.overlap,
+                samples=[Offender(record_id=i, email=clean(p.emails.get(i)) or None) for i in p.sample_ids],
+                method=p.method,
             )
-        overlapping += sum(1 for pair in pairs if pair.overlap)
+            for p in pairs
+            if p.group == group.name
+        ]
+        overlapping += sum(1 for pair in group_pairs if pair.overlap)
         uncovered = None
+        method: CoverageMethod | None = None
         if group.partition:
-            covered = set().union(*(members[i] for i in list_ids)) if list_ids else set()
-            uncovered = max(0, total_contacts - len(covered))
-        exclusive = all(pair.overlap == 0 for pair in pairs)
+            covered, method = coverage[group.name] or (0, "members")
+            uncovered = max(0, total_contacts - covered)
         results.append(
             GroupResult(
                 group=group.name,
                 description=group.description,
                 list_ids=list_ids,
                 partition=group.partition,
-                exclusive=exclusive,
-                pairs=pairs,
+                exclusive=all(pair.overlap == 0 for pair in group_pairs),
+                pairs=group_pairs,
                 uncovered=uncovered,
-                message=_message(group, pairs, uncovered),
+                coverage_method=method,
+                message=_message(group_pairs, uncovered),
             )
         )
     calls = rt.portal.stats().total_calls - before
     return ExclusivityReport(portal=rt.ref, groups=results, overlapping_pairs=overlapping, calls=calls)
 
 
-def _samples(rt: Runtime, common: set[str]) -> list[Offender]:
-    if not common:
-        return []
-    sample = sorted(common, key=int)[:SAMPLES]
-    emails = {
-        record.id: record.properties.get("email") for record in rt.portal.batch_read("contacts", sample, ["email"])
-    }
-    return [Offender(record_id=i, email=clean(emails.get(i)) or None) for i in sample]
+# --- translation ------------------------------------------------------------------------------------
 
 
-def _message(group: ExclusivityGroup, pairs: list[PairOverlap], uncovered: int | None) -> str:
+def _translate(lst: HubSpotList | None, now: datetime, zone: str) -> SearchGroups | None:
+    if lst is None or not lst.is_dynamic or not lst.filter_branch:
+        return None
+    return to_search_groups(lst.filter_branch, now=now, zone=zone)
+
+
+def _fits(groups: SearchGroups) -> bool:
+    return (
+        len(groups) <= MAX_GROUPS
+        and all(len(g["filters"]) <= MAX_FILTERS_PER_GROUP for g in groups)
+        and sum(len(g["filters"]) for g in groups) <= MAX_FILTERS
+    )
+
+
+def _impossible(filters: list[dict[str, Any]]) -> bool:
+    """Certainly matches nothing: a property required both to have a value and to have none."""
+    valued = {f["propertyName"] for f in filters if f["operator"] in POSITIVE}
+    missing = {f["propertyName"] for f in filters if f["operator"] == "NOT_HAS_PROPERTY"}
+    return bool(valued & missing)
+
+
+def _intersection(first: SearchGroups | None, second: SearchGroups | None) -> SearchGroups | None:
+    """Both definitions at once ((A1 or A2) and (B1 or B2) = A1B1 or A1B2 or ...), [] when that is
+    certainly empty, None when either does not translate or the product exceeds search's limits."""
+    if first is None or second is None:
+        return None
+    product: SearchGroups = []
+    seen: set[str] = set()
+    for a, b in itertools.product(first, second):
+        filters: list[dict[str, Any]] = []
+        for item in [*a["filters"], *b["filters"]]:
+            if item not in filters:
+                filters.append(item)
+        key = json.dumps(sorted(json.dumps(f, sort_keys=True) for f in filters))
+        if _impossible(filters) or key in seen:
+            continue
+        seen.add(key)
+        product.append({"filters": filters})
+    return product if _fits(product) else None  # [] (certainly empty) always fits
+
+
+def _union(parts: list[SearchGroups | None]) -> SearchGroups | None:
+    if any(part is None for part in parts):
+        return None
+    groups = [g for part in parts for g in part or []]
+    return groups if groups and _fits(groups) else None
+
+
+# --- the cost model -----------------------------------------------------------------------------------
+
+
+def _pages(lst: HubSpotList | None) -> int:
+    size = lst.size if lst is not None else None
+    return max(1, math.ceil((size if size is not None else MEMBERSHIP_PAGE * 40) / MEMBERSHIP_PAGE))
+
+
+def _choose(rt: Runtime, pairs: list[_Pair], lists: dict[str, HubSpotList], force: Method | None) -> set[str]:
+    """Decide each pair's method; returns the lists whose members must be paged."""
+    settings = rt.portal.settings
+    page_cost = settings.limiter.window_seconds / settings.burst_limit()  # seconds of allowance per call
+    search_rate = settings.limiter.search_per_second * (1 - settings.limiter.safety_margin)
+    search_cost = max(1.0 / search_rate, page_cost)
+    paged: set[str] = set()
+    for pair in pairs:
+        if pair.search is None or force == "members":
+            pair.method = "members"
+            paged.update((pair.first, pair.second))
+        else:
+            pair.method = "search"
+    if force == "search":
+        return paged
+    changed = True
+    while changed:  # paging a list for one pair can make other pairs free: repeat until stable
+        changed = False
+        for pair in pairs:
+            if pair.method != "search" or not pair.search:
+                continue
+            extra = sum(_pages(lists.get(i)) for i in (pair.first, pair.second) if i not in paged)
+            if extra * page_cost <= search_cost:
+                pair.method = "members"
+                paged.update((pair.first, pair.second))
+                changed = True
+    return paged
+
+
+def _run(rt: Runtime, pairs: list[_Pair], paged: set[str], lists: dict[str, HubSpotList]) -> dict[str, list[str]]:
+    """Page the lists and run the searches, all at once; fill each pair's overlap and sample ids."""
+    to_page = sorted(paged, key=lambda i: (-_pages(lists.get(i)), int(i)))
+    searches = [p for p in pairs if p.method == "search" and p.search]
+    # Biggest lists first: a list's pages come one after another, so the longest chain starts first.
+    jobs: list[tuple[str, Any]] = [("members", i) for i in to_page] + [("search", p) for p in searches]
+
+    def job(item: tuple[str, Any]) -> Any:
+        kind, target = item
+        if kind == "members":
+            return rt.portal.member_ids(target)
+        total, found = rt.portal.search_page("contacts", target.search, limit=SAMPLES, properties=["email"])
+        return total, found
+
+    results = rt.map(job, jobs)
+    members: dict[str, list[str]] = {}
+    for (kind, target), result in zip(jobs, results, strict=True):
+        if kind == "members":
+            members[target] = result
+        else:
+            total, found = result
+            target.overlap = total
+            target.sample_ids = [r.id for r in found]
+            target.emails = {r.id: r.properties.get("email") for r in found}
+            rt.remember_count("contacts", target.search, total)
+    sets = {i: set(ids) for i, ids in members.items()}
+    for pair in pairs:
+        if pair.method == "members":
+            common = sets[pair.first] & sets[pair.second]
+            pair.overlap = len(common)
+            pair.sample_ids = sorted(common, key=int)[:SAMPLES]
+    return members
+
+
+def _fill_emails(rt: Runtime, pairs: list[_Pair]) -> None:
+    """Sample offenders' emails: one batch read for every pair's samples together."""
+    ids = sorted({i for p in pairs for i in p.sample_ids}, key=int)
+    if not ids:
+        return
+    chunks = [ids[start : start + BATCH_READ] for start in range(0, len(ids), BATCH_READ)]
+    emails: dict[str, str | None] = {}
+    for records in rt.map(lambda chunk: rt.portal.batch_read("contacts", chunk, ["email"]), chunks):
+        emails.update({record.id: record.properties.get("email") for record in records})
+    for pair in pairs:
+        pair.emails = {i: emails.get(i) for i in pair.sample_ids}
+
+
+def _message(pairs: list[PairOverlap], uncovered: int | None) -> str:
     bad = [pair for pair in pairs if pair.overlap]
     parts = []
     if bad:

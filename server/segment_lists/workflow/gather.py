@@ -1,7 +1,9 @@
 """Gather the facts the planner needs, with as few calls as HubSpot allows.
 
 Properties are read once per object type (cached on the runtime); each fill count is one CRM
-search with `limit: 1` reading `total`; value counts are one search per option in use.
+search with `limit: 1` reading `total`; value counts are one search per option in use. All of
+them are independent: they go out at once and the portal's limiter paces them. Counts are kept on
+the runtime, so the estimates that follow do not ask again (e.g. customers = lifecycle stage count).
 """
 
 from __future__ import annotations
@@ -14,8 +16,6 @@ from segment_lists.planner import facts_needed
 from segment_lists.workflow.runtime import Runtime
 
 OBJECT_TYPES = {"contact": "contacts", "company": "companies"}
-# Concurrent searches: the portal's limiter paces them (HubSpot allows 5 searches a second).
-WORKERS = 4
 
 
 def _properties(rt: Runtime, object_name: str) -> dict[str, PropertyInfo]:
@@ -42,15 +42,19 @@ def gather_facts(rt: Runtime, answers: Answers) -> PortalFacts:
     def has_value(key: str) -> tuple[str, int]:
         obj, name = key.split(".", 1)
         groups = [{"filters": [{"propertyName": name, "operator": "HAS_PROPERTY"}]}]
-        return key, rt.portal.count(OBJECT_TYPES[obj], groups)
+        return key, rt.count(OBJECT_TYPES[obj], groups)
 
     def value_count(key: str, value: str) -> tuple[str, str, int]:
         obj, name = key.split(".", 1)
         groups = [{"filters": [{"propertyName": name, "operator": "EQ", "value": value}]}]
-        return key, value, rt.portal.count(OBJECT_TYPES[obj], groups)
+        return key, value, rt.count(OBJECT_TYPES[obj], groups)
 
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        totals = pool.map(lambda obj: rt.portal.count(OBJECT_TYPES[obj]), ["contact", "company"])
+    with ThreadPoolExecutor(max_workers=max(1, rt.workers)) as pool:
+        # The slow, unrelated reads first, so they overlap the searches instead of trailing them.
+        teams_future = pool.submit(rt.portal.teams)
+        lists_future = pool.submit(_existing_lists, rt)
+        users_future = pool.submit(rt.portal.user_email_domains)
+        totals = pool.map(lambda obj: rt.count(OBJECT_TYPES[obj]), ["contact", "company"])
         fills = pool.map(has_value, request.fill)
         value_jobs = [
             (key, value)
@@ -64,9 +68,6 @@ def gather_facts(rt: Runtime, answers: Answers) -> PortalFacts:
         for key, value, count in values:
             if count:
                 value_counts.setdefault(key, {})[value] = count
-        teams_future = pool.submit(rt.portal.teams)
-        lists_future = pool.submit(_existing_lists, rt)
-        users_future = pool.submit(rt.portal.user_email_domains)
         teams, existing, user_domains = teams_future.result(), lists_future.result(), users_future.result()
     return PortalFacts(
         portal_id=rt.portal_id,

@@ -2,13 +2,21 @@
 
 Facts that do not change while a flow runs (property definitions, the account) are read once and
 shared by inventory, planning and verification; the list inventory is re-read after any write.
+CRM search counts are cached for a few minutes (keyed by the exact filter groups): prerequisites,
+estimates and exclusivity ask some of the same questions, and a count is a search call (5/s).
+Independent calls run concurrently (`map`): the portal's limiter paces them, so more workers never
+means more than HubSpot allows, only less time idle between calls.
 """
 
 from __future__ import annotations
 
+import json
 import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, SecretStr
 
@@ -16,6 +24,13 @@ from segment_lists.config import Settings
 from segment_lists.journal import Journal
 from segment_lists.portal import Portal, PortalSettings
 from segment_lists.portal.models import AccountDetails, HubSpotList, Property
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Enough threads to keep both of HubSpot's buckets busy at 50-200 ms per call; the limiter does the pacing.
+WORKERS = 8
+COUNT_TTL_SECONDS = 300.0  # a count older than this is asked again (records change under a long session)
 
 SANDBOX_NOTICE = "SANDBOX portal: demo data served locally, not your HubSpot account"
 
@@ -43,6 +58,10 @@ class Runtime:
     _properties: dict[str, list[Property]] = field(default_factory=dict)
     _lists: list[HubSpotList] | None = None
     _lock: threading.RLock = field(default_factory=threading.RLock)
+    # Concurrent calls at most (1 = strictly sequential); `cache=False` reads everything every time.
+    workers: int = WORKERS
+    cache: bool = True
+    _counts: dict[str, tuple[float, int]] = field(default_factory=dict)
 
     @property
     def portal_id(self) -> str:
@@ -74,16 +93,43 @@ class Runtime:
 
     def properties(self, object_type: str) -> list[Property]:
         with self._lock:
-            if object_type not in self._properties:
+            if object_type not in self._properties or not self.cache:
                 self._properties[object_type] = self.portal.properties(object_type)
             return self._properties[object_type]
 
     def lists(self, *, refresh: bool = False) -> list[HubSpotList]:
         """Every list (no definitions), read once per flow and again after writes."""
         with self._lock:
-            if self._lists is None or refresh:
+            if self._lists is None or refresh or not self.cache:
                 self._lists = self.portal.all_lists()
             return self._lists
+
+    def count(self, object_type: str, filter_groups: list[dict[str, Any]] | None = None) -> int:
+        """How many records match (one CRM search), remembered for `COUNT_TTL_SECONDS`."""
+        key = json.dumps([object_type, filter_groups or []], sort_keys=True)
+        now = time.monotonic()
+        with self._lock:
+            hit = self._counts.get(key)
+        if self.cache and hit is not None and now - hit[0] < COUNT_TTL_SECONDS:
+            return hit[1]
+        total = self.portal.count(object_type, filter_groups)
+        with self._lock:
+            self._counts[key] = (time.monotonic(), total)
+        return total
+
+    def remember_count(self, object_type: str, filter_groups: list[dict[str, Any]] | None, total: int) -> None:
+        """A total learned from another search (e.g. one that also fetched samples)."""
+        key = json.dumps([object_type, filter_groups or []], sort_keys=True)
+        with self._lock:
+            self._counts[key] = (time.monotonic(), total)
+
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
+        """`fn` over `items`, concurrently up to `workers` (results in order; the first error is raised)."""
+        jobs = list(items)
+        if self.workers <= 1 or len(jobs) <= 1:
+            return [fn(job) for job in jobs]
+        with ThreadPoolExecutor(max_workers=min(self.workers, len(jobs))) as pool:
+            return list(pool.map(fn, jobs))
 
     def lists_changed(self) -> None:
         with self._lock:

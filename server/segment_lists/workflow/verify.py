@@ -1,4 +1,11 @@
-"""count_members: wait for HubSpot to finish processing, then compare sizes with expectations."""
+"""count_members: wait for HubSpot to finish processing, then compare sizes with expectations.
+
+Waiting is one batched read of every pending list per poll, with gentle backoff; it sleeps without
+holding any limiter slot, so other work in the same process keeps HubSpot's allowance to itself.
+The trend (quarterly review) merges HubSpot's size history with the journal's snapshots and flags
+what the catalog would not expect: a size now outside the expected range, or a change of more
+than half (up or down) over the period.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +23,14 @@ from segment_lists.workflow.runtime import PortalRef, Runtime
 Progress = Callable[[float, float, str], None]
 # Polling backoff while lists process: quick at first (small lists finish fast), then patient.
 POLL_START_SECONDS = 0.25
-POLL_MAX_SECONDS = 10.0
+POLL_FACTOR = 1.5
+POLL_MAX_SECONDS = 5.0
+UNUSUAL_GROWTH = 1.5  # the last size over the first: beyond x1.5 (or below 1/1.5) is flagged
+HISTORY_DAYS = 365
 ESTIMATE_TOLERANCE = 0.1  # a count within 10% (or 5 records) of the estimate agrees with it
+
+
+TrendFlag = Literal["unusual-growth", "unusual-shrinkage", "left-expected-range", "outside-expected-range"]
 
 
 class SizePoint(BaseModel):
@@ -37,6 +50,7 @@ class MemberCount(BaseModel):
     message: str
     history: list[SizePoint] = Field(default_factory=list)
     trend: str | None = None
+    trend_flag: TrendFlag | None = None  # set when the trend is outside what the catalog expects
 
 
 class CountReport(BaseModel):
@@ -51,16 +65,20 @@ def wait_for_processing(
     """Poll (batched, with backoff) until every list is COMPLETE or the timeout passes."""
     deadline = time.monotonic() + timeout
     delay = POLL_START_SECONDS
+    found: dict[str, object] = {}
+    pending = list(list_ids)
     while True:
-        found = {lst.id: lst for lst in rt.portal.get_lists(list_ids, include_filters=False)}
-        done = [i for i in list_ids if i in found and found[i].processing_status == "COMPLETE"]
-        missing = [i for i in list_ids if i not in found]
+        # Only the lists still processing are read again: finished ones keep their last answer.
+        fresh = {lst.id: lst for lst in rt.portal.get_lists(pending, include_filters=False)}
+        found.update(fresh)
+        pending = [i for i in pending if i in fresh and fresh[i].processing_status != "COMPLETE"]
+        settled = len(list_ids) - len(pending)
         if progress is not None:
-            progress(len(done) + len(missing), len(list_ids), f"{len(done)} of {len(list_ids)} lists processed")
-        if len(done) + len(missing) == len(list_ids) or time.monotonic() >= deadline:
+            progress(settled, len(list_ids), f"{settled} of {len(list_ids)} lists processed")
+        if not pending or time.monotonic() >= deadline:
             return found
         time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
-        delay = min(POLL_MAX_SECONDS, delay * 2)
+        delay = min(POLL_MAX_SECONDS, delay * POLL_FACTOR)
 
 
 def count_members(
@@ -76,6 +94,11 @@ def count_members(
     ids = list(dict.fromkeys(str(i) for i in list_ids))
     found = wait_for_processing(rt, ids, timeout=wait_seconds, progress=progress)
     expectations = _expectations(rt, plan)
+    histories = (
+        dict(zip(ids, rt.map(lambda i: _history(rt, i) if i in found else [], ids), strict=True))
+        if include_history
+        else {}
+    )
     counts = []
     for list_id in ids:
         lst = found.get(list_id)
@@ -96,8 +119,8 @@ def count_members(
         if lst.size is not None and lst.processing_status == "COMPLETE":
             rt.journal.snapshot(rt.portal_id, list_id, lst.size, "count_members")
         if include_history:
-            count.history = _history(rt, list_id)
-            count.trend = _trend(count.history, expected)
+            count.history = histories[list_id]
+            count.trend, count.trend_flag = trend(count.history, expected)
         counts.append(count)
     return CountReport(portal=rt.ref, counts=counts, waited_seconds=round(time.monotonic() - started, 2))
 
@@ -162,20 +185,41 @@ def _history(rt: Runtime, list_id: str) -> list[SizePoint]:
         SizePoint(at=s.taken_at, size=s.size, source="journal") for s in rt.journal.snapshots(rt.portal_id, list_id)
     ]
     end = datetime.now(UTC)
-    hubspot = rt.portal.size_history(list_id, end - timedelta(days=365), end)
-    points += [SizePoint(at=p.timestamp.isoformat(), size=p.size, source="hubspot") for p in hubspot.size_history]
+    hubspot = rt.portal.size_history(list_id, end - timedelta(days=HISTORY_DAYS), end)
+    points += [SizePoint(at=_utc(p.timestamp), size=p.size, source="hubspot") for p in hubspot.size_history]
     return sorted(points, key=lambda p: p.at)
 
 
-def _trend(history: list[SizePoint], expected: tuple[int, int] | None) -> str | None:
-    if len(history) < 2:
-        return None
-    first, last = history[0], history[-1]
-    change = last.size - first.size
-    ratio = (change / first.size) if first.size else None
-    text = f"{first.size} -> {last.size} since {first.at[:10]}"
-    if ratio is not None and abs(ratio) >= 0.5:
-        text += f" ({ratio:+.0%}: unusual; check what changed)"
+def _utc(moment: datetime) -> str:
+    """ISO text in UTC, so journal and HubSpot points sort together by plain string order."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def trend(history: Sequence[SizePoint], expected: tuple[int, int] | None) -> tuple[str | None, TrendFlag | None]:
+    """A one-line trend over the history and, when it is outside what the catalog expects, a flag.
+
+    Leading zeros are skipped: a new list reports 0 while HubSpot builds it, which is not growth."""
+    points = sorted(history, key=lambda p: p.at)
+    while len(points) > 1 and points[0].size == 0:
+        points = points[1:]
+    if not points:
+        return None, None
+    first, last = points[0], points[-1]
+    flag: TrendFlag | None = None
+    text = f"{first.size} -> {last.size} since {first.at[:10]}" if len(points) > 1 else f"{last.size} (one point)"
+    if len(points) > 1 and first.size > 0:
+        ratio = last.size / first.size
+        text += f" ({ratio - 1:+.0%})"
+        if ratio >= UNUSUAL_GROWTH:
+            flag = "unusual-growth"
+        elif ratio <= 1 / UNUSUAL_GROWTH:
+            flag = "unusual-shrinkage"
     if expected is not None and not expected[0] <= last.size <= expected[1]:
-        text += "; now outside the expected range"
-    return text
+        inside_before = any(expected[0] <= p.size <= expected[1] for p in points[:-1])
+        flag = "left-expected-range" if inside_before else (flag or "outside-expected-range")
+        text += f"; now outside the expected {expected[0]}-{expected[1]}"
+    if flag in {"unusual-growth", "unusual-shrinkage"}:
+        text += ": unusual for this segment; check what changed (imports, property edits, the definition)"
+    return text, flag
