@@ -234,6 +234,45 @@ class Journal:
                 (outcome, utcnow(), list_id, json.dumps(detail) if detail is not None else None, action_id),
             )
 
+    def settle_created(
+        self,
+        action_id: int,
+        portal_id: str,
+        run_id: str,
+        list_id: str,
+        name: str,
+        processing_type: str,
+        segment_key: str | None,
+        definition: dict[str, Any] | None,
+    ) -> None:
+        """Settle a create and add the list to the library in one transaction: a crash between the
+        two would leave a list the journal calls created but the library does not know."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE actions SET outcome = 'ok', outcome_at = ?, list_id = ? WHERE action_id = ?",
+                (utcnow(), list_id, action_id),
+            )
+            self._insert_library(db, portal_id, run_id, list_id, name, processing_type, segment_key, definition)
+
+    def settle_deleted(self, action_id: int, portal_id: str, list_id: str, *, deleted: bool) -> None:
+        """Settle a delete (or restore) and mark the library entry in one transaction."""
+        with self._tx() as db:
+            db.execute("UPDATE actions SET outcome = 'ok', outcome_at = ? WHERE action_id = ?", (utcnow(), action_id))
+            db.execute(
+                "UPDATE library SET deleted_at = ? WHERE portal_id = ? AND list_id = ?",
+                (utcnow() if deleted else None, portal_id, list_id),
+            )
+
+    def create_intents(self, portal_id: str, list_name: str) -> list[Action]:
+        """Every create this tool announced for a list of this name (case-insensitive), oldest first."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT * FROM actions WHERE portal_id = ? AND action = 'create' AND lower(list_name) = lower(?)"
+                " ORDER BY action_id",
+                (portal_id, list_name),
+            ).fetchall()
+        return [_action(row) for row in rows]
+
     def actions(self, run_id: str) -> list[Action]:
         with self._lock:
             rows = self._conn.execute("SELECT * FROM actions WHERE run_id = ? ORDER BY action_id", (run_id,)).fetchall()
@@ -262,21 +301,35 @@ class Journal:
         origin: Literal["created", "reused"] = "created",
     ) -> None:
         with self._tx() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO library (portal_id, list_id, name, segment_key, processing_type, definition,"
-                " run_id, created_at, deleted_at, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
-                (
-                    portal_id,
-                    list_id,
-                    name,
-                    segment_key,
-                    processing_type,
-                    json.dumps(definition) if definition is not None else None,
-                    run_id,
-                    utcnow(),
-                    origin,
-                ),
-            )
+            self._insert_library(db, portal_id, run_id, list_id, name, processing_type, segment_key, definition, origin)
+
+    @staticmethod
+    def _insert_library(
+        db: sqlite3.Connection,
+        portal_id: str,
+        run_id: str,
+        list_id: str,
+        name: str,
+        processing_type: str,
+        segment_key: str | None,
+        definition: dict[str, Any] | None,
+        origin: Literal["created", "reused"] = "created",
+    ) -> None:
+        db.execute(
+            "INSERT OR REPLACE INTO library (portal_id, list_id, name, segment_key, processing_type, definition,"
+            " run_id, created_at, deleted_at, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+            (
+                portal_id,
+                list_id,
+                name,
+                segment_key,
+                processing_type,
+                json.dumps(definition) if definition is not None else None,
+                run_id,
+                utcnow(),
+                origin,
+            ),
+        )
 
     def mark_deleted(self, portal_id: str, list_id: str, deleted: bool = True) -> None:
         with self._tx() as db:

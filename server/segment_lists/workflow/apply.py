@@ -12,19 +12,24 @@ import csv
 import io
 import re
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from segment_lists.filters import parse_filter_branch
-from segment_lists.planner import Plan, PlanItem
-from segment_lists.portal import DailyLimitReached, NotFound, PortalError
+from segment_lists.journal import Action
+from segment_lists.planner import Plan, PlanItem, definition_key
+from segment_lists.portal import AmbiguousWrite, DailyLimitReached, DuplicateListName, NotFound, PortalError
+from segment_lists.portal.models import HubSpotList
 from segment_lists.text import clean
 from segment_lists.workflow.runtime import PortalRef, Runtime
 
 MEMBERS_PER_CALL = 500
 EMAIL = re.compile(r"^[^@\s]+@([^@\s]+\.[^@\s]+)$")
 APPLICABLE = ("create", "rename", "reuse")
+# How far HubSpot's clock may lag ours when judging whether a list was created after our intent.
+CLOCK_SKEW_SECONDS = 120
 
 
 class ItemOutcome(BaseModel):
@@ -111,9 +116,9 @@ def reconcile(rt: Runtime) -> list[str]:
         detail = action.detail or {}
         if action.action == "create" and action.list_name:
             found = rt.portal.get_list_by_name(action.list_name)
-            if found is not None and found.created_at and found.created_at.isoformat() >= action.intent_at[:19]:
-                rt.journal.settle(action.action_id, "ok", list_id=found.id)
-                rt.journal.record_created(
+            if found is not None and _ours(found, action):
+                rt.journal.settle_created(
+                    action.action_id,
                     rt.portal_id,
                     action.run_id,
                     found.id,
@@ -122,10 +127,12 @@ def reconcile(rt: Runtime) -> list[str]:
                     action.segment_key,
                     detail.get("filter_branch"),
                 )
-                notes.append(f"'{action.list_name}' was created (id {found.id}) before an interruption")
+                notes.append(f"'{clean(action.list_name)}' was created (id {found.id}) before an interruption")
             else:
+                # Not there (yet): a request still in flight could land later; `create_list` adopts
+                # such a list instead of failing on its name (see `_adopt`).
                 rt.journal.settle(action.action_id, "failed", detail={**detail, "reconciled": "not found"})
-                notes.append(f"'{action.list_name}' was not created before an interruption")
+                notes.append(f"'{clean(action.list_name)}' was not created before an interruption")
         elif action.action in {"delete", "restore"} and action.list_id:
             try:
                 rt.portal.get_list(action.list_id, include_filters=False)
@@ -133,18 +140,53 @@ def reconcile(rt: Runtime) -> list[str]:
             except NotFound:
                 exists = False
             done = (not exists) if action.action == "delete" else exists
-            rt.journal.settle(action.action_id, "ok" if done else "failed")
             if done:
-                rt.journal.mark_deleted(rt.portal_id, action.list_id, deleted=action.action == "delete")
+                rt.journal.settle_deleted(
+                    action.action_id, rt.portal_id, action.list_id, deleted=action.action == "delete"
+                )
+            else:
+                rt.journal.settle(action.action_id, "failed", detail={**detail, "reconciled": "not done"})
             notes.append(f"{action.action} of list {action.list_id} {'completed' if done else 'did not happen'}")
-        elif action.action == "add_members" and action.list_id:
-            # Adding members is idempotent: the next apply adds whatever is missing.
-            rt.journal.settle(action.action_id, "unknown")
         else:
+            # Adding members is idempotent (the next apply adds whatever is missing); a folder is
+            # found again by name.
             rt.journal.settle(action.action_id, "unknown")
     if notes:
         rt.lists_changed()
     return notes
+
+
+def _ours(found: HubSpotList, intent: Action) -> bool:
+    """Could `found` be the list this create intent announced? Same type, created after the intent
+    (allowing for clock skew between us and HubSpot) and, for an active list, the same definition."""
+    detail = intent.detail or {}
+    if detail.get("processing_type") and found.processing_type != detail["processing_type"]:
+        return False
+    if found.created_at is not None:
+        announced = datetime.fromisoformat(intent.intent_at.replace("Z", "+00:00"))
+        if found.created_at < announced - timedelta(seconds=CLOCK_SKEW_SECONDS):
+            return False
+    wanted = detail.get("filter_branch")
+    if wanted and found.filter_branch is not None:
+        return definition_key(wanted) == definition_key(found.filter_branch)
+    return True
+
+
+def _adopt(rt: Runtime, name: str, current: int) -> HubSpotList | None:
+    """After HubSpot said the name is taken: the list an earlier, interrupted create of ours made
+    (its outcome was never heard, or a reconcile ran before the request landed), if it is one."""
+    uncertain = [
+        intent
+        for intent in rt.journal.create_intents(rt.portal_id, name)
+        if intent.action_id != current
+        and (intent.outcome in {"pending", "unknown"} or (intent.detail or {}).get("reconciled") == "not found")
+    ]
+    if not uncertain:
+        return None
+    found = rt.portal.get_list_by_name(name)
+    if found is None or rt.journal.created_by_tool(rt.portal_id, found.id) is not None:
+        return None
+    return found if any(_ours(found, intent) for intent in uncertain) else None
 
 
 def _folder_id(rt: Runtime, name: str | None, run_id: str) -> str | None:
@@ -244,16 +286,30 @@ def _apply_one(
             )
         except NotFound:
             pass  # deleted since: create it again
-    created = create_list(
-        rt,
-        run_id,
-        item.name,
-        processing_type=item.processing_type,
-        filter_branch=item.filter_branch,
-        segment_key=item.key,
-        folder_id=folder_id,
-        team_ids=plan.edit_team_ids,
-    )
+    try:
+        created = create_list(
+            rt,
+            run_id,
+            item.name,
+            processing_type=item.processing_type,
+            filter_branch=item.filter_branch,
+            segment_key=item.key,
+            folder_id=folder_id,
+            team_ids=plan.edit_team_ids,
+        )
+    except DuplicateListName:
+        # Another run of the same plan (a second client sharing this journal) got there first.
+        existing = _already_created(rt, item)
+        if existing is None:
+            raise
+        return ItemOutcome(
+            key=item.key,
+            name=item.name,
+            outcome="already-created",
+            list_id=existing,
+            members_added=_fill_static(rt, item, existing, run_id, competitor_csv),
+            message="created by another run of this plan at the same time; left as is",
+        )
     added = _fill_static(rt, item, created, run_id, competitor_csv)
     return ItemOutcome(
         key=item.key,
@@ -293,12 +349,21 @@ def create_list(
             folder_id=folder_id,
             team_ids=list(team_ids),
         )
+    except DuplicateListName as error:
+        adopted = _adopt(rt, name, action)
+        if adopted is None:
+            rt.journal.settle(action, "failed", detail={"error": clean(str(error))})
+            raise
+        created = adopted
+    except AmbiguousWrite as error:
+        # Whether HubSpot created it is unknown: the next run looks it up by name.
+        rt.journal.settle(action, "unknown", detail={"error": clean(str(error)), "processing_type": processing_type})
+        raise
     except Exception as error:
         rt.journal.settle(action, "failed", detail={"error": clean(str(error))})
         raise
-    rt.journal.settle(action, "ok", list_id=created.id)
-    rt.journal.record_created(
-        rt.portal_id, run_id, created.id, created.name, processing_type, segment_key, filter_branch
+    rt.journal.settle_created(
+        action, rt.portal_id, run_id, created.id, created.name, processing_type, segment_key, filter_branch
     )
     return created.id
 

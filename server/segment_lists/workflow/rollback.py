@@ -108,8 +108,7 @@ def _delete(rt: Runtime, lst: HubSpotList, report: DependencyReport, run_id: str
     except Exception as error:
         rt.journal.settle(action, "failed", detail={"error": clean(str(error))})
         raise
-    rt.journal.settle(action, "ok")
-    rt.journal.mark_deleted(rt.portal_id, lst.id)
+    rt.journal.settle_deleted(action, rt.portal_id, lst.id, deleted=True)
     rt.lists_changed()
     return DeleteOutcome(
         list_id=lst.id,
@@ -130,8 +129,7 @@ def restore_list(rt: Runtime, list_id: str, *, run_id: str | None = None) -> Del
     except Exception as error:
         rt.journal.settle(action, "failed", detail={"error": clean(str(error))})
         raise
-    rt.journal.settle(action, "ok")
-    rt.journal.mark_deleted(rt.portal_id, list_id, deleted=False)
+    rt.journal.settle_deleted(action, rt.portal_id, list_id, deleted=False)
     rt.lists_changed()
     lst = rt.portal.get_list(list_id, include_filters=False)
     return DeleteOutcome(
