@@ -6,6 +6,7 @@ confirmation gate first. Every result names the portal it acted on.
 
 from __future__ import annotations
 
+import inspect
 from typing import Annotated, Any, Literal
 
 import anyio
@@ -20,7 +21,7 @@ from segment_lists.catalog import ExclusivityGroup
 from segment_lists.filters import describe
 from segment_lists.interview import Answers
 from segment_lists.journal import LibraryEntry
-from segment_lists.mcp.confirmation import ConfirmWrite, Gate, app_state, ask, gate
+from segment_lists.mcp.confirmation import ConfirmWrite, Gate, app_state, ask, gate, will_elicit
 from segment_lists.mcp.errors import tool_errors
 from segment_lists.planner import Plan
 from segment_lists.portal import NotFound
@@ -158,10 +159,19 @@ def _apply_state(rt: Runtime, plan: Plan, selected: list[Any]) -> dict[str, Any]
     }
 
 
+def _describe(rt: Runtime, branch: dict[str, Any]) -> str:
+    """In the portal's own words (property and option labels), as the plan's previews are: the user
+    confirms 'Lifecycle stage is any of Customer', not 'lifecyclestage is any of customer'."""
+    props = [*rt.properties("companies"), *rt.properties("contacts")]  # contact labels win on a clash
+    labels = {p.name: p.label for p in props}
+    options = {p.name: {o.value: o.label for o in p.options} for p in props if p.options}
+    return describe(branch, property_labels=labels, option_labels=options)
+
+
 def _custom_preview(rt: Runtime, custom: CustomList) -> tuple[dict[str, Any] | None, str]:
     branch = validate_custom(custom.filter_branch, custom.processing_type)
     description = (
-        describe(branch)
+        _describe(rt, branch)
         if branch
         else (
             "contacts at " + ", ".join(custom.competitor_domains)
@@ -197,6 +207,15 @@ def library_export(rt: Runtime) -> LibraryExport:
 # --- registration ----------------------------------------------------------------------------------
 
 
+def _tool(server: MCPServer[Any], *, title: str, annotations: ToolAnnotations) -> Any:
+    """`server.tool` with the docstring dedented: the SDK sends it verbatim, indentation and all."""
+
+    def register(fn: Any) -> Any:
+        return server.tool(title=title, annotations=annotations, description=inspect.cleandoc(fn.__doc__ or ""))(fn)
+
+    return register
+
+
 def register_tools(server: MCPServer[Any], *, read_only: bool) -> None:
     register_read_tools(server)
     if not read_only:
@@ -204,7 +223,7 @@ def register_tools(server: MCPServer[Any], *, read_only: bool) -> None:
 
 
 def register_read_tools(server: MCPServer[Any]) -> None:
-    @server.tool(title="List existing HubSpot lists", annotations=READ)
+    @_tool(server, title="List existing HubSpot lists", annotations=READ)
     async def list_existing_lists(
         ctx: Context[Any],
         name_contains: Annotated[
@@ -218,7 +237,7 @@ def register_read_tools(server: MCPServer[Any]) -> None:
         with tool_errors("nothing was read"):
             return await _run(take_inventory, rt, include_filters=include_filters, name_contains=name_contains)
 
-    @server.tool(title="Propose a segment-list plan", annotations=READ)
+    @_tool(server, title="Propose a segment-list plan", annotations=READ)
     async def propose_segments(
         ctx: Context[Any],
         answers: Annotated[
@@ -250,7 +269,7 @@ def register_read_tools(server: MCPServer[Any]) -> None:
         )
         return ProposeResult(portal=rt.ref, plan=plan, next_step=next_step)
 
-    @server.tool(title="Count list members", annotations=READ)
+    @_tool(server, title="Count list members", annotations=READ)
     async def count_members(
         ctx: Context[Any],
         list_ids: Annotated[list[str] | None, Field(max_length=500, description="Lists to count")] = None,
@@ -281,7 +300,7 @@ def register_read_tools(server: MCPServer[Any]) -> None:
                 count, rt, ids, plan=plan, wait_seconds=wait_seconds, include_history=include_history, progress=progress
             )
 
-    @server.tool(title="Check that exclusive lists do not overlap", annotations=READ)
+    @_tool(server, title="Check that exclusive lists do not overlap", annotations=READ)
     async def check_exclusivity(
         ctx: Context[Any],
         run_id: Annotated[str | None, Field(description="Check the declared groups among this run's lists")] = None,
@@ -311,7 +330,7 @@ def register_read_tools(server: MCPServer[Any]) -> None:
                 )
             return await _run(check_groups, rt, groups)
 
-    @server.tool(title="Export the segment library", annotations=READ)
+    @_tool(server, title="Export the segment library", annotations=READ)
     async def export_library(ctx: Context[Any]) -> LibraryExport:
         """Every list this tool created or adopted in this portal: ids, names, definitions, current sizes, as
         data and as a Markdown table for documentation."""
@@ -338,21 +357,24 @@ def _run_groups(rt: Runtime, run_id: str | None) -> list[tuple[ExclusivityGroup,
 async def ask_create(
     ctx: Context[Any], plan_id: str | None = None, items: list[str] | None = None, custom: CustomList | None = None
 ) -> Any:
+    if not will_elicit(ctx):  # the token path needs no question: spare the portal the preview's calls
+        return ask(ctx, None)
     preview = None
-    if ctx.request_context.lifespan_context.settings.confirmation != "refuse":
-        try:
-            rt = await anyio.to_thread.run_sync(app_state(ctx).runtime)
-            if custom is not None:
-                preview = (await _run(_custom_preview, rt, custom))[1]
-            elif plan_id is not None:
-                plan, selected = await _run(_plan_items, rt, plan_id, items)
-                preview = previews.apply_preview(rt, plan, selected)
-        except Exception:  # the tool body reports the same problem properly
-            preview = None
+    try:
+        rt = await anyio.to_thread.run_sync(app_state(ctx).runtime)
+        if custom is not None:
+            preview = (await _run(_custom_preview, rt, custom))[1]
+        elif plan_id is not None:
+            plan, selected = await _run(_plan_items, rt, plan_id, items)
+            preview = previews.apply_preview(rt, plan, selected)
+    except Exception:  # the tool body reports the same problem properly
+        preview = None
     return ask(ctx, preview)
 
 
 async def ask_delete(ctx: Context[Any], list_id: str, force: bool = False, allow_foreign: bool = False) -> Any:
+    if not will_elicit(ctx):
+        return ask(ctx, None)
     preview = None
     try:
         rt = await anyio.to_thread.run_sync(app_state(ctx).runtime)
@@ -365,6 +387,8 @@ async def ask_delete(ctx: Context[Any], list_id: str, force: bool = False, allow
 
 
 async def ask_restore(ctx: Context[Any], list_id: str) -> Any:
+    if not will_elicit(ctx):
+        return ask(ctx, None)
     try:
         rt = await anyio.to_thread.run_sync(app_state(ctx).runtime)
         return ask(ctx, previews.restore_preview(rt, list_id))
@@ -373,6 +397,8 @@ async def ask_restore(ctx: Context[Any], list_id: str) -> Any:
 
 
 async def ask_rollback(ctx: Context[Any], run_id: str | None = None, force: bool = False) -> Any:
+    if not will_elicit(ctx):
+        return ask(ctx, None)
     try:
         rt = await anyio.to_thread.run_sync(app_state(ctx).runtime)
         resolved, lists = await _run(_rollback_targets, rt, run_id)
@@ -383,7 +409,7 @@ async def ask_rollback(ctx: Context[Any], run_id: str | None = None, force: bool
 
 def register_write_tools(server: MCPServer[Any]) -> None:
 
-    @server.tool(title="Create segment lists", annotations=CREATE)
+    @_tool(server, title="Create segment lists", annotations=CREATE)
     async def create_list(
         ctx: Context[Any],
         decision: Annotated[ElicitationResult[ConfirmWrite], Resolve(ask_create)],
@@ -459,7 +485,7 @@ def register_write_tools(server: MCPServer[Any]) -> None:
             reconciled=result.reconciled,
         )
 
-    @server.tool(title="Delete a list", annotations=DELETE)
+    @_tool(server, title="Delete a list", annotations=DELETE)
     async def delete_list(
         ctx: Context[Any],
         list_id: Annotated[str, Field(min_length=1, max_length=32, pattern=r"^\d+$", description="The list id")],
@@ -484,10 +510,19 @@ def register_write_tools(server: MCPServer[Any]) -> None:
             try:
                 lst, blockers = await _run(_delete_check, rt, list_id, force, allow_foreign)
             except NotFound:
+                # Deleting what this tool already deleted is a harmless repeat; any other missing id is
+                # most likely a wrong id, and "done" would let the model tell the user it was deleted.
+                entry = rt.journal.created_by_tool(rt.portal_id, list_id)
+                if entry is None or entry.deleted_at is None:
+                    raise ToolError(
+                        f"List {list_id} does not exist (or was deleted outside this tool); {action}. "
+                        "Call list_existing_lists for valid list ids."
+                    ) from None
                 return DeleteListResult(
                     portal=rt.ref,
                     status="done",
-                    message=(f"List {list_id} does not exist or is already deleted; nothing was deleted."),
+                    message=f"List {list_id} ('{clean(entry.name)}') is already deleted; nothing was deleted. "
+                    "restore_list can bring it back within 90 days.",
                 )
             if blockers:
                 return DeleteListResult(
@@ -512,7 +547,7 @@ def register_write_tools(server: MCPServer[Any]) -> None:
         status: Status = "done" if outcome.outcome in {"deleted", "already-deleted"} else "refused"
         return DeleteListResult(portal=rt.ref, status=status, message=outcome.message, preview=preview, outcome=outcome)
 
-    @server.tool(title="Restore a deleted list", annotations=RESTORE)
+    @_tool(server, title="Restore a deleted list", annotations=RESTORE)
     async def restore_list(
         ctx: Context[Any],
         list_id: Annotated[str, Field(min_length=1, max_length=32, pattern=r"^\d+$")],
@@ -540,7 +575,7 @@ def register_write_tools(server: MCPServer[Any]) -> None:
             outcome = await _run(restore_one, rt, list_id)
         return DeleteListResult(portal=rt.ref, status="done", message=outcome.message, preview=preview, outcome=outcome)
 
-    @server.tool(title="Roll back a run", annotations=DELETE)
+    @_tool(server, title="Roll back a run", annotations=DELETE)
     async def rollback_run(
         ctx: Context[Any],
         decision: Annotated[ElicitationResult[ConfirmWrite], Resolve(ask_rollback)],
