@@ -184,6 +184,22 @@ def catalog_segments(answers: Answers, context: CatalogContext) -> list[Segment]
         segments += _regions(answers)
     if "engagement" in families:
         segments += _engagement(answers, context)
+    return _unique_names(segments, answers)
+
+
+def _unique_names(segments: list[Segment], answers: Answers) -> list[Segment]:
+    """HubSpot list names are unique (case-insensitively) in every language: a translated name or a
+    user's word that collides with an earlier segment's name keeps the English segment name, then
+    the key, instead of becoming a conflict."""
+    taken: set[str] = set()
+    for segment in segments:
+        candidates = [
+            segment.name,
+            answers.naming.format(category=segment.category, name=segment.segment),
+            f"{segment.name} ({segment.key})",
+        ]
+        segment.name = next((name for name in candidates if name.casefold() not in taken), candidates[-1])
+        taken.add(segment.name.casefold())
     return segments
 
 

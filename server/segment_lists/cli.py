@@ -16,6 +16,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="segment-lists",
         description="Build, verify and roll back a HubSpot segment-list library.",
+        epilog="Exit codes: 0 ok, 1 failed, 2 usage, 3 exclusivity overlap, 4 drift, 5 changes pending, "
+        "6 doctor found problems, 7 not confirmed. See docs/cli.md.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -87,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     demo.add_argument("--keep", action="store_true", help="skip the final rollback (lists stay in the sandbox)")
     demo.set_defaults(run=run_demo)
+
+    from segment_lists.commands.flow import add_flow_commands
+    from segment_lists.commands.other import add_other_commands
+
+    add_flow_commands(commands)
+    add_other_commands(commands)
     return parser
 
 

@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from segment_lists.i18n import Language, category_name, segment_name
+
 Family = Literal["core", "icp", "industries", "size", "regions", "engagement"]
 DEFAULT_FAMILIES: tuple[Family, ...] = ("core", "icp", "engagement")
 
@@ -71,6 +73,11 @@ class Answers(BaseModel):
     icp_marker: IcpMarker | None = None
     edit_teams: list[str] = Field(default_factory=list, description="Teams that get edit access")
     naming: str = Field("[{category}] - {name}", description="Name template with {category} and {name}")
+    language: Language = Field(
+        "en",
+        description="Language of the list names and the report: "
+        "'en' ([Core] - All Customers) or 'zh' ([核心] - 所有客户)",
+    )
     folder: str | None = "Segment Library"
     size_bands: tuple[int, int] = (100, 1000)  # SMB < 100 <= Mid-Market < 1000 <= Enterprise
     regions: dict[str, list[str]] | None = None  # region -> country names; None = the default map
@@ -120,4 +127,6 @@ class Answers(BaseModel):
         return self
 
     def list_name(self, category: str, name: str) -> str:
-        return self.naming.format(category=category, name=name)
+        return self.naming.format(
+            category=category_name(category, self.language), name=segment_name(name, self.language)
+        )
