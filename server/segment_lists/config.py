@@ -27,6 +27,10 @@ class Settings(BaseModel):
     read_only: bool = False
     rate_tier: RateTier = "starter"
     sandbox: bool = False
+    # Streamable HTTP: the bearer token clients must send (never the HubSpot token), and host names
+    # besides loopback that the DNS-rebinding check accepts (e.g. behind a reverse proxy).
+    http_token: SecretStr | None = None
+    http_allowed_hosts: list[str] = Field(default_factory=list)
 
     @property
     def is_hubspot(self) -> bool:
@@ -71,6 +75,10 @@ def load_settings(env: dict[str, str] | None = None, dotenv: Path | None = None,
         fields["confirmation"] = merged["SEGMENT_LISTS_CONFIRMATION"]
     if merged.get("SEGMENT_LISTS_READ_ONLY"):
         fields["read_only"] = merged["SEGMENT_LISTS_READ_ONLY"].lower() in {"1", "true", "yes"}
+    if merged.get("SEGMENT_LISTS_HTTP_TOKEN"):
+        fields["http_token"] = SecretStr(merged["SEGMENT_LISTS_HTTP_TOKEN"])
+    if merged.get("SEGMENT_LISTS_HTTP_ALLOWED_HOSTS"):
+        fields["http_allowed_hosts"] = [h.strip() for h in merged["SEGMENT_LISTS_HTTP_ALLOWED_HOSTS"].split(",") if h]
     if merged.get("HUBSPOT_RATE_TIER"):
         fields["rate_tier"] = merged["HUBSPOT_RATE_TIER"]
     fields.update(overrides)
