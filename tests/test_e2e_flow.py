@@ -166,7 +166,8 @@ async def _confirmed(client: Any, tool: str, arguments: dict[str, Any]) -> dict[
 
 @pytest.fixture(scope="module")
 def flow(tmp_path_factory: pytest.TempPathFactory) -> FlowOutcome:
-    config = SandboxConfig(frozen_now=FROZEN_NOW, time_zone=ZONE)
+    # Lists stay PROCESSING briefly, so count_members has to wait for them as it would on HubSpot.
+    config = SandboxConfig(frozen_now=FROZEN_NOW, time_zone=ZONE, processing_seconds=0.5)
     with RunningSandbox(config) as sandbox:
         portal = sandbox.sandbox
         demo = seed_demo(portal, contacts=CONTACT_COUNT, seed=SEED)
