@@ -101,6 +101,6 @@ def register_prompts(server: MCPServer[Any]) -> None:
             ]
             matches = [w for w in words if typed in w.lower()]
             return Completion(values=matches[:100], total=len(matches), has_more=len(matches) > 100)
-        if isinstance(ref, ResourceTemplateReference) and argument.name == "object_type":
-            return Completion(values=[v for v in ("contacts", "companies") if v.startswith(typed)])
+        if isinstance(ref, ResourceTemplateReference) and argument.name == "format":
+            return Completion(values=[v for v in ("json", "markdown") if v.startswith(typed)])
         return None

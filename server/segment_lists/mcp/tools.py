@@ -182,10 +182,10 @@ def _custom_preview(rt: Runtime, custom: CustomList) -> tuple[dict[str, Any] | N
     return branch, previews.custom_preview(rt, custom.name, custom.processing_type, description, len(custom.record_ids))
 
 
-def _library_markdown(entries: list[LibraryEntry], sizes: dict[str, int | None]) -> str:
+def _library_markdown(rt: Runtime, entries: list[LibraryEntry], sizes: dict[str, int | None]) -> str:
     lines = ["| List | Id | Type | Members | Definition |", "|---|---|---|---|---|"]
     for entry in entries:
-        definition = describe(entry.definition) if entry.definition else "static list"
+        definition = _describe(rt, entry.definition) if entry.definition else "static list"
         kind = "active" if entry.processing_type == "DYNAMIC" else "static"
         size = sizes.get(entry.list_id)
         lines.append(
@@ -201,7 +201,7 @@ def library_export(rt: Runtime) -> LibraryExport:
         if entries
         else {}
     )
-    return LibraryExport(portal=rt.ref, lists=entries, markdown=_library_markdown(entries, sizes))
+    return LibraryExport(portal=rt.ref, lists=entries, markdown=_library_markdown(rt, entries, sizes))
 
 
 # --- registration ----------------------------------------------------------------------------------
@@ -391,7 +391,8 @@ async def ask_restore(ctx: Context[Any], list_id: str) -> Any:
         return ask(ctx, None)
     try:
         rt = await anyio.to_thread.run_sync(app_state(ctx).runtime)
-        return ask(ctx, previews.restore_preview(rt, list_id))
+        live, preview = await _run(_restore_check, rt, list_id)
+        return ask(ctx, None if live is not None else preview)
     except Exception:
         return ask(ctx, None)
 
@@ -558,7 +559,13 @@ def register_write_tools(server: MCPServer[Any]) -> None:
         action = "nothing was restored"
         rt = await _runtime(ctx, action)
         with tool_errors(action):
-            preview = previews.restore_preview(rt, list_id)
+            live, preview = await _run(_restore_check, rt, list_id)
+            if live is not None:
+                return DeleteListResult(
+                    portal=rt.ref,
+                    status="done",
+                    message=f"List {list_id} ('{clean(live.name)}') is not deleted; nothing was restored.",
+                )
             verdict = await _run(
                 gate,
                 ctx,
@@ -572,7 +579,13 @@ def register_write_tools(server: MCPServer[Any]) -> None:
             )
             if verdict.verdict != "go":
                 return _not_done(DeleteListResult, rt, verdict, preview)
-            outcome = await _run(restore_one, rt, list_id)
+            try:
+                outcome = await _run(restore_one, rt, list_id)
+            except NotFound:
+                raise ToolError(
+                    f"HubSpot has no deleted list {list_id} to restore (deleted lists can be restored for 90 "
+                    f"days); {action}. export_library shows the lists this tool made, with their ids."
+                ) from None
         return DeleteListResult(portal=rt.ref, status="done", message=outcome.message, preview=preview, outcome=outcome)
 
     @_tool(server, title="Roll back a run", annotations=DELETE)
@@ -635,6 +648,20 @@ def _delete_check(rt: Runtime, list_id: str, force: bool, allow_foreign: bool) -
     lst = rt.portal.get_list(list_id, include_filters=False)
     report = find_dependents(rt, [list_id])[list_id]
     return lst, deletion_blockers(rt, lst, report, force=force, allow_foreign=allow_foreign)
+
+
+def _restore_check(rt: Runtime, list_id: str) -> tuple[Any, str]:
+    """The list if it is live (nothing to restore), and the preview. HubSpot cannot list deleted
+    lists, so an id that is neither live nor in the journal is only found out by the restore itself."""
+    try:
+        lst = rt.portal.get_list(list_id, include_filters=False)
+        if lst.deleted_at is None:
+            return lst, ""
+    except NotFound:
+        pass
+    entry = rt.journal.created_by_tool(rt.portal_id, list_id)
+    what = f"'{clean(entry.name)}' (id {list_id})" if entry is not None else list_id
+    return None, f"In {previews.where(rt)}: restore the deleted list {what}."
 
 
 def _rollback_targets(rt: Runtime, run_id: str | None) -> tuple[str, list[Any]]:
