@@ -89,12 +89,14 @@ def _probe(rt: Runtime, probe: Probe) -> Check:
     try:
         call(rt)
     except MissingScope as error:
-        scopes = ", ".join(error.scopes) or scope
+        # HubSpot names every scope that would do; the first is the narrowest (read before write).
+        first, *others = error.scopes or [scope]
+        alternatives = f" (or any of {', '.join(others)})" if others else ""
         return Check(
             area=f"scope: {area}",
             verdict="fail" if required else "warning",
-            detail=f"the token lacks {scopes} (needed for {purpose})",
-            fix=f"Add {scopes} to the private app in {PRIVATE_APPS}; the token stays the same.",
+            detail=f"the token lacks {first}{alternatives}, needed for {purpose}",
+            fix=f"Add {first} to the private app in {PRIVATE_APPS}; the token stays the same.",
         )
     except PortalError as error:
         return Check(

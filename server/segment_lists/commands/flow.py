@@ -89,7 +89,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def cmd_apply(args: argparse.Namespace) -> int:
     answers = load_segments(args.segments)
     with session(args) as s:
-        plan, status = plan_status(s, answers, estimate=True)
+        plan, status = plan_status(s, answers, estimate=not args.no_estimate)
         result = apply_plan(s, plan, status, answers, args)
     if result is None:
         return int(Exit.DECLINED) if status.applicable_keys() else int(Exit.OK)
@@ -150,7 +150,7 @@ def measure(
         if ids
         else CountReport(portal=s.rt.ref, counts=[], waited_seconds=0.0)
     )
-    groups = [(group, ids) for group, ids in groups_for(s, plan) if len(ids) >= 2]
+    groups = [(group, members) for group, members in groups_for(s, plan) if len(members) >= 2]
     with s.activity(f"checking {len(groups)} exclusivity group(s)"):
         exclusivity = check_groups(s.rt, groups)
     return counts, exclusivity
@@ -261,6 +261,7 @@ def add_flow_commands(commands: Any) -> None:
     )
     add_segments_argument(apply)
     apply.add_argument("--yes", "-y", action="store_true", help="agree without asking (scripts, CI)")
+    apply.add_argument("--no-estimate", action="store_true", help="skip the size estimates in the preview")
     add_portal_arguments(apply)
     apply.set_defaults(run=lambda a: run_command(cmd_apply, a))
 

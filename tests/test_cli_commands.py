@@ -1,0 +1,136 @@
+"""The workflow commands in-process: segments file errors, init, doctor, languages, JSON, exit codes.
+
+Each command really talks HTTP to a sandbox portal (embedded with --sandbox, or a test's own).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import hubspot
+import pytest
+
+from segment_lists.cli import build_parser
+from segment_lists.commands.common import Exit
+from segment_lists.sandbox import RunningSandbox, SandboxConfig
+
+SEGMENTS = Path(__file__).resolve().parents[1] / "docs" / "segments.example.toml"
+TOKEN = "pat-na1-00000000-full"
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("HUBSPOT_ACCESS_TOKEN", "HUBSPOT_API_TOKEN", "HUBSPOT_BASE_URL", "HUBSPOT_RATE_TIER"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SEGMENT_LISTS_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.chdir(tmp_path)  # no stray .env
+
+
+def run(*argv: str) -> int:
+    args = build_parser().parse_args([*argv])
+    return int(args.run(args))
+
+
+def test_a_segments_file_with_a_typo_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "segments.toml"
+    bad.write_text('familes = ["core"]\n', encoding="utf-8")
+    assert run("plan", str(bad), "--sandbox", "--contacts", "0", "--no-progress") == Exit.USAGE
+    err = capsys.readouterr().err
+    assert "unknown key(s) familes" in err and "families" in err
+
+    bad.write_text('competitor_domains = ["not a domain"]\n', encoding="utf-8")
+    assert run("plan", str(bad), "--no-progress") == Exit.USAGE
+    assert "competitor_domains: Value error, 'not a domain' is not a domain name" in capsys.readouterr().err
+
+
+def test_init_writes_a_file_plan_accepts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "mine.toml"
+    assert run("init", str(path), "--language", "zh") == Exit.OK
+    assert run("init", str(path)) == Exit.USAGE  # never overwrites without --force
+    from segment_lists.segments_file import load_segments
+
+    answers = load_segments(path)
+    assert answers.language == "zh" and answers.families == ["core", "icp", "engagement"]
+
+
+def test_plan_on_the_embedded_sandbox_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    zh = tmp_path / "zh.toml"
+    zh.write_text(SEGMENTS.read_text(encoding="utf-8").replace('language = "en"', 'language = "zh"'), "utf-8")
+    code = run("plan", str(zh), "--sandbox", "--contacts", "200", "--no-estimate", "--json", "--check")
+    assert code == Exit.PENDING
+    body = json.loads(capsys.readouterr().out)
+    names = [item["name"] for item in body["plan"]["items"]]
+    assert "[核心] - 所有客户" in names and "[ICP] - 层级 1" in names and "[互动] - 高度活跃(90天内)" in names
+    assert len({n.casefold() for n in names}) == len(names)
+    assert body["plan"]["portal_id"] and body["status"]["portal"]["is_sandbox"] is True
+
+
+@pytest.fixture
+def limited_portal() -> RunningSandbox:
+    config = SandboxConfig(
+        tokens={
+            TOKEN: None,
+            "pat-na1-limited": ["crm.lists.read", "crm.objects.contacts.read", "crm.schemas.contacts.read"],
+        }
+    )
+    with RunningSandbox(config) as running:
+        yield running
+
+
+def test_doctor_names_the_missing_scopes_and_the_fix(
+    limited_portal: RunningSandbox, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HUBSPOT_BASE_URL", limited_portal.base_url)
+    monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", "pat-na1-limited")
+    assert run("doctor", "--no-progress", "--skip-prerequisites") == Exit.DOCTOR
+    out = capsys.readouterr().out
+    assert "[ok  ] scope: lists: read" in out
+    assert "[FAIL] scope: companies: read: the token lacks crm.objects.companies.read" in out
+    assert "fix: Add crm.objects.companies.read to the private app" in out
+    assert "pat-na1-limited" not in out  # never the token
+
+    monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", "pat-na1-wrong")
+    assert run("doctor", "--no-progress", "--json") == Exit.DOCTOR
+    report = json.loads(capsys.readouterr().out)
+    failed = [c for c in report["report"]["checks"] if c["verdict"] == "fail"]
+    assert failed[0]["area"] == "token accepted" and "Private apps" in failed[0]["fix"]
+
+    monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", TOKEN)
+    assert run("doctor", "--no-progress", "--skip-prerequisites") == Exit.OK
+
+
+def test_doctor_without_a_token_says_how_to_get_one(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("doctor", "--no-progress") == Exit.DOCTOR
+    out = capsys.readouterr().out
+    assert "no HubSpot token configured" in out and "HUBSPOT_ACCESS_TOKEN" in out
+
+
+def test_doctor_on_the_sandbox_reports_prerequisites(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("doctor", "--sandbox", "--contacts", "200", "--no-progress") == Exit.OK
+    out = capsys.readouterr().out
+    assert "[warn] prerequisites: Lifecycle stages need cleanup" in out
+    assert "fix: Run /fix-lifecycle-stages" in out
+    assert "ready" in out
+
+
+def test_apply_in_chinese_creates_chinese_names_and_verify_counts_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    zh = tmp_path / "zh.toml"
+    zh.write_text('families = ["engagement"]\nlanguage = "zh"\n', encoding="utf-8")
+    config = SandboxConfig(processing_seconds=0.2)
+    with RunningSandbox(config) as running:
+        from segment_lists.sandbox.seed_demo import seed_demo
+
+        seed_demo(running.sandbox, contacts=150, seed=3)
+        common = ["--base-url", running.base_url, "--state-dir", str(tmp_path / "state"), "--no-progress"]
+        assert run("apply", str(zh), "--yes", "--no-estimate", *common) == Exit.OK
+        client = hubspot.HubSpot(access_token="x", host=running.base_url, base_url=running.base_url)
+        names = {lst.name for lst in client.crm.lists.lists_api.do_search({"query": "", "count": 100}).lists}
+        assert {"[互动] - 高度活跃(90天内)", "[互动] - 不活跃(6个月以上)", "[互动] - 从未互动"} <= names
+        capsys.readouterr()
+        assert run("verify", str(zh), "--json", *common) == Exit.OK  # engagement lists are disjoint
+        body = json.loads(capsys.readouterr().out)
+        assert len(body["counts"]["counts"]) == 3 and all(c["verdict"] != "not-found" for c in body["counts"]["counts"])
+        assert body["exclusivity"]["overlapping_pairs"] == 0
