@@ -106,7 +106,7 @@ class Runtime:
 
     def count(self, object_type: str, filter_groups: list[dict[str, Any]] | None = None) -> int:
         """How many records match (one CRM search), remembered for `COUNT_TTL_SECONDS`."""
-        key = json.dumps([object_type, filter_groups or []], sort_keys=True)
+        key = _count_key(object_type, filter_groups)
         now = time.monotonic()
         with self._lock:
             hit = self._counts.get(key)
@@ -119,9 +119,8 @@ class Runtime:
 
     def remember_count(self, object_type: str, filter_groups: list[dict[str, Any]] | None, total: int) -> None:
         """A total learned from another search (e.g. one that also fetched samples)."""
-        key = json.dumps([object_type, filter_groups or []], sort_keys=True)
         with self._lock:
-            self._counts[key] = (time.monotonic(), total)
+            self._counts[_count_key(object_type, filter_groups)] = (time.monotonic(), total)
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
         """`fn` over `items`, concurrently up to `workers` (results in order; the first error is raised)."""
@@ -137,6 +136,22 @@ class Runtime:
 
     def close(self) -> None:
         self.journal.close()
+
+
+def _count_key(object_type: str, filter_groups: list[dict[str, Any]] | None) -> str:
+    """The same question asked in different words gets one key: groups and filters are sets, and
+    `IN [v]` is `EQ v` (for a lowercase v, which IN needs anyway to match case-insensitively)."""
+
+    def canonical(item: dict[str, Any]) -> str:
+        values = item.get("values")
+        if item.get("operator") == "IN" and isinstance(values, list) and len(values) == 1:
+            value = str(values[0])
+            if value == value.lower():
+                item = {"propertyName": item.get("propertyName"), "operator": "EQ", "value": value}
+        return json.dumps(item, sort_keys=True)
+
+    groups = sorted(json.dumps(sorted(canonical(f) for f in g.get("filters") or [])) for g in filter_groups or [])
+    return json.dumps([object_type, groups])
 
 
 def portal_settings(settings: Settings) -> PortalSettings:

@@ -1,0 +1,63 @@
+"""The default flow, run by the workflow functions the MCP tools call (shared by bench/flow.py)."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from segment_lists.catalog import ExclusivityGroup
+from segment_lists.interview import Answers, PartnerMarker
+from segment_lists.workflow.apply import apply_items, select_items
+from segment_lists.workflow.exclusivity import check_groups
+from segment_lists.workflow.inventory import take_inventory
+from segment_lists.workflow.planning import propose
+from segment_lists.workflow.runtime import Runtime
+from segment_lists.workflow.verify import count_members
+
+
+@dataclass
+class Phase:
+    name: str
+    seconds: float
+    calls: Counter[str] = field(default_factory=Counter)
+
+
+def demo_answers(competitor_domains: list[str]) -> Answers:
+    return Answers(
+        competitor_domains=competitor_domains,
+        partner_marker=PartnerMarker(property="contact_type", values=["partner"]),
+    )
+
+
+def plan_groups(rt: Runtime, plan: Any) -> list[tuple[ExclusivityGroup, dict[str, str]]]:
+    by_key = {e.segment_key: e.list_id for e in rt.journal.library(rt.portal_id) if e.segment_key}
+    return [(group, {k: by_key[k] for k in group.members if k in by_key}) for group in plan.groups]
+
+
+class Recorder:
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+        self.phases: list[Phase] = []
+
+    def run(self, name: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        before = self.rt.portal.stats().calls
+        started = time.perf_counter()
+        result = fn(*args, **kwargs)
+        seconds = time.perf_counter() - started
+        after = self.rt.portal.stats().calls
+        self.phases.append(Phase(name, seconds, after - before))
+        return result
+
+
+def optimized_flow(rt: Runtime, answers: Answers, wait_seconds: float = 1800) -> tuple[Recorder, dict[str, Any]]:
+    rec = Recorder(rt)
+    rec.run("inventory", take_inventory, rt)
+    plan = rec.run("plan", propose, rt, answers)
+    items = select_items(plan, None)
+    applied = rec.run("create", apply_items, rt, plan, items, competitor_csv=answers.competitor_csv)
+    ids = [item.list_id for item in applied.items if item.list_id]
+    counts = rec.run("verify", count_members, rt, ids, plan=plan, wait_seconds=wait_seconds)
+    report = rec.run("exclusivity", check_groups, rt, plan_groups(rt, plan))
+    return rec, {"plan": plan, "applied": applied, "counts": counts, "exclusivity": report}

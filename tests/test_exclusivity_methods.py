@@ -1,0 +1,151 @@
+"""Exclusivity answers are the same whichever method answered, and the cheaper method is chosen.
+
+A seeded sandbox runs the real flow (plan, create) through the workflow and the official SDK; the
+check is then run with each method forced, and with the cost model choosing, pair for pair.
+Expected numbers are computed from the seeded records, independently of the product's code.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from segment_lists.catalog import ExclusivityGroup
+from segment_lists.config import load_settings
+from segment_lists.filters import and_, or_, prop_any_of, prop_known, prop_none_of, prop_unknown
+from segment_lists.interview import Answers, PartnerMarker
+from segment_lists.sandbox import RunningSandbox, SandboxConfig, records
+from segment_lists.sandbox.crm_types import CONTACTS
+from segment_lists.sandbox.seed_demo import seed_demo
+from segment_lists.serve_cli import sandbox_settings
+from segment_lists.workflow.apply import apply_items, select_items
+from segment_lists.workflow.exclusivity import ExclusivityReport, check_groups
+from segment_lists.workflow.planning import propose
+from segment_lists.workflow.runtime import Runtime, open_runtime
+from segment_lists.workflow.verify import wait_for_processing
+
+
+@pytest.fixture(scope="module")
+def flow() -> Iterator[tuple[RunningSandbox, Runtime, list[tuple[ExclusivityGroup, dict[str, str]]]]]:
+    with RunningSandbox(SandboxConfig()) as running:
+        demo = seed_demo(running.sandbox, contacts=1500, seed=11)
+        settings = sandbox_settings(
+            load_settings(env={}, dotenv=Path("/nonexistent")), running.base_url, Path(tempfile.mkdtemp())
+        )
+        rt = open_runtime(settings)
+        answers = Answers(
+            competitor_domains=demo.crm.competitor_domains,
+            partner_marker=PartnerMarker(property="contact_type", values=["partner"]),
+        )
+        plan = propose(rt, answers)
+        applied = apply_items(rt, plan, select_items(plan, None))
+        ids = [item.list_id for item in applied.items if item.list_id]
+        wait_for_processing(rt, ids, timeout=30)
+        by_key = {e.segment_key: e.list_id for e in rt.journal.library(rt.portal_id) if e.segment_key}
+        groups = [(g, {k: by_key[k] for k in g.members if k in by_key}) for g in plan.groups]
+        yield running, rt, groups
+        rt.close()
+
+
+def _answers(report: ExclusivityReport) -> list[Any]:
+    return [
+        (g.group, p.first, p.second, p.overlap, [(s.record_id, s.email) for s in p.samples])
+        for g in report.groups
+        for p in g.pairs
+    ] + [(g.group, g.uncovered) for g in report.groups]
+
+
+def _create(rt: Runtime, name: str, branch: Any) -> str:
+    created = rt.portal.create_list(name, processing_type="DYNAMIC", filter_branch=branch.to_hubspot())
+    wait_for_processing(rt, [created.id], timeout=30)
+    return created.id
+
+
+def test_results_are_identical_pair_for_pair_whichever_method_answered(flow: Any) -> None:
+    _, rt, groups = flow
+    forced_members = check_groups(rt, groups, force="members")
+    forced_search = check_groups(rt, groups, force="search")
+    chosen = check_groups(rt, groups)
+    assert _answers(forced_members) == _answers(forced_search) == _answers(chosen)
+    methods = {(p.first, p.second): p.method for g in forced_search.groups for p in g.pairs}
+    assert set(methods.values()) == {"members", "search"}  # both methods really answered something
+    assert {p.method for g in forced_members.groups for p in g.pairs} == {"members"}
+    # The planted competitor-customer overlap is found, with offenders, by either method.
+    customers = next(g for g in chosen.groups if g.group == "customers-vs-competitors")
+    assert customers.pairs[0].overlap > 0 and customers.pairs[0].samples
+    icp = next(g for g in chosen.groups if g.group == "icp-tiers")
+    assert icp.partition and icp.uncovered == 0  # Non-ICP takes everyone the tiers leave out
+
+
+def test_search_and_members_agree_on_an_overlap_of_translatable_lists(flow: Any) -> None:
+    running, rt, _ = flow
+    customers = _create(rt, "T customers", or_(and_(prop_any_of("lifecyclestage", "customer"))))
+    opened = _create(rt, "T openers", or_(and_(prop_known("hs_email_last_open_date"))))
+    group = ExclusivityGroup(name="given", members=[customers, opened], description="test")
+    pairs = [(group, {customers: customers, opened: opened})]
+    by_search = check_groups(rt, pairs, force="search")
+    by_members = check_groups(rt, pairs, force="members")
+    assert by_search.groups[0].pairs[0].method == "search"
+    assert by_members.groups[0].pairs[0].method == "members"
+    assert _answers(by_search) == _answers(by_members)
+    expected = sum(
+        1
+        for r in records.iter_records(running.sandbox, CONTACTS.type_id)
+        if r.properties.get("lifecyclestage") == "customer" and r.properties.get("hs_email_last_open_date")
+    )
+    assert expected > 0 and by_search.groups[0].pairs[0].overlap == expected
+    assert len(by_search.groups[0].pairs[0].samples) == min(5, expected)
+
+
+def test_the_cost_model_pages_small_lists_and_searches_big_ones(flow: Any) -> None:
+    _, rt, _ = flow
+    everyone = _create(rt, "T everyone", or_(and_(prop_known("createdate"))))
+    emailed = _create(rt, "T with email", or_(and_(prop_known("email"))))
+    partners = _create(rt, "T partners", or_(and_(prop_any_of("contact_type", "partner"))))
+    vendors = _create(rt, "T vendors", or_(and_(prop_any_of("contact_type", "vendor"))))
+    big = ExclusivityGroup(name="big", members=[everyone, emailed], description="test")
+    small = ExclusivityGroup(name="small", members=[partners, vendors], description="test")
+    before = rt.portal.stats().calls
+    report = check_groups(
+        rt, [(big, {everyone: everyone, emailed: emailed}), (small, {partners: partners, vendors: vendors})]
+    )
+    calls = rt.portal.stats().calls - before
+    methods = {g.group: g.pairs[0].method for g in report.groups}
+    # 1,500 members each: 12 pages for one search; ~65 and ~15 members: 2 pages beat a search.
+    assert methods == {"big": "search", "small": "members"}
+    assert calls["crm.search"] == 1 and calls["lists.memberships"] == 2
+    assert report.groups[0].pairs[0].overlap == rt.count(
+        "contacts", [{"filters": [{"propertyName": "email", "operator": "HAS_PROPERTY"}]}]
+    )
+
+
+def test_partition_coverage_counts_contacts_in_no_list_by_every_method(flow: Any) -> None:
+    running, rt, _ = flow
+    customers = _create(rt, "T only customers", or_(and_(prop_any_of("lifecyclestage", "customer"))))
+    others = _create(
+        rt, "T known non-customers", or_(and_(prop_known("lifecyclestage"), prop_none_of("lifecyclestage", "customer")))
+    )
+    group = ExclusivityGroup(name="stages", members=[customers, others], partition=True, description="test")
+    pairs = [(group, {customers: customers, others: others})]
+    unknown = sum(
+        1 for r in records.iter_records(running.sandbox, CONTACTS.type_id) if not r.properties.get("lifecyclestage")
+    )
+    assert unknown > 0
+    results = {force: check_groups(rt, pairs, force=force).groups[0] for force in ("members", "search", None)}
+    assert {force: r.uncovered for force, r in results.items()} == {
+        "members": unknown,
+        "search": unknown,
+        None: unknown,
+    }
+    assert results["members"].coverage_method == "members"
+    assert results[None].coverage_method == "sizes"  # disjoint lists: the sizes add up, no call needed
+    assert all(r.exclusive for r in results.values())
+    # The complement closes the gap: a third list of the unknowns makes the partition complete.
+    missing = _create(rt, "T unknown stage", or_(and_(prop_unknown("lifecyclestage"))))
+    group3 = ExclusivityGroup(name="stages3", members=[customers, others, missing], partition=True, description="t")
+    full = check_groups(rt, [(group3, {i: i for i in (customers, others, missing)})])
+    assert full.groups[0].uncovered == 0 and full.groups[0].exclusive
