@@ -30,6 +30,7 @@ from segment_lists.filters import (
     prop_number,
     prop_unknown,
 )
+from segment_lists.i18n import category_name
 from segment_lists.industries import IndustryMapping
 from segment_lists.interview import SIGNAL_LABELS, SIGNAL_PROPERTIES, Answers, Family
 
@@ -195,6 +196,7 @@ def _unique_names(segments: list[Segment], answers: Answers) -> list[Segment]:
     for segment in segments:
         candidates = [
             segment.name,
+            answers.naming.format(category=category_name(segment.category, answers.language), name=segment.segment),
             answers.naming.format(category=segment.category, name=segment.segment),
             f"{segment.name} ({segment.key})",
         ]
