@@ -94,6 +94,29 @@ call "prompts/get create-segment-lists" '"messages"' 'Manufacturing' -- \
 call "prompts/get segment-interview" '"messages"' -- --method prompts/get --prompt-name segment-interview
 call "resources/templates/list" 'segment-lists://plans/{plan_id}' 'segment-lists://library{?format}' -- \
   --method resources/templates/list
+# The 2026-07-28 era: ad-hoc targets negotiate 2025-11-25; a config entry can ask for "modern".
+CONFIG=$(mktemp --suffix=.json)
+trap 'rm -f "$OUT" "$ERR" "$CONFIG"' EXIT
+cat >"$CONFIG" <<JSON
+{"mcpServers": {"segment-lists": {"command": "uv", "protocolEra": "modern",
+  "args": ["run", "--frozen", "segment-lists", "serve", "--sandbox", "--contacts", "$CONTACTS"]}}}
+JSON
+modern() {
+  local label=$1 expected=$2
+  shift 2
+  local t0=$(date +%s)
+  if "$INSP" --cli --config "$CONFIG" --server segment-lists "$@" --format json >"$OUT" 2>"$ERR" &&
+    grep -qF -- "$expected" "$OUT"; then
+    echo "ok   $label, protocol 2026-07-28 ($(($(date +%s) - t0)) s)"
+  else
+    echo "FAIL $label over protocol 2026-07-28: '$expected' not found" >&2
+    cat "$OUT" "$ERR" | head -c 2000 >&2
+    failures=$((failures + 1))
+  fi
+}
+modern "initialize" '"protocolVersion":"2026-07-28"' --method initialize
+modern "tools/call list_existing_lists" 'SANDBOX' --method tools/call --tool-name list_existing_lists
+
 # A bad argument is a tool error: the CLI exits 5 (tool_is_error) and prints the envelope on stderr.
 t0=$(date +%s)
 set +e

@@ -1,0 +1,128 @@
+"""The server as MCP clients start it: `python -m segment_lists serve --sandbox` over stdio.
+
+One test goes through the SDK's client (both eras); one speaks raw JSON-RPC over the pipes to prove
+that stdout carries MCP messages and nothing else, from start-up to shutdown.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+from mcp import Client, StdioServerParameters
+
+from mcp_support import ERAS, MODES
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def _command(state_dir: Path) -> list[str]:
+    return ["-m", "segment_lists", "serve", "--sandbox", "--contacts", "300", "--state-dir", str(state_dir)]
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_stdio_sandbox_server(tmp_path: Path, mode: str) -> None:
+    stray: list[Any] = []
+
+    async def on_message(message: Any) -> None:
+        if isinstance(message, Exception):  # a line on stdout that is not a JSON-RPC message
+            stray.append(message)
+
+    params = StdioServerParameters(
+        command=sys.executable,
+        args=_command(tmp_path / "state"),
+        cwd=str(tmp_path),  # no .env of the checkout: the sandbox must need nothing from the environment
+        env={"PYTHONUNBUFFERED": "1"},
+    )
+    with anyio.fail_after(60):
+        async with Client(params, mode=mode, message_handler=on_message) as client:
+            assert client.protocol_version == ERAS[mode]
+            tools = {tool.name for tool in (await client.list_tools()).tools}
+            assert {"list_existing_lists", "propose_segments", "create_list", "delete_list"} <= tools
+            result = await client.call_tool("list_existing_lists", {})
+            assert not result.is_error
+            data = result.structured_content
+            assert data is not None
+            assert data["portal"]["is_sandbox"] is True and "SANDBOX" in data["portal"]["notice"]
+            assert {lst["name"] for lst in data["lists"]} >= {"Customers (2023 import)", "Newsletter subscribers"}
+            asked = await client.call_tool("delete_list", {"list_id": data["lists"][0]["list_id"]})
+            assert not asked.is_error  # refused (not created by this tool), as a result, not a crash
+            assert asked.structured_content and asked.structured_content["status"] == "refused"
+    assert stray == []
+    assert (tmp_path / "state" / "journal.sqlite3").is_file()
+
+
+def test_stdout_carries_only_mcp_messages(tmp_path: Path) -> None:
+    requests = [
+        {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "initialize",
+            "params": {
+                "protocolVersion": "2025-11-25",
+                "capabilities": {},
+                "clientInfo": {"name": "raw-test", "version": "0"},
+            },
+        },
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        {"jsonrpc": "2.0", "id": 2, "method": "tools/list"},
+        {"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "list_existing_lists", "arguments": {}}},
+        {"jsonrpc": "2.0", "id": 4, "method": "prompts/list"},
+    ]
+    process = subprocess.Popen(
+        [sys.executable, *_command(tmp_path / "state")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    )
+    watchdog = threading.Timer(60, process.kill)
+    watchdog.start()
+    lines: list[str] = []
+    try:
+        assert process.stdin is not None and process.stdout is not None
+        for request in requests:
+            process.stdin.write(json.dumps(request) + "\n")
+            process.stdin.flush()
+            while "id" in request:  # one at a time: wait for this answer before the next request
+                line = process.stdout.readline()
+                assert line, "the server closed stdout"
+                lines.append(line)
+                if json.loads(line).get("id") == request["id"]:
+                    break
+        process.stdin.close()  # the client goes away: the server shuts down
+        lines += process.stdout.readlines()  # whatever it writes until it exits
+        returncode = process.wait(timeout=30)
+        stderr = process.stderr.read() if process.stderr else ""
+    finally:
+        watchdog.cancel()
+        process.kill()
+    assert returncode == 0, stderr[-2000:]
+    messages = []
+    for line in lines:
+        try:
+            message = json.loads(line)
+        except json.JSONDecodeError:
+            pytest.fail(f"a non-MCP line on stdout: {line[:200]!r}")
+        assert message.get("jsonrpc") == "2.0", line[:200]
+        messages.append(message)
+    answers = {m["id"]: m for m in messages if "id" in m}
+    assert set(answers) == {1, 2, 3, 4}
+    assert all("result" in answer for answer in answers.values()), answers
+    assert answers[1]["result"]["serverInfo"]["name"] == "hubspot-segment-lists"
+    assert answers[3]["result"]["isError"] is False
+    assert answers[3]["result"]["structuredContent"]["portal"]["is_sandbox"] is True
+    # The human-readable notice goes to stderr, where clients show server logs.
+    assert "SANDBOX" in stderr
