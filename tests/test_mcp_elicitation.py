@@ -67,7 +67,7 @@ async def test_accepted_elicitation_writes_once_and_shows_the_preview(portal: Se
         assert user.seen and all(message == user.seen[0] for message in user.seen)
         assert user.seen[0].startswith(created["preview"])
         assert "SANDBOX" in user.seen[0] and CUSTOM["name"] in user.seen[0]
-        assert "lifecycle stage" in user.seen[0].lower()
+        assert "Lifecycle Stage is any of Customer" in user.seen[0]  # the portal's labels, not internal names
         after = portal.lists()
         assert set(after) - set(before) == {item["list_id"]}
         assert after[item["list_id"]][:2] == (CUSTOM["name"], "DYNAMIC")
