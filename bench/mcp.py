@@ -1,0 +1,173 @@
+"""Benchmark: MCP server cold start and the per-call overhead of each read tool.
+
+    uv run python bench/mcp.py [--runs 5] [--calls 30]
+
+Cold start: spawn `python -m segment_lists serve` (with `--sandbox --contacts 0`, and without a
+sandbox or token) and time, over the stdio pipes, from the spawn to the answer to the first
+`tools/list` (initialize + initialized + tools/list, raw JSON-RPC).
+Overhead: each read tool called through an in-process MCP client against an embedded sandbox
+(no latency), minus the same workflow call made directly on the same runtime: what the MCP layer
+(validation, threads, serialization) adds beyond the HubSpot calls the tool makes.
+Results: a table on stdout and JSON in bench/results/mcp.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import anyio
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+# This file is bench/mcp.py: run as a script, its folder comes first on sys.path and would shadow
+# the `mcp` package itself.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
+INIT = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "bench", "version": "0"}},
+}
+
+
+def cold_start(args: list[str]) -> float:
+    """Seconds from spawning the server to reading the answer to the first tools/list."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUBSPOT_")}
+    with tempfile.TemporaryDirectory() as workdir:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "segment_lists", "serve", *args, "--state-dir", str(Path(workdir) / "state")],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            cwd=workdir,
+            env=env,
+        )
+        assert process.stdin is not None and process.stdout is not None
+        try:
+            for message in (
+                INIT,
+                {"jsonrpc": "2.0", "method": "notifications/initialized"},
+                {"jsonrpc": "2.0", "id": 2, "method": "tools/list"},
+            ):
+                process.stdin.write((json.dumps(message) + "\n").encode())
+            process.stdin.flush()
+            while True:
+                line = process.stdout.readline()
+                if not line:
+                    raise RuntimeError("the server exited before answering tools/list")
+                reply = json.loads(line)
+                if reply.get("id") == 2:
+                    assert reply["result"]["tools"], reply
+                    return time.perf_counter() - started
+        finally:
+            process.stdin.close()
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def _median_ms(samples: list[float]) -> float:
+    return round(statistics.median(samples) * 1000, 2)
+
+
+async def overhead(calls: int) -> list[dict[str, Any]]:
+    from mcp import Client
+
+    from segment_lists.catalog import ExclusivityGroup
+    from segment_lists.config import load_settings
+    from segment_lists.interview import Answers
+    from segment_lists.mcp.server import build_server
+    from segment_lists.mcp.state import AppState
+    from segment_lists.mcp.tools import library_export
+    from segment_lists.serve_cli import sandbox_settings, start_embedded_sandbox
+    from segment_lists.workflow.exclusivity import check_groups
+    from segment_lists.workflow.inventory import take_inventory
+    from segment_lists.workflow.planning import propose
+    from segment_lists.workflow.verify import count_members
+
+    sandbox = start_embedded_sandbox(contacts=300, seed=1, processing_seconds=0.0)
+    settings = sandbox_settings(
+        load_settings(env={}, dotenv=Path("/nonexistent")), sandbox.base_url, Path(tempfile.mkdtemp())
+    )
+    state = AppState(settings=settings, sandbox=sandbox)
+    rt = state.runtime()
+    ids = [lst.id for lst in rt.lists()][:2]
+    given = [(ExclusivityGroup(name="given lists", members=ids, description="bench"), {i: i for i in ids})]
+    cases: list[tuple[str, dict[str, Any], Callable[[], Any]]] = [
+        ("list_existing_lists", {}, lambda: take_inventory(rt)),
+        ("propose_segments", {"estimate": False}, lambda: propose(rt, Answers(), estimate=False)),
+        ("count_members", {"list_ids": ids, "wait_seconds": 0}, lambda: count_members(rt, ids, wait_seconds=0)),
+        ("check_exclusivity", {"list_ids": ids}, lambda: check_groups(rt, given)),
+        ("export_library", {}, lambda: library_export(rt)),
+    ]
+    rows = []
+    async with Client(build_server(state), mode="auto") as client:
+        for name, arguments, direct in cases:
+            via_mcp: list[float] = []
+            plain: list[float] = []
+            portal_calls = 0
+            for index in range(calls + 2):  # two warm-up rounds, then alternate
+                before = rt.portal.stats().total_calls
+                started = time.perf_counter()
+                result = await client.call_tool(name, arguments)
+                elapsed = time.perf_counter() - started
+                assert not result.is_error, result
+                portal_calls = rt.portal.stats().total_calls - before
+                started = time.perf_counter()
+                await anyio.to_thread.run_sync(direct)
+                direct_elapsed = time.perf_counter() - started
+                if index >= 2:
+                    via_mcp.append(elapsed)
+                    plain.append(direct_elapsed)
+            rows.append(
+                {
+                    "tool": name,
+                    "mcp_ms": _median_ms(via_mcp),
+                    "direct_ms": _median_ms(plain),
+                    "overhead_ms": round(_median_ms(via_mcp) - _median_ms(plain), 2),
+                    "hubspot_calls": portal_calls,
+                }
+            )
+    state.close()
+    sandbox.stop()
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="cold starts per configuration")
+    parser.add_argument("--calls", type=int, default=30, help="calls per read tool")
+    args = parser.parse_args(argv)
+    starts = {}
+    for label, flags in (("sandbox --contacts 0", ["--sandbox", "--contacts", "0"]), ("no sandbox, no token", [])):
+        samples = [cold_start(flags) for _ in range(args.runs)]
+        starts[label] = {"median_s": round(statistics.median(samples), 3), "min_s": round(min(samples), 3)}
+    rows = anyio.run(overhead, args.calls)
+    result = {"cold_start": starts, "read_tools": rows, "python": sys.version.split()[0]}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "mcp.json").write_text(json.dumps(result, indent=2) + "\n")
+    print("cold start to the first tools/list answer")
+    for label, data in starts.items():
+        print(f"  {label:<24} median {data['median_s']:.3f} s  (min {data['min_s']:.3f} s)")
+    print("read tools (median per call)")
+    print(f"  {'tool':<22}{'via MCP ms':>12}{'direct ms':>12}{'overhead ms':>13}{'HubSpot calls':>15}")
+    for row in rows:
+        print(
+            f"  {row['tool']:<22}{row['mcp_ms']:>12}{row['direct_ms']:>12}{row['overhead_ms']:>13}"
+            f"{row['hubspot_calls']:>15}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
