@@ -18,7 +18,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, field_serializer
+
+from segment_lists.text import clean
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS plans (
@@ -114,6 +116,12 @@ class LibraryEntry(BaseModel):
     created_at: str
     deleted_at: str | None
     origin: Literal["created", "reused"] = "created"
+
+    @field_serializer("name")
+    def _as_data(self, name: str) -> str:
+        # The true name stays on the attribute (names are matched); outputs get it stripped of
+        # control and bidi characters, like every CRM string handed to a model.
+        return clean(name, limit=2000)
 
 
 class Snapshot(BaseModel):

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from segment_lists.filters import parse_filter_branch
 from segment_lists.journal import Action
@@ -39,6 +39,13 @@ class ItemOutcome(BaseModel):
     list_id: str | None = None
     members_added: int | None = None
     message: str
+
+    @field_validator("name", "message")
+    @classmethod
+    def _as_data(cls, text: str) -> str:
+        # An outcome is output only: list names in it (CRM text, or the user's) are stripped of
+        # control and bidi characters, so every message built from it is too.
+        return clean(text, limit=2000)
 
 
 class ApplyResult(BaseModel):

@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from segment_lists.facts import ExistingList, PortalFacts, PropertyInfo
 from segment_lists.interview import Answers
 from segment_lists.planner import facts_needed
+from segment_lists.text import clean
 from segment_lists.workflow.runtime import Runtime
 
 OBJECT_TYPES = {"contact": "contacts", "company": "companies"}
@@ -22,10 +23,10 @@ def _properties(rt: Runtime, object_name: str) -> dict[str, PropertyInfo]:
     return {
         prop.name: PropertyInfo(
             name=prop.name,
-            label=prop.label,
+            label=clean(prop.label),  # CRM text: shown to the model in the plan's questions
             type=prop.type,
             field_type=prop.field_type,
-            options={o.value: o.label for o in prop.options},
+            options={o.value: clean(o.label) for o in prop.options},
             hubspot_defined=bool(prop.hubspot_defined),
         )
         for prop in rt.properties(OBJECT_TYPES[object_name])
