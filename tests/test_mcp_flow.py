@@ -163,7 +163,8 @@ async def test_token_misuse_is_refused_and_changes_nothing(portal: SeededPortal)
 
         forged = await failing(client, "create_list", {"custom": custom, "confirmation_token": "confirm-forged"})
         assert "unknown confirmation token" in forged and "nothing was created" in forged
-        altered = await failing(client, "create_list", {"custom": custom, "confirmation_token": token[:-1] + "x"})
+        altered_token = token[:-1] + ("y" if token.endswith("x") else "x")  # one character off, never the same
+        altered = await failing(client, "create_list", {"custom": custom, "confirmation_token": altered_token})
         assert "unknown confirmation token" in altered
         wrong_args = await failing(client, "create_list", {"custom": other, "confirmation_token": token})
         assert "arguments differ" in wrong_args
