@@ -102,7 +102,9 @@ def portal_lists(running: RunningSandbox) -> dict[str, dict[str, Any]]:
     while True:
         request = urllib.request.Request(
             f"{running.base_url}/crm/v3/lists/search",
-            data=json.dumps({"offset": offset, "count": 500, "additionalProperties": ["hs_list_size"]}).encode(),
+            data=json.dumps(
+                {"offset": offset, "count": 500, "additionalProperties": ["hs_list_size", "hs_folder_id"]}
+            ).encode(),
             headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"},
             method="POST",
         )

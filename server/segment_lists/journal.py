@@ -20,6 +20,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, field_serializer
 
+try:  # POSIX; elsewhere the folder lock is per process only
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None  # type: ignore[assignment]
+
 from segment_lists.text import clean
 
 SCHEMA = """
@@ -138,6 +143,8 @@ class Journal:
         self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
         self._conn.row_factory = sqlite3.Row
         self._lock = threading.RLock()
+        self._path = None if str(path) == ":memory:" else str(path)
+        self._named_locks: dict[str, threading.Lock] = {}
         with self._lock:
             if str(path) != ":memory:":
                 self._conn.execute("PRAGMA journal_mode=WAL")
@@ -155,6 +162,21 @@ class Journal:
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
+
+    @contextmanager
+    def lock(self, name: str) -> Iterator[None]:
+        """An advisory lock shared by every process and thread using this journal file (for writes
+        HubSpot does not deduplicate itself, such as folder names)."""
+        with self._named_locks.setdefault(name, threading.Lock()):
+            if self._path is None or fcntl is None:
+                yield
+                return
+            with open(f"{self._path}.{name}.lock", "a+") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
 
     def close(self) -> None:
         with self._lock:

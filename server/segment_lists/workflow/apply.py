@@ -199,14 +199,23 @@ def _adopt(rt: Runtime, name: str, current: int) -> HubSpotList | None:
 def _folder_id(rt: Runtime, name: str | None, run_id: str) -> str | None:
     if not name:
         return None
-    tree = rt.portal.folder_tree()
-    for folder in tree.walk():
-        if folder.name.strip().lower() == name.strip().lower():
-            return folder.id
-    action = rt.journal.intend(run_id, rt.portal_id, "create_folder", detail={"name": name})
-    folder = rt.portal.create_folder(name)
-    rt.journal.settle(action, "ok", detail={"name": name, "folder_id": folder.id})
-    return folder.id
+    # HubSpot does not refuse a second folder of the same name: two runs sharing this journal take
+    # turns, so the second finds the first one's folder.
+    with rt.journal.lock("folders"):
+        found = _find_folder(rt, name)
+        if found is not None:
+            return found
+        action = rt.journal.intend(run_id, rt.portal_id, "create_folder", detail={"name": name})
+        folder = rt.portal.create_folder(name)
+        rt.journal.settle(action, "ok", detail={"name": name, "folder_id": folder.id})
+    # A run elsewhere (another journal) may have made one at the same moment: every run then uses
+    # the oldest, so the lists still end up in one folder.
+    return _find_folder(rt, name) or folder.id
+
+
+def _find_folder(rt: Runtime, name: str) -> str | None:
+    matches = [f.id for f in rt.portal.folder_tree().walk() if f.name.strip().lower() == name.strip().lower()]
+    return min(matches, key=lambda i: int(i) if str(i).isdigit() else 0) if matches else None
 
 
 def apply_items(

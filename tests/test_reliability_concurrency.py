@@ -1,0 +1,83 @@
+"""Two clients applying the same plan at the same moment create each list once (issue 5, item 7).
+
+Two runtimes (each its own HubSpot client and journal connection) run `apply_items` on the same
+plan in two threads, released together, against a sandbox with a little latency so their calls
+interleave. With a shared state directory the journal lets the second one recognise the first
+one's lists; with separate ones (two machines) HubSpot's unique list names stop the second create.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from reliability_harness import demo_answers, orphans, portal_lists, portal_state, runtime_for, seeded_sandbox
+from segment_lists.sandbox import SandboxConfig
+from segment_lists.workflow.apply import ApplyResult, apply_items, select_items
+from segment_lists.workflow.planning import load_plan, propose
+
+
+@pytest.mark.parametrize("shared_state", [True, False], ids=["shared-journal", "separate-journals"])
+def test_two_clients_applying_one_plan_create_each_list_once(shared_state: bool, tmp_path: Path) -> None:
+    running, demo = seeded_sandbox(SandboxConfig(latency_seconds=0.005))
+    try:
+        preexisting = {str(item["listId"]) for item in portal_lists(running).values()}
+        first = runtime_for(running.base_url, tmp_path / "a")
+        plan = propose(first, demo_answers(demo))
+        second = runtime_for(running.base_url, tmp_path / ("a" if shared_state else "b"))
+        if not shared_state:
+            second.journal.save_plan(second.portal_id, plan.plan_id, plan.model_dump(mode="json"))
+        barrier = threading.Barrier(2)
+        results: dict[str, ApplyResult] = {}
+        errors: list[BaseException] = []
+
+        def apply(label: str, rt: object) -> None:
+            try:
+                mine = load_plan(rt, plan.plan_id)  # type: ignore[arg-type]
+                barrier.wait()
+                results[label] = apply_items(rt, mine, select_items(mine, None))  # type: ignore[arg-type]
+            except BaseException as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+
+        threads = [threading.Thread(target=apply, args=(label, rt)) for label, rt in (("a", first), ("b", second))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert errors == []
+
+        names, _ = portal_state(running)
+        planned = [item.name for item in select_items(plan, None) if item.action != "reuse"]
+        counts = Counter(name.lower() for name in names)
+        assert {name: counts[name.lower()] for name in planned} == {name: 1 for name in planned}
+        folders = counts["folder:segment library"]
+        # A shared journal serialises folder creation; two journals may race to an extra, empty
+        # folder (HubSpot does not refuse duplicate folder names), but the lists go into one.
+        assert folders == 1 if shared_state else folders in (1, 2)
+        assert len(names) == len(preexisting) + len(planned) + folders  # nothing else appeared
+        live = portal_lists(running)
+        homes = {(live[name].get("additionalProperties") or {}).get("hs_folder_id") for name in planned}
+        assert len(homes) == 1 and None not in homes, homes
+
+        # Every item ends on the same list id in both runs; at most one of them created it.
+        for key in (item.key for item in select_items(plan, None)):
+            a = next(i for i in results["a"].items if i.key == key)
+            b = next(i for i in results["b"].items if i.key == key)
+            if shared_state:
+                assert a.list_id == b.list_id and {a.outcome, b.outcome} <= {"created", "already-created", "reused"}
+            else:
+                # No shared journal: HubSpot's unique names refuse the loser, which says so.
+                assert a.outcome == "reused" or {a.outcome, b.outcome} == {"created", "failed"}, (a, b)
+                loser = b if b.outcome == "failed" else a
+                assert loser.outcome != "failed" or "already exists" in loser.message
+        for rt in (first, second):
+            assert orphans(rt, running, preexisting)["unsettled"] == []
+        if shared_state:
+            assert orphans(first, running, preexisting) == {"untracked": [], "missing": [], "unsettled": []}
+        first.close()
+        second.close()
+    finally:
+        running.stop()
