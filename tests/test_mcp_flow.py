@@ -6,12 +6,16 @@ restore -> rollback. What the portal holds is checked with the official SDK, not
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from mcp_support import ERAS, MODES, SeededPortal, call, confirmed, failing, progress_recorder, seeded_portal
+from segment_lists import confirm
+from segment_lists.journal import Journal
+from segment_lists.mcp.tools import CustomList
 
 pytestmark = pytest.mark.anyio
 
@@ -207,3 +211,35 @@ async def test_token_misuse_is_refused_and_changes_nothing(portal: SeededPortal)
         )
         assert again["status"] == "done" and "already deleted; nothing was deleted" in again["message"]
     assert target not in portal.lists()
+
+
+async def test_expired_token_is_refused(portal: SeededPortal) -> None:
+    """A token past its lifetime, for exactly the call the user would make: refused, nothing written.
+    (Tools issue 10-minute tokens; this one is issued into the server's journal already expired. Its
+    twin with a live lifetime is accepted, so expiry is the only thing wrong with it.)"""
+    custom = {"name": "Expired token test", "processing_type": "MANUAL"}
+
+    def issue(ttl: timedelta) -> str:
+        journal = Journal(portal.state_dir / "journal.sqlite3")
+        try:
+            return confirm.issue(
+                journal,
+                portal_id=str(portal.running.sandbox.config.portal_id),
+                tool="create_list",
+                arguments={"custom": CustomList.model_validate(custom).model_dump(mode="json")},
+                state={"name_taken": False},
+                summary="preview",
+                ttl=ttl,
+            )
+        finally:
+            journal.close()
+
+    before = portal.lists()
+    async with portal.client("auto") as client:
+        expired = issue(timedelta(seconds=-1))
+        text = await failing(client, "create_list", {"custom": custom, "confirmation_token": expired})
+        assert "expired" in text and "nothing was created" in text
+        assert portal.lists() == before
+        live = await call(client, "create_list", {"custom": custom, "confirmation_token": issue(timedelta(minutes=5))})
+    assert live["status"] == "done"
+    assert set(portal.lists()) - set(before) == {live["items"][0]["list_id"]}
