@@ -12,7 +12,7 @@ from mcp import MCPError
 from mcp.types import PromptReference, ResourceTemplateReference, TextContent, TextResourceContents
 
 from mcp_support import MODES, SeededPortal, call, confirmed, seeded_portal
-from segment_lists.mcp.prompts import load_prompt
+from segment_lists.i18n import load_prompt
 
 pytestmark = pytest.mark.anyio
 
@@ -55,8 +55,8 @@ async def test_prompts_list_and_render(portal: SeededPortal, mode: str) -> None:
             assert [m.role for m in rendered.messages] == ["user"]
             text = _text(rendered.messages[0])
             assert "{" not in text.replace("{{", ""), f"{name}: an unfilled placeholder"
-        assert [a.name for a in listed["create-segment-lists"].arguments or []] == ["focus"]
-        assert [a.name for a in listed["rollback-segment-lists"].arguments or []] == ["run_id"]
+        assert [a.name for a in listed["create-segment-lists"].arguments or []] == ["focus", "language"]
+        assert [a.name for a in listed["rollback-segment-lists"].arguments or []] == ["run_id", "language"]
 
         plain = _text((await client.get_prompt("create-segment-lists", {})).messages[0])
         focused = _text(
@@ -68,6 +68,11 @@ async def test_prompts_list_and_render(portal: SeededPortal, mode: str) -> None:
         assert "in run run-abc" in rollback
         latest = _text((await client.get_prompt("rollback-segment-lists", {})).messages[0])
         assert "in the latest run" in latest
+        chinese = _text((await client.get_prompt("create-segment-lists", {"language": "zh"})).messages[0])
+        assert chinese == load_prompt(PROMPTS["create-segment-lists"], "zh").body.replace(
+            "{focus_line}", "从问题1开始。"
+        )
+        assert "{" not in chinese
 
         with pytest.raises(MCPError):
             await client.get_prompt("no-such-prompt", {})

@@ -8,43 +8,30 @@ the prompt's arguments. Arguments are few and optional: Claude Code passes them 
 from __future__ import annotations
 
 import functools
-from importlib import resources
-from pathlib import Path
 from typing import Annotated, Any
 
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Message, UserMessage
 from mcp.types import Completion, CompletionArgument, CompletionContext, PromptReference, ResourceTemplateReference
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from segment_lists.data import default_properties
+from segment_lists.i18n import Language, load_prompt
 from segment_lists.industries import VERTICALS
 
-
-class PromptText(BaseModel):
-    name: str
-    title: str
-    description: str
-    body: str
-
-
-def prompts_dir() -> Path:
-    """Inside an installed wheel the prompts ship as package data; in a checkout they are at the top."""
-    packaged = resources.files("segment_lists") / "_data" / "prompts"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[3] / "prompts"
+LanguageArg = Annotated[str, Field(description="Optional: en (default) or zh for Chinese")]
+FOCUS_LINES: dict[Language, tuple[str, str]] = {
+    "en": ("The user already said: {focus}", "Start with Q1."),
+    "zh": ("用户已经说明:{focus}", "从问题1开始。"),
+}
+RUN_CLAUSES: dict[Language, tuple[str, str]] = {
+    "en": (" in run {run_id}", " in the latest run"),
+    "zh": ("(运行 {run_id})", "(最近一次运行)"),
+}
 
 
-@functools.cache
-def load_prompt(file_name: str) -> PromptText:
-    text = (prompts_dir() / file_name).read_text(encoding="utf-8")
-    _, front, body = text.split("---", 2)
-    fields = {}
-    for line in front.strip().splitlines():
-        key, _, value = line.partition(":")
-        fields[key.strip()] = value.strip()
-    return PromptText(name=fields["name"], title=fields["title"], description=fields["description"], body=body.strip())
+def _language(raw: str) -> Language:
+    return "zh" if raw.strip().lower() in {"zh", "zh-cn", "cn", "chinese", "中文"} else "en"
 
 
 @functools.cache
@@ -67,24 +54,30 @@ def register_prompts(server: MCPServer[Any]) -> None:
             str,
             Field(description="Optional: what you already know you want, e.g. 'industries Manufacturing and Retail'"),
         ] = "",
+        language: LanguageArg = "",
     ) -> list[Message]:
-        line = f"The user already said: {focus.strip()}" if focus.strip() else "Start with Q1."
-        return [UserMessage(workflow.body.replace("{focus_line}", line))]
+        lang = _language(language)
+        said, start = FOCUS_LINES[lang]
+        line = said.format(focus=focus.strip()) if focus.strip() else start
+        return [UserMessage(load_prompt("create-segment-lists.md", lang).body.replace("{focus_line}", line))]
 
     @server.prompt(name=interview.name, title=interview.title, description=interview.description)
-    def segment_interview() -> list[Message]:
-        return [UserMessage(interview.body)]
+    def segment_interview(language: LanguageArg = "") -> list[Message]:
+        return [UserMessage(load_prompt("segment-interview.md", _language(language)).body)]
 
     @server.prompt(name=review.name, title=review.title, description=review.description)
-    def quarterly_review() -> list[Message]:
-        return [UserMessage(review.body)]
+    def quarterly_review(language: LanguageArg = "") -> list[Message]:
+        return [UserMessage(load_prompt("quarterly-review.md", _language(language)).body)]
 
     @server.prompt(name=rollback.name, title=rollback.title, description=rollback.description)
     def rollback_segment_lists(
         run_id: Annotated[str, Field(description="Optional: the run to roll back (default: the latest)")] = "",
+        language: LanguageArg = "",
     ) -> list[Message]:
-        clause = f" in run {run_id.strip()}" if run_id.strip() else " in the latest run"
-        return [UserMessage(rollback.body.replace("{run_clause}", clause))]
+        lang = _language(language)
+        named, latest = RUN_CLAUSES[lang]
+        clause = named.format(run_id=run_id.strip()) if run_id.strip() else latest
+        return [UserMessage(load_prompt("rollback.md", lang).body.replace("{run_clause}", clause))]
 
     @server.completion()
     async def complete(
@@ -101,6 +94,8 @@ def register_prompts(server: MCPServer[Any]) -> None:
             ]
             matches = [w for w in words if typed in w.lower()]
             return Completion(values=matches[:100], total=len(matches), has_more=len(matches) > 100)
+        if isinstance(ref, PromptReference) and argument.name == "language":
+            return Completion(values=[v for v in ("en", "zh") if v.startswith(typed)])
         if isinstance(ref, ResourceTemplateReference) and argument.name == "format":
             return Completion(values=[v for v in ("json", "markdown") if v.startswith(typed)])
         return None
