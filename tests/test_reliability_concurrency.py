@@ -81,3 +81,34 @@ def test_two_clients_applying_one_plan_create_each_list_once(shared_state: bool,
         second.close()
     finally:
         running.stop()
+
+
+def test_applying_a_plan_again_keeps_the_first_run_rollbackable(tmp_path) -> None:
+    """Re-proposing after an apply marks our own lists 'reuse'; applying that must not adopt them away
+    from the run that created them (its rollback would then delete nothing)."""
+    from pydantic import SecretStr
+
+    from segment_lists.config import Settings
+    from segment_lists.interview import Answers
+    from segment_lists.sandbox import RunningSandbox
+    from segment_lists.sandbox.seed_demo import seed_demo
+    from segment_lists.workflow.apply import apply_items, select_items
+    from segment_lists.workflow.planning import propose
+    from segment_lists.workflow.rollback import rollback_run
+    from segment_lists.workflow.runtime import open_runtime
+
+    with RunningSandbox() as portal:
+        seed_demo(portal.sandbox, contacts=300, seed=3)
+        rt = open_runtime(Settings(token=SecretStr("t"), base_url=portal.base_url, sandbox=True, state_dir=tmp_path))
+        answers = Answers(families=["engagement"])
+        first_plan = propose(rt, answers, estimate=False)
+        first = apply_items(rt, first_plan, select_items(first_plan, None))
+        created = sorted(item.list_id for item in first.items if item.outcome == "created")
+        again = propose(rt, answers, estimate=False)
+        assert {item.action for item in again.items} == {"reuse"}
+        second = apply_items(rt, again, select_items(again, None))
+        assert {item.outcome for item in second.items} == {"already-created"}
+        assert {e.list_id: e.origin for e in rt.journal.library(rt.portal_id)} == {i: "created" for i in created}
+        rolled = rollback_run(rt, first.run_id)
+        assert sorted(o.list_id for o in rolled.outcomes if o.outcome == "deleted") == created
+        rt.close()

@@ -268,6 +268,19 @@ def _apply_one(
     rt: Runtime, plan: Plan, item: PlanItem, run_id: str, folder_id: str | None, competitor_csv: str | None
 ) -> ItemOutcome:
     if item.action == "reuse" and item.existing_list_id:
+        ours = rt.journal.created_by_tool(rt.portal_id, item.existing_list_id)
+        if ours is not None and ours.origin == "created":
+            # A list an earlier run of this tool created: it stays that run's (so its rollback still
+            # deletes it); adopting it here would make it nobody's to roll back.
+            added = _fill_static(rt, item, item.existing_list_id, run_id, competitor_csv)
+            return ItemOutcome(
+                key=item.key,
+                name=item.name,
+                outcome="already-created",
+                list_id=item.existing_list_id,
+                members_added=added,
+                message=f"created by this tool in {ours.run_id}; left as is",
+            )
         rt.journal.record_created(
             rt.portal_id,
             run_id,

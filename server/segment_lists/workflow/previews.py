@@ -13,7 +13,8 @@ from segment_lists.workflow.runtime import Runtime
 
 
 def where(rt: Runtime) -> str:
-    return rt.ref.notice if rt.ref.is_sandbox else f"HubSpot portal {rt.portal_id}"
+    """The portal as the user must read it: the sandbox, HubSpot, or some other URL (said plainly)."""
+    return rt.ref.notice
 
 
 def apply_preview(rt: Runtime, plan: Plan, items: Sequence[PlanItem]) -> str:
