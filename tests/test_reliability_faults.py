@@ -70,6 +70,9 @@ def test_daily_limit_stops_cleanly_and_the_same_apply_resumes_without_duplicates
         assert all(item.outcome in {"created", "already-created", "reused"} for item in second.items), second.items
         assert {i.list_id for i in second.items if i.outcome == "already-created"} == created_first
         assert not set(second.created_ids) & created_first
+        # The resumed apply continues the interrupted run: one rollback_run undoes the whole plan.
+        assert second.run_id == first.run_id
+        assert [r["status"] for r in rt.journal.runs(rt.portal_id) if r["run_id"] == first.run_id] == ["ok"]
 
         names, sizes = portal_state(running)
         counted = {n: sizes[n] for n in names}

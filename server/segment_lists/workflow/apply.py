@@ -222,7 +222,7 @@ def apply_items(
     rt: Runtime, plan: Plan, items: Sequence[PlanItem], *, competitor_csv: str | None = None, run_id: str | None = None
 ) -> ApplyResult:
     reconciled = reconcile(rt)
-    run_id = run_id or rt.journal.start_run(rt.portal_id, "apply", plan.plan_id)
+    run_id = run_id or _unfinished_run(rt, plan.plan_id) or rt.journal.start_run(rt.portal_id, "apply", plan.plan_id)
     folder_id = _folder_id(rt, plan.folder, run_id) if any(i.action in {"create", "rename"} for i in items) else None
     outcomes: list[ItemOutcome] = []
     status = "ok"
@@ -254,6 +254,15 @@ def apply_items(
     rt.journal.finish_run(run_id, status)
     rt.lists_changed()
     return ApplyResult(portal=rt.ref, run_id=run_id, plan_id=plan.plan_id, items=outcomes, reconciled=reconciled)
+
+
+def _unfinished_run(rt: Runtime, plan_id: str) -> str | None:
+    """The latest run of this plan that never finished (killed, or stopped by the daily limit):
+    resuming continues it, so one rollback_run undoes everything the plan's apply created."""
+    for run in reversed(rt.journal.runs(rt.portal_id)):
+        if run["kind"] == "apply" and run["plan_id"] == plan_id:
+            return run["run_id"] if run["status"] in {"running", "interrupted"} else None
+    return None
 
 
 def _already_created(rt: Runtime, item: PlanItem) -> str | None:
