@@ -32,31 +32,24 @@ from segment_lists.workflow.apply import (
     ItemOutcome,
     apply_items,
     competitor_record_ids,
-    reconcile,
     select_items,
     validate_custom,
 )
 from segment_lists.workflow.apply import (
     create_list as create_one,
 )
-from segment_lists.workflow.dependencies import find_dependents
 from segment_lists.workflow.exclusivity import ExclusivityReport, check_groups
 from segment_lists.workflow.inventory import Inventory, take_inventory
 from segment_lists.workflow.planning import load_plan, propose
 from segment_lists.workflow.rollback import (
     DeleteOutcome,
+    DeletionCheck,
     RollbackResult,
-    deletion_blockers,
+    check_deletion,
+    delete_checked,
 )
-from segment_lists.workflow.rollback import (
-    delete_list as delete_one,
-)
-from segment_lists.workflow.rollback import (
-    restore_list as restore_one,
-)
-from segment_lists.workflow.rollback import (
-    rollback_run as rollback,
-)
+from segment_lists.workflow.rollback import restore_list as restore_one
+from segment_lists.workflow.rollback import rollback_run as rollback
 from segment_lists.workflow.runtime import PortalRef, Runtime
 from segment_lists.workflow.verify import CountReport
 from segment_lists.workflow.verify import count_members as count
@@ -378,9 +371,9 @@ async def ask_delete(ctx: Context[Any], list_id: str, force: bool = False, allow
     preview = None
     try:
         rt = await anyio.to_thread.run_sync(app_state(ctx).runtime)
-        lst, blockers = await _run(_delete_check, rt, list_id, force, allow_foreign)
-        if not blockers:
-            preview = previews.delete_preview(rt, lst)
+        check = await _run(_delete_check, rt, list_id, force, allow_foreign)
+        if not check.blockers:
+            preview = previews.delete_preview(rt, check.list)
     except Exception:
         preview = None
     return ask(ctx, preview)
@@ -509,7 +502,7 @@ def register_write_tools(server: MCPServer[Any]) -> None:
         rt = await _runtime(ctx, action)
         with tool_errors(action):
             try:
-                lst, blockers = await _run(_delete_check, rt, list_id, force, allow_foreign)
+                check = await _run(_delete_check, rt, list_id, force, allow_foreign)
             except NotFound:
                 # Deleting what this tool already deleted is a harmless repeat; any other missing id is
                 # most likely a wrong id, and "done" would let the model tell the user it was deleted.
@@ -525,10 +518,11 @@ def register_write_tools(server: MCPServer[Any]) -> None:
                     message=f"List {list_id} ('{clean(entry.name)}') is already deleted; nothing was deleted. "
                     "restore_list can bring it back within 90 days.",
                 )
-            if blockers:
+            if check.blockers:
                 return DeleteListResult(
-                    portal=rt.ref, status="refused", message="Nothing was deleted: " + " Also: ".join(blockers)
+                    portal=rt.ref, status="refused", message="Nothing was deleted: " + " Also: ".join(check.blockers)
                 )
+            lst = check.list
             preview = previews.delete_preview(rt, lst)
             state = {"updated_at": str(lst.updated_at), "size": lst.size}
             verdict = await _run(
@@ -544,7 +538,8 @@ def register_write_tools(server: MCPServer[Any]) -> None:
             )
             if verdict.verdict != "go":
                 return _not_done(DeleteListResult, rt, verdict, preview)
-            outcome = await _run(delete_one, rt, list_id, force=force, allow_foreign=allow_foreign)
+            # The check above ran after the user's answer: delete without checking a third time.
+            outcome = await _run(delete_checked, rt, check)
         status: Status = "done" if outcome.outcome in {"deleted", "already-deleted"} else "refused"
         return DeleteListResult(portal=rt.ref, status=status, message=outcome.message, preview=preview, outcome=outcome)
 
@@ -643,11 +638,8 @@ def _not_done(model: type[Any], rt: Runtime, verdict: Gate, preview: str) -> Any
     )
 
 
-def _delete_check(rt: Runtime, list_id: str, force: bool, allow_foreign: bool) -> tuple[Any, list[str]]:
-    reconcile(rt)
-    lst = rt.portal.get_list(list_id, include_filters=False)
-    report = find_dependents(rt, [list_id])[list_id]
-    return lst, deletion_blockers(rt, lst, report, force=force, allow_foreign=allow_foreign)
+def _delete_check(rt: Runtime, list_id: str, force: bool, allow_foreign: bool) -> DeletionCheck:
+    return check_deletion(rt, list_id, force=force, allow_foreign=allow_foreign)
 
 
 def _restore_check(rt: Runtime, list_id: str) -> tuple[Any, str]:

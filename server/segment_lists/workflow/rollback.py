@@ -73,12 +73,43 @@ def deletion_blockers(
     return reasons
 
 
+class DeletionCheck(BaseModel):
+    """A list as it is now, who uses it, and why it must not be deleted (empty: it may be)."""
+
+    list: HubSpotList
+    report: DependencyReport
+    blockers: list[str]
+
+
+def check_deletion(rt: Runtime, list_id: str, *, force: bool = False, allow_foreign: bool = False) -> DeletionCheck:
+    """Raises NotFound when the list does not exist (or is deleted)."""
+    reconcile(rt)
+    lst = rt.portal.get_list(list_id, include_filters=False)
+    report = find_dependents(rt, [list_id])[list_id]
+    return DeletionCheck(
+        list=lst, report=report, blockers=deletion_blockers(rt, lst, report, force=force, allow_foreign=allow_foreign)
+    )
+
+
+def delete_checked(rt: Runtime, check: DeletionCheck, run_id: str | None = None) -> DeleteOutcome:
+    """Delete a list whose fresh check found no blockers (the caller confirmed with the user in between)."""
+    lst = check.list
+    if check.blockers:
+        return DeleteOutcome(
+            list_id=lst.id,
+            name=clean(lst.name),
+            outcome="refused",
+            dependencies=check.report,
+            message="Nothing was deleted: " + " Also: ".join(check.blockers),
+        )
+    return _delete(rt, lst, check.report, run_id or rt.journal.start_run(rt.portal_id, "delete"))
+
+
 def delete_list(
     rt: Runtime, list_id: str, *, force: bool = False, allow_foreign: bool = False, run_id: str | None = None
 ) -> DeleteOutcome:
-    reconcile(rt)
     try:
-        lst = rt.portal.get_list(list_id, include_filters=False)
+        check = check_deletion(rt, list_id, force=force, allow_foreign=allow_foreign)
     except NotFound:
         return DeleteOutcome(
             list_id=list_id,
@@ -86,17 +117,7 @@ def delete_list(
             outcome="already-deleted",
             message=f"list {list_id} does not exist or is already deleted; nothing was deleted",
         )
-    report = find_dependents(rt, [list_id])[list_id]
-    blockers = deletion_blockers(rt, lst, report, force=force, allow_foreign=allow_foreign)
-    if blockers:
-        return DeleteOutcome(
-            list_id=list_id,
-            name=clean(lst.name),
-            outcome="refused",
-            dependencies=report,
-            message="Nothing was deleted: " + " Also: ".join(blockers),
-        )
-    return _delete(rt, lst, report, run_id or rt.journal.start_run(rt.portal_id, "delete"))
+    return delete_checked(rt, check, run_id)
 
 
 def _delete(rt: Runtime, lst: HubSpotList, report: DependencyReport, run_id: str) -> DeleteOutcome:
