@@ -67,15 +67,7 @@ class LibraryStatus(BaseModel):
 
 def labels(rt: Runtime) -> Labels:
     """Property and option labels of contacts and companies, for plain words."""
-    names: dict[str, str] = {}
-    options: dict[str, dict[str, str]] = {}
-    for object_type, qualifier in (("companies", "0-2"), ("contacts", "0-1")):
-        for prop in rt.properties(object_type):
-            for key in (prop.name, f"{qualifier}.{prop.name}"):
-                names[key] = prop.label
-                if prop.options:
-                    options[key] = {o.value: o.label for o in prop.options}
-    return names, options
+    return rt.labels()
 
 
 def _words(branch: dict[str, Any], words: Labels) -> str:

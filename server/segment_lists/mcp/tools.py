@@ -18,7 +18,6 @@ from mcp.types import ToolAnnotations
 from pydantic import BaseModel, Field
 
 from segment_lists.catalog import ExclusivityGroup
-from segment_lists.filters import describe
 from segment_lists.interview import Answers
 from segment_lists.journal import LibraryEntry
 from segment_lists.mcp.confirmation import ConfirmWrite, Gate, app_state, ask, gate, will_elicit
@@ -152,19 +151,10 @@ def _apply_state(rt: Runtime, plan: Plan, selected: list[Any]) -> dict[str, Any]
     }
 
 
-def _describe(rt: Runtime, branch: dict[str, Any]) -> str:
-    """In the portal's own words (property and option labels), as the plan's previews are: the user
-    confirms 'Lifecycle stage is any of Customer', not 'lifecyclestage is any of customer'."""
-    props = [*rt.properties("companies"), *rt.properties("contacts")]  # contact labels win on a clash
-    labels = {p.name: p.label for p in props}
-    options = {p.name: {o.value: o.label for o in p.options} for p in props if p.options}
-    return describe(branch, property_labels=labels, option_labels=options)
-
-
 def _custom_preview(rt: Runtime, custom: CustomList) -> tuple[dict[str, Any] | None, str]:
     branch = validate_custom(custom.filter_branch, custom.processing_type)
     description = (
-        _describe(rt, branch)
+        rt.describe(branch)
         if branch
         else (
             "contacts at " + ", ".join(custom.competitor_domains)
@@ -178,7 +168,7 @@ def _custom_preview(rt: Runtime, custom: CustomList) -> tuple[dict[str, Any] | N
 def _library_markdown(rt: Runtime, entries: list[LibraryEntry], sizes: dict[str, int | None]) -> str:
     lines = ["| List | Id | Type | Members | Definition |", "|---|---|---|---|---|"]
     for entry in entries:
-        definition = _describe(rt, entry.definition) if entry.definition else "static list"
+        definition = rt.describe(entry.definition) if entry.definition else "static list"
         kind = "active" if entry.processing_type == "DYNAMIC" else "static"
         size = sizes.get(entry.list_id)
         lines.append(

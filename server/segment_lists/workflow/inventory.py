@@ -8,7 +8,6 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from segment_lists.filters import describe
 from segment_lists.planner import definition_key
 from segment_lists.portal.models import HubSpotList
 from segment_lists.text import clean
@@ -67,7 +66,7 @@ def take_inventory(rt: Runtime, *, include_filters: bool = False, name_contains:
                 object_type_id=lst.object_type_id,
                 folder=clean(lst.folder_name) or None,
                 created_by_this_tool=lst.id in library,
-                definition=clean(describe(branch), limit=2000) if branch else None,
+                definition=rt.describe(branch) or None,
                 filter_branch=branch if include_filters else None,
             )
         )

@@ -21,9 +21,11 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, SecretStr
 
 from segment_lists.config import Settings
+from segment_lists.filters import describe
 from segment_lists.journal import Journal
 from segment_lists.portal import Portal, PortalSettings
 from segment_lists.portal.models import AccountDetails, HubSpotList, Property
+from segment_lists.text import clean
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -96,6 +98,26 @@ class Runtime:
             if object_type not in self._properties or not self.cache:
                 self._properties[object_type] = self.portal.properties(object_type)
             return self._properties[object_type]
+
+    def labels(self) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+        """Property labels and option labels of contacts and companies (also under `0-1.` / `0-2.`
+        qualified names), so definitions read in the portal's own words."""
+        names: dict[str, str] = {}
+        options: dict[str, dict[str, str]] = {}
+        for object_type, qualifier in (("companies", "0-2"), ("contacts", "0-1")):  # contact labels win a clash
+            for prop in self.properties(object_type):
+                for key in (prop.name, f"{qualifier}.{prop.name}"):
+                    names[key] = clean(prop.label)
+                    if prop.options:
+                        options[key] = {o.value: clean(o.label) for o in prop.options}
+        return names, options
+
+    def describe(self, branch: dict[str, Any] | None) -> str:
+        """A filterBranch in plain words, with the portal's labels ('Lifecycle Stage is any of Customer')."""
+        if not branch:
+            return ""
+        names, options = self.labels()
+        return clean(describe(branch, property_labels=names, option_labels=options), limit=2000)
 
     def lists(self, *, refresh: bool = False) -> list[HubSpotList]:
         """Every list (no definitions), read once per flow and again after writes."""
