@@ -70,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="HTTP interface (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="HTTP port (default: 8000)")
     serve.add_argument(
+        "--allowed-host",
+        action="append",
+        metavar="HOST",
+        help="HTTP: also accept this Host header (repeatable; DNS-rebinding protection)",
+    )
+    serve.add_argument(
         "--confirmation",
         choices=["auto", "elicitation", "token", "refuse"],
         help="how writes are confirmed (default: auto = elicitation if the client can, else a token)",
