@@ -593,6 +593,22 @@ def _engagement(answers: Answers, context: CatalogContext) -> list[Segment]:
     ]
 
 
+# Pairs that must never share a contact: (group name, the two segment keys, why).
+EXCLUSIVE_PAIRS: tuple[tuple[str, tuple[str, str], str], ...] = (
+    ("customers-vs-competitors", ("core.customers", "core.competitors"), "A competitor is never a customer."),
+    ("internal-vs-customers", ("core.internal", "core.customers"), "Employees are not customers."),
+    ("internal-vs-competitors", ("core.internal", "core.competitors"), "Employees are not competitors."),
+    ("partners-vs-competitors", ("core.partners", "core.competitors"), "A partner is not a competitor."),
+)
+# Families whose lists must not overlap: (group name, family, partition?, why).
+EXCLUSIVE_FAMILIES: tuple[tuple[str, str, bool, str], ...] = (
+    ("icp-tiers", "icp", True, "Every contact is in exactly one ICP tier (Non-ICP included)."),
+    ("size-bands", "size", True, "Every contact is in exactly one size band."),
+    ("regions", "regions", True, "Every contact is in exactly one region."),
+    ("engagement", "engagement", False, "Highly Engaged, Disengaged and Never Engaged do not overlap."),
+)
+
+
 def exclusivity_groups(segments: Sequence[Segment]) -> list[ExclusivityGroup]:
     """The declared groups among the given segments (only groups with two or more members)."""
     keys = {segment.key for segment in segments}
@@ -600,48 +616,9 @@ def exclusivity_groups(segments: Sequence[Segment]) -> list[ExclusivityGroup]:
     for segment in segments:
         by_family.setdefault(segment.family, []).append(segment.key)
     candidates = [
-        ExclusivityGroup(
-            name="customers-vs-competitors",
-            members=["core.customers", "core.competitors"],
-            description="A competitor is never a customer.",
-        ),
-        ExclusivityGroup(
-            name="internal-vs-customers",
-            members=["core.internal", "core.customers"],
-            description="Employees are not customers.",
-        ),
-        ExclusivityGroup(
-            name="internal-vs-competitors",
-            members=["core.internal", "core.competitors"],
-            description="Employees are not competitors.",
-        ),
-        ExclusivityGroup(
-            name="partners-vs-competitors",
-            members=["core.partners", "core.competitors"],
-            description="A partner is not a competitor.",
-        ),
-        ExclusivityGroup(
-            name="icp-tiers",
-            members=by_family.get("icp", []),
-            partition=True,
-            description="Every contact is in exactly one ICP tier (Non-ICP included).",
-        ),
-        ExclusivityGroup(
-            name="size-bands",
-            members=by_family.get("size", []),
-            partition=True,
-            description="Every contact is in exactly one size band.",
-        ),
-        ExclusivityGroup(
-            name="regions",
-            members=by_family.get("regions", []),
-            partition=True,
-            description="Every contact is in exactly one region.",
-        ),
-        ExclusivityGroup(
-            name="engagement",
-            members=by_family.get("engagement", []),
-            description="Highly Engaged, Disengaged and Never Engaged do not overlap.",
-        ),
+        ExclusivityGroup(name=name, members=list(members), description=why) for name, members, why in EXCLUSIVE_PAIRS
+    ] + [
+        ExclusivityGroup(name=name, members=by_family.get(family, []), partition=partition, description=why)
+        for name, family, partition, why in EXCLUSIVE_FAMILIES
     ]
     return [group for group in candidates if len(group.members) >= 2 and set(group.members) <= keys]
