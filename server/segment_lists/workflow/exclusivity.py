@@ -33,6 +33,7 @@ from segment_lists.portal.models import HubSpotList
 from segment_lists.search_translation import MAX_FILTERS, MAX_FILTERS_PER_GROUP, MAX_GROUPS, to_search_groups
 from segment_lists.text import clean
 from segment_lists.workflow.runtime import PortalRef, Runtime
+from segment_lists.workflow.verify import wait_for_processing
 
 SAMPLES = 5
 BATCH_READ = 100  # ids per batch read of sample emails
@@ -76,6 +77,10 @@ class ExclusivityReport(BaseModel):
     groups: list[GroupResult]
     overlapping_pairs: int
     calls: int = 0
+    still_processing: list[str] = Field(
+        default_factory=list,
+        description="Lists HubSpot had not finished processing: their results may change; check again later",
+    )
 
 
 @dataclass
@@ -96,6 +101,7 @@ def check_groups(
     *,
     force: Method | None = None,
     now: datetime | None = None,
+    wait_seconds: float = 120,
 ) -> ExclusivityReport:
     """`groups`: each declared group with its segment key -> list id mapping (members that exist).
     `force` makes every pair use one method where it can (tests compare the two)."""
@@ -103,6 +109,11 @@ def check_groups(
     now = now or datetime.now(UTC)
     needed = sorted({list_id for _, ids in groups for list_id in ids.values()}, key=int)
     lists = {lst.id: lst for lst in rt.portal.get_lists(needed, include_filters=True)} if needed else {}
+    # Members of a list still processing are incomplete: wait (as count_members does) before comparing.
+    pending = [i for i, lst in lists.items() if lst.processing_status not in (None, "COMPLETE")]
+    if pending:
+        done = wait_for_processing(rt, pending, timeout=wait_seconds)
+        pending = [i for i in pending if getattr(done.get(i), "processing_status", None) != "COMPLETE"]
     searchable = {i: _translate(lists.get(i), now, rt.time_zone) for i in needed}
 
     pairs: list[_Pair] = []
@@ -185,7 +196,9 @@ def check_groups(
             )
         )
     calls = rt.portal.stats().total_calls - before
-    return ExclusivityReport(portal=rt.ref, groups=results, overlapping_pairs=overlapping, calls=calls)
+    return ExclusivityReport(
+        portal=rt.ref, groups=results, overlapping_pairs=overlapping, calls=calls, still_processing=pending
+    )
 
 
 # --- translation ------------------------------------------------------------------------------------

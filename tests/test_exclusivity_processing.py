@@ -1,0 +1,40 @@
+"""check_exclusivity right after create_list: it waits for processing instead of comparing half-built lists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from segment_lists.catalog import ExclusivityGroup
+from segment_lists.config import Settings
+from segment_lists.filters import and_, or_, prop_any_of
+from segment_lists.sandbox import RunningSandbox, SandboxConfig
+from segment_lists.sandbox.seed_demo import seed_demo
+from segment_lists.workflow.exclusivity import check_groups
+from segment_lists.workflow.runtime import open_runtime
+
+CUSTOMERS = or_(and_(prop_any_of("lifecyclestage", "customer"))).to_hubspot()
+CUSTOMERS_OR_LEADS = or_(and_(prop_any_of("lifecyclestage", "customer", "lead"))).to_hubspot()
+
+
+def test_waits_for_processing_then_compares(tmp_path: Path) -> None:
+    with RunningSandbox(SandboxConfig(processing_seconds=1.5)) as portal:
+        seed_demo(portal.sandbox, contacts=400, seed=5)
+        settings = Settings(token=SecretStr("t"), base_url=portal.base_url, sandbox=True, state_dir=tmp_path)
+        rt = open_runtime(settings)
+        a = rt.portal.create_list("A", processing_type="DYNAMIC", filter_branch=CUSTOMERS)
+        b = rt.portal.create_list("B", processing_type="DYNAMIC", filter_branch=CUSTOMERS_OR_LEADS)
+        assert a.processing_status == "PROCESSING" and b.processing_status == "PROCESSING"
+        group = (ExclusivityGroup(name="ab", members=["a", "b"], description="x"), {"a": a.id, "b": b.id})
+
+        hurried = check_groups(rt, [group], wait_seconds=0)
+        assert sorted(hurried.still_processing, key=int) == sorted([a.id, b.id], key=int)
+
+        report = check_groups(rt, [group])
+        assert report.still_processing == []
+        customers = rt.portal.count(
+            "contacts", [{"filters": [{"propertyName": "lifecyclestage", "operator": "EQ", "value": "customer"}]}]
+        )
+        assert customers > 0 and report.groups[0].pairs[0].overlap == customers
+        rt.close()
