@@ -69,11 +69,16 @@ def test_results_are_identical_pair_for_pair_whichever_method_answered(flow: Any
     _, rt, groups = flow
     forced_members = check_groups(rt, groups, force="members")
     forced_search = check_groups(rt, groups, force="search")
+    forced_probe = check_groups(rt, groups, force="probe")
     chosen = check_groups(rt, groups)
-    assert _answers(forced_members) == _answers(forced_search) == _answers(chosen)
+    assert _answers(forced_members) == _answers(forced_search) == _answers(forced_probe) == _answers(chosen)
     methods = {(p.first, p.second): p.method for g in forced_search.groups for p in g.pairs}
     assert set(methods.values()) == {"members", "search"}  # both methods really answered something
     assert {p.method for g in forced_members.groups for p in g.pairs} == {"members"}
+    # Every pair with a translatable side is probed (the static Competitors list among them).
+    assert {p.method for g in forced_probe.groups for p in g.pairs} == {"members", "probe"}
+    competitors = next(g for g in forced_probe.groups if g.group == "customers-vs-competitors")
+    assert competitors.pairs[0].method == "probe" and competitors.pairs[0].samples
     # The planted competitor-customer overlap is found, with offenders, by either method.
     customers = next(g for g in chosen.groups if g.group == "customers-vs-competitors")
     assert customers.pairs[0].overlap > 0 and customers.pairs[0].samples
@@ -149,3 +154,35 @@ def test_partition_coverage_counts_contacts_in_no_list_by_every_method(flow: Any
     group3 = ExclusivityGroup(name="stages3", members=[customers, others, missing], partition=True, description="t")
     full = check_groups(rt, [(group3, {i: i for i in (customers, others, missing)})])
     assert full.groups[0].uncovered == 0 and full.groups[0].exclusive
+
+
+def test_a_big_list_paired_with_a_static_one_is_probed_not_paged(flow: Any) -> None:
+    running, rt, _ = flow
+    everyone = _create(rt, "T everyone again", or_(and_(prop_known("email"))))
+    wanted = [
+        str(r.id)
+        for r in records.iter_records(running.sandbox, CONTACTS.type_id)
+        if r.properties.get("contact_type") == "partner"
+    ]
+    static = rt.portal.create_list("T static partners", processing_type="MANUAL", filter_branch=None).id
+    rt.portal.add_members(static, wanted)
+    # A few static members the big list's definition excludes: contacts without an email.
+    no_email = [
+        str(r.id) for r in records.iter_records(running.sandbox, CONTACTS.type_id) if not r.properties.get("email")
+    ]
+    rt.portal.add_members(static, no_email[:3])
+    group = ExclusivityGroup(name="probe", members=[everyone, static], description="test")
+    pairs = [(group, {everyone: everyone, static: static})]
+    before = rt.portal.stats().calls
+    chosen = check_groups(rt, pairs)
+    calls = rt.portal.stats().calls - before
+    by_members = check_groups(rt, pairs, force="members")
+    pair = chosen.groups[0].pairs[0]
+    assert pair.method == "probe" and by_members.groups[0].pairs[0].method == "members"
+    assert _answers(chosen) == _answers(by_members)
+    has_email = sum(1 for i in set(wanted) if i not in set(no_email))
+    assert has_email > 0 and pair.overlap == has_email
+    # The static list's one page and one probe search per 100 ids; the big list is never paged.
+    assert calls["lists.memberships"] == 1
+    assert calls["crm.search"] == -(-(len(set(wanted)) + min(3, len(no_email))) // 100)
+    assert all(s.email for s in pair.samples)

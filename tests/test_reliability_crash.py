@@ -49,7 +49,7 @@ def test_killed_apply_and_rollback_resume_to_the_planned_state(
 
 
 def test_an_intent_left_by_a_kill_is_settled_from_the_portal(tmp_path: Path) -> None:
-    """A kill while a create is in flight leaves exactly one intent without outcome; the next run
+    """A kill while a create is in flight leaves the intents in flight without outcome; the next run
     settles it from the portal and neither loses nor duplicates the list. The sandbox makes list
     writes slow (latency spikes on POST /crm/v3/lists...), so the kill lands mid-call on a loaded
     machine too, instead of depending on timing."""
@@ -63,9 +63,11 @@ def test_an_intent_left_by_a_kill_is_settled_from_the_portal(tmp_path: Path) -> 
         assert kill["killed"], kill
         running.sandbox.realism.configure(faults=Faults())
         rt = runtime_for(running.base_url, tmp_path)
-        assert len(rt.journal.unsettled(rt.portal_id)) == 1
+        # Creates run concurrently: every one in flight at the kill is left without outcome.
+        in_flight = len(rt.journal.unsettled(rt.portal_id))
+        assert in_flight >= 1
         flow = run_flow(rt, answers, plan_id=(tmp_path / "plan_id").read_text())
-        assert len(flow.reconciled) == 1 and "interruption" in flow.reconciled[0]
+        assert len(flow.reconciled) == in_flight and all("interruption" in note for note in flow.reconciled)
         assert rt.journal.unsettled(rt.portal_id) == []
         assert orphans(rt, running, preexisting) == {"untracked": [], "missing": [], "unsettled": []}
         names = [name for name, item in portal_lists(running).items() if str(item["listId"]) not in preexisting]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -224,33 +225,52 @@ def apply_items(
     reconciled = reconcile(rt)
     run_id = run_id or _unfinished_run(rt, plan.plan_id) or rt.journal.start_run(rt.portal_id, "apply", plan.plan_id)
     folder_id = _folder_id(rt, plan.folder, run_id) if any(i.action in {"create", "rename"} for i in items) else None
+    # Items are independent once the folder exists: they run concurrently under the portal's
+    # limiter (each still journaled intent-before-call), and outcomes keep plan order.
+    stop = threading.Event()
+    limit_message = (
+        "not attempted: the daily API limit was reached; apply again after the reset to finish "
+        "(lists already created are kept)"
+    )
+
+    def attempt(item: PlanItem) -> ItemOutcome | BaseException:
+        if stop.is_set():
+            # Nothing more can be done today; the same call resumes without duplicates.
+            return ItemOutcome(key=item.key, name=item.name, outcome="skipped", message=limit_message)
+        try:
+            return _apply_one(rt, plan, item, run_id, folder_id, competitor_csv)
+        except DailyLimitReached as error:
+            stop.set()
+            return error
+        except PortalError as error:  # one failed item must not hide what the others did
+            return error
+        except BaseException as error:  # raised below, once every other item has settled
+            return error
+
+    results = rt.map(attempt, items)
     outcomes: list[ItemOutcome] = []
     status = "ok"
-    for index, item in enumerate(items):
-        try:
-            outcome = _apply_one(rt, plan, item, run_id, folder_id, competitor_csv)
-        except DailyLimitReached as error:
-            # Stop cleanly: nothing more can be done today; the same call resumes without duplicates.
+    unexpected: BaseException | None = None
+    for item, result in zip(items, results, strict=True):
+        if isinstance(result, ItemOutcome):
+            if result.outcome == "skipped":
+                status = "interrupted"
+            outcomes.append(result)
+            continue
+        if isinstance(result, DailyLimitReached):
             status = "interrupted"
-            outcomes.append(ItemOutcome(key=item.key, name=item.name, outcome="failed", message=clean(str(error))))
-            outcomes += [
-                ItemOutcome(
-                    key=rest.key,
-                    name=rest.name,
-                    outcome="skipped",
-                    message="not attempted: the daily API limit was reached; apply again after "
-                    "the reset to finish (lists already created are kept)",
-                )
-                for rest in items[index + 1 :]
-            ]
-            break
-        except PortalError as error:  # one failed item must not hide what the others did
-            status = "partial"
-            outcome = ItemOutcome(key=item.key, name=item.name, outcome="failed", message=clean(str(error)))
-        except BaseException:
-            rt.journal.finish_run(run_id, "failed")
-            raise
-        outcomes.append(outcome)
+        elif isinstance(result, PortalError):
+            status = "partial" if status == "ok" else status
+        elif unexpected is None:
+            unexpected = result
+        # The list may exist though the item failed (created, then its members could not be added).
+        made = _already_created(rt, item) if item.action != "reuse" else item.existing_list_id
+        outcomes.append(
+            ItemOutcome(key=item.key, name=item.name, outcome="failed", list_id=made, message=clean(str(result)))
+        )
+    if unexpected is not None:
+        rt.journal.finish_run(run_id, "failed")
+        raise unexpected
     rt.journal.finish_run(run_id, status)
     rt.lists_changed()
     return ApplyResult(portal=rt.ref, run_id=run_id, plan_id=plan.plan_id, items=outcomes, reconciled=reconciled)

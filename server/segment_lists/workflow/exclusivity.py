@@ -7,6 +7,9 @@ Every answer is exact; what varies is its price in API calls. Per pair the cheap
   product whose every group is self-contradictory ("x is known" and "x is unknown") is 0 for free.
 - `members`: each list's member ids paged once (250 a call), shared by every pair that needs that
   list, and intersected locally. Needed anyway for static lists and association-based definitions.
+- `probe`: one list's member ids (a static or small list, paged anyway) are tested against the other
+  list's definition, 100 ids a search (`hs_object_id IN [...]` ANDed into each of its groups), the
+  totals summed; the big list is never paged. The searches also return the first offenders.
 The cost model compares calls in seconds of HubSpot's allowance: a search costs a slot of the
 5-per-second bucket, a members page a slot of the 10-second bucket; a pair whose lists are paged
 anyway costs nothing more. Partitions also check coverage (every contact in at least one list):
@@ -37,7 +40,10 @@ from segment_lists.workflow.verify import wait_for_processing
 
 SAMPLES = 5
 BATCH_READ = 100  # ids per batch read of sample emails
-Method = Literal["members", "search"]
+PROBE_IDS = 100  # ids per `hs_object_id IN [...]` probe search (HubSpot's cap on IN values)
+BODY_CHARS = 3000 - 100  # HubSpot's cap on a search request body, less a margin for serialization
+ID_CHARS = 12  # a record id as JSON in an IN list ('"12345678", '), for estimates before ids are known
+Method = Literal["members", "search", "probe"]
 CoverageMethod = Literal["sizes", "members", "search"]
 POSITIVE = frozenset({"EQ", "IN", "GT", "GTE", "LT", "LTE", "BETWEEN", "HAS_PROPERTY"})
 
@@ -57,7 +63,7 @@ class PairOverlap(BaseModel):
     second_name: str
     overlap: int
     samples: list[Offender] = Field(default_factory=list)
-    method: Literal["members", "search"] = "members"
+    method: Literal["members", "search", "probe"] = "members"
 
 
 class GroupResult(BaseModel):
@@ -90,6 +96,7 @@ class _Pair:
     second: str
     search: SearchGroups | None  # the intersection as filterGroups; None = not searchable
     method: Method = "members"
+    probe_ids_of: str | None = None  # probe: the list whose members are tested against the other's definition
     overlap: int = 0
     sample_ids: list[str] = field(default_factory=list)
     emails: dict[str, str | None] = field(default_factory=dict)
@@ -124,8 +131,9 @@ def check_groups(
         for first, second in itertools.combinations(list_ids, 2):
             pairs.append(_Pair(group.name, first, second, _intersection(searchable[first], searchable[second])))
 
-    paged = _choose(rt, pairs, lists, force)
-    members = _run(rt, pairs, paged, lists)
+    probeable = {i: groups_ for i, groups_ in searchable.items() if groups_ is not None and _probe_fits(groups_)}
+    paged = _choose(rt, pairs, lists, force, probeable)
+    members = _run(rt, pairs, paged, lists, probeable)
 
     # Coverage of partitions, cheapest first; what still needs members is paged in a second pass.
     coverage: dict[str, tuple[int, CoverageMethod] | None] = {}
@@ -245,6 +253,52 @@ def _intersection(first: SearchGroups | None, second: SearchGroups | None) -> Se
     return product if _fits(product) else None  # [] (certainly empty) always fits
 
 
+def _probe_fits(groups: SearchGroups) -> bool:
+    """The definition still fits search's limits with one more filter (the id probe) in each group,
+    and leaves room in the request body for a useful number of ids."""
+    return bool(groups) and _fits([{"filters": [*g["filters"], {}]} for g in groups]) and _ids_per_probe(groups) >= 10
+
+
+def _probe_groups(groups: SearchGroups, ids: Sequence[str]) -> SearchGroups:
+    probe = {"propertyName": "hs_object_id", "operator": "IN", "values": list(ids)}
+    return [{"filters": [*g["filters"], probe]} for g in groups]
+
+
+def _body_chars(groups: SearchGroups) -> int:
+    """The search request's size as HubSpot measures it (the body `search_page` sends)."""
+    body = {
+        "filterGroups": groups,
+        "limit": SAMPLES,
+        "properties": ["email"],
+        "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
+    }
+    return len(json.dumps(body))
+
+
+def _ids_per_probe(definition: SearchGroups) -> int:
+    spare = BODY_CHARS - _body_chars(_probe_groups(definition, []))
+    return max(1, min(PROBE_IDS, spare // (ID_CHARS * len(definition))))
+
+
+def _probe_chunks(definition: SearchGroups, ids: Sequence[str]) -> list[list[str]]:
+    """`ids` in runs that each fit one search: at most 100 ids, the body under HubSpot's cap (the
+    ids are repeated in every group of the definition)."""
+    base = _body_chars(_probe_groups(definition, []))
+    chunks: list[list[str]] = []
+    chunk: list[str] = []
+    size = base
+    for record_id in ids:
+        cost = (len(json.dumps(record_id)) + 2) * len(definition)  # the id and its ", " in every group
+        if chunk and (len(chunk) >= PROBE_IDS or size + cost > BODY_CHARS):
+            chunks.append(chunk)
+            chunk, size = [], base
+        chunk.append(record_id)
+        size += cost
+    if chunk:
+        chunks.append(chunk)
+    return chunks
+
+
 def _union(parts: list[SearchGroups | None]) -> SearchGroups | None:
     if any(part is None for part in parts):
         return None
@@ -260,7 +314,13 @@ def _pages(lst: HubSpotList | None) -> int:
     return max(1, math.ceil((size if size is not None else MEMBERSHIP_PAGE * 40) / MEMBERSHIP_PAGE))
 
 
-def _choose(rt: Runtime, pairs: list[_Pair], lists: dict[str, HubSpotList], force: Method | None) -> set[str]:
+def _choose(
+    rt: Runtime,
+    pairs: list[_Pair],
+    lists: dict[str, HubSpotList],
+    force: Method | None,
+    probeable: dict[str, SearchGroups],
+) -> set[str]:
     """Decide each pair's method; returns the lists whose members must be paged."""
     settings = rt.portal.settings
     page_cost = settings.limiter.window_seconds / settings.burst_limit()  # seconds of allowance per call
@@ -268,13 +328,19 @@ def _choose(rt: Runtime, pairs: list[_Pair], lists: dict[str, HubSpotList], forc
     search_cost = max(1.0 / search_rate, page_cost)
     paged: set[str] = set()
     for pair in pairs:
-        if pair.search is None or force == "members":
+        if force == "probe" and (pair.first in probeable or pair.second in probeable):
+            # The probed side: the other list's ids go against this one's definition.
+            target = pair.second if pair.second in probeable else pair.first
+            pair.method, pair.probe_ids_of = "probe", pair.first if target == pair.second else pair.second
+            paged.add(pair.probe_ids_of)
+        elif pair.search is None or force in ("members", "probe"):
             pair.method = "members"
             paged.update((pair.first, pair.second))
         else:
             pair.method = "search"
-    if force == "search":
+    if force is not None:
         return paged
+    _prefer_probes(pairs, lists, paged, probeable, page_cost, search_cost)
     changed = True
     while changed:  # paging a list for one pair can make other pairs free: repeat until stable
         changed = False
@@ -289,8 +355,48 @@ def _choose(rt: Runtime, pairs: list[_Pair], lists: dict[str, HubSpotList], forc
     return paged
 
 
-def _run(rt: Runtime, pairs: list[_Pair], paged: set[str], lists: dict[str, HubSpotList]) -> dict[str, list[str]]:
-    """Page the lists and run the searches, all at once; fill each pair's overlap and sample ids."""
+def _prefer_probes(
+    pairs: list[_Pair],
+    lists: dict[str, HubSpotList],
+    paged: set[str],
+    probeable: dict[str, SearchGroups],
+    page_cost: float,
+    search_cost: float,
+) -> None:
+    """Stop paging a big list when every pair that needs it can probe the other side's ids against
+    its definition for less: the biggest lists first, and a list whose ids probe stays paged."""
+    pinned: set[str] = set()  # lists whose ids a probe uses
+    for target in sorted(paged, key=lambda i: (-_pages(lists.get(i)), int(i))):
+        if target not in probeable or target in pinned:
+            continue
+        users = [p for p in pairs if p.method == "members" and target in (p.first, p.second)]
+        others = [p.second if p.first == target else p.first for p in users]
+        if not users or any(o == target or o not in paged for o in others):
+            continue
+        per_search = _ids_per_probe(probeable[target])
+        searches = sum(math.ceil(max(1, _size(lists.get(o))) / per_search) for o in others)
+        if searches * search_cost >= _pages(lists.get(target)) * page_cost:
+            continue
+        for pair, other in zip(users, others, strict=True):
+            pair.method, pair.probe_ids_of = "probe", other
+            pinned.add(other)
+        paged.discard(target)
+
+
+def _size(lst: HubSpotList | None) -> int:
+    size = lst.size if lst is not None else None
+    return size if size is not None else MEMBERSHIP_PAGE * 40
+
+
+def _run(
+    rt: Runtime,
+    pairs: list[_Pair],
+    paged: set[str],
+    lists: dict[str, HubSpotList],
+    probeable: dict[str, SearchGroups],
+) -> dict[str, list[str]]:
+    """Page the lists and run the searches, all at once; fill each pair's overlap and sample ids.
+    A list whose ids probe other lists runs its probes in the same job, right after its pages."""
     to_page = sorted(paged, key=lambda i: (-_pages(lists.get(i)), int(i)))
     searches = [p for p in pairs if p.method == "search" and p.search]
     # Biggest lists first: a list's pages come one after another, so the longest chain starts first.
@@ -299,7 +405,11 @@ def _run(rt: Runtime, pairs: list[_Pair], paged: set[str], lists: dict[str, HubS
     def job(item: tuple[str, Any]) -> Any:
         kind, target = item
         if kind == "members":
-            return rt.portal.member_ids(target)
+            ids = rt.portal.member_ids(target)
+            for pair in pairs:
+                if pair.method == "probe" and pair.probe_ids_of == target:
+                    _probe(rt, pair, ids, probeable[pair.second if pair.first == target else pair.first])
+            return ids
         total, found = rt.portal.search_page("contacts", target.search, limit=SAMPLES, properties=["email"])
         return total, found
 
@@ -321,6 +431,24 @@ def _run(rt: Runtime, pairs: list[_Pair], paged: set[str], lists: dict[str, HubS
             pair.overlap = len(common)
             pair.sample_ids = sorted(common, key=int)[:SAMPLES]
     return members
+
+
+def _probe(rt: Runtime, pair: _Pair, ids: Sequence[str], definition: SearchGroups) -> None:
+    """Count `ids` matching `definition`, 100 ids a search; the lowest matching ids are the samples
+    (each search returns its first matches by ascending id, and the chunks ascend)."""
+    ordered = sorted(set(ids), key=int)
+    overlap = 0
+    pair.sample_ids, pair.emails = [], {}
+    for chunk in _probe_chunks(definition, ordered):
+        wanted = SAMPLES - len(pair.sample_ids)
+        total, found = rt.portal.search_page(
+            "contacts", _probe_groups(definition, chunk), limit=max(1, wanted), properties=["email"]
+        )
+        overlap += total
+        for record in found[:wanted]:
+            pair.sample_ids.append(record.id)
+            pair.emails[record.id] = record.properties.get("email")
+    pair.overlap = overlap
 
 
 def _fill_emails(rt: Runtime, pairs: list[_Pair]) -> None:
