@@ -33,6 +33,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from segment_lists.filters import vocab
 from segment_lists.filters.time import (
     CALENDAR_UNITS,
     TimePointError,
@@ -279,105 +280,13 @@ NO_DATA_FILTERS = frozenset(
         "COMMUNICATION_SUBSCRIPTION",
     }
 )
-OPERATORS: dict[str, frozenset[str]] = {
-    "ENUMERATION": frozenset(
-        {
-            "IS_ANY_OF",
-            "IS_NONE_OF",
-            "IS_EXACTLY",
-            "IS_NOT_EXACTLY",
-            "CONTAINS_ALL",
-            "DOES_NOT_CONTAIN_ALL",
-            "HAS_EVER_BEEN_ANY_OF",
-            "HAS_NEVER_BEEN_ANY_OF",
-            "HAS_EVER_BEEN_EXACTLY",
-            "HAS_NEVER_BEEN_EXACTLY",
-            "HAS_EVER_CONTAINED_ALL",
-            "HAS_NEVER_CONTAINED_ALL",
-        }
-    ),
-    "STRING": frozenset(
-        {
-            "IS_EQUAL_TO",
-            "IS_NOT_EQUAL_TO",
-            "CONTAINS",
-            "DOES_NOT_CONTAIN",
-            "STARTS_WITH",
-            "ENDS_WITH",
-            "HAS_EVER_BEEN_EQUAL_TO",
-            "HAS_NEVER_BEEN_EQUAL_TO",
-            "HAS_EVER_CONTAINED",
-            "HAS_NEVER_CONTAINED",
-        }
-    ),
-    "MULTISTRING": frozenset(
-        {
-            "IS_EQUAL_TO",
-            "IS_NOT_EQUAL_TO",
-            "CONTAINS",
-            "CONTAINS_EXACTLY",
-            "DOES_NOT_CONTAIN",
-            "DOES_NOT_CONTAIN_EXACTLY",
-            "STARTS_WITH",
-            "ENDS_WITH",
-        }
-    ),
-    "NUMBER": frozenset(
-        {
-            "IS_EQUAL_TO",
-            "IS_NOT_EQUAL_TO",
-            "IS_GREATER_THAN",
-            "IS_GREATER_THAN_OR_EQUAL_TO",
-            "IS_LESS_THAN",
-            "IS_LESS_THAN_OR_EQUAL_TO",
-            "HAS_EVER_BEEN_EQUAL_TO",
-            "HAS_NEVER_BEEN_EQUAL_TO",
-        }
-    ),
-    "NUMBER_RANGED": frozenset({"IS_BETWEEN", "IS_NOT_BETWEEN"}),
-    "BOOL": frozenset({"IS_EQUAL_TO", "IS_NOT_EQUAL_TO", "HAS_EVER_BEEN_EQUAL_TO", "HAS_NEVER_BEEN_EQUAL_TO"}),
-    "ALL_PROPERTY": frozenset({"IS_KNOWN", "IS_UNKNOWN", "IS_BLANK", "IS_NOT_BLANK"}),
-    "DATETIME": frozenset({"IS_BEFORE", "IS_AFTER", "IS_EQUAL_TO", "IS_BEFORE_DATE", "IS_AFTER_DATE"}),
-    "RANGED_DATE": frozenset({"IS_BETWEEN", "IS_NOT_BETWEEN"}),
-    "ROLLING_DATE_RANGE": frozenset(
-        {
-            "IS_LESS_THAN_X_DAYS_AGO",
-            "IS_MORE_THAN_X_DAYS_AGO",
-            "IS_LESS_THAN_X_DAYS_FROM_NOW",
-            "IS_MORE_THAN_X_DAYS_FROM_NOW",
-        }
-    ),
-    "ROLLING_PROPERTY_UPDATED": frozenset({"UPDATED_IN_LAST_X_DAYS", "NOT_UPDATED_IN_LAST_X_DAYS"}),
-    "COMPARATIVE_DATE": frozenset({"IS_BEFORE", "IS_AFTER"}),
-    "COMPARATIVE_PROPERTY_UPDATED": frozenset({"IS_BEFORE", "IS_AFTER"}),
-    "COMPARATIVE_STRING": frozenset(
-        {"IS_EQUAL_TO", "IS_NOT_EQUAL_TO", "CONTAINS", "DOES_NOT_CONTAIN", "STARTS_WITH", "ENDS_WITH"}
-    ),
-    "CALENDAR_DATE": frozenset(
-        {"IN_THIS_TIME_UNIT", "IN_THIS_TIME_UNIT_SO_FAR", "IN_NEXT_TIME_UNIT", "IN_LAST_TIME_UNIT"}
-    ),
-    "TIME_POINT": frozenset({"IS_BEFORE", "IS_AFTER"}),
-    "TIME_RANGED": frozenset({"IS_BETWEEN", "IS_NOT_BETWEEN"}),
-}
-# The filters guide's lowercase names for operation types (reference §9.1).
-GUIDE_NAMES = {
-    "alltypes": "ALL_PROPERTY",
-    "number-ranged": "NUMBER_RANGED",
-    "datetime-ranged": "RANGED_DATE",
-    "datetime-comparative": "COMPARATIVE_DATE",
-    "datetime-rolling": "ROLLING_DATE_RANGE",
-    "rolling-property-updated": "ROLLING_PROPERTY_UPDATED",
-    "property-updated-comparative": "COMPARATIVE_PROPERTY_UPDATED",
-    "string-comparative": "COMPARATIVE_STRING",
-    "timepoint": "TIME_POINT",
-    "rangedtime": "TIME_RANGED",
-}
+# HubSpot's operator allow-lists and guide names: one vocabulary for validation and evaluation.
+OPERATORS: dict[str, frozenset[str]] = {kind: frozenset(ops) for kind, ops in vocab.OPERATORS.items()}
 SKIPPED_PARSERS = frozenset({"ANNIVERSARY", "ANNIVERSARY_WITH_ZONE_SAME_LOCAL_CONVERSION"})
 
 
 def operation_type(raw: Any) -> str:
-    text = str(raw or "")
-    return GUIDE_NAMES.get(text.lower(), text.upper().replace("-", "_"))
+    return vocab.canonical_operation_type(raw) or str(raw or "").upper()
 
 
 class Compiler:
