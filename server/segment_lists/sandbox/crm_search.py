@@ -19,7 +19,7 @@ from segment_lists.sandbox import associations, crm_properties, fast_search, rec
 from segment_lists.sandbox.crm_types import OBJECT_TYPES, ObjectType
 from segment_lists.sandbox.errors import validation_error
 from segment_lists.sandbox.records import Record
-from segment_lists.sandbox.values import parse_bool, parse_datetime_ms, parse_number, split_multi
+from segment_lists.sandbox.values import search_parser, split_multi
 
 if TYPE_CHECKING:
     from segment_lists.sandbox.state import Sandbox
@@ -212,23 +212,11 @@ def _compile_filter(sandbox: Sandbox, kind: ObjectType, defs: dict[str, dict[str
     return _property_filter(name, definition, operator, value, high, values)
 
 
-def _typed(prop_type: str) -> Callable[[Any], Any]:
-    if prop_type == "number":
-        return parse_number
-    if prop_type in ("datetime", "date"):
-        return parse_datetime_ms
-    if prop_type == "bool":
-        return parse_bool
-    if prop_type == "enumeration":
-        return lambda raw: None if raw is None or raw == "" else str(raw)
-    return lambda raw: None if raw is None or raw == "" else str(raw).lower()
-
-
 def _property_filter(
     name: str, definition: dict[str, Any], operator: str, value: Any, high: Any, values: Any
 ) -> Predicate:
     prop_type = definition["type"]
-    convert = _typed(prop_type)
+    convert = search_parser(prop_type)
     multi = prop_type == "enumeration"
 
     def get(record: Record) -> str | None:
@@ -402,5 +390,5 @@ def _sort(defs: dict[str, dict[str, Any]], raw: Any) -> tuple[Callable[[Record],
     definition = defs.get(name)
     if definition is None:
         raise validation_error(f"Unable to sort by unknown property {name}.")
-    convert = _typed(definition["type"])
+    convert = search_parser(definition["type"])
     return (lambda r: convert(r.properties.get(name))), descending

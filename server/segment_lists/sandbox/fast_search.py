@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from segment_lists.sandbox.list_engine import engine_for
-from segment_lists.sandbox.values import parse_bool, parse_datetime_ms, parse_number
+from segment_lists.sandbox.values import search_parser
 
 if TYPE_CHECKING:
     from segment_lists.sandbox.crm_types import ObjectType
@@ -25,18 +25,6 @@ if TYPE_CHECKING:
 # Column kind (record_index.PARSERS) that holds exactly what crm_search's `_typed` conversion gives.
 KINDS = {"number": "number", "datetime": "time", "date": "time", "bool": "bool"}
 NEGATIVE = frozenset({"NEQ", "NOT_IN", "NOT_CONTAINS_TOKEN"})
-
-
-def _convert(prop_type: str) -> Callable[[Any], Any]:
-    if prop_type == "number":
-        return parse_number
-    if prop_type in ("datetime", "date"):
-        return parse_datetime_ms
-    if prop_type == "bool":
-        return parse_bool
-    if prop_type == "enumeration":
-        return lambda raw: None if raw is None or raw == "" else str(raw)
-    return lambda raw: None if raw is None or raw == "" else str(raw).lower()
 
 
 def matching_ids(
@@ -84,7 +72,7 @@ def _filter(
     if operator == "NOT_HAS_PROPERTY":
         return everyone - index.column(type_id, name, "text").keys()
     negate = operator in NEGATIVE
-    convert = _convert(prop_type)
+    convert = search_parser(prop_type)
     enum = prop_type == "enumeration"
     value, high, values = raw.get("value"), raw.get("highValue"), raw.get("values")
     if operator in ("CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"):

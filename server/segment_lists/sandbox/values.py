@@ -5,7 +5,9 @@ Shared by CRM search and list evaluation so both read a value the same way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
+from typing import Any
 
 from segment_lists.sandbox.clock import iso, to_ms
 
@@ -84,3 +86,17 @@ def normalize_for_storage(prop_type: str | None, raw: object) -> str | None:
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
     return str(raw)
+
+
+def search_parser(prop_type: str) -> Callable[[Any], Any]:
+    """How CRM search reads a stored value of this type: typed, or a lower-cased string (search
+    compares strings case-insensitively; enumeration values exactly)."""
+    if prop_type == "number":
+        return parse_number
+    if prop_type in ("datetime", "date"):
+        return parse_datetime_ms
+    if prop_type == "bool":
+        return parse_bool
+    if prop_type == "enumeration":
+        return lambda raw: None if raw is None or raw == "" else str(raw)
+    return lambda raw: None if raw is None or raw == "" else str(raw).lower()
