@@ -2,7 +2,7 @@ from pathlib import Path
 
 from segment_lists.config import HUBSPOT_API, load_settings, read_dotenv
 
-SECRET = "pat-na1-11111111-2222-3333-4444-555555555555"
+SECRET = "pat-na1-not-a-real-token-example-for-tests"
 
 
 def test_token_from_environment_is_secret(tmp_path: Path) -> None:

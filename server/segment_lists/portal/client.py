@@ -8,7 +8,7 @@ helpers read everything; methods that would need many pages say so in their name
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -447,18 +447,20 @@ class Portal:
     def iter_records(self, object_type: str, properties: list[str]) -> Iterator[CrmRecord]:
         """Every record of a type (contacts, companies...), 100 per call."""
         t = self.transport
-        after: str | None = None
-        while True:
-            kwargs: dict[str, Any] = {"limit": CRM_PAGE, "properties": properties, "archived": False}
-            if after is not None:
-                kwargs["after"] = after
-            page = t.call("crm.records", t.api(OBJECTS_BASIC).get_page, object_type=object_type, **kwargs)
-            results = page.get("results") or []
-            for record in results:
-                yield CrmRecord.model_validate(record)
-            after = ((page.get("paging") or {}).get("next") or {}).get("after")
-            if not after or not results:
-                return
+
+        def page(after: str | None) -> dict[str, Any]:
+            return t.call(
+                "crm.records",
+                t.api(OBJECTS_BASIC).get_page,
+                object_type=object_type,
+                limit=CRM_PAGE,
+                properties=properties,
+                archived=False,
+                **_after(after),
+            )
+
+        for record in _cursor_pages(page):
+            yield CrmRecord.model_validate(record)
 
     def properties(self, object_type: str) -> list[Property]:
         t = self.transport
@@ -495,67 +497,67 @@ class Portal:
         """The email domains of the portal's users, most common first: the company's own domains."""
         t = self.transport
         counts: dict[str, int] = {}
-        after: str | None = None
-        while True:
-            kwargs: dict[str, Any] = {"limit": 100}
-            if after is not None:
-                kwargs["after"] = after
-            page = t.call("settings.users", t.api(USERS).get_page, **kwargs)
-            for user in page.get("results") or []:
-                email = str(user.get("email") or "")
-                if "@" in email:
-                    domain = email.rsplit("@", 1)[1].lower()
-                    counts[domain] = counts.get(domain, 0) + 1
-            after = ((page.get("paging") or {}).get("next") or {}).get("after")
-            if not after or not page.get("results"):
-                return sorted(counts, key=lambda d: (-counts[d], d))
+        pages = _cursor_pages(lambda after: t.call("settings.users", t.api(USERS).get_page, limit=100, **_after(after)))
+        for user in pages:
+            email = str(user.get("email") or "")
+            if "@" in email:
+                domain = email.rsplit("@", 1)[1].lower()
+                counts[domain] = counts.get(domain, 0) + 1
+        return sorted(counts, key=lambda d: (-counts[d], d))
 
     # --- assets that reference lists ----------------------------------------------------------
 
     def workflows(self) -> list[Workflow]:
         """Every workflow with the list ids it references. The listing lacks definitions, so each
         flow is read by id (automation v4 is not in SDK 12: raw calls)."""
+        raw = self.transport.raw
+
+        def page(after: str | None) -> dict[str, Any]:
+            query: list[tuple[str, Any]] = [("limit", 100), *_after(after).items()]
+            return raw("automation.flows", "GET", "/automation/v4/flows", query=query) or {}
+
         flows: list[Workflow] = []
-        after: str | None = None
-        while True:
-            query: list[tuple[str, Any]] = [("limit", 100)] + ([("after", after)] if after else [])
-            page = self.transport.raw("automation.flows", "GET", "/automation/v4/flows", query=query) or {}
-            for summary in page.get("results") or []:
-                flow = (
-                    self.transport.raw(
-                        "automation.flow", "GET", f"/automation/v4/flows/{quote(str(summary['id']), safe='')}"
-                    )
-                    or {}
-                )
-                flows.append(Workflow.model_validate({**summary, **flow, "listIds": referenced_list_ids(flow)}))
-            after = ((page.get("paging") or {}).get("next") or {}).get("after")
-            if not after or not page.get("results"):
-                return flows
+        for summary in _cursor_pages(page):
+            flow = raw("automation.flow", "GET", f"/automation/v4/flows/{quote(str(summary['id']), safe='')}") or {}
+            flows.append(Workflow.model_validate({**summary, **flow, "listIds": referenced_list_ids(flow)}))
+        return flows
 
     def marketing_emails(self) -> list[MarketingEmail]:
         """Every marketing email with the lists it includes or excludes."""
         t = self.transport
         emails: list[MarketingEmail] = []
-        after: str | None = None
-        while True:
-            kwargs: dict[str, Any] = {"limit": 100}
-            if after is not None:
-                kwargs["after"] = after
-            page = t.call("marketing.emails", t.api(EMAILS).get_page, **kwargs)
-            for email in page.get("results") or []:
-                ils = (email.get("to") or {}).get("contactIlsLists") or {}
-                emails.append(
-                    MarketingEmail.model_validate(
-                        {
-                            **email,
-                            "includeListIds": [str(i) for i in ils.get("include") or []],
-                            "excludeListIds": [str(i) for i in ils.get("exclude") or []],
-                        }
-                    )
+        pages = _cursor_pages(
+            lambda after: t.call("marketing.emails", t.api(EMAILS).get_page, limit=100, **_after(after))
+        )
+        for email in pages:
+            ils = (email.get("to") or {}).get("contactIlsLists") or {}
+            emails.append(
+                MarketingEmail.model_validate(
+                    {
+                        **email,
+                        "includeListIds": [str(i) for i in ils.get("include") or []],
+                        "excludeListIds": [str(i) for i in ils.get("exclude") or []],
+                    }
                 )
-            after = ((page.get("paging") or {}).get("next") or {}).get("after")
-            if not after or not page.get("results"):
-                return emails
+            )
+        return emails
+
+
+def _after(cursor: str | None) -> dict[str, str]:
+    """The `after` argument, only when there is a cursor (the first page takes none)."""
+    return {} if cursor is None else {"after": cursor}
+
+
+def _cursor_pages(fetch: Callable[[str | None], dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Every result of a cursor-paged HubSpot listing: `fetch(after)` returns one page."""
+    after: str | None = None
+    while True:
+        page = fetch(after)
+        results = page.get("results") or []
+        yield from results
+        after = ((page.get("paging") or {}).get("next") or {}).get("after")
+        if not after or not results:
+            return
 
 
 def _with_floor(groups: list[dict[str, Any]], floor: str | None) -> list[dict[str, Any]]:
