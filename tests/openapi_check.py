@@ -1,4 +1,4 @@
-"""Validate sandbox responses against HubSpot's published OpenAPI specs (../shared/hubspot-openapi).
+"""Validate sandbox responses against HubSpot's published OpenAPI specs (tests/hubspot/openapi, see SOURCE.md).
 
 `conforms(method, path, status, body)` finds the operation whose path template matches the
 concrete path in any of the specs, takes the response schema for the status (or `default`), and
@@ -16,7 +16,7 @@ from typing import Any
 
 import jsonschema
 
-SPEC_ROOT = Path(__file__).resolve().parents[2] / "shared" / "hubspot-openapi"
+SPEC_ROOT = Path(__file__).resolve().parent / "hubspot" / "openapi"
 SPEC_FILES = [
     "crm-lists-v3/lists.json",
     "crm-lists-2026-03/lists.json",
@@ -28,13 +28,6 @@ SPEC_FILES = [
     "automation-v4/automationV4.json",
     "marketing-emails-v3/marketingEmails.json",
 ]
-
-
-def _spec_root() -> Path:
-    for candidate in (SPEC_ROOT, Path.cwd().parent / "shared" / "hubspot-openapi"):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("HubSpot OpenAPI specs not found next to the repository (../shared/hubspot-openapi)")
 
 
 def _rewrite(node: Any) -> Any:
@@ -50,7 +43,7 @@ def _rewrite(node: Any) -> Any:
 
 @functools.cache
 def _operations() -> list[tuple[str, re.Pattern[str], dict[str, Any], dict[str, Any]]]:
-    root = _spec_root()
+    root = SPEC_ROOT
     found = []
     for name in SPEC_FILES:
         path = root / name

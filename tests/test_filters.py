@@ -54,8 +54,7 @@ from segment_lists.filters import (
     validate_filter_branch,
 )
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED_CANDIDATES = [REPO.parent / "shared", Path.cwd().parent / "shared", Path("/work/shared")]
+HUBSPOT_DOCS = Path(__file__).resolve().parent / "hubspot"  # copies of HubSpot reference material, see SOURCE.md
 
 # --- reference §10.1: single filters (verbatim) ---------------------------------------------------
 
@@ -381,18 +380,14 @@ def test_parsed_models_are_typed() -> None:
 
 
 def _reference_json_blocks() -> list[Any]:
-    for root in SHARED_CANDIDATES:
-        path = root / "reference" / "hubspot-lists-api.md"
-        if path.exists():
-            text = path.read_text()
-            section = text[text.index("### 10.1") : text.index("### 10.3")]
-            found = []
-            for block in re.findall(r"```json\n(.*?)```", section, re.S):
-                for line in [block] if block.lstrip().startswith('{"name"') else block.strip().splitlines():
-                    with contextlib.suppress(json.JSONDecodeError):
-                        found.append(json.loads(line))
-            return found
-    pytest.skip("reference/hubspot-lists-api.md not found next to the repository")
+    text = (HUBSPOT_DOCS / "hubspot-lists-api.md").read_text()
+    section = text[text.index("### 10.1") : text.index("### 10.3")]
+    found = []
+    for block in re.findall(r"```json\n(.*?)```", section, re.S):
+        for line in [block] if block.lstrip().startswith('{"name"') else block.strip().splitlines():
+            with contextlib.suppress(json.JSONDecodeError):
+                found.append(json.loads(line))
+    return found
 
 
 def test_every_example_in_the_reference_file_round_trips() -> None:
@@ -734,20 +729,17 @@ def test_time_builders_use_the_zone() -> None:
 
 @functools.cache
 def _spec_schemas() -> dict[str, Any]:
-    for root in SHARED_CANDIDATES:
-        path = root / "hubspot-openapi" / "crm-lists-v3" / "lists.json"
-        if path.exists():
+    path = HUBSPOT_DOCS / "openapi" / "crm-lists-v3" / "lists.json"
 
-            def rewrite(node: Any) -> Any:
-                # The spec's oneOfs overlap (a filter matches several branches): read them as anyOf.
-                if isinstance(node, dict):
-                    return {("anyOf" if k == "oneOf" else k): rewrite(v) for k, v in node.items()}
-                if isinstance(node, list):
-                    return [rewrite(item) for item in node]
-                return node
+    def rewrite(node: Any) -> Any:
+        # The spec's oneOfs overlap (a filter matches several branches): read them as anyOf.
+        if isinstance(node, dict):
+            return {("anyOf" if k == "oneOf" else k): rewrite(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [rewrite(item) for item in node]
+        return node
 
-            return rewrite(json.loads(path.read_text())["components"])
-    pytest.skip("hubspot-openapi/crm-lists-v3/lists.json not found next to the repository")
+    return rewrite(json.loads(path.read_text())["components"])
 
 
 def conforms(instance: Any, schema_name: str) -> list[str]:

@@ -10,13 +10,13 @@ import jsonschema
 import pytest
 from hubspot.crm.contacts import ApiException as ContactsApiException
 
-from openapi_check import _spec_root, assert_conforms
+from openapi_check import SPEC_ROOT, assert_conforms
 from segment_lists.sandbox import SandboxConfig
 
 
 def assert_error_envelope(body: dict[str, Any]) -> None:
     """HubSpot's `Error` schema (the specs' `default` responses are `$ref`s the shared checker skips)."""
-    spec = json.loads((_spec_root() / "crm-contacts-v3" / "contacts.json").read_text())
+    spec = json.loads((SPEC_ROOT / "crm-contacts-v3" / "contacts.json").read_text())
     schema = {"$ref": "#/components/schemas/Error", "components": spec["components"]}
     jsonschema.Draft202012Validator(schema).validate(body)
 

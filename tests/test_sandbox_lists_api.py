@@ -13,12 +13,12 @@ import jsonschema
 import pytest
 from hubspot.crm.lists.exceptions import ApiException
 
-from openapi_check import _spec_root, assert_conforms
+from openapi_check import SPEC_ROOT, assert_conforms
 from sandbox_lists_data import CONTACT, Portal, branch, prop
 from segment_lists.sandbox import RunningSandbox, SandboxConfig
 
 NOW = datetime(2024, 6, 15, 12, 0, tzinfo=UTC)
-LISTS_SPEC = json.loads((_spec_root() / "crm-lists-v3" / "lists.json").read_text())
+LISTS_SPEC = json.loads((SPEC_ROOT / "crm-lists-v3" / "lists.json").read_text())
 ERROR_SCHEMA = LISTS_SPEC["components"]["schemas"]["Error"]
 CUSTOMER = prop(
     "lifecyclestage",
