@@ -30,9 +30,13 @@ from _flowrun import Recorder, demo_answers, optimized_flow, plan_groups  # noqa
 from naive import naive_flow  # noqa: E402
 
 from segment_lists.config import load_settings  # noqa: E402
-from segment_lists.sandbox import RunningSandbox, SandboxConfig  # noqa: E402
-from segment_lists.sandbox.config import TIER_LIMITS, RateLimits  # noqa: E402
-from segment_lists.sandbox.seed_demo import seed_demo  # noqa: E402
+from segment_lists.sandbox import (  # noqa: E402  # noqa: E402
+    TIER_LIMITS,
+    RateLimits,
+    RunningSandbox,
+    SandboxConfig,
+    seed_demo,  # noqa: E402
+)
 from segment_lists.serve_cli import sandbox_settings  # noqa: E402
 from segment_lists.workflow.planning import propose  # noqa: E402
 from segment_lists.workflow.rollback import rollback_run  # noqa: E402

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import hubspot
 import pytest
 
+import hubspot
 from segment_lists.sandbox import RunningSandbox, SandboxConfig
 
 TEST_TOKEN = "pat-na1-00000000-sandbox-test-token"

@@ -12,16 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import hubspot
 from mcp import Client
 from mcp.client import ClientRequestContext
 from mcp.types import CallToolResult, ElicitRequestParams, ElicitResult
 
+import hubspot
 from segment_lists.config import Settings, load_settings
 from segment_lists.mcp.server import build_server
 from segment_lists.mcp.state import AppState
-from segment_lists.sandbox import RunningSandbox, SandboxConfig
-from segment_lists.sandbox.seed_demo import DemoSummary, seed_demo
+from segment_lists.sandbox import DemoSummary, RunningSandbox, SandboxConfig, seed_demo
 from segment_lists.serve_cli import sandbox_settings
 
 CONTACTS = 600

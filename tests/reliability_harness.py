@@ -26,8 +26,7 @@ from pydantic import SecretStr
 from segment_lists.config import Settings
 from segment_lists.interview import Answers
 from segment_lists.portal import LimiterSettings, RetrySettings
-from segment_lists.sandbox import Faults, RunningSandbox, SandboxConfig
-from segment_lists.sandbox.seed_demo import DemoSummary, seed_demo
+from segment_lists.sandbox import DemoSummary, Faults, RunningSandbox, SandboxConfig, seed_demo
 from segment_lists.workflow.apply import apply_items, select_items
 from segment_lists.workflow.planning import load_plan, propose
 from segment_lists.workflow.rollback import rollback_run

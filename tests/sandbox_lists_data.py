@@ -40,13 +40,11 @@ class Portal:
         values.setdefault("hs_object_id", str(rid))
         with self.sandbox.store.transaction() as db:
             db.execute(
-                "INSERT INTO objects (object_type, id, properties, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO objects (object_type, id, properties, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
                 (object_type, rid, dumps(values), stamp, stamp),
             )
             db.executemany(
-                "INSERT INTO property_history (object_type, id, property, value, timestamp) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO property_history (object_type, id, property, value, timestamp) VALUES (?, ?, ?, ?, ?)",
                 [(object_type, rid, k, v, stamp) for k, v in values.items()],
             )
         self.sandbox.records_changed(object_type, [rid])
@@ -58,9 +56,7 @@ class Portal:
     def company(self, props: dict[str, Any] | None = None, **kwargs: Any) -> int:
         return self.record(COMPANY, props, **kwargs)
 
-    def update(
-        self, object_type: str, rid: int, props: dict[str, Any | None], *, at: datetime | None = None
-    ) -> None:
+    def update(self, object_type: str, rid: int, props: dict[str, Any | None], *, at: datetime | None = None) -> None:
         """Set (or, with None, clear) properties; each change is written to property history."""
         stamp = iso(at) if at else self._now()
         with self.sandbox.store.transaction() as db:
@@ -74,8 +70,7 @@ class Portal:
                 else:
                     values[key] = str(value)
                 db.execute(
-                    "INSERT INTO property_history (object_type, id, property, value, timestamp) "
-                    "VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO property_history (object_type, id, property, value, timestamp) VALUES (?, ?, ?, ?, ?)",
                     (object_type, rid, key, None if value is None else str(value), stamp),
                 )
             db.execute(

@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import hubspot
 import pytest
 
+import hubspot
 from segment_lists.cli import build_parser
 from segment_lists.commands.common import Exit
 from segment_lists.sandbox import RunningSandbox, SandboxConfig
@@ -121,7 +121,7 @@ def test_apply_in_chinese_creates_chinese_names_and_verify_counts_them(
     zh.write_text('families = ["engagement"]\nlanguage = "zh"\n', encoding="utf-8")
     config = SandboxConfig(processing_seconds=0.2)
     with RunningSandbox(config) as running:
-        from segment_lists.sandbox.seed_demo import seed_demo
+        from segment_lists.sandbox import seed_demo
 
         seed_demo(running.sandbox, contacts=150, seed=3)
         common = ["--base-url", running.base_url, "--state-dir", str(tmp_path / "state"), "--no-progress"]

@@ -12,8 +12,9 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import hubspot
 import pytest
+
+import hubspot
 
 ROOT = Path(__file__).resolve().parents[1]
 SEGMENTS = ROOT / "docs" / "segments.example.toml"

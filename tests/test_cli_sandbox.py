@@ -9,7 +9,10 @@ import sys
 def test_sandbox_check_serves_the_official_sdk() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "segment_lists", "sandbox", "--check", "--contacts", "300"],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -22,7 +25,10 @@ def test_sandbox_check_serves_the_official_sdk() -> None:
 def test_sandbox_with_token_says_so() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "segment_lists", "sandbox", "--check", "--contacts", "0", "--token", "t-123"],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "Only the bearer token given with --token is accepted." in result.stdout

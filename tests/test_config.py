@@ -30,5 +30,5 @@ def test_environment_wins_over_dotenv(tmp_path: Path) -> None:
 
 def test_read_dotenv_ignores_garbage(tmp_path: Path) -> None:
     dotenv = tmp_path / ".env"
-    dotenv.write_text("no equals sign\n=\nKEY=\"quoted # not a comment\"\n")
+    dotenv.write_text('no equals sign\n=\nKEY="quoted # not a comment"\n')
     assert read_dotenv(dotenv) == {"": "", "KEY": "quoted # not a comment"}

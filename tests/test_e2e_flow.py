@@ -22,9 +22,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import anyio
-import hubspot
 import pytest
 
+import hubspot
 from expected_segments import (
     DemoAnswers,
     ExpectedGroup,
@@ -37,10 +37,17 @@ from expected_segments import (
 from segment_lists.config import load_settings
 from segment_lists.mcp.server import build_server
 from segment_lists.mcp.state import AppState
-from segment_lists.sandbox import RunningSandbox, SandboxConfig, associations, records
-from segment_lists.sandbox.clock import iso
-from segment_lists.sandbox.crm_types import COMPANIES, CONTACTS
-from segment_lists.sandbox.seed_demo import DemoSummary, seed_demo
+from segment_lists.sandbox import (
+    COMPANIES,
+    CONTACTS,
+    DemoSummary,
+    RunningSandbox,
+    SandboxConfig,
+    associations,
+    iso,
+    records,
+    seed_demo,
+)
 from segment_lists.serve_cli import sandbox_settings
 
 # 23:30 on 19 March in New York is already 20 March in UTC, and the 90-day window reaches back

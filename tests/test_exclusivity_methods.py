@@ -18,9 +18,7 @@ from segment_lists.catalog import ExclusivityGroup
 from segment_lists.config import load_settings
 from segment_lists.filters import and_, or_, prop_any_of, prop_known, prop_none_of, prop_unknown
 from segment_lists.interview import Answers, PartnerMarker
-from segment_lists.sandbox import RunningSandbox, SandboxConfig, records
-from segment_lists.sandbox.crm_types import CONTACTS
-from segment_lists.sandbox.seed_demo import seed_demo
+from segment_lists.sandbox import CONTACTS, RunningSandbox, SandboxConfig, records, seed_demo
 from segment_lists.serve_cli import sandbox_settings
 from segment_lists.workflow.apply import apply_items, select_items
 from segment_lists.workflow.exclusivity import ExclusivityReport, check_groups

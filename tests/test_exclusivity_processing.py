@@ -9,8 +9,7 @@ from pydantic import SecretStr
 from segment_lists.catalog import ExclusivityGroup
 from segment_lists.config import Settings
 from segment_lists.filters import and_, or_, prop_any_of
-from segment_lists.sandbox import RunningSandbox, SandboxConfig
-from segment_lists.sandbox.seed_demo import seed_demo
+from segment_lists.sandbox import RunningSandbox, SandboxConfig, seed_demo
 from segment_lists.workflow.exclusivity import check_groups
 from segment_lists.workflow.runtime import open_runtime
 

@@ -304,9 +304,7 @@ REQUEST_BRANCHES: dict[str, dict[str, Any]] = {
     ),
     "E software": _or(
         _and(
-            _prop(
-                "email", operationType="ALL_PROPERTY", operator="IS_KNOWN", includeObjectsWithNoValueSet=False
-            ),
+            _prop("email", operationType="ALL_PROPERTY", operator="IS_KNOWN", includeObjectsWithNoValueSet=False),
             branches=[SOFTWARE_COMPANY],
         )
     ),
@@ -576,9 +574,7 @@ def test_every_issue_is_reported_not_just_the_first() -> None:
 
 
 def test_association_branch_needs_its_fields() -> None:
-    broken = {
-        k: v for k, v in SOFTWARE_COMPANY.items() if k not in ("associationTypeId", "associationCategory")
-    }
+    broken = {k: v for k, v in SOFTWARE_COMPANY.items() if k not in ("associationTypeId", "associationCategory")}
     message = _one(_or(_and(branches=[broken])))
     assert '"associationTypeId", "associationCategory"' in message
 
@@ -601,9 +597,7 @@ def test_guide_names_are_accepted_kept_and_switchable() -> None:
     )
     branch = _or(_and(item))
     assert parse_filter_branch(branch).to_hubspot() == branch
-    assert 'write operationType "ROLLING_DATE_RANGE"' in str(
-        validate_filter_branch(branch, guide_names=False)[0]
-    )
+    assert 'write operationType "ROLLING_DATE_RANGE"' in str(validate_filter_branch(branch, guide_names=False)[0])
 
 
 # --- normalization ----------------------------------------------------------------------------------
@@ -645,11 +639,7 @@ def test_normalization_fills_what_hubspot_echoes() -> None:
                     },
                 ],
                 "filterBranches": [
-                    {
-                        k: v
-                        for k, v in SOFTWARE_COMPANY.items()
-                        if k not in ("filterBranchOperator", "filterBranches")
-                    }
+                    {k: v for k, v in SOFTWARE_COMPANY.items() if k not in ("filterBranchOperator", "filterBranches")}
                 ],
             }
         ],
@@ -662,9 +652,7 @@ def test_normalization_fills_what_hubspot_echoes() -> None:
     assert enum_op == LIFECYCLE_CUSTOMER["operation"]
     assert ranged == {**OPENED_LAST_90["operation"]}
     assert subscription["subscriptionType"] == "SUBSCRIPTION"
-    assert normalized == _or(
-        _and(LIFECYCLE_CUSTOMER, OPENED_LAST_90, SINGLE_FILTERS[19], branches=[SOFTWARE_COMPANY])
-    )
+    assert normalized == _or(_and(LIFECYCLE_CUSTOMER, OPENED_LAST_90, SINGLE_FILTERS[19], branches=[SOFTWARE_COMPANY]))
     assert request["filterBranches"][0]["filters"][0]["operation"]["operationType"] == "enumeration"  # a copy
     assert normalize_filter_branch(normalized) == normalized
 
@@ -708,9 +696,7 @@ def test_builders_reproduce_the_reference_examples() -> None:
     assert in_list("123").to_hubspot() == SINGLE_FILTERS[20]
     assert not_in_list(456).to_hubspot() == SINGLE_FILTERS[21]
     assert constant(True).to_hubspot() == SINGLE_FILTERS[22]
-    assert (
-        or_(and_(prop_any_of("lifecyclestage", "customer"))).to_hubspot() == REQUEST_BRANCHES["A customers"]
-    )
+    assert or_(and_(prop_any_of("lifecyclestage", "customer"))).to_hubspot() == REQUEST_BRANCHES["A customers"]
     software = or_(
         and_(
             prop_known("email"),
@@ -765,9 +751,7 @@ def all_builder_filters() -> list[Any]:
         prop_updated_in_last_days("lifecyclestage", 7),
         prop_before_days_ago("createdate", 30, zone="Europe/Paris"),
         prop_after_days_ago("createdate", 10),
-        prop_time_between(
-            "notes_last_updated", date_point(2024, 3, 11), date_point(2024, 3, 11, end_of_day=True)
-        ),
+        prop_time_between("notes_last_updated", date_point(2024, 3, 11), date_point(2024, 3, 11, end_of_day=True)),
         in_list("123"),
         not_in_list("456"),
         email_subscription("81537745", 99),
@@ -775,9 +759,7 @@ def all_builder_filters() -> list[Any]:
     ]
 
 
-@pytest.mark.parametrize(
-    "item", all_builder_filters(), ids=lambda f: f.to_hubspot().get("property", f.filter_type)
-)
+@pytest.mark.parametrize("item", all_builder_filters(), ids=lambda f: f.to_hubspot().get("property", f.filter_type))
 def test_builder_filters_conform_to_the_openapi_schema(item: Any) -> None:
     data = item.to_hubspot()
     schema = {
@@ -837,9 +819,7 @@ def test_unknown_types_are_kept_losslessly() -> None:
     page_view = parsed.filter_branches[0].filters[0]
     assert isinstance(page_view, OtherFilter) and page_view.operator == "HAS_PAGEVIEW_EQ"
     assert parsed.to_hubspot() == branch
-    odd = FilterBranch.from_hubspot(
-        {"filterBranchType": "NOT_ALL", "filters": [], "filterBranches": [], "z": 1}
-    )
+    odd = FilterBranch.from_hubspot({"filterBranchType": "NOT_ALL", "filters": [], "filterBranches": [], "z": 1})
     assert isinstance(odd, OtherBranch) and odd.to_hubspot()["z"] == 1
 
 
@@ -924,9 +904,7 @@ def test_describe_other_time_shapes() -> None:
         "range": (SINGLE_FILTERS[17], "createdate is between 2024-01-01 00:00 UTC and 2024-12-31 23:59 UTC"),
         "updated": (SINGLE_FILTERS[16], "lifecyclestage was updated in the last 30 days"),
         "on": (
-            prop_time_between(
-                "d", date_point(2024, 3, 11), date_point(2024, 3, 11, end_of_day=True)
-            ).to_hubspot(),
+            prop_time_between("d", date_point(2024, 3, 11), date_point(2024, 3, 11, end_of_day=True)).to_hubspot(),
             "d is on 2024-03-11",
         ),
         "next": (

@@ -51,9 +51,7 @@ json_values = st.recursive(
 extras = st.dictionaries(extra_keys, json_values, max_size=2)
 
 
-def with_extras(
-    strategy: st.SearchStrategy[dict[str, Any]], chance: bool = True
-) -> st.SearchStrategy[dict[str, Any]]:
+def with_extras(strategy: st.SearchStrategy[dict[str, Any]], chance: bool = True) -> st.SearchStrategy[dict[str, Any]]:
     if not chance:
         return strategy
     return st.tuples(strategy, st.one_of(st.just({}), extras)).map(lambda pair: {**pair[1], **pair[0]})
@@ -206,9 +204,7 @@ def any_operation(*, canonical_only: bool, extra: bool) -> st.SearchStrategy[dic
 # --- filters -----------------------------------------------------------------------------------------
 
 
-def property_filters(
-    *, canonical_only: bool = False, extra: bool = True
-) -> st.SearchStrategy[dict[str, Any]]:
+def property_filters(*, canonical_only: bool = False, extra: bool = True) -> st.SearchStrategy[dict[str, Any]]:
     return with_extras(
         st.fixed_dictionaries(
             {
@@ -228,9 +224,7 @@ def typed_filters(*, canonical_only: bool = False, extra: bool = True) -> st.Sea
             "listId": ids,
             "operator": st.sampled_from(["IN_LIST", "NOT_IN_LIST"]),
         },
-        optional={
-            "metadata": st.fixed_dictionaries({"id": ids, "inListType": st.sampled_from(IN_LIST_TYPES)})
-        },
+        optional={"metadata": st.fixed_dictionaries({"id": ids, "inListType": st.sampled_from(IN_LIST_TYPES)})},
     )
     constant = st.fixed_dictionaries(
         {"filterType": st.just("CONSTANT"), "shouldAccept": st.booleans()}, optional={"source": texts}
@@ -288,9 +282,7 @@ def branches(*, with_others: bool = True) -> st.SearchStrategy[dict[str, Any]]:
         ),
         extra,
     )
-    refine = st.fixed_dictionaries(
-        {"type": st.just("NUM_OCCURRENCES")}, optional={"minOccurrences": st.integers(0, 5)}
-    )
+    refine = st.fixed_dictionaries({"type": st.just("NUM_OCCURRENCES")}, optional={"minOccurrences": st.integers(0, 5)})
     unified = st.fixed_dictionaries(
         {
             "filterBranchType": st.just("UNIFIED_EVENTS"),
@@ -383,8 +375,7 @@ def test_removing_an_operator_is_reported_at_that_filter(branch: dict[str, Any],
 
 @settings(max_examples=200, deadline=None)
 @given(
-    json_values
-    | st.dictionaries(st.sampled_from(["filterBranchType", "filters", "filterBranches", "x"]), json_values)
+    json_values | st.dictionaries(st.sampled_from(["filterBranchType", "filters", "filterBranches", "x"]), json_values)
 )
 def test_validate_and_describe_never_raise_on_arbitrary_json(data: Any) -> None:
     issues = validate_filter_branch(data)

@@ -13,16 +13,27 @@ import pytest
 
 from segment_lists.portal import DuplicateListName, NotFound, Portal, PortalSettings, ValidationFailed
 from segment_lists.portal.settings import LimiterSettings
-from segment_lists.sandbox import RunningSandbox, assets, lists_service
-from segment_lists.sandbox.seed_crm import seed_crm
+from segment_lists.sandbox import RunningSandbox, assets, lists_service, seed_crm
 
 TOKEN = "pat-na1-00000000-portal-test-token"
 
 
 def customers_branch(stage: str = "customer") -> dict:
-    return {"filterBranchType": "OR", "filterBranches": [{"filterBranchType": "AND", "filters": [
-        {"filterType": "PROPERTY", "property": "lifecyclestage",
-         "operation": {"operationType": "ENUMERATION", "operator": "IS_ANY_OF", "values": [stage]}}]}]}
+    return {
+        "filterBranchType": "OR",
+        "filterBranches": [
+            {
+                "filterBranchType": "AND",
+                "filters": [
+                    {
+                        "filterType": "PROPERTY",
+                        "property": "lifecyclestage",
+                        "operation": {"operationType": "ENUMERATION", "operator": "IS_ANY_OF", "values": [stage]},
+                    }
+                ],
+            }
+        ],
+    }
 
 
 @pytest.fixture
@@ -41,12 +52,14 @@ def seeded(sandbox: RunningSandbox) -> Iterator[RunningSandbox]:
 
 
 def test_list_lifecycle(seeded: RunningSandbox, portal: Portal) -> None:
-    created = portal.create_list("[Core] - All Customers", processing_type="DYNAMIC",
-                                 filter_branch=customers_branch())
+    created = portal.create_list("[Core] - All Customers", processing_type="DYNAMIC", filter_branch=customers_branch())
     assert created.is_dynamic and created.version == 1
     fetched = portal.get_list(created.id)
-    customers = sum(1 for r in portal.iter_records("contacts", ["lifecyclestage"])
-                    if r.properties.get("lifecyclestage") == "customer")
+    customers = sum(
+        1
+        for r in portal.iter_records("contacts", ["lifecyclestage"])
+        if r.properties.get("lifecyclestage") == "customer"
+    )
     assert fetched.size == customers
     assert portal.get_list_by_name("[core] - all customers") == fetched  # case-insensitive
     assert portal.get_list_by_name("[Core] - Nobody") is None
@@ -84,8 +97,9 @@ def test_duplicate_name_and_validation_errors(sandbox: RunningSandbox, portal: P
 
 def test_all_lists_pages_through_search(sandbox: RunningSandbox, portal: Portal) -> None:
     for index in range(520):  # HubSpot's side of the wire: faster than 520 POSTs
-        lists_service.create_list(sandbox.sandbox, {"name": f"Bulk {index:03d}", "objectTypeId": "0-1",
-                                                    "processingType": "MANUAL"})
+        lists_service.create_list(
+            sandbox.sandbox, {"name": f"Bulk {index:03d}", "objectTypeId": "0-1", "processingType": "MANUAL"}
+        )
     found = portal.all_lists()
     assert sorted(item.name for item in found) == sorted(f"Bulk {i:03d}" for i in range(520))
     assert portal.stats().calls["lists.search"] == 2  # 500 per page
@@ -108,8 +122,9 @@ def test_memberships_and_record_memberships(seeded: RunningSandbox, portal: Port
     assert portal.record_memberships(ids[0]) == []
     batch = portal.batch_record_memberships([ids[0], ids[20]])
     assert batch[ids[0]] == [] and [m.list_id for m in batch[ids[20]]] == [manual.id]
-    history = portal.size_history(manual.id, datetime.now(UTC) - timedelta(days=1),
-                                  datetime.now(UTC) + timedelta(days=1))
+    history = portal.size_history(
+        manual.id, datetime.now(UTC) - timedelta(days=1), datetime.now(UTC) + timedelta(days=1)
+    )
     assert history.size_history and history.size_history[-1].size == 250
 
 
@@ -158,19 +173,38 @@ def test_properties_account_and_teams(sandbox: RunningSandbox, portal: Portal) -
     assert {t.name for t in portal.teams()} >= {"Marketing", "Sales"}
 
 
-def test_workflows_and_marketing_emails_name_the_lists_they_use(sandbox: RunningSandbox,
-                                                               portal: Portal) -> None:
+def test_workflows_and_marketing_emails_name_the_lists_they_use(sandbox: RunningSandbox, portal: Portal) -> None:
     used = portal.create_list("Used", processing_type="MANUAL")
     suppressed = portal.create_list("Suppressed", processing_type="MANUAL")
-    assets.insert_workflow(sandbox.sandbox, {
-        "name": "Nurture", "isEnabled": True, "suppressionListIds": [int(suppressed.id)],
-        "enrollmentCriteria": {"type": "LIST_BASED", "listFilterBranch": {
-            "filterBranchType": "OR", "filterBranchOperator": "OR", "filters": [], "filterBranches": [{
-                "filterBranchType": "AND", "filterBranchOperator": "AND", "filterBranches": [],
-                "filters": [{"filterType": "IN_LIST", "listId": used.id, "operator": "IN_LIST"}]}]}}})
+    assets.insert_workflow(
+        sandbox.sandbox,
+        {
+            "name": "Nurture",
+            "isEnabled": True,
+            "suppressionListIds": [int(suppressed.id)],
+            "enrollmentCriteria": {
+                "type": "LIST_BASED",
+                "listFilterBranch": {
+                    "filterBranchType": "OR",
+                    "filterBranchOperator": "OR",
+                    "filters": [],
+                    "filterBranches": [
+                        {
+                            "filterBranchType": "AND",
+                            "filterBranchOperator": "AND",
+                            "filterBranches": [],
+                            "filters": [{"filterType": "IN_LIST", "listId": used.id, "operator": "IN_LIST"}],
+                        }
+                    ],
+                },
+            },
+        },
+    )
     assets.insert_workflow(sandbox.sandbox, {"name": "Unrelated"})
-    assets.insert_marketing_email(sandbox.sandbox, {
-        "name": "Newsletter", "to": {"contactIlsLists": {"include": [used.id], "exclude": [suppressed.id]}}})
+    assets.insert_marketing_email(
+        sandbox.sandbox,
+        {"name": "Newsletter", "to": {"contactIlsLists": {"include": [used.id], "exclude": [suppressed.id]}}},
+    )
     flows = {f.name: f for f in portal.workflows()}
     assert sorted(flows["Nurture"].list_ids) == sorted([used.id, suppressed.id])
     assert flows["Unrelated"].list_ids == []

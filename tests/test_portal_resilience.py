@@ -27,18 +27,25 @@ from segment_lists.portal import (
     RetrySettings,
     ValidationFailed,
 )
-from segment_lists.sandbox import Faults, RateLimits, RunningSandbox, SandboxConfig
-from segment_lists.sandbox.seed_crm import seed_crm
+from segment_lists.sandbox import Faults, RateLimits, RunningSandbox, SandboxConfig, seed_crm
 
 TOKEN = "pat-na1-00000000-portal-test-token"
 SECRET = "pat-na1-5ec12e7-d0-not-print-me-4f1c"
 FAST_RETRY = RetrySettings(backoff_base_seconds=0.01, backoff_cap_seconds=0.05)
 
 
-def make_portal(sandbox: RunningSandbox, *, token: str = TOKEN, limiter: LimiterSettings | None = None,
-                retry: RetrySettings = FAST_RETRY) -> Portal:
-    return Portal(PortalSettings(token=token, base_url=sandbox.base_url, retry=retry,
-                                 limiter=limiter or LimiterSettings(window_seconds=0.2)))
+def make_portal(
+    sandbox: RunningSandbox,
+    *,
+    token: str = TOKEN,
+    limiter: LimiterSettings | None = None,
+    retry: RetrySettings = FAST_RETRY,
+) -> Portal:
+    return Portal(
+        PortalSettings(
+            token=token, base_url=sandbox.base_url, retry=retry, limiter=limiter or LimiterSettings(window_seconds=0.2)
+        )
+    )
 
 
 @pytest.fixture
@@ -63,8 +70,9 @@ def test_a_429_burst_is_waited_out_and_the_call_succeeds(sandbox: RunningSandbox
 
 
 def test_retry_after_is_honoured(sandbox: RunningSandbox, portal: Portal) -> None:
-    sandbox.sandbox.realism.configure(faults=Faults(rate_429=1.0, max_injected=1,
-                                                    retry_after_on_injected_429=True, retry_after_seconds=1))
+    sandbox.sandbox.realism.configure(
+        faults=Faults(rate_429=1.0, max_injected=1, retry_after_on_injected_429=True, retry_after_seconds=1)
+    )
     started = time.monotonic()
     assert portal.all_lists() == []
     assert time.monotonic() - started >= 0.9
@@ -81,8 +89,9 @@ def test_a_secondly_429_on_search_is_retried(sandbox: RunningSandbox) -> None:
     assert unpaced.stats().rate_limited == sandbox.sandbox.realism.stats().limited_secondly
 
 
-def test_5xx_answers_are_retried_and_urllib3_does_not_retry_behind_our_back(sandbox: RunningSandbox,
-                                                                             portal: Portal) -> None:
+def test_5xx_answers_are_retried_and_urllib3_does_not_retry_behind_our_back(
+    sandbox: RunningSandbox, portal: Portal
+) -> None:
     created = portal.create_list("Target", processing_type="MANUAL")
     sandbox.sandbox.realism.configure(faults=Faults(rate_5xx=1.0, max_injected=3, seed=4))
     assert portal.get_list(created.id).id == created.id
@@ -100,8 +109,9 @@ def test_dropped_connections_are_retried(sandbox: RunningSandbox, portal: Portal
 
 
 def test_persistent_failure_ends_in_portal_unavailable(sandbox: RunningSandbox) -> None:
-    portal = make_portal(sandbox, retry=RetrySettings(max_attempts=3, backoff_base_seconds=0.01,
-                                                      backoff_cap_seconds=0.02))
+    portal = make_portal(
+        sandbox, retry=RetrySettings(max_attempts=3, backoff_base_seconds=0.01, backoff_cap_seconds=0.02)
+    )
     sandbox.sandbox.realism.configure(faults=Faults(rate_5xx=1.0))
     with pytest.raises(PortalUnavailable) as failure:
         portal.get_list("1")
@@ -113,10 +123,18 @@ def test_persistent_failure_ends_in_portal_unavailable(sandbox: RunningSandbox) 
 
 
 @pytest.mark.parametrize("mode", ["after", "before"])
-def test_create_after_a_dropped_connection_creates_exactly_one_list(sandbox: RunningSandbox, portal: Portal,
-                                                                     mode: str) -> None:
-    sandbox.sandbox.realism.configure(faults=Faults(rate_drop=1.0, drop_mode=mode, max_injected=1,  # type: ignore[arg-type]
-                                                    paths=["/crm/v3/lists"], methods=["POST"]))
+def test_create_after_a_dropped_connection_creates_exactly_one_list(
+    sandbox: RunningSandbox, portal: Portal, mode: str
+) -> None:
+    sandbox.sandbox.realism.configure(
+        faults=Faults(
+            rate_drop=1.0,
+            drop_mode=mode,
+            max_injected=1,  # type: ignore[arg-type]
+            paths=["/crm/v3/lists"],
+            methods=["POST"],
+        )
+    )
     created = portal.create_list("[Core] - Competitors", processing_type="MANUAL")
     assert sandbox.sandbox.realism.stats().dropped == 1
     assert names(portal) == ["[Core] - Competitors"]
@@ -128,18 +146,19 @@ def test_create_after_a_dropped_connection_creates_exactly_one_list(sandbox: Run
 
 
 def test_create_after_a_gateway_error_creates_exactly_one_list(sandbox: RunningSandbox, portal: Portal) -> None:
-    sandbox.sandbox.realism.configure(faults=Faults(rate_5xx=1.0, max_injected=1, paths=["/crm/v3/lists"],
-                                                    methods=["POST"]))
+    sandbox.sandbox.realism.configure(
+        faults=Faults(rate_5xx=1.0, max_injected=1, paths=["/crm/v3/lists"], methods=["POST"])
+    )
     portal.create_list("[Core] - Partners", processing_type="MANUAL")
     assert names(portal) == ["[Core] - Partners"]
     assert portal.stats().calls["lists.create"] == 2
 
 
-def test_delete_retried_after_a_drop_that_did_delete_is_not_an_error(sandbox: RunningSandbox,
-                                                                    portal: Portal) -> None:
+def test_delete_retried_after_a_drop_that_did_delete_is_not_an_error(sandbox: RunningSandbox, portal: Portal) -> None:
     created = portal.create_list("Doomed", processing_type="MANUAL")
-    sandbox.sandbox.realism.configure(faults=Faults(rate_drop=1.0, drop_mode="after", max_injected=1,
-                                                    methods=["DELETE"]))
+    sandbox.sandbox.realism.configure(
+        faults=Faults(rate_drop=1.0, drop_mode="after", max_injected=1, methods=["DELETE"])
+    )
     portal.delete_list(created.id)
     with pytest.raises(NotFound):
         portal.get_list(created.id)
@@ -188,8 +207,10 @@ def test_an_unknown_token_is_authentication_failed(sandbox: RunningSandbox) -> N
 LIMIT = 10
 
 
-@pytest.mark.parametrize("sandbox_config", [
-    SandboxConfig(rate_limits=RateLimits(per_ten_seconds=LIMIT, window_seconds=1.0, search_per_second=5))])
+@pytest.mark.parametrize(
+    "sandbox_config",
+    [SandboxConfig(rate_limits=RateLimits(per_ten_seconds=LIMIT, window_seconds=1.0, search_per_second=5))],
+)
 @pytest.mark.parametrize("paced", [True, False])
 def test_the_limiter_keeps_a_burst_under_the_limit(sandbox: RunningSandbox, paced: bool) -> None:
     created = make_portal(sandbox).create_list("Target", processing_type="MANUAL")
@@ -230,8 +251,9 @@ def test_the_limiter_paces_search_to_its_own_bucket(sandbox: RunningSandbox) -> 
 # --- the token stays secret -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("sandbox_config", [
-    SandboxConfig(tokens={SECRET: ["crm.lists.read"]}, rate_limits=RateLimits(daily=6))])
+@pytest.mark.parametrize(
+    "sandbox_config", [SandboxConfig(tokens={SECRET: ["crm.lists.read"]}, rate_limits=RateLimits(daily=6))]
+)
 def test_the_token_never_appears_in_errors_or_reprs(sandbox: RunningSandbox) -> None:
     portal = make_portal(sandbox, token=SECRET, retry=RetrySettings(max_attempts=2, backoff_base_seconds=0.01))
     raised: list[PortalError] = []
@@ -269,8 +291,13 @@ def test_connection_refused_is_retried_then_portal_unavailable(sandbox: RunningS
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         closed = probe.getsockname()[1]
-    portal = Portal(PortalSettings(token=TOKEN, base_url=f"http://127.0.0.1:{closed}",
-                                   retry=RetrySettings(max_attempts=3, backoff_base_seconds=0.01)))
+    portal = Portal(
+        PortalSettings(
+            token=TOKEN,
+            base_url=f"http://127.0.0.1:{closed}",
+            retry=RetrySettings(max_attempts=3, backoff_base_seconds=0.01),
+        )
+    )
     with pytest.raises(PortalUnavailable) as failure:
         portal.get_list("1")
     assert failure.value.attempts == 3 and failure.value.status is None
@@ -278,8 +305,9 @@ def test_connection_refused_is_retried_then_portal_unavailable(sandbox: RunningS
 
 
 def test_a_tls_failure_is_a_portal_error_and_not_retried(sandbox: RunningSandbox) -> None:
-    portal = Portal(PortalSettings(token=TOKEN, base_url=sandbox.base_url.replace("http://", "https://"),
-                                   retry=FAST_RETRY))
+    portal = Portal(
+        PortalSettings(token=TOKEN, base_url=sandbox.base_url.replace("http://", "https://"), retry=FAST_RETRY)
+    )
     with pytest.raises(PortalError) as failure:
         portal.get_list("1")
     assert not isinstance(failure.value, PortalUnavailable)

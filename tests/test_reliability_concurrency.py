@@ -90,8 +90,7 @@ def test_applying_a_plan_again_keeps_the_first_run_rollbackable(tmp_path) -> Non
 
     from segment_lists.config import Settings
     from segment_lists.interview import Answers
-    from segment_lists.sandbox import RunningSandbox
-    from segment_lists.sandbox.seed_demo import seed_demo
+    from segment_lists.sandbox import RunningSandbox, seed_demo
     from segment_lists.workflow.apply import apply_items, select_items
     from segment_lists.workflow.planning import propose
     from segment_lists.workflow.rollback import rollback_run

@@ -14,9 +14,7 @@ import pytest
 
 from reliability_harness import TOKEN, demo_answers, portal_lists, runtime_for, seeded_sandbox
 from segment_lists.filters import and_, in_list, or_
-from segment_lists.sandbox import RunningSandbox, SandboxConfig, assets, lists_service
-from segment_lists.sandbox.config import ALL_SCOPES
-from segment_lists.sandbox.seed_demo import DemoSummary
+from segment_lists.sandbox import ALL_SCOPES, DemoSummary, RunningSandbox, SandboxConfig, assets, lists_service
 from segment_lists.workflow.apply import ApplyResult, apply_items, select_items
 from segment_lists.workflow.dependencies import find_dependents
 from segment_lists.workflow.planning import propose

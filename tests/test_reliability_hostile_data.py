@@ -18,9 +18,15 @@ from mcp import Client
 from reliability_harness import runtime_for, seeded_sandbox, settings_for
 from segment_lists.mcp.server import build_server
 from segment_lists.mcp.state import AppState
-from segment_lists.sandbox import RunningSandbox, crm_properties, lists_service, records
-from segment_lists.sandbox.crm_types import COMPANIES, CONTACTS
-from segment_lists.sandbox.seed_demo import DemoSummary
+from segment_lists.sandbox import (
+    COMPANIES,
+    CONTACTS,
+    DemoSummary,
+    RunningSandbox,
+    crm_properties,
+    lists_service,
+    records,
+)
 from segment_lists.text import clean
 
 pytestmark = pytest.mark.anyio

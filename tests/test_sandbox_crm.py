@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import hubspot
 import jsonschema
 import pytest
 from hubspot.crm.contacts import ApiException as ContactsApiException
 
+import hubspot
 from openapi_check import SPEC_ROOT, assert_conforms
 from segment_lists.sandbox import SandboxConfig
 
@@ -21,9 +21,7 @@ def assert_error_envelope(body: dict[str, Any]) -> None:
     jsonschema.Draft202012Validator(schema).validate(body)
 
 
-def call(
-    sdk: hubspot.HubSpot, method: str, path: str, body: Any = None, qs: dict[str, Any] | None = None
-) -> Any:
+def call(sdk: hubspot.HubSpot, method: str, path: str, body: Any = None, qs: dict[str, Any] | None = None) -> Any:
     options: dict[str, Any] = {"method": method, "path": path}
     if body is not None:
         options["body"] = body
@@ -123,10 +121,7 @@ def test_duplicate_email_is_a_409(sdk: hubspot.HubSpot) -> None:
         new_contact(sdk, email="DUPE@example.com")
     assert conflict.value.status == 409
     body = json.loads(conflict.value.body)
-    assert (
-        body["category"] == "CONFLICT"
-        and body["message"] == f"Contact already exists. Existing ID: {first.id}"
-    )
+    assert body["category"] == "CONFLICT" and body["message"] == f"Contact already exists. Existing ID: {first.id}"
 
 
 def test_generic_objects_path_accepts_ids_and_names(sdk: hubspot.HubSpot) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import hubspot
 import pytest
 from hubspot.crm.associations.v4 import ApiException
 
+import hubspot
 from openapi_check import assert_conforms
 
 
@@ -37,14 +37,10 @@ def test_default_association_both_directions(sdk: hubspot.HubSpot, records: dict
     listing = sdk.api_request(
         {"method": "GET", "path": f"/crm/v4/objects/contacts/{records['contact']}/associations/companies"}
     )
-    assert_conforms(
-        "GET", f"/crm/v4/objects/contacts/{records['contact']}/associations/companies", 200, listing.json()
-    )
+    assert_conforms("GET", f"/crm/v4/objects/contacts/{records['contact']}/associations/companies", 200, listing.json())
 
 
-def test_primary_company_is_unique_and_sets_associatedcompanyid(
-    sdk: hubspot.HubSpot, records: dict[str, str]
-) -> None:
+def test_primary_company_is_unique_and_sets_associatedcompanyid(sdk: hubspot.HubSpot, records: dict[str, str]) -> None:
     basic = sdk.crm.associations.v4.basic_api
     primary = [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 1}]
     created = sdk.api_request(

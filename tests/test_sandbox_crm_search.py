@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import hubspot
 import pytest
 
+import hubspot
 from openapi_check import assert_conforms
 from segment_lists.sandbox import RunningSandbox
 from segment_lists.sandbox.seed_crm import seed_crm
@@ -45,9 +45,7 @@ PEOPLE = [
 
 @pytest.fixture
 def people(sdk: hubspot.HubSpot) -> dict[str, str]:
-    created = sdk.crm.contacts.batch_api.create(
-        {"inputs": [{"properties": p, "associations": []} for p in PEOPLE]}
-    )
+    created = sdk.crm.contacts.batch_api.create({"inputs": [{"properties": p, "associations": []} for p in PEOPLE]})
     return {r.properties["email"]: r.id for r in created.results}
 
 

@@ -6,9 +6,9 @@ import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-import hubspot
 import pytest
 
+import hubspot
 from segment_lists.sandbox import (
     RunningSandbox,
     Sandbox,
@@ -97,9 +97,7 @@ def test_data_is_realistic(seeded: tuple[Sandbox, SeedSummary]) -> None:
     created = sorted(c.properties["createdate"] for c in contacts)
     assert created[0] >= (NOW - timedelta(days=731)).isoformat()[:10] and created[-1] <= NOW.isoformat()
     assert created[0][:4] != created[-1][:4]  # spread over time, not one moment
-    at_company_domain = sum(
-        1 for c in contacts if c.properties["hs_email_domain"] in set(summary.company_domains)
-    )
+    at_company_domain = sum(1 for c in contacts if c.properties["hs_email_domain"] in set(summary.company_domains))
     assert at_company_domain > len(contacts) // 3
     history = records.property_history(portal, "0-1", contacts[0].id, ["createdate"])
     assert history["createdate"][0][0] == contacts[0].properties["createdate"]
@@ -112,16 +110,10 @@ def test_seeded_portal_serves_the_sdk(sandbox: RunningSandbox, sdk: hubspot.HubS
     page = sdk.crm.contacts.basic_api.get_page(limit=100, properties=["lifecyclestage"])
     assert len(page.results) == 100 and page.paging.next.after
     customers = sdk.crm.contacts.search_api.do_search(
-        {
-            "filterGroups": [
-                {"filters": [{"propertyName": "lifecyclestage", "operator": "EQ", "value": "customer"}]}
-            ]
-        }
+        {"filterGroups": [{"filters": [{"propertyName": "lifecyclestage", "operator": "EQ", "value": "customer"}]}]}
     )
     expected = sum(
-        1
-        for r in records.iter_records(sandbox.sandbox, "0-1")
-        if r.properties.get("lifecyclestage") == "customer"
+        1 for r in records.iter_records(sandbox.sandbox, "0-1") if r.properties.get("lifecyclestage") == "customer"
     )
     assert customers.total == expected > 0
     assert summary.contacts == 20_000

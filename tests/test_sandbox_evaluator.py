@@ -163,9 +163,7 @@ def test_number_and_number_ranged(portal: Portal) -> None:
     portal.update(CONTACT, zero, {"hs_email_open": "1"})
     assert number("HAS_EVER_BEEN_EQUAL_TO", 0) == {zero}
     assert number("HAS_NEVER_BEEN_EQUAL_TO", 0) == {three, ten}
-    between = members(
-        portal, [prop("hs_email_open", op("NUMBER_RANGED", "IS_BETWEEN", lowerBound=1, upperBound=3))]
-    )
+    between = members(portal, [prop("hs_email_open", op("NUMBER_RANGED", "IS_BETWEEN", lowerBound=1, upperBound=3))])
     assert between == {zero, three}
     outside = members(
         portal,
@@ -214,9 +212,7 @@ def test_legacy_absolute_and_rolling_dates(portal: Portal) -> None:
         next_week,
     }
     day = int(datetime(2024, 6, 14, 12, tzinfo=UTC).timestamp() * 1000)
-    assert date_op(op("DATETIME", "IS_EQUAL_TO", timestamp=day, requiresTimeZoneConversion=False)) == {
-        june_14
-    }
+    assert date_op(op("DATETIME", "IS_EQUAL_TO", timestamp=day, requiresTimeZoneConversion=False)) == {june_14}
     # 2024-06-14 23:00 UTC is 19:00 on the 14th in New York: still the 14th there.
     assert date_op(op("DATETIME", "IS_EQUAL_TO", timestamp=day, requiresTimeZoneConversion=True)) == {june_14}
     low = int(datetime(2024, 6, 2, tzinfo=UTC).timestamp() * 1000)
@@ -309,9 +305,7 @@ def test_time_point_and_time_ranged(portal: Portal) -> None:
         this_morning,
     }
     exact = date_point(2024, 6, 10, hour=12)
-    after_exclusive = op(
-        "TIME_POINT", "IS_AFTER", type="TIME_POINT", timePoint=exact, endpointBehavior="EXCLUSIVE"
-    )
+    after_exclusive = op("TIME_POINT", "IS_AFTER", type="TIME_POINT", timePoint=exact, endpointBehavior="EXCLUSIVE")
     assert opened(after_exclusive) == {this_morning}
     assert opened({**after_exclusive, "endpointBehavior": "INCLUSIVE"}) == {this_morning, five_days_ago}
     on_june_10 = op(
@@ -407,12 +401,8 @@ def test_comparative_operations(portal: Portal) -> None:
     def compare(name: str, operation: dict[str, Any]) -> set[int]:
         return members(portal, [prop(name, operation)])
 
-    assert compare("first_seen", op("COMPARATIVE_DATE", "IS_BEFORE", comparisonPropertyName="last_seen")) == {
-        early
-    }
-    assert compare("first_seen", op("COMPARATIVE_DATE", "IS_AFTER", comparisonPropertyName="last_seen")) == {
-        late
-    }
+    assert compare("first_seen", op("COMPARATIVE_DATE", "IS_BEFORE", comparisonPropertyName="last_seen")) == {early}
+    assert compare("first_seen", op("COMPARATIVE_DATE", "IS_AFTER", comparisonPropertyName="last_seen")) == {late}
     assert compare("a", op("COMPARATIVE_STRING", "IS_EQUAL_TO", comparisonPropertyName="b")) == {early}
     referenced = op(
         "TIME_POINT",
@@ -461,9 +451,7 @@ def test_association_branches(portal: Portal) -> None:
         no_company,
     }
     # The other direction: companies with a contact whose email is known.
-    with_contacts = association(
-        [prop("email", op("ALL_PROPERTY", "IS_KNOWN"))], object_type=CONTACT, type_id=280
-    )
+    with_contacts = association([prop("email", op("ALL_PROPERTY", "IS_KNOWN"))], object_type=CONTACT, type_id=280)
     assert members(portal, [], nested=[[with_contacts]], object_type=COMPANY) == {software, bank}
     # A record change re-evaluates: the bank turns software.
     created = create_list(
@@ -489,15 +477,11 @@ def test_in_list_filters_and_cycles(portal: Portal) -> None:
             "name": "customers",
             "objectTypeId": CONTACT,
             "processingType": "DYNAMIC",
-            "filterBranch": branch(
-                [prop("lifecyclestage", op("ENUMERATION", "IS_ANY_OF", values=["customer"]))]
-            ),
+            "filterBranch": branch([prop("lifecyclestage", op("ENUMERATION", "IS_ANY_OF", values=["customer"]))]),
         },
     )["list"]
     base_id = base["listId"]
-    assert members(portal, [{"filterType": "IN_LIST", "listId": base_id, "operator": "IN_LIST"}]) == {
-        customer
-    }
+    assert members(portal, [{"filterType": "IN_LIST", "listId": base_id, "operator": "IN_LIST"}]) == {customer}
     derived = create_list(
         portal.sandbox,
         {
@@ -515,11 +499,7 @@ def test_in_list_filters_and_cycles(portal: Portal) -> None:
         update_filters(
             portal.sandbox,
             base_id,
-            {
-                "filterBranch": branch(
-                    [{"filterType": "IN_LIST", "listId": derived["listId"], "operator": "IN_LIST"}]
-                )
-            },
+            {"filterBranch": branch([{"filterType": "IN_LIST", "listId": derived["listId"], "operator": "IN_LIST"}])},
         )
     assert cycle.value.status == 400
     with pytest.raises(HubSpotError) as missing:

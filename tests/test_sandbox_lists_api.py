@@ -8,11 +8,11 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import hubspot
 import jsonschema
 import pytest
 from hubspot.crm.lists.exceptions import ApiException
 
+import hubspot
 from openapi_check import SPEC_ROOT, assert_conforms
 from sandbox_lists_data import CONTACT, Portal, branch, prop
 from segment_lists.sandbox import RunningSandbox, SandboxConfig
@@ -118,17 +118,13 @@ def test_create_and_read_lists(sdk: hubspot.HubSpot, portal: Portal) -> None:
     assert made["listPermissions"]["teamsWithEditAccess"] == [7]
     assert made["membershipSettings"] == {"membershipTeamId": 7, "includeUnassigned": False}
     echoed = made["filterBranch"]  # normalized, as HubSpot echoes it
-    assert (
-        echoed["filterBranchOperator"] == "OR"
-        and echoed["filterBranches"][0]["filterBranchOperator"] == "AND"
-    )
+    assert echoed["filterBranchOperator"] == "OR" and echoed["filterBranches"][0]["filterBranchOperator"] == "AND"
     list_id = made["listId"]
     assert lists.get_by_id(list_id=list_id).list.filter_branch is None
     fetched = lists.get_by_id(list_id=list_id, include_filters=True).list
     assert fetched.filter_branch.filter_branch_type == "OR" and fetched.size == 1
     assert (
-        raw(sdk, "GET", f"/crm/v3/lists/{list_id}", qs={"includeFilters": "true"})[1]["list"]["filterBranch"]
-        == echoed
+        raw(sdk, "GET", f"/crm/v3/lists/{list_id}", qs={"includeFilters": "true"})[1]["list"]["filterBranch"] == echoed
     )
     assert raw(sdk, "GET", f"/crm/lists/2026-03/{list_id}")[1]["list"]["name"] == "Customers"
     by_name = lists.get_by_name(list_name="cUSTOMERS", object_type_id="0-1").list
@@ -141,8 +137,7 @@ def test_create_and_read_lists(sdk: hubspot.HubSpot, portal: Portal) -> None:
         }
     ).list
     assert (
-        lists.get_by_name(list_name="icp tier 1 / contacts & CO 100%", object_type_id="0-1").list.list_id
-        == odd.list_id
+        lists.get_by_name(list_name="icp tier 1 / contacts & CO 100%", object_type_id="0-1").list.list_id == odd.list_id
     )
     with pytest.raises(ApiException) as wrong_type:
         lists.get_by_name(list_name="Customers", object_type_id="0-2")
@@ -195,9 +190,7 @@ def test_duplicate_names_case_insensitive(status: int) -> None:
             list_create_request={"name": "Partners", "objectTypeId": "0-1", "processingType": "MANUAL"}
         ).list
         with pytest.raises(ApiException) as dup:
-            lists.create(
-                list_create_request={"name": "PARTNERS", "objectTypeId": "0-2", "processingType": "MANUAL"}
-            )
+            lists.create(list_create_request={"name": "PARTNERS", "objectTypeId": "0-2", "processingType": "MANUAL"})
         assert dup.value.status == status and error_of(dup)["subCategory"] == "ILS.DUPLICATE_LIST_NAMES"
         other = lists.create(
             list_create_request={"name": "Other", "objectTypeId": "0-1", "processingType": "MANUAL"}
@@ -206,9 +199,7 @@ def test_duplicate_names_case_insensitive(status: int) -> None:
             lists.update_name(list_id=other.list_id, list_name="partners")
         assert rename.value.status == status
         lists.remove(list_id=first.list_id)
-        lists.create(
-            list_create_request={"name": "partners", "objectTypeId": "0-1", "processingType": "MANUAL"}
-        )
+        lists.create(list_create_request={"name": "partners", "objectTypeId": "0-1", "processingType": "MANUAL"})
         with pytest.raises(ApiException) as restore:
             lists.restore(list_id=first.list_id)  # its name is taken now
         assert restore.value.status == status
@@ -231,9 +222,7 @@ def test_search(sdk: hubspot.HubSpot, portal: Portal) -> None:
     assert [item.name for item in found.lists] == ["Customers EU", "Customers US"]
     assert found.total == 2 and found.has_more is False
     assert found.lists[0].additional_properties["hs_list_size"] == "2"
-    status, page = raw(
-        sdk, "POST", "/crm/v3/lists/search", {"offset": 1, "count": 2, "additionalProperties": []}
-    )
+    status, page = raw(sdk, "POST", "/crm/v3/lists/search", {"offset": 1, "count": 2, "additionalProperties": []})
     assert status == 200 and page["total"] == 4 and page["offset"] == 3 and page["hasMore"] is True
     assert [item["name"] for item in page["lists"]] == ["Customers US", "Leads"]
     assert all(isinstance(v, str) for item in page["lists"] for v in item["additionalProperties"].values())
@@ -251,10 +240,7 @@ def test_search(sdk: hubspot.HubSpot, portal: Portal) -> None:
         {"offset": 0, "additionalProperties": [], "listIds": [ids["Leads"], ids["Old customers"]]},
     )[1]
     assert [item["name"] for item in by_ids["lists"]] == ["Leads"]
-    assert (
-        raw(sdk, "POST", "/crm/v3/lists/search", {"offset": 0, "additionalProperties": [], "count": 501})[0]
-        == 400
-    )
+    assert raw(sdk, "POST", "/crm/v3/lists/search", {"offset": 0, "additionalProperties": [], "count": 501})[0] == 400
 
 
 def test_update_name_and_filters(sdk: hubspot.HubSpot, portal: Portal) -> None:
@@ -262,12 +248,8 @@ def test_update_name_and_filters(sdk: hubspot.HubSpot, portal: Portal) -> None:
     lead = portal.contact({"lifecyclestage": "lead"})
     lists = sdk.crm.lists.lists_api
     made = lists.create(list_create_request=dynamic("Customers", [CUSTOMER])).list
-    renamed = lists.update_name(
-        list_id=made.list_id, list_name="Paying customers", include_filters=True
-    ).updated_list
-    assert (
-        renamed.name == "Paying customers" and renamed.list_version == 1 and renamed.filter_branch is not None
-    )
+    renamed = lists.update_name(list_id=made.list_id, list_name="Paying customers", include_filters=True).updated_list
+    assert renamed.name == "Paying customers" and renamed.list_version == 1 and renamed.filter_branch is not None
     portal.sandbox.clock.advance(timedelta(minutes=5))
     lead_filter = prop(
         "lifecyclestage",
@@ -306,16 +288,12 @@ def test_update_name_and_filters(sdk: hubspot.HubSpot, portal: Portal) -> None:
         qs={"startDate": "2024-01-01T00:00:00Z", "endDate": "2025-01-01T00:00:00Z"},
     )
     assert status == 200 and len(history["editHistory"]) == 3  # create, rename, filters
-    assert [p["size"] for p in history["sizeHistory"]] == [
-        1
-    ]  # 1 customer, then 1 lead: the size never changed
+    assert [p["size"] for p in history["sizeHistory"]] == [1]  # 1 customer, then 1 lead: the size never changed
 
 
 def test_delete_restore_and_retention(sdk: hubspot.HubSpot, portal: Portal) -> None:
     lists = sdk.crm.lists.lists_api
-    made = lists.create(
-        list_create_request={"name": "Temp", "objectTypeId": "0-1", "processingType": "MANUAL"}
-    ).list
+    made = lists.create(list_create_request={"name": "Temp", "objectTypeId": "0-1", "processingType": "MANUAL"}).list
     assert raw(sdk, "DELETE", f"/crm/v3/lists/{made.list_id}")[0] == 204
     with pytest.raises(ApiException) as gone:
         lists.get_by_id(list_id=made.list_id)
@@ -346,9 +324,7 @@ def test_manual_memberships(sdk: hubspot.HubSpot, portal: Portal) -> None:
     manual = lists.create(
         list_create_request={"name": "Hand-picked", "objectTypeId": "0-1", "processingType": "MANUAL"}
     ).list
-    added = memberships.add(
-        list_id=manual.list_id, request_body=[str(i) for i in ids[:4]] + ["999999", str(company)]
-    )
+    added = memberships.add(list_id=manual.list_id, request_body=[str(i) for i in ids[:4]] + ["999999", str(company)])
     assert added.records_ids_added == [str(i) for i in ids[:4]]
     assert added.record_ids_missing == ["999999", str(company)]  # a company is not a contact
     again = memberships.add(list_id=manual.list_id, request_body=[str(ids[0])])
@@ -373,15 +349,11 @@ def test_manual_memberships(sdk: hubspot.HubSpot, portal: Portal) -> None:
     assert [m.record_id for m in second.results] == [str(ids[4])] and second.paging.next is None
     back = memberships.get_page(list_id=manual.list_id, before=second.paging.prev.before)
     assert [m.record_id for m in back.results] == [str(ids[3]), str(ids[2])]
-    status, page = raw(
-        sdk, "GET", f"/crm/v3/lists/{manual.list_id}/memberships/join-order", qs={"limit": 250}
-    )
+    status, page = raw(sdk, "GET", f"/crm/v3/lists/{manual.list_id}/memberships/join-order", qs={"limit": 250})
     assert status == 200 and [m["recordId"] for m in page["results"]] == [str(ids[i]) for i in (2, 3, 4)]
     assert raw(sdk, "GET", f"/crm/v3/lists/{manual.list_id}/memberships", qs={"limit": 251})[0] == 400
     assert raw(sdk, "GET", f"/crm/v3/lists/{manual.list_id}/memberships", qs={"after": "garbage!"})[0] == 400
-    copy = lists.create(
-        list_create_request={"name": "Copy", "objectTypeId": "0-1", "processingType": "MANUAL"}
-    ).list
+    copy = lists.create(list_create_request={"name": "Copy", "objectTypeId": "0-1", "processingType": "MANUAL"}).list
     memberships.add_all_from_list(list_id=copy.list_id, source_list_id=manual.list_id)
     assert memberships.get_page(list_id=copy.list_id).total == 3
     record_lists = memberships.get_lists(object_type_id="0-1", record_id=str(ids[2]))
@@ -406,9 +378,7 @@ def test_manual_memberships(sdk: hubspot.HubSpot, portal: Portal) -> None:
             ]
         },
     )
-    assert (
-        status == 207 and partial["numErrors"] == 1 and partial["results"][0]["recordListMemberships"] == []
-    )
+    assert status == 207 and partial["numErrors"] == 1 and partial["results"][0]["recordListMemberships"] == []
     memberships.remove_all(list_id=copy.list_id)
     assert memberships.get_page(list_id=copy.list_id).total == 0
     dyn = lists.create(list_create_request=dynamic("Dyn", [CUSTOMER])).list
@@ -494,9 +464,7 @@ def test_folders(sdk: hubspot.HubSpot) -> None:
     with pytest.raises(ApiException) as missing:
         folders.get_all(folder_id=nested.id)
     assert missing.value.status == 404
-    search = raw(
-        sdk, "POST", "/crm/v3/lists/search", {"offset": 0, "additionalProperties": ["hs_folder_id"]}
-    )[1]
+    search = raw(sdk, "POST", "/crm/v3/lists/search", {"offset": 0, "additionalProperties": ["hs_folder_id"]})[1]
     assert "hs_folder_id" not in search["lists"][0]["additionalProperties"]  # back at the root
 
 
@@ -505,9 +473,7 @@ def test_schedule_conversion_and_idmapping(sdk: hubspot.HubSpot, portal: Portal)
     made = sdk.crm.lists.lists_api.create(list_create_request=dynamic("Customers", [CUSTOMER])).list
     path = f"/crm/v3/lists/{made.list_id}/schedule-conversion"
     assert raw(sdk, "GET", path)[0] == 404
-    status, body = raw(
-        sdk, "PUT", path, {"conversionType": "CONVERSION_DATE", "year": 2024, "month": 6, "day": 20}
-    )
+    status, body = raw(sdk, "PUT", path, {"conversionType": "CONVERSION_DATE", "year": 2024, "month": 6, "day": 20})
     assert status == 200 and body["requestedConversionTime"]["day"] == 20 and "convertedAt" not in body
     assert raw(sdk, "PUT", path, {"conversionType": "INACTIVITY", "timeUnit": "YEAR", "offset": 1})[0] == 400
     portal.sandbox.clock.advance(timedelta(days=6))
@@ -549,9 +515,7 @@ def test_processing_is_asynchronous() -> None:
         customer = portal.contact({"lifecyclestage": "customer"})
         sdk = hubspot.HubSpot(access_token="t", host=running.base_url, base_url=running.base_url)
         lists, memberships = sdk.crm.lists.lists_api, sdk.crm.lists.memberships_api
-        manual = lists.create(
-            list_create_request={"name": "M", "objectTypeId": "0-1", "processingType": "MANUAL"}
-        )
+        manual = lists.create(list_create_request={"name": "M", "objectTypeId": "0-1", "processingType": "MANUAL"})
         assert manual.list.processing_status == "COMPLETE" and manual.list.size == 0
         made = lists.create(list_create_request=dynamic("Customers", [CUSTOMER])).list
         snap = lists.create(list_create_request=dynamic("Snap", [CUSTOMER], processing="SNAPSHOT")).list
@@ -574,9 +538,7 @@ def test_processing_is_asynchronous() -> None:
         updated = lists.update_list_filters(
             list_id=made.list_id, list_filter_update_request={"filterBranch": branch([CUSTOMER])}
         )
-        assert (
-            updated.updated_list.processing_status == "PROCESSING" and updated.updated_list.list_version == 2
-        )
+        assert updated.updated_list.processing_status == "PROCESSING" and updated.updated_list.list_version == 2
         status, body = raw(sdk, "POST", "/crm/v3/lists/search", {"offset": 0, "additionalProperties": []})
         assert [("hs_list_size" in item["additionalProperties"]) for item in body["lists"]] == [
             True,

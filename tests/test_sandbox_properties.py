@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import hubspot
 import pytest
 from hubspot.crm.properties import ApiException
 
+import hubspot
 from openapi_check import assert_conforms
 from segment_lists.sandbox import SandboxConfig
 

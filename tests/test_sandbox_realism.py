@@ -11,12 +11,12 @@ import threading
 import time
 from datetime import timedelta
 
-import hubspot
 import pytest
 import urllib3
 from hubspot.crm.contacts import ApiException as ContactsApiException
 from urllib3.util.retry import Retry
 
+import hubspot
 from segment_lists.sandbox import Faults, RateLimits, RunningSandbox, SandboxConfig
 
 TEST_TOKEN = "pat-na1-00000000-sandbox-test-token"  # as in conftest.py
@@ -26,8 +26,14 @@ SEARCH_PATH = "/crm/v3/objects/contacts/search"
 TEN_SECONDLY_MESSAGE = "You have reached your ten_secondly_rolling limit."
 
 
-def call(sandbox: RunningSandbox, path: str = ANY_PATH, *, method: str = "GET",
-         token: str | None = TEST_TOKEN, body: object | None = None) -> urllib3.BaseHTTPResponse:
+def call(
+    sandbox: RunningSandbox,
+    path: str = ANY_PATH,
+    *,
+    method: str = "GET",
+    token: str | None = TEST_TOKEN,
+    body: object | None = None,
+) -> urllib3.BaseHTTPResponse:
     headers = {"Content-Type": "application/json"}
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"
@@ -87,8 +93,9 @@ def test_ten_second_bucket_answers_hubspots_429_with_headers(sandbox: RunningSan
     assert sandbox.sandbox.realism.stats().limited_ten_secondly == 1
 
 
-@pytest.mark.parametrize("sandbox_config", [
-    SandboxConfig(rate_limits=RateLimits(per_ten_seconds=1, send_retry_after=True))])
+@pytest.mark.parametrize(
+    "sandbox_config", [SandboxConfig(rate_limits=RateLimits(per_ten_seconds=1, send_retry_after=True))]
+)
 def test_retry_after_is_sent_only_when_configured(sandbox: RunningSandbox) -> None:
     call(sandbox)
     refused = call(sandbox)
@@ -96,8 +103,9 @@ def test_retry_after_is_sent_only_when_configured(sandbox: RunningSandbox) -> No
     assert 1 <= int(refused.headers["Retry-After"]) <= 10
 
 
-@pytest.mark.parametrize("sandbox_config", [
-    SandboxConfig(rate_limits=RateLimits(per_ten_seconds=2, window_seconds=0.3))])
+@pytest.mark.parametrize(
+    "sandbox_config", [SandboxConfig(rate_limits=RateLimits(per_ten_seconds=2, window_seconds=0.3))]
+)
 def test_the_window_rolls(sandbox: RunningSandbox) -> None:
     assert [call(sandbox).status == 429 for _ in range(3)] == [False, False, True]
     time.sleep(0.35)
@@ -127,8 +135,10 @@ def test_the_sdk_sees_a_429_as_an_api_exception_with_hubspots_body(sandbox: Runn
 def test_daily_limit_and_its_reset_at_midnight_in_the_portals_time_zone(sandbox: RunningSandbox) -> None:
     first, second = call(sandbox), call(sandbox)
     assert first.headers["X-HubSpot-RateLimit-Daily"] == "2"
-    assert [first.headers["X-HubSpot-RateLimit-Daily-Remaining"],
-            second.headers["X-HubSpot-RateLimit-Daily-Remaining"]] == ["1", "0"]
+    assert [
+        first.headers["X-HubSpot-RateLimit-Daily-Remaining"],
+        second.headers["X-HubSpot-RateLimit-Daily-Remaining"],
+    ] == ["1", "0"]
     refused = call(sandbox)
     assert_rate_limit_body(refused, "DAILY", "You have reached your daily limit.")
     # The daily limit is per account: a second app is refused too.
@@ -141,8 +151,7 @@ def test_daily_limit_and_its_reset_at_midnight_in_the_portals_time_zone(sandbox:
     assert sandbox.sandbox.realism.stats().limited_daily == 2
 
 
-@pytest.mark.parametrize("sandbox_config", [
-    SandboxConfig(rate_limits=RateLimits(daily=1, send_retry_after=True))])
+@pytest.mark.parametrize("sandbox_config", [SandboxConfig(rate_limits=RateLimits(daily=1, send_retry_after=True))])
 def test_daily_retry_after_points_at_midnight(sandbox: RunningSandbox) -> None:
     call(sandbox)
     refused = call(sandbox)
@@ -155,8 +164,9 @@ def test_daily_retry_after_points_at_midnight(sandbox: RunningSandbox) -> None:
 # --- the search bucket ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("sandbox_config", [
-    SandboxConfig(rate_limits=RateLimits(per_ten_seconds=50, search_per_second=2))])
+@pytest.mark.parametrize(
+    "sandbox_config", [SandboxConfig(rate_limits=RateLimits(per_ten_seconds=50, search_per_second=2))]
+)
 def test_search_has_its_own_secondly_bucket_and_no_rate_limit_headers(sandbox: RunningSandbox) -> None:
     searches = [call(sandbox, SEARCH_PATH, method="POST", body={"limit": 1}) for _ in range(3)]
     assert [r.status == 429 for r in searches] == [False, False, True]
@@ -170,9 +180,14 @@ def test_search_has_its_own_secondly_bucket_and_no_rate_limit_headers(sandbox: R
     assert sandbox.sandbox.realism.stats().limited_secondly == 1
 
 
-@pytest.mark.parametrize("sandbox_config", [
-    SandboxConfig(rate_limits=RateLimits(per_ten_seconds=50, search_per_second=5,
-                                         search_counts_toward_ten_second=False))])
+@pytest.mark.parametrize(
+    "sandbox_config",
+    [
+        SandboxConfig(
+            rate_limits=RateLimits(per_ten_seconds=50, search_per_second=5, search_counts_toward_ten_second=False)
+        )
+    ],
+)
 def test_search_can_be_left_out_of_the_ten_second_bucket(sandbox: RunningSandbox) -> None:
     for _ in range(3):
         assert call(sandbox, SEARCH_PATH, method="POST", body={"limit": 1}).status != 429

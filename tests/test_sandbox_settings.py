@@ -6,10 +6,10 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-import hubspot
 import pytest
 from hubspot.settings.users import ApiException as UsersApiException
 
+import hubspot
 from openapi_check import assert_conforms
 from segment_lists.sandbox import RunningSandbox, SandboxConfig
 from segment_lists.sandbox.assets import insert_marketing_email, insert_workflow

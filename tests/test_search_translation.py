@@ -9,13 +9,12 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
-import hubspot
 import pytest
 
+import hubspot
 from segment_lists.catalog import CatalogContext, IcpLocation, catalog_segments
 from segment_lists.interview import Answers, PartnerMarker, Signal
-from segment_lists.sandbox import RunningSandbox
-from segment_lists.sandbox.seed_demo import seed_demo
+from segment_lists.sandbox import RunningSandbox, seed_demo
 from segment_lists.search_translation import to_search_groups
 
 ZONE = "America/New_York"

@@ -7,9 +7,7 @@ from pathlib import Path
 
 from segment_lists.config import load_settings
 from segment_lists.filters import and_, or_, prop_any_of
-from segment_lists.sandbox import RunningSandbox, records
-from segment_lists.sandbox.crm_types import CONTACTS
-from segment_lists.sandbox.seed_crm import seed_crm
+from segment_lists.sandbox import CONTACTS, RunningSandbox, records, seed_crm
 from segment_lists.serve_cli import sandbox_settings
 from segment_lists.workflow.runtime import open_runtime
 from segment_lists.workflow.verify import SizePoint, count_members, trend

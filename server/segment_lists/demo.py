@@ -119,8 +119,7 @@ async def _flow(server: Any, demo: Any, keep: bool) -> None:
 def run(args: argparse.Namespace) -> int:
     from segment_lists.mcp.server import build_server
     from segment_lists.mcp.state import AppState
-    from segment_lists.sandbox import RunningSandbox, SandboxConfig
-    from segment_lists.sandbox.seed_demo import seed_demo
+    from segment_lists.sandbox import RunningSandbox, SandboxConfig, seed_demo
     from segment_lists.serve_cli import sandbox_settings
 
     print(f"Seeding a sandbox HubSpot portal with {args.contacts} contacts (seed {args.seed})...")

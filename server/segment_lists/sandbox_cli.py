@@ -18,7 +18,7 @@ def build_sandbox(args: argparse.Namespace) -> Sandbox:
     )
     sandbox = Sandbox(config)
     if args.contacts > 0 and not sandbox.store.meta_get("seeded"):
-        from segment_lists.sandbox.seed_demo import seed_demo
+        from segment_lists.sandbox import seed_demo
 
         seed_demo(sandbox, contacts=args.contacts, seed=args.seed)
     return sandbox

@@ -24,8 +24,7 @@ log = logging.getLogger("segment_lists.serve")
 
 def start_embedded_sandbox(contacts: int, seed: int, processing_seconds: float = 1.0) -> Any:
     """A seeded sandbox portal in this process, for `--sandbox` and the demo."""
-    from segment_lists.sandbox import RunningSandbox, SandboxConfig
-    from segment_lists.sandbox.seed_demo import seed_demo
+    from segment_lists.sandbox import RunningSandbox, SandboxConfig, seed_demo
 
     running = RunningSandbox(SandboxConfig(processing_seconds=processing_seconds)).start()
     seed_demo(running.sandbox, contacts=contacts, seed=seed)

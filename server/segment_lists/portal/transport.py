@@ -35,10 +35,10 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import hubspot
 import urllib3
 from urllib3.util.retry import Retry
 
+import hubspot
 from segment_lists.portal.errors import (
     PRIVATE_APPS,
     AmbiguousWrite,
