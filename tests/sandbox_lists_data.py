@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from segment_lists.sandbox.clock import iso
-from segment_lists.sandbox.state import Sandbox
+from segment_lists.sandbox.instance import Sandbox
 from segment_lists.sandbox.store import dumps, loads
 
 CONTACT, COMPANY = "0-1", "0-2"

@@ -10,7 +10,7 @@ import pytest
 import hubspot
 from openapi_check import assert_conforms
 from segment_lists.sandbox import RunningSandbox
-from segment_lists.sandbox.seed_crm import seed_crm
+from segment_lists.sandbox.seed.crm_data import seed_crm
 
 PEOPLE = [
     {

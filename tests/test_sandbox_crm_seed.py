@@ -17,7 +17,7 @@ from segment_lists.sandbox import (
     crm_properties,
     records,
 )
-from segment_lists.sandbox.seed_crm import SeedSummary, seed_crm
+from segment_lists.sandbox.seed.crm_data import SeedSummary, seed_crm
 
 NOW = datetime(2025, 9, 1, 12, tzinfo=UTC)
 

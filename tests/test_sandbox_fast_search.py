@@ -6,9 +6,12 @@ from typing import Any
 
 import pytest
 
-from segment_lists.sandbox import Sandbox, crm_properties, crm_search, fast_search, records
-from segment_lists.sandbox.crm_types import CONTACTS
-from segment_lists.sandbox.seed_demo import seed_demo
+from segment_lists.sandbox import Sandbox
+from segment_lists.sandbox.crm import column_search, records
+from segment_lists.sandbox.crm import search as crm_search
+from segment_lists.sandbox.crm.object_types import CONTACTS
+from segment_lists.sandbox.crm.properties import property_defs
+from segment_lists.sandbox.seed.demo_portal import seed_demo
 
 NOW_MS = "1700000000000"
 FILTERS: list[dict[str, Any]] = [
@@ -43,7 +46,7 @@ def seeded() -> Sandbox:
 
 
 def _scan(sandbox: Sandbox, groups: list[dict[str, Any]]) -> set[int]:
-    defs = crm_properties.property_defs(sandbox, CONTACTS.type_id)
+    defs = property_defs(sandbox, CONTACTS.type_id)
     compiled = crm_search._compile_groups(sandbox, CONTACTS, defs, groups)
     return {
         r.id
@@ -53,8 +56,8 @@ def _scan(sandbox: Sandbox, groups: list[dict[str, Any]]) -> set[int]:
 
 
 def _fast(sandbox: Sandbox, groups: list[dict[str, Any]]) -> set[int] | None:
-    defs = crm_properties.property_defs(sandbox, CONTACTS.type_id)
-    return fast_search.matching_ids(sandbox, CONTACTS, defs, groups)
+    defs = property_defs(sandbox, CONTACTS.type_id)
+    return column_search.matching_ids(sandbox, CONTACTS, defs, groups)
 
 
 @pytest.mark.parametrize("item", FILTERS, ids=lambda f: f"{f['propertyName']}-{f['operator']}")

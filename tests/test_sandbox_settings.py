@@ -12,7 +12,7 @@ from hubspot.settings.users import ApiException as UsersApiException
 import hubspot
 from openapi_check import assert_conforms
 from segment_lists.sandbox import RunningSandbox, SandboxConfig
-from segment_lists.sandbox.assets import insert_marketing_email, insert_workflow
+from segment_lists.sandbox.seed.assets import insert_marketing_email, insert_workflow
 
 
 def in_list_branch(list_id: str) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from segment_lists.sandbox.clock import Clock
-from segment_lists.sandbox.config import Faults, RateLimits, SandboxConfig
+from segment_lists.sandbox.sandbox_config import Faults, RateLimits, SandboxConfig
 
 SEARCH_PATH = re.compile(r"^/crm/v3/objects/[^/]+/search/?$")
 SEARCH_WINDOW_SECONDS = 1.0

@@ -9,9 +9,9 @@ from types import TracebackType
 
 import uvicorn
 
-from segment_lists.sandbox.app import create_app
-from segment_lists.sandbox.config import SandboxConfig
-from segment_lists.sandbox.state import Sandbox
+from segment_lists.sandbox.api.app import create_app
+from segment_lists.sandbox.instance import Sandbox
+from segment_lists.sandbox.sandbox_config import SandboxConfig
 
 
 class RunningSandbox:

@@ -14,12 +14,15 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from segment_lists.filters import and_, in_list, or_, prop_any_of, prop_bool
-from segment_lists.sandbox import assets, crm_properties, lists_service, records
-from segment_lists.sandbox.crm_types import CONTACTS
-from segment_lists.sandbox.seed_crm import SeedSummary, seed_crm
+from segment_lists.sandbox.crm import records
+from segment_lists.sandbox.crm.object_types import CONTACTS
+from segment_lists.sandbox.crm.properties import create_property
+from segment_lists.sandbox.lists.service import create_list
+from segment_lists.sandbox.seed import assets
+from segment_lists.sandbox.seed.crm_data import SeedSummary, seed_crm
 
 if TYPE_CHECKING:
-    from segment_lists.sandbox.state import Sandbox
+    from segment_lists.sandbox.instance import Sandbox
 
 CONTACT_TYPES = (("prospect", "Prospect"), ("partner", "Partner"), ("vendor", "Vendor"), ("press", "Press"))
 
@@ -68,7 +71,7 @@ def seed_demo(sandbox: Sandbox, *, contacts: int = 2000, seed: int = 42) -> Demo
 
 def _contact_types(sandbox: Sandbox, crm: SeedSummary) -> int:
     """A custom enumeration 'Contact type' with a Partner value: what the planner should find."""
-    crm_properties.create_property(
+    create_property(
         sandbox,
         CONTACTS.type_id,
         {
@@ -103,7 +106,7 @@ def _create(sandbox: Sandbox, name: str, processing_type: str, branch: Any = Non
     request: dict[str, Any] = {"name": name, "objectTypeId": "0-1", "processingType": processing_type}
     if branch is not None:
         request["filterBranch"] = branch.to_hubspot()
-    return str(lists_service.create_list(sandbox, request)["list"]["listId"])
+    return str(create_list(sandbox, request)["list"]["listId"])
 
 
 def _existing_lists(sandbox: Sandbox) -> dict[str, str]:

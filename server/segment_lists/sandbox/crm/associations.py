@@ -14,12 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from segment_lists.sandbox import records
-from segment_lists.sandbox.crm_types import COMPANIES, CONTACTS, OBJECT_TYPES
+from segment_lists.sandbox.crm import records
+from segment_lists.sandbox.crm.object_types import COMPANIES, CONTACTS, OBJECT_TYPES
 from segment_lists.sandbox.errors import not_found, validation_error
 
 if TYPE_CHECKING:
-    from segment_lists.sandbox.state import Sandbox
+    from segment_lists.sandbox.instance import Sandbox
 
 HUBSPOT_DEFINED = "HUBSPOT_DEFINED"
 C, CO = CONTACTS.type_id, COMPANIES.type_id

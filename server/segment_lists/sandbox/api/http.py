@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse, Response
 from segment_lists.sandbox.errors import HubSpotError, validation_error
 
 if TYPE_CHECKING:
-    from segment_lists.sandbox.state import Sandbox
+    from segment_lists.sandbox.instance import Sandbox
 
 MISSING_SCOPES_MESSAGE = (
     "This app hasn't been granted all required scopes to make this call. "

@@ -15,8 +15,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from segment_lists.sandbox.crm.values import parse_bool, parse_datetime_ms, parse_number, split_multi
 from segment_lists.sandbox.store import Store
-from segment_lists.sandbox.values import parse_bool, parse_datetime_ms, parse_number, split_multi
 
 CHUNK = 900  # SQLite's default limit on bound parameters is 999
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from segment_lists.sandbox.store import dumps, loads
 
 if TYPE_CHECKING:
-    from segment_lists.sandbox.state import Sandbox
+    from segment_lists.sandbox.instance import Sandbox
 
 FIRST_FLOW_ID = 580_000_001
 FIRST_EMAIL_ID = 190_000_000_001

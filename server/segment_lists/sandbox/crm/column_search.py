@@ -14,13 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from segment_lists.sandbox.list_engine import engine_for
-from segment_lists.sandbox.values import search_parser
+from segment_lists.sandbox.crm.values import search_parser
+from segment_lists.sandbox.lists.engine import engine_for
 
 if TYPE_CHECKING:
-    from segment_lists.sandbox.crm_types import ObjectType
-    from segment_lists.sandbox.record_index import RecordIndex
-    from segment_lists.sandbox.state import Sandbox
+    from segment_lists.sandbox.crm.object_types import ObjectType
+    from segment_lists.sandbox.crm.record_index import RecordIndex
+    from segment_lists.sandbox.instance import Sandbox
 
 # Column kind (record_index.PARSERS) that holds exactly what crm_search's `_typed` conversion gives.
 KINDS = {"number": "number", "datetime": "time", "date": "time", "bool": "bool"}
@@ -30,7 +30,7 @@ NEGATIVE = frozenset({"NEQ", "NOT_IN", "NOT_CONTAINS_TOKEN"})
 def matching_ids(
     sandbox: Sandbox, kind: ObjectType, defs: dict[str, dict[str, Any]], raw_groups: list[Any]
 ) -> set[int] | None:
-    from segment_lists.sandbox import crm_search  # the semantics' owner (imports this module)
+    from segment_lists.sandbox.crm import search as crm_search  # the semantics' owner (imports this module)
 
     if not crm_search.NEGATIVE_OPERATORS_MATCH_EMPTY:
         return None  # the complements below assume "no value" matches every negative operator
@@ -62,7 +62,7 @@ def matching_ids(
 def _filter(
     index: RecordIndex, type_id: str, defs: dict[str, dict[str, Any]], raw: dict[str, Any], everyone: set[int]
 ) -> set[int]:
-    from segment_lists.sandbox.crm_search import _contains_token
+    from segment_lists.sandbox.crm.search import _contains_token
 
     name = str(raw["propertyName"])
     operator = str(raw["operator"]).upper()

@@ -11,8 +11,8 @@ import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from segment_lists.sandbox.errors import HubSpotError
+from segment_lists.sandbox.instance import Sandbox
 from segment_lists.sandbox.realism import Canned, Verdict
-from segment_lists.sandbox.state import Sandbox
 
 UNAUTHENTICATED_MESSAGE = (
     "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find "

@@ -14,12 +14,12 @@ import weakref
 from typing import TYPE_CHECKING, Any
 
 from segment_lists.data import default_properties
-from segment_lists.sandbox.crm_types import OBJECT_TYPES
+from segment_lists.sandbox.crm.object_types import OBJECT_TYPES
 from segment_lists.sandbox.errors import HubSpotError, not_found, validation_error
 from segment_lists.sandbox.store import dumps, loads
 
 if TYPE_CHECKING:
-    from segment_lists.sandbox.state import Sandbox
+    from segment_lists.sandbox.instance import Sandbox
 
 PROPERTY_TYPES = (
     "bool",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from segment_lists.sandbox.clock import Clock
-from segment_lists.sandbox.config import SandboxConfig
 from segment_lists.sandbox.realism import Realism
+from segment_lists.sandbox.sandbox_config import SandboxConfig
 from segment_lists.sandbox.store import Store
 
 RecordsChanged = Callable[[str, list[int]], None]

@@ -6,10 +6,10 @@ from typing import Any
 
 from starlette.routing import BaseRoute, Route
 
-from segment_lists.sandbox import assets
+from segment_lists.sandbox.api.http import Call, endpoint
 from segment_lists.sandbox.errors import HubSpotError, validation_error
-from segment_lists.sandbox.http import Call, endpoint
-from segment_lists.sandbox.state import Sandbox
+from segment_lists.sandbox.instance import Sandbox
+from segment_lists.sandbox.seed import assets
 
 FLOWS_DEFAULT_LIMIT = 100
 EMAILS_DEFAULT_LIMIT = 10

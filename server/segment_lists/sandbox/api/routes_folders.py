@@ -13,10 +13,10 @@ from typing import Any
 
 from starlette.routing import BaseRoute, Route
 
-from segment_lists.sandbox import lists_store as ls
+from segment_lists.sandbox.api.http import Call, Reply, endpoint
 from segment_lists.sandbox.errors import HubSpotError, not_found, validation_error
-from segment_lists.sandbox.http import Call, Reply, endpoint
-from segment_lists.sandbox.state import Sandbox
+from segment_lists.sandbox.instance import Sandbox
+from segment_lists.sandbox.lists import tables
 
 READ = ("crm.lists.read",)
 WRITE = ("crm.lists.write",)
@@ -39,7 +39,7 @@ def _row(db: sqlite3.Connection, folder_id: int) -> sqlite3.Row | None:
 
 
 def _require(db: sqlite3.Connection, folder_id: int) -> None:
-    if not ls.folder_exists(db, folder_id):
+    if not tables.folder_exists(db, folder_id):
         raise _missing(folder_id)
 
 
@@ -67,7 +67,7 @@ def folder_json(db: sqlite3.Connection, folder_id: int, *, with_lists: bool) -> 
         "id": str(folder_id),
         "parentFolderId": "0",
         "name": ROOT_NAME,
-        "userId": int(ls.ACTING_USER_ID),
+        "userId": int(tables.ACTING_USER_ID),
     }
     row = _row(db, folder_id) if folder_id else None
     if row is not None:
@@ -107,7 +107,7 @@ def _create(call: Call) -> Any:
         cursor = db.execute(
             "INSERT INTO list_folders (name, parent_id, created_at, updated_at, updated_contents_at, "
             "user_id) VALUES (?, ?, ?, ?, ?, ?)",
-            (name.strip(), parent, now, now, now, int(ls.ACTING_USER_ID)),
+            (name.strip(), parent, now, now, now, int(tables.ACTING_USER_ID)),
         )
         db.execute("UPDATE list_folders SET updated_contents_at = ? WHERE id = ?", (now, parent))
         return {"folder": folder_json(db, int(cursor.lastrowid or 0), with_lists=True)}
@@ -156,13 +156,13 @@ def _move_list(call: Call) -> Any:
     raw_list, raw_folder = body.get("listId"), body.get("newFolderId")
     if raw_list is None or raw_folder is None:
         raise validation_error("listId and newFolderId are required.")
-    list_id = ls.parse_list_id(str(raw_list))
+    list_id = tables.parse_list_id(str(raw_list))
     folder_id = _folder_id(raw_folder, "newFolderId")
     now = call.sandbox.clock.now_iso()
     with call.sandbox.store.transaction() as db:
-        row = ls.fetch(db, list_id)
+        row = tables.fetch(db, list_id)
         if row is None or row.deleted_at is not None:
-            raise ls.missing_list(list_id)
+            raise tables.missing_list(list_id)
         _require(db, folder_id)
         db.execute("UPDATE lists SET folder_id = ? WHERE list_id = ?", (folder_id, list_id))
         db.execute(

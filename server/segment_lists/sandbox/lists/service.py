@@ -13,14 +13,14 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
-from segment_lists.sandbox import lists_store as ls
+from segment_lists.sandbox.crm.values import parse_datetime_ms
 from segment_lists.sandbox.errors import HubSpotError, not_found, validation_error
-from segment_lists.sandbox.evaluator import Plan, referenced_list_ids
-from segment_lists.sandbox.list_engine import ListEngine, engine_for
-from segment_lists.sandbox.list_filters import prepare_branch
-from segment_lists.sandbox.state import Sandbox
+from segment_lists.sandbox.instance import Sandbox
+from segment_lists.sandbox.lists import tables
+from segment_lists.sandbox.lists.engine import ListEngine, engine_for
+from segment_lists.sandbox.lists.evaluator import Plan, referenced_list_ids
+from segment_lists.sandbox.lists.filter_branch import prepare_branch
 from segment_lists.sandbox.store import dumps
-from segment_lists.sandbox.values import parse_datetime_ms
 
 PROCESSING_TYPES = ("MANUAL", "DYNAMIC", "SNAPSHOT")
 OBJECT_TYPE_ID = re.compile(r"^\d+-\d+$")
@@ -52,7 +52,7 @@ def duplicate_name(sandbox: Sandbox, name: str) -> HubSpotError:
     )
 
 
-def _not_static(row: ls.ListRow) -> HubSpotError:
+def _not_static(row: tables.ListRow) -> HubSpotError:
     # Exact status/message unconfirmed (reference §5); HubSpot-style 400.
     return validation_error(
         f"List {row.list_id} is a {row.processing_type} list. Memberships can only be changed for MANUAL "
@@ -64,29 +64,29 @@ def _not_static(row: ls.ListRow) -> HubSpotError:
 # --- loading ----------------------------------------------------------------------------------
 
 
-def _purged(sandbox: Sandbox, row: ls.ListRow) -> bool:
+def _purged(sandbox: Sandbox, row: tables.ListRow) -> bool:
     if row.deleted_at is None:
         return False
     deleted = parse_datetime_ms(row.deleted_at) or 0
     return sandbox.clock.now_ms() - deleted > sandbox.config.deleted_list_retention_days * 86_400_000
 
 
-def load(sandbox: Sandbox, raw_id: str | int, *, allow_deleted: bool = False, refresh: bool = True) -> ls.ListRow:
+def load(sandbox: Sandbox, raw_id: str | int, *, allow_deleted: bool = False, refresh: bool = True) -> tables.ListRow:
     """A list by id, evaluated if stale; 404 if it does not exist (or is deleted, unless allowed)."""
-    list_id = ls.parse_list_id(str(raw_id))
+    list_id = tables.parse_list_id(str(raw_id))
     engine = engine_for(sandbox)
     if refresh:
         engine.refresh(list_id)
     with sandbox.store.read() as db:
-        row = ls.fetch(db, list_id)
+        row = tables.fetch(db, list_id)
     if row is None or _purged(sandbox, row):
-        raise ls.missing_list(list_id)
+        raise tables.missing_list(list_id)
     if row.deleted_at is not None and not (allow_deleted or sandbox.config.deleted_lists_readable):
-        raise ls.missing_list(list_id)
+        raise tables.missing_list(list_id)
     return row
 
 
-def public_list(sandbox: Sandbox, row: ls.ListRow, *, include_filters: bool) -> dict[str, Any]:
+def public_list(sandbox: Sandbox, row: tables.ListRow, *, include_filters: bool) -> dict[str, Any]:
     """HubSpot's PublicObjectList."""
     engine = engine_for(sandbox)
     out: dict[str, Any] = {
@@ -109,7 +109,7 @@ def public_list(sandbox: Sandbox, row: ls.ListRow, *, include_filters: bool) -> 
         out["deletedAt"] = row.deleted_at
     if not engine.is_processing(row):
         with sandbox.store.read() as db:
-            out["size"] = ls.member_count(db, row.list_id)
+            out["size"] = tables.member_count(db, row.list_id)
     if include_filters and row.filter_branch is not None:
         out["filterBranch"] = row.filter_branch
     return out
@@ -155,7 +155,7 @@ def _membership_settings(raw: Any) -> dict[str, Any]:
 def _check_refs(sandbox: Sandbox, plan: Plan, list_id: int | None) -> None:
     """IN_LIST / ASSOCIATION references must name live lists of the right type and must not loop."""
     with sandbox.store.read() as db:
-        rows = {row.list_id: row for row in ls.fetch_all(db)}
+        rows = {row.list_id: row for row in tables.fetch_all(db)}
     for ref in plan.list_refs:
         target = rows.get(ref.list_id)
         if target is None:
@@ -240,9 +240,9 @@ def create_list(sandbox: Sandbox, request: dict[str, Any]) -> dict[str, Any]:
         raise validation_error("Invalid customProperties: expected an object of strings.")
     now = sandbox.clock.now_iso()
     with sandbox.store.transaction() as db:
-        if ls.find_by_name(db, name) is not None:
+        if tables.find_by_name(db, name) is not None:
             raise duplicate_name(sandbox, name)
-        if not ls.folder_exists(db, folder_id):
+        if not tables.folder_exists(db, folder_id):
             raise not_found(f"List folder with id {folder_id} does not exist.")
         _check_limits(sandbox, db, processing)
         if plan is not None:
@@ -261,8 +261,8 @@ def create_list(sandbox: Sandbox, request: dict[str, Any]) -> dict[str, Any]:
                 now,
                 now,
                 now,
-                ls.ACTING_USER_ID,
-                ls.ACTING_USER_ID,
+                tables.ACTING_USER_ID,
+                tables.ACTING_USER_ID,
                 folder_id,
                 dumps(permissions),
                 dumps(settings),
@@ -271,7 +271,7 @@ def create_list(sandbox: Sandbox, request: dict[str, Any]) -> dict[str, Any]:
             ),
         )
         list_id = int(cursor.lastrowid or 0)
-        ls.update_state(db, list_id, custom_properties={str(k): str(v) for k, v in custom.items()})
+        tables.update_state(db, list_id, custom_properties={str(k): str(v) for k, v in custom.items()})
         db.execute("INSERT INTO list_edit_history (list_id, timestamp) VALUES (?, ?)", (list_id, now))
         db.execute("UPDATE list_folders SET updated_contents_at = ? WHERE id = ?", (now, folder_id))
         if processing == "MANUAL":
@@ -301,7 +301,7 @@ def get_list(sandbox: Sandbox, list_id: str, include_filters: bool) -> dict[str,
 
 def get_by_name(sandbox: Sandbox, object_type: str, name: str, include_filters: bool) -> dict[str, Any]:
     with sandbox.store.read() as db:
-        row = ls.find_by_name(db, name)
+        row = tables.find_by_name(db, name)
     if row is None or row.object_type_id != object_type:
         raise not_found(f"List with name '{name}' and object type {object_type} does not exist.")
     return {"list": public_list(sandbox, load(sandbox, row.list_id), include_filters=include_filters)}
@@ -361,7 +361,7 @@ def search(sandbox: Sandbox, body: dict[str, Any]) -> dict[str, Any]:
     object_type = body.get("objectTypeId")
     extra = _str_list(body, "additionalProperties") or []
     with sandbox.store.read() as db:
-        rows = ls.fetch_all(db)
+        rows = tables.fetch_all(db)
     needle = (query or "").strip().casefold()
     matched = [
         row
@@ -387,7 +387,7 @@ def search(sandbox: Sandbox, body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _reference_counts(rows: list[ls.ListRow]) -> dict[int, int]:
+def _reference_counts(rows: list[tables.ListRow]) -> dict[int, int]:
     counts: dict[int, int] = {}
     for row in rows:
         for ref in set(referenced_list_ids(row.filter_branch)):
@@ -396,15 +396,15 @@ def _reference_counts(rows: list[ls.ListRow]) -> dict[int, int]:
 
 
 def _search_result(
-    sandbox: Sandbox, engine: ListEngine, row: ls.ListRow, extra: list[str], references: dict[int, int]
+    sandbox: Sandbox, engine: ListEngine, row: tables.ListRow, extra: list[str], references: dict[int, int]
 ) -> dict[str, Any]:
     full = public_list(sandbox, row, include_filters=False)
     size = full.pop("size", None)
     for key in ("listPermissions", "membershipSettings"):
         full.pop(key, None)
     with sandbox.store.read() as db:
-        status = ls.state(db, row.list_id)
-        folder = ls.folder_name(db, row.folder_id)
+        status = tables.state(db, row.list_id)
+        folder = tables.folder_name(db, row.folder_id)
     available: dict[str, str | None] = {
         "hs_list_size": None if size is None else str(size),
         "hs_last_record_added_at": _ms_text(status.last_added_at),
@@ -456,11 +456,11 @@ def update_name(sandbox: Sandbox, list_id: str, new_name: str | None, include_fi
     row = load(sandbox, list_id)
     now = sandbox.clock.now_iso()
     with sandbox.store.transaction() as db:
-        if ls.find_by_name(db, new_name, exclude=row.list_id) is not None:
+        if tables.find_by_name(db, new_name, exclude=row.list_id) is not None:
             raise duplicate_name(sandbox, new_name)
         db.execute(
             "UPDATE lists SET name = ?, updated_at = ?, updated_by_id = ? WHERE list_id = ?",
-            (new_name, now, ls.ACTING_USER_ID, row.list_id),
+            (new_name, now, tables.ACTING_USER_ID, row.list_id),
         )
         db.execute("INSERT INTO list_edit_history (list_id, timestamp) VALUES (?, ?)", (row.list_id, now))
     return {"updatedList": public_list(sandbox, load(sandbox, row.list_id), include_filters=include_filters)}
@@ -485,7 +485,7 @@ def update_filters(sandbox: Sandbox, list_id: str, body: dict[str, Any]) -> dict
         db.execute(
             "UPDATE lists SET filter_branch = ?, list_version = list_version + 1, filters_updated_at = ?, "
             "updated_at = ?, updated_by_id = ?, processing_ready_at = ? WHERE list_id = ?",
-            (dumps(branch), now, now, ls.ACTING_USER_ID, engine.ready_at(row.processing_type), row.list_id),
+            (dumps(branch), now, now, tables.ACTING_USER_ID, engine.ready_at(row.processing_type), row.list_id),
         )
         db.execute("INSERT INTO list_edit_history (list_id, timestamp) VALUES (?, ?)", (row.list_id, now))
     engine.forget(row.list_id)
@@ -508,7 +508,7 @@ def restore_list(sandbox: Sandbox, list_id: str) -> None:
         return
     now = sandbox.clock.now_iso()
     with sandbox.store.transaction() as db:
-        if ls.find_by_name(db, row.name) is not None:
+        if tables.find_by_name(db, row.name) is not None:
             raise duplicate_name(sandbox, row.name)
         db.execute("UPDATE lists SET deleted_at = NULL, updated_at = ? WHERE list_id = ?", (now, row.list_id))
     engine_for(sandbox).forget(row.list_id)
@@ -571,7 +571,7 @@ def memberships_page(
             f"SELECT record_id, added_at FROM list_memberships WHERE list_id = ?{where} ORDER BY {order} LIMIT ?",
             (row.list_id, *args, limit + 1),
         ).fetchall()
-        total = ls.member_count(db, row.list_id)
+        total = tables.member_count(db, row.list_id)
     more = len(rows) > limit
     rows = rows[:limit]
 
@@ -598,7 +598,7 @@ def memberships_page(
     return out
 
 
-def _static(sandbox: Sandbox, list_id: str) -> ls.ListRow:
+def _static(sandbox: Sandbox, list_id: str) -> tables.ListRow:
     row = load(sandbox, list_id)
     if row.processing_type == "DYNAMIC":
         raise _not_static(row)
@@ -623,7 +623,7 @@ def change_memberships(sandbox: Sandbox, list_id: str, to_add: list[Any], to_rem
         existing = engine.index.exists(row.object_type_id, numeric)
         missing = list(dict.fromkeys(v for v in [*adds, *removes] if not v.isdigit() or int(v) not in existing))
         with sandbox.store.transaction() as db:
-            current = ls.member_ids(db, row.list_id)
+            current = tables.member_ids(db, row.list_id)
             add_ids = [int(v) for v in adds if v.isdigit() and int(v) in existing and int(v) not in current]
             remove_ids = [int(v) for v in removes if v.isdigit() and int(v) in current and int(v) not in add_ids]
             if add_ids or remove_ids:
@@ -654,7 +654,7 @@ def add_from(sandbox: Sandbox, list_id: str, source_id: str) -> None:
                 f"than {MAX_BULK_MEMBERS} members."
             )
         with sandbox.store.transaction() as db:
-            new = sorted(members - ls.member_ids(db, row.list_id))
+            new = sorted(members - tables.member_ids(db, row.list_id))
             if new:
                 engine.change(db, row.list_id, new, [])
 
@@ -663,7 +663,7 @@ def remove_all(sandbox: Sandbox, list_id: str) -> None:
     row = _static(sandbox, list_id)
     engine = engine_for(sandbox)
     with sandbox.store.transaction() as db:
-        current = sorted(ls.member_ids(db, row.list_id))
+        current = sorted(tables.member_ids(db, row.list_id))
         if len(current) >= MAX_BULK_MEMBERS:
             raise validation_error(
                 f"List {row.list_id} has {len(current)} members; removing all members works for "
@@ -777,7 +777,7 @@ def size_and_edits(sandbox: Sandbox, list_id: str, start: str | None, end: str |
     }
 
 
-def _conversion_body(sandbox: Sandbox, row: ls.ListRow, status: ls.ListState) -> dict[str, Any]:
+def _conversion_body(sandbox: Sandbox, row: tables.ListRow, status: tables.ListState) -> dict[str, Any]:
     out: dict[str, Any] = {"listId": str(row.list_id), "requestedConversionTime": status.conversion}
     if status.converted_at:
         out["convertedAt"] = status.converted_at
@@ -787,7 +787,7 @@ def _conversion_body(sandbox: Sandbox, row: ls.ListRow, status: ls.ListState) ->
 def get_conversion(sandbox: Sandbox, list_id: str) -> dict[str, Any]:
     row = load(sandbox, list_id)
     with sandbox.store.read() as db:
-        status = ls.state(db, row.list_id)
+        status = tables.state(db, row.list_id)
     if not status.conversion:
         raise not_found(f"List {row.list_id} has no scheduled conversion.")
     return _conversion_body(sandbox, row, status)
@@ -824,15 +824,15 @@ def set_conversion(sandbox: Sandbox, list_id: str, body: dict[str, Any]) -> dict
     else:
         raise validation_error("conversionType must be CONVERSION_DATE or INACTIVITY.")
     with sandbox.store.transaction() as db:
-        ls.update_state(db, row.list_id, conversion=conversion, converted_at=None)
-        status = ls.state(db, row.list_id)
+        tables.update_state(db, row.list_id, conversion=conversion, converted_at=None)
+        status = tables.state(db, row.list_id)
     return _conversion_body(sandbox, row, status)
 
 
 def delete_conversion(sandbox: Sandbox, list_id: str) -> None:
     row = load(sandbox, list_id)
     with sandbox.store.transaction() as db:
-        if not ls.state(db, row.list_id).conversion:
+        if not tables.state(db, row.list_id).conversion:
             raise not_found(f"List {row.list_id} has no scheduled conversion.")
         db.execute("UPDATE list_state SET conversion = NULL WHERE list_id = ?", (row.list_id,))
 
@@ -857,4 +857,4 @@ def get_list_members(sandbox: Sandbox, list_id: int) -> list[int]:
     """Current member record ids of a list, ascending (evaluating it first if it is stale)."""
     row = load(sandbox, list_id)
     with sandbox.store.read() as db:
-        return sorted(ls.member_ids(db, row.list_id))
+        return sorted(tables.member_ids(db, row.list_id))

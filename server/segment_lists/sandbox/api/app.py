@@ -7,18 +7,18 @@ import importlib
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
-from segment_lists.sandbox.middleware import PortalMiddleware
-from segment_lists.sandbox.state import Sandbox
+from segment_lists.sandbox.api.middleware import PortalMiddleware
+from segment_lists.sandbox.instance import Sandbox
 
 # Each module exposes `routes(sandbox) -> list[BaseRoute]` and owns one area of HubSpot's API.
 ROUTE_MODULES = (
-    "segment_lists.sandbox.routes_lists",
-    "segment_lists.sandbox.routes_folders",
-    "segment_lists.sandbox.routes_crm",
-    "segment_lists.sandbox.routes_properties",
-    "segment_lists.sandbox.routes_associations",
-    "segment_lists.sandbox.routes_settings",
-    "segment_lists.sandbox.routes_automation",
+    "segment_lists.sandbox.api.routes_lists",
+    "segment_lists.sandbox.api.routes_folders",
+    "segment_lists.sandbox.api.routes_crm",
+    "segment_lists.sandbox.api.routes_properties",
+    "segment_lists.sandbox.api.routes_associations",
+    "segment_lists.sandbox.api.routes_account",
+    "segment_lists.sandbox.api.routes_automation",
 )
 
 

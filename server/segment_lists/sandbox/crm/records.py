@@ -20,19 +20,18 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from segment_lists.sandbox import crm_properties
-from segment_lists.sandbox.crm_types import CONTACTS, OBJECT_TYPES, ObjectType
+from segment_lists.sandbox.crm.object_types import CONTACTS, OBJECT_TYPES, ObjectType
+from segment_lists.sandbox.crm.properties import property_defs
+from segment_lists.sandbox.crm.values import normalize_for_storage, parse_bool, parse_datetime_ms, parse_number
 from segment_lists.sandbox.errors import HubSpotError, validation_error
 from segment_lists.sandbox.store import dumps, loads
-from segment_lists.sandbox.values import normalize_for_storage, parse_bool, parse_datetime_ms, parse_number
 
 if TYPE_CHECKING:
-    from segment_lists.sandbox.state import Sandbox
+    from segment_lists.sandbox.instance import Sandbox
 
 _INSERT_OBJECT = (
     "INSERT INTO objects (object_type, id, properties, created_at, updated_at, archived) VALUES (?,?,?,?,?,0)"
 )
-property_defs = crm_properties.property_defs  # re-exported: the list evaluator reads definitions here
 
 
 @dataclass
@@ -203,7 +202,7 @@ def validate_properties(
     """
     if not isinstance(properties, Mapping):
         raise validation_error("Invalid input JSON: properties must be an object.")
-    defs = crm_properties.property_defs(sandbox, object_type)
+    defs = property_defs(sandbox, object_type)
     kind = OBJECT_TYPES.get(object_type)
     problems: list[dict[str, Any]] = []
     clean: dict[str, str | None] = {}
@@ -473,7 +472,7 @@ def bulk_insert(sandbox: Sandbox, object_type: str, rows: list[tuple[dict[str, s
     ids = allocate_ids(sandbox, object_type, len(rows))
     cache = _cache(sandbox, object_type)
     objects: list[tuple[str, int, str, str, str]] = []
-    dated = {n for n, d in crm_properties.property_defs(sandbox, object_type).items() if d["type"] == "datetime"}
+    dated = {n for n, d in property_defs(sandbox, object_type).items() if d["type"] == "datetime"}
     history: list[tuple[str, int, str, str | None, str]] = []
     created: list[Record] = []
     for record_id, (values, created_iso) in zip(ids, rows, strict=True):

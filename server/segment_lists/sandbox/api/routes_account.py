@@ -6,16 +6,16 @@ from typing import Any
 
 from starlette.routing import BaseRoute, Route
 
-from segment_lists.sandbox import portal_settings
+from segment_lists.sandbox.api.http import Call, endpoint
 from segment_lists.sandbox.errors import HubSpotError, validation_error
-from segment_lists.sandbox.http import Call, endpoint
-from segment_lists.sandbox.state import Sandbox
+from segment_lists.sandbox.instance import Sandbox
+from segment_lists.sandbox.seed import account
 
 MAX_USERS_PAGE = 100
 
 
 def details(call: Call) -> Any:
-    return portal_settings.account_details(call.sandbox)
+    return account.account_details(call.sandbox)
 
 
 def users_page(call: Call) -> Any:
@@ -23,7 +23,7 @@ def users_page(call: Call) -> Any:
     if limit < 1 or limit > MAX_USERS_PAGE:
         raise validation_error(f"limit must be between 1 and {MAX_USERS_PAGE}; got {limit}.")
     start = call.q_int("after", 0) or 0
-    everyone = [u for u in portal_settings.users(call.sandbox) if int(u["id"]) >= start]
+    everyone = [u for u in account.users(call.sandbox) if int(u["id"]) >= start]
     body: dict[str, Any] = {"results": everyone[:limit]}
     if len(everyone) > limit:
         body["paging"] = {"next": {"after": everyone[limit]["id"]}}
@@ -32,14 +32,14 @@ def users_page(call: Call) -> Any:
 
 def user_by_id(call: Call) -> Any:
     wanted = call.param("userId")
-    for user in portal_settings.users(call.sandbox):
+    for user in account.users(call.sandbox):
         if user["id"] == wanted or (call.q("idProperty") == "EMAIL" and user["email"].lower() == wanted.lower()):
             return user
     raise HubSpotError(404, "OBJECT_NOT_FOUND", f"User {wanted} not found")
 
 
 def teams(call: Call) -> Any:
-    return {"results": portal_settings.teams(call.sandbox)}
+    return {"results": account.teams(call.sandbox)}
 
 
 def roles(call: Call) -> Any:
@@ -47,7 +47,7 @@ def roles(call: Call) -> Any:
 
 
 def routes(sandbox: Sandbox) -> list[BaseRoute]:
-    portal_settings.ensure_users_and_teams(sandbox)
+    account.ensure_users_and_teams(sandbox)
     users_scopes = ("settings.users.read", "settings.users.write")
     return [
         # HubSpot lists no granular scope for account details beyond the basic `oauth` one every token has.

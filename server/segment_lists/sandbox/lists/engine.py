@@ -30,11 +30,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from segment_lists.filters.time import add_months
-from segment_lists.sandbox import lists_store as ls
-from segment_lists.sandbox.evaluator import Plan, compile_plan
-from segment_lists.sandbox.record_index import CHUNK, RecordIndex
-from segment_lists.sandbox.state import Sandbox
-from segment_lists.sandbox.values import parse_datetime_ms
+from segment_lists.sandbox.crm.record_index import CHUNK, RecordIndex
+from segment_lists.sandbox.crm.values import parse_datetime_ms
+from segment_lists.sandbox.instance import Sandbox
+from segment_lists.sandbox.lists import tables
+from segment_lists.sandbox.lists.evaluator import Plan, compile_plan
 
 # A relative-date list evaluated less than this long ago (portal clock) is not re-evaluated.
 RELATIVE_REFRESH_MS = 1000
@@ -80,7 +80,7 @@ class View:
 
     def list_object_type(self, list_id: int) -> str | None:
         with self.engine.store.read() as db:
-            row = ls.fetch(db, list_id)
+            row = tables.fetch(db, list_id)
         return row.object_type_id if row else None
 
 
@@ -92,7 +92,7 @@ class ListEngine:
         self._plans: dict[int, tuple[int, Plan]] = {}
         self._evaluated: dict[int, Evaluated] = {}
         self._versions: dict[int, int] = {}  # membership version per list (bumped on any change)
-        ls.ensure_schema(sandbox.store)
+        tables.ensure_schema(sandbox.store)
         sandbox.on_records_changed(self.records_changed)
 
     # --- listener -------------------------------------------------------------------------------
@@ -128,14 +128,14 @@ class ListEngine:
                         (list_id, *chunk),
                     ).rowcount
                 if removed:
-                    ls.update_state(db, list_id, last_removed_at=self.sandbox.clock.now_iso())
+                    tables.update_state(db, list_id, last_removed_at=self.sandbox.clock.now_iso())
                     self._record_size(db, list_id)
                     self._bump(list_id)
 
     # --- status ---------------------------------------------------------------------------------
 
     @staticmethod
-    def is_processing(row: ls.ListRow) -> bool:
+    def is_processing(row: tables.ListRow) -> bool:
         return row.processing_type != "MANUAL" and time.time() < row.processing_ready_at
 
     def ready_at(self, processing_type: str) -> float:
@@ -143,7 +143,7 @@ class ListEngine:
             return 0.0
         return time.time() + self.sandbox.config.processing_seconds
 
-    def plan(self, row: ls.ListRow) -> Plan | None:
+    def plan(self, row: tables.ListRow) -> Plan | None:
         if row.filter_branch is None:
             return None
         cached = self._plans.get(row.list_id)
@@ -161,12 +161,12 @@ class ListEngine:
             return  # a cycle (rejected at write time; guarded here too)
         with self.store.lock:
             with self.store.read() as db:
-                row = ls.fetch(db, list_id)
+                row = tables.fetch(db, list_id)
                 if row is None or row.deleted_at is not None or row.processing_type == "MANUAL":
                     return
                 if self.is_processing(row):
                     return
-                status = ls.state(db, list_id)
+                status = tables.state(db, list_id)
             if row.processing_type == "SNAPSHOT" and status.snapshot_version >= row.list_version:
                 return
             plan = self.plan(row)
@@ -192,7 +192,7 @@ class ListEngine:
             with self.store.transaction() as db:
                 self.apply(db, list_id, matched)
                 if row.processing_type == "SNAPSHOT":
-                    ls.update_state(db, list_id, snapshot_version=row.list_version)
+                    tables.update_state(db, list_id, snapshot_version=row.list_version)
             self._evaluated[list_id] = Evaluated(row.list_version, now_ms, seen, plan.object_types, plan.time_relative)
             self._maybe_convert(row, status)
 
@@ -214,10 +214,10 @@ class ListEngine:
         """Current members (an IN_LIST filter's view): empty for a deleted or missing list."""
         self.refresh(list_id, stack)
         with self.store.read() as db:
-            row = ls.fetch(db, list_id)
+            row = tables.fetch(db, list_id)
             if row is None or row.deleted_at is not None:
                 return set()
-            return ls.member_ids(db, list_id)
+            return tables.member_ids(db, list_id)
 
     def forget(self, list_id: int) -> None:
         """A list's definition or existence changed: evaluate it afresh, and tell dependents."""
@@ -232,7 +232,7 @@ class ListEngine:
 
     def apply(self, db: Any, list_id: int, wanted: set[int]) -> tuple[list[int], list[int]]:
         """Make `wanted` the list's members; returns (added, removed). Caller holds a transaction."""
-        current = ls.member_ids(db, list_id)
+        current = tables.member_ids(db, list_id)
         added = sorted(wanted - current)
         removed = sorted(current - wanted)
         if not added and not removed:
@@ -251,7 +251,7 @@ class ListEngine:
                 "INSERT OR IGNORE INTO list_memberships (list_id, record_id, added_at) VALUES (?, ?, ?)",
                 [(list_id, rid, now) for rid in added],
             )
-            ls.update_state(db, list_id, last_added_at=now)
+            tables.update_state(db, list_id, last_added_at=now)
         if removed:
             db.executemany(
                 "INSERT OR IGNORE INTO list_membership_events "
@@ -264,13 +264,13 @@ class ListEngine:
                 "DELETE FROM list_memberships WHERE list_id = ? AND record_id = ?",
                 [(list_id, rid) for rid in removed],
             )
-            ls.update_state(db, list_id, last_removed_at=now)
+            tables.update_state(db, list_id, last_removed_at=now)
         self._record_size(db, list_id)
         self._bump(list_id)
         return added, removed
 
     def _record_size(self, db: Any, list_id: int) -> None:
-        size = ls.member_count(db, list_id)
+        size = tables.member_count(db, list_id)
         last = db.execute(
             "SELECT size FROM list_size_history WHERE list_id = ? ORDER BY rowid DESC LIMIT 1", (list_id,)
         ).fetchone()
@@ -282,7 +282,7 @@ class ListEngine:
 
     # --- scheduled conversion -------------------------------------------------------------------
 
-    def conversion_due(self, row: ls.ListRow, status: ls.ListState) -> bool:
+    def conversion_due(self, row: tables.ListRow, status: tables.ListState) -> bool:
         conversion = status.conversion
         if not conversion or status.converted_at or row.processing_type != "DYNAMIC":
             return False
@@ -304,7 +304,7 @@ class ListEngine:
         )
         return now >= due
 
-    def _maybe_convert(self, row: ls.ListRow, status: ls.ListState) -> None:
+    def _maybe_convert(self, row: tables.ListRow, status: tables.ListState) -> None:
         if not self.conversion_due(row, status):
             return
         now = self.sandbox.clock.now_iso()
@@ -315,7 +315,7 @@ class ListEngine:
                 "UPDATE lists SET processing_type = 'MANUAL', updated_at = ? WHERE list_id = ?",
                 (now, row.list_id),
             )
-            ls.update_state(db, row.list_id, converted_at=now)
+            tables.update_state(db, row.list_id, converted_at=now)
         self.forget(row.list_id)
 
 

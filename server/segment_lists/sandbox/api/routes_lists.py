@@ -10,12 +10,12 @@ from typing import Any
 
 from starlette.routing import BaseRoute, Route
 
-from segment_lists.sandbox import lists_service as svc
+from segment_lists.sandbox.api.http import Call, Reply, endpoint
+from segment_lists.sandbox.api.routes_folders import folder_routes
 from segment_lists.sandbox.errors import validation_error
-from segment_lists.sandbox.http import Call, Reply, endpoint
-from segment_lists.sandbox.list_engine import engine_for
-from segment_lists.sandbox.routes_folders import folder_routes
-from segment_lists.sandbox.state import Sandbox
+from segment_lists.sandbox.instance import Sandbox
+from segment_lists.sandbox.lists import service
+from segment_lists.sandbox.lists.engine import engine_for
 
 PREFIXES = ("/crm/v3/lists", "/crm/lists/2026-03")
 READ = ("crm.lists.read",)
@@ -23,20 +23,20 @@ WRITE = ("crm.lists.write",)
 
 
 def _create(call: Call) -> Any:
-    return svc.create_list(call.sandbox, call.json_object())
+    return service.create_list(call.sandbox, call.json_object())
 
 
 def _get_many(call: Call) -> Any:
-    return svc.get_many(call.sandbox, call.q_list("listIds"), call.q_bool("includeFilters"))
+    return service.get_many(call.sandbox, call.q_list("listIds"), call.q_bool("includeFilters"))
 
 
 def _get(call: Call) -> Any:
-    return svc.get_list(call.sandbox, call.param("listId"), call.q_bool("includeFilters"))
+    return service.get_list(call.sandbox, call.param("listId"), call.q_bool("includeFilters"))
 
 
 def _get_by_name(call: Call) -> Any:
     # The path is percent-decoded once by the server; decoding again would corrupt names with '%'.
-    return svc.get_by_name(
+    return service.get_by_name(
         call.sandbox,
         call.path_params["objectTypeId"],
         call.path_params["listName"],
@@ -45,30 +45,30 @@ def _get_by_name(call: Call) -> Any:
 
 
 def _search(call: Call) -> Any:
-    return svc.search(call.sandbox, call.json_object() if call.body is not None else {})
+    return service.search(call.sandbox, call.json_object() if call.body is not None else {})
 
 
 def _update_name(call: Call) -> Any:
-    return svc.update_name(call.sandbox, call.param("listId"), call.q("listName"), call.q_bool("includeFilters"))
+    return service.update_name(call.sandbox, call.param("listId"), call.q("listName"), call.q_bool("includeFilters"))
 
 
 def _update_filters(call: Call) -> Any:
     call.q_bool("enrollObjectsInWorkflows")  # validated, no effect (no workflows run in the sandbox)
-    return svc.update_filters(call.sandbox, call.param("listId"), call.json_object())
+    return service.update_filters(call.sandbox, call.param("listId"), call.json_object())
 
 
 def _delete(call: Call) -> Any:
-    svc.delete_list(call.sandbox, call.param("listId"))
+    service.delete_list(call.sandbox, call.param("listId"))
     return Reply(204)
 
 
 def _restore(call: Call) -> Any:
-    svc.restore_list(call.sandbox, call.param("listId"))
+    service.restore_list(call.sandbox, call.param("listId"))
     return Reply(204)
 
 
 def _members(call: Call) -> Any:
-    return svc.memberships_page(
+    return service.memberships_page(
         call.sandbox,
         call.param("listId"),
         call.q("after"),
@@ -79,7 +79,7 @@ def _members(call: Call) -> Any:
 
 
 def _members_join_order(call: Call) -> Any:
-    return svc.memberships_page(
+    return service.memberships_page(
         call.sandbox,
         call.param("listId"),
         call.q("after"),
@@ -90,11 +90,11 @@ def _members_join_order(call: Call) -> Any:
 
 
 def _add(call: Call) -> Any:
-    return svc.change_memberships(call.sandbox, call.param("listId"), call.json_array(), [])
+    return service.change_memberships(call.sandbox, call.param("listId"), call.json_array(), [])
 
 
 def _remove(call: Call) -> Any:
-    return svc.change_memberships(call.sandbox, call.param("listId"), [], call.json_array())
+    return service.change_memberships(call.sandbox, call.param("listId"), [], call.json_array())
 
 
 def _add_and_remove(call: Call) -> Any:
@@ -102,16 +102,16 @@ def _add_and_remove(call: Call) -> Any:
     to_add, to_remove = body.get("recordIdsToAdd", []), body.get("recordIdsToRemove", [])
     if not isinstance(to_add, list) or not isinstance(to_remove, list):
         raise validation_error("recordIdsToAdd and recordIdsToRemove must be arrays of record ids.")
-    return svc.change_memberships(call.sandbox, call.param("listId"), to_add, to_remove)
+    return service.change_memberships(call.sandbox, call.param("listId"), to_add, to_remove)
 
 
 def _add_from(call: Call) -> Any:
-    svc.add_from(call.sandbox, call.param("listId"), call.param("sourceListId"))
+    service.add_from(call.sandbox, call.param("listId"), call.param("sourceListId"))
     return Reply(204)
 
 
 def _remove_all(call: Call) -> Any:
-    svc.remove_all(call.sandbox, call.param("listId"))
+    service.remove_all(call.sandbox, call.param("listId"))
     return Reply(204)
 
 
@@ -119,38 +119,38 @@ def _record_memberships(call: Call) -> Any:
     record = call.param("recordId").strip()
     if not record.isdigit():
         raise validation_error(f"Invalid record id: {record!r}.")
-    results = svc.record_memberships(call.sandbox, call.param("objectTypeId"), int(record))
+    results = service.record_memberships(call.sandbox, call.param("objectTypeId"), int(record))
     return {"results": results, "total": len(results)}
 
 
 def _batch_memberships(call: Call) -> Any:
-    status, body = svc.batch_record_memberships(call.sandbox, call.json_object())
+    status, body = service.batch_record_memberships(call.sandbox, call.json_object())
     return body if status == 200 else Reply(status, body)
 
 
 def _history(call: Call) -> Any:
-    return svc.size_and_edits(call.sandbox, call.param("listId"), call.q("startDate"), call.q("endDate"))
+    return service.size_and_edits(call.sandbox, call.param("listId"), call.q("startDate"), call.q("endDate"))
 
 
 def _get_conversion(call: Call) -> Any:
-    return svc.get_conversion(call.sandbox, call.param("listId"))
+    return service.get_conversion(call.sandbox, call.param("listId"))
 
 
 def _put_conversion(call: Call) -> Any:
-    return svc.set_conversion(call.sandbox, call.param("listId"), call.json_object())
+    return service.set_conversion(call.sandbox, call.param("listId"), call.json_object())
 
 
 def _delete_conversion(call: Call) -> Any:
-    svc.delete_conversion(call.sandbox, call.param("listId"))
+    service.delete_conversion(call.sandbox, call.param("listId"))
     return Reply(204)
 
 
 def _idmapping_get(call: Call) -> Any:
-    return svc.legacy_id(call.q("legacyListId"))
+    return service.legacy_id(call.q("legacyListId"))
 
 
 def _idmapping_post(call: Call) -> Any:
-    return svc.legacy_ids(call.json_array())
+    return service.legacy_ids(call.json_array())
 
 
 def _list_routes(prefix: str) -> list[BaseRoute]:

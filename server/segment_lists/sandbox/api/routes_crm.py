@@ -6,12 +6,13 @@ from typing import Any
 
 from starlette.routing import BaseRoute, Route
 
-from segment_lists.sandbox import associations, crm_properties, crm_search, records
-from segment_lists.sandbox.crm_types import ObjectType, object_type, read_scopes, write_scopes
+from segment_lists.sandbox.api.http import Call, Reply, endpoint, missing_scopes
+from segment_lists.sandbox.crm import associations, records, search
+from segment_lists.sandbox.crm.object_types import ObjectType, object_type, read_scopes, write_scopes
+from segment_lists.sandbox.crm.properties import ensure_default_properties, property_defs
+from segment_lists.sandbox.crm.records import Record
 from segment_lists.sandbox.errors import HubSpotError, validation_error
-from segment_lists.sandbox.http import Call, Reply, endpoint, missing_scopes
-from segment_lists.sandbox.records import Record
-from segment_lists.sandbox.state import Sandbox
+from segment_lists.sandbox.instance import Sandbox
 
 MAX_PAGE = 100
 MAX_BATCH = 100
@@ -44,14 +45,14 @@ def _render(
     assoc_types: list[str] | None = None,
 ) -> dict[str, Any]:
     """SimplePublicObject(WithAssociations). properties None = everything the record has."""
-    defs = crm_properties.property_defs(sandbox, kind.type_id)
+    defs = property_defs(sandbox, kind.type_id)
     if properties is None:
         names = sorted(record.properties)
     elif properties:
-        names = crm_search._returned_properties(kind, properties)
+        names = search._returned_properties(kind, properties)
     else:
         names = list(kind.default_properties)
-    body = crm_search.render(record, names, defs)
+    body = search.render(record, names, defs)
     if with_history:
         wanted = [n for n in with_history if n in defs]
         history = records.property_history(sandbox, kind.type_id, record.id, wanted)
@@ -92,7 +93,7 @@ def _render(
 
 def _find(call: Call, kind: ObjectType, raw_id: str, id_property: str | None, *, archived: bool = False) -> Record:
     if id_property and id_property != "hs_object_id":
-        if id_property not in crm_properties.property_defs(call.sandbox, kind.type_id):
+        if id_property not in property_defs(call.sandbox, kind.type_id):
             raise validation_error(f"Unable to find property {id_property} on object type {kind.name}.")
         record = records.find_by_property(call.sandbox, kind.type_id, id_property, raw_id, archived=archived)
     else:
@@ -250,9 +251,9 @@ def archive(call: Call) -> Any:
     return None
 
 
-def search(call: Call) -> Any:
+def search_records(call: Call) -> Any:
     kind = _kind(call, write=False)
-    return crm_search.search(call.sandbox, kind, call.body)
+    return search.search(call.sandbox, kind, call.body)
 
 
 # --- batch -------------------------------------------------------------------------------------------
@@ -384,12 +385,12 @@ def batch_archive(call: Call) -> Any:
 
 
 def routes(sandbox: Sandbox) -> list[BaseRoute]:
-    crm_properties.ensure_default_properties(sandbox)
+    ensure_default_properties(sandbox)
     base = "/crm/v3/objects/{objectType}"
     return [
         Route(base, endpoint(get_page), methods=["GET"]),
         Route(base, endpoint(create), methods=["POST"]),
-        Route(base + "/search", endpoint(search), methods=["POST"]),
+        Route(base + "/search", endpoint(search_records), methods=["POST"]),
         Route(base + "/batch/read", endpoint(batch_read), methods=["POST"]),
         Route(base + "/batch/create", endpoint(batch_create), methods=["POST"]),
         Route(base + "/batch/update", endpoint(batch_update), methods=["POST"]),

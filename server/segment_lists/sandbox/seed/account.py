@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from segment_lists.sandbox.store import dumps, loads
 
 if TYPE_CHECKING:
-    from segment_lists.sandbox.state import Sandbox
+    from segment_lists.sandbox.instance import Sandbox
 
 # Not in SandboxConfig: HubSpot's values for a standard North-America-hosted account.
 UI_DOMAIN = "app.hubspot.com"

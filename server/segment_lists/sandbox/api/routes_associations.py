@@ -6,11 +6,11 @@ from typing import Any
 
 from starlette.routing import BaseRoute, Route
 
-from segment_lists.sandbox import associations
-from segment_lists.sandbox.crm_types import ObjectType, object_type, read_scopes, write_scopes
+from segment_lists.sandbox.api.http import Call, Reply, endpoint, missing_scopes
+from segment_lists.sandbox.crm import associations
+from segment_lists.sandbox.crm.object_types import ObjectType, object_type, read_scopes, write_scopes
 from segment_lists.sandbox.errors import HubSpotError, validation_error
-from segment_lists.sandbox.http import Call, Reply, endpoint, missing_scopes
-from segment_lists.sandbox.state import Sandbox
+from segment_lists.sandbox.instance import Sandbox
 
 MAX_BATCH = 1000  # HubSpot's v4 association batches take up to 1,000 inputs (docs)
 MAX_PAGE = 500

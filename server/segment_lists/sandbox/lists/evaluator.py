@@ -43,7 +43,7 @@ from segment_lists.filters.time import (
     zone_of,
 )
 from segment_lists.sandbox.clock import to_ms
-from segment_lists.sandbox.values import parse_bool, parse_datetime_ms, parse_number
+from segment_lists.sandbox.crm.values import parse_bool, parse_datetime_ms, parse_number
 
 DAY_MS = 86_400_000
 MAX_FILTERS = 250

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from segment_lists.sandbox.errors import HubSpotError, validation_error
-from segment_lists.sandbox.evaluator import FilterCompileError, Plan, compile_plan, operation_type
+from segment_lists.sandbox.lists.evaluator import FilterCompileError, Plan, compile_plan, operation_type
 
 
 def _contract() -> tuple[Any, Any] | None:

@@ -15,14 +15,15 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from segment_lists.sandbox import associations, crm_properties, fast_search, records
-from segment_lists.sandbox.crm_types import OBJECT_TYPES, ObjectType
+from segment_lists.sandbox.crm import associations, column_search, records
+from segment_lists.sandbox.crm.object_types import OBJECT_TYPES, ObjectType
+from segment_lists.sandbox.crm.properties import property_defs
+from segment_lists.sandbox.crm.records import Record
+from segment_lists.sandbox.crm.values import search_parser, split_multi
 from segment_lists.sandbox.errors import validation_error
-from segment_lists.sandbox.records import Record
-from segment_lists.sandbox.values import search_parser, split_multi
 
 if TYPE_CHECKING:
-    from segment_lists.sandbox.state import Sandbox
+    from segment_lists.sandbox.instance import Sandbox
 
 MAX_FILTER_GROUPS = 5
 MAX_FILTERS_PER_GROUP = 6
@@ -70,14 +71,14 @@ def search(sandbox: Sandbox, kind: ObjectType, body: Any) -> dict[str, Any]:
             f"Paging beyond {MAX_RESULTS} results is not supported: after={offset}. "
             "Narrow the search with filters instead."
         )
-    defs = crm_properties.property_defs(sandbox, kind.type_id)
+    defs = property_defs(sandbox, kind.type_id)
     groups = _compile_groups(sandbox, kind, defs, body.get("filterGroups") or [])
     query = _query_predicate(kind, body.get("query"))
     sort_key, descending = _sort(defs, body.get("sorts") or [])
 
     wanted = _returned_properties(kind, body.get("properties"))
     by_id = sort_key is None or _sorts_by_id(body.get("sorts"))
-    ids = fast_search.matching_ids(sandbox, kind, defs, body.get("filterGroups") or []) if query is None else None
+    ids = column_search.matching_ids(sandbox, kind, defs, body.get("filterGroups") or []) if query is None else None
     if ids is not None and by_id:
         # Only the page's records are touched: a count over 1M contacts stays cheap.
         total = len(ids)

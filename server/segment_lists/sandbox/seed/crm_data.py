@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from segment_lists.sandbox import associations, crm_properties, records
 from segment_lists.sandbox.clock import iso
-from segment_lists.sandbox.crm_types import COMPANIES, CONTACTS
+from segment_lists.sandbox.crm import associations, records
+from segment_lists.sandbox.crm.object_types import COMPANIES, CONTACTS
+from segment_lists.sandbox.crm.properties import get_property, update_property
 from segment_lists.sandbox.errors import HubSpotError
 
 if TYPE_CHECKING:
-    from segment_lists.sandbox.state import Sandbox
+    from segment_lists.sandbox.instance import Sandbox
 
 INDUSTRIES = (
     "COMPUTER_SOFTWARE",
@@ -198,7 +199,7 @@ def _weighted(rng: random.Random, pairs: tuple[tuple[str, int], ...]) -> str:
 
 
 def _ensure_custom_stage(sandbox: Sandbox) -> None:
-    definition = crm_properties.get_property(sandbox, CONTACTS.type_id, "lifecyclestage")
+    definition = get_property(sandbox, CONTACTS.type_id, "lifecyclestage")
     if any(o["value"] == CUSTOM_STAGE[0] for o in definition["options"]):
         return
     options = [
@@ -210,7 +211,7 @@ def _ensure_custom_stage(sandbox: Sandbox) -> None:
             "hidden": False,
         },
     ]
-    crm_properties.update_property(sandbox, CONTACTS.type_id, "lifecyclestage", {"options": options})
+    update_property(sandbox, CONTACTS.type_id, "lifecyclestage", {"options": options})
 
 
 def _make_company(rng: random.Random, index: int, now: datetime, used: set[str]) -> _Company:

@@ -6,10 +6,10 @@ from typing import Any
 
 from starlette.routing import BaseRoute, Route
 
-from segment_lists.sandbox import crm_properties
-from segment_lists.sandbox.crm_types import ObjectType, object_type
-from segment_lists.sandbox.http import Call, Reply, endpoint, missing_scopes
-from segment_lists.sandbox.state import Sandbox
+from segment_lists.sandbox.api.http import Call, Reply, endpoint, missing_scopes
+from segment_lists.sandbox.crm import properties
+from segment_lists.sandbox.crm.object_types import ObjectType, object_type
+from segment_lists.sandbox.instance import Sandbox
 
 
 def _kind(call: Call, *, write: bool) -> ObjectType:
@@ -35,41 +35,41 @@ def get_all(call: Call) -> Any:
     kind = _kind(call, write=False)
     archived = call.q_bool("archived")
     wanted = set(call.q_list("properties"))
-    defs = crm_properties.property_defs(call.sandbox, kind.type_id, archived=archived)
+    defs = properties.property_defs(call.sandbox, kind.type_id, archived=archived)
     results = [d for name, d in defs.items() if not wanted or name in wanted]
     return {"results": results}
 
 
 def get_by_name(call: Call) -> Any:
     kind = _kind(call, write=False)
-    return crm_properties.get_property(
+    return properties.get_property(
         call.sandbox, kind.type_id, call.param("propertyName"), archived=call.q_bool("archived")
     )
 
 
 def create(call: Call) -> Any:
     kind = _kind(call, write=True)
-    return Reply(201, crm_properties.create_property(call.sandbox, kind.type_id, call.json_object()))
+    return Reply(201, properties.create_property(call.sandbox, kind.type_id, call.json_object()))
 
 
 def update(call: Call) -> Any:
     kind = _kind(call, write=True)
-    return crm_properties.update_property(call.sandbox, kind.type_id, call.param("propertyName"), call.json_object())
+    return properties.update_property(call.sandbox, kind.type_id, call.param("propertyName"), call.json_object())
 
 
 def archive(call: Call) -> Any:
     kind = _kind(call, write=True)
-    crm_properties.archive_property(call.sandbox, kind.type_id, call.param("propertyName"))
+    properties.archive_property(call.sandbox, kind.type_id, call.param("propertyName"))
     return None
 
 
 def get_groups(call: Call) -> Any:
     kind = _kind(call, write=False)
-    return {"results": crm_properties.groups(call.sandbox, kind.type_id)}
+    return {"results": properties.groups(call.sandbox, kind.type_id)}
 
 
 def routes(sandbox: Sandbox) -> list[BaseRoute]:
-    crm_properties.ensure_default_properties(sandbox)
+    properties.ensure_default_properties(sandbox)
     base = "/crm/v3/properties/{objectType}"
     return [
         Route(base, endpoint(get_all), methods=["GET"]),
