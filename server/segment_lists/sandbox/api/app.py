@@ -1,31 +1,38 @@
-"""The sandbox portal as a Starlette application."""
+"""The sandbox portal as a Starlette application: every route module, then the portal middleware."""
 
 from __future__ import annotations
 
-import importlib
-
 from starlette.applications import Starlette
-from starlette.routing import BaseRoute
 
-from segment_lists.sandbox.api.middleware import PortalMiddleware
-from segment_lists.sandbox.instance import Sandbox
-
-# Each module exposes `routes(sandbox) -> list[BaseRoute]` and owns one area of HubSpot's API.
-ROUTE_MODULES = (
-    "segment_lists.sandbox.api.routes_lists",
-    "segment_lists.sandbox.api.routes_folders",
-    "segment_lists.sandbox.api.routes_crm",
-    "segment_lists.sandbox.api.routes_properties",
-    "segment_lists.sandbox.api.routes_associations",
-    "segment_lists.sandbox.api.routes_account",
-    "segment_lists.sandbox.api.routes_automation",
+from segment_lists.sandbox.api import (
+    routes_account,
+    routes_associations,
+    routes_automation,
+    routes_crm,
+    routes_lists,
+    routes_properties,
 )
+from segment_lists.sandbox.api.middleware import PortalMiddleware
+from segment_lists.sandbox.crm.properties import ensure_default_properties
+from segment_lists.sandbox.instance import Sandbox
+from segment_lists.sandbox.lists.engine import engine_for
+from segment_lists.sandbox.seed.account import ensure_users_and_teams
 
 
 def create_app(sandbox: Sandbox) -> Starlette:
-    routes: list[BaseRoute] = []
-    for name in ROUTE_MODULES:
-        routes.extend(importlib.import_module(name).routes(sandbox))
+    engine_for(sandbox)  # registers the records-changed listener before any record is written
+    # What every HubSpot portal has before its first call (idempotent; also fills a fresh --db file).
+    ensure_default_properties(sandbox)
+    ensure_users_and_teams(sandbox)
+    # Each module owns one area of HubSpot's API; the lists module mounts the list folders too.
+    routes = [
+        *routes_lists.routes(),
+        *routes_crm.routes(),
+        *routes_properties.routes(),
+        *routes_associations.routes(),
+        *routes_account.routes(),
+        *routes_automation.routes(),
+    ]
     app = Starlette(routes=routes)
     app.state.sandbox = sandbox
     app.add_middleware(PortalMiddleware, sandbox=sandbox)

@@ -8,7 +8,6 @@ from starlette.routing import BaseRoute, Route
 
 from segment_lists.sandbox.api.http import Call, endpoint
 from segment_lists.sandbox.errors import HubSpotError, validation_error
-from segment_lists.sandbox.instance import Sandbox
 from segment_lists.sandbox.seed import account
 
 MAX_USERS_PAGE = 100
@@ -46,8 +45,7 @@ def roles(call: Call) -> Any:
     return {"results": []}  # the sandbox's users have no custom roles (HubSpot: Enterprise only)
 
 
-def routes(sandbox: Sandbox) -> list[BaseRoute]:
-    account.ensure_users_and_teams(sandbox)
+def routes() -> list[BaseRoute]:
     users_scopes = ("settings.users.read", "settings.users.write")
     return [
         # HubSpot lists no granular scope for account details beyond the basic `oauth` one every token has.

@@ -10,7 +10,6 @@ from segment_lists.sandbox.api.http import Call, Reply, endpoint, missing_scopes
 from segment_lists.sandbox.crm import associations
 from segment_lists.sandbox.crm.object_types import ObjectType, object_type, read_scopes, write_scopes
 from segment_lists.sandbox.errors import HubSpotError, validation_error
-from segment_lists.sandbox.instance import Sandbox
 
 MAX_BATCH = 1000  # HubSpot's v4 association batches take up to 1,000 inputs (docs)
 MAX_PAGE = 500
@@ -255,7 +254,7 @@ def batch_archive_labels(call: Call) -> Any:
     return None
 
 
-def routes(sandbox: Sandbox) -> list[BaseRoute]:
+def routes() -> list[BaseRoute]:
     batch = "/crm/v4/associations/{fromObjectType}/{toObjectType}/batch"
     obj = "/crm/v4/objects/{objectType}/{objectId}/associations/{toObjectType}"
     return [

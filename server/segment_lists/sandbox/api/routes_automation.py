@@ -8,7 +8,6 @@ from starlette.routing import BaseRoute, Route
 
 from segment_lists.sandbox.api.http import Call, endpoint
 from segment_lists.sandbox.errors import HubSpotError, validation_error
-from segment_lists.sandbox.instance import Sandbox
 from segment_lists.sandbox.seed import assets
 
 FLOWS_DEFAULT_LIMIT = 100
@@ -63,7 +62,7 @@ def email_by_id(call: Call) -> Any:
     return email
 
 
-def routes(sandbox: Sandbox) -> list[BaseRoute]:
+def routes() -> list[BaseRoute]:
     automation = ("automation",)
     email_scopes = ("marketing.email.read", "marketing.email.write", "content")
     return [

@@ -9,7 +9,7 @@ from starlette.routing import BaseRoute, Route
 from segment_lists.sandbox.api.http import Call, Reply, endpoint, missing_scopes
 from segment_lists.sandbox.crm import associations, records, search
 from segment_lists.sandbox.crm.object_types import ObjectType, object_type, read_scopes, write_scopes
-from segment_lists.sandbox.crm.properties import ensure_default_properties, property_defs
+from segment_lists.sandbox.crm.properties import property_defs
 from segment_lists.sandbox.crm.records import Record
 from segment_lists.sandbox.errors import HubSpotError, validation_error
 from segment_lists.sandbox.instance import Sandbox
@@ -384,8 +384,7 @@ def batch_archive(call: Call) -> Any:
     return None
 
 
-def routes(sandbox: Sandbox) -> list[BaseRoute]:
-    ensure_default_properties(sandbox)
+def routes() -> list[BaseRoute]:
     base = "/crm/v3/objects/{objectType}"
     return [
         Route(base, endpoint(get_page), methods=["GET"]),

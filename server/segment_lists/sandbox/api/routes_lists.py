@@ -1,7 +1,7 @@
 """Lists v3 over HTTP: `/crm/v3/lists/...` and the same API at `/crm/lists/2026-03/...`.
 
-Thin: parse the call (the SDK's quirks are handled by `Call`), delegate to `lists_service`.
-The folder routes are mounted here, first, so `/lists/folders` is never taken for a list id.
+Thin: parse the call (the SDK's quirks are handled by `Call`), delegate to `lists.service`.
+The folder routes (`routes_folders`) are mounted here, first, so `/lists/folders` is never taken for a list id.
 """
 
 from __future__ import annotations
@@ -13,9 +13,7 @@ from starlette.routing import BaseRoute, Route
 from segment_lists.sandbox.api.http import Call, Reply, endpoint
 from segment_lists.sandbox.api.routes_folders import folder_routes
 from segment_lists.sandbox.errors import validation_error
-from segment_lists.sandbox.instance import Sandbox
 from segment_lists.sandbox.lists import service
-from segment_lists.sandbox.lists.engine import engine_for
 
 PREFIXES = ("/crm/v3/lists", "/crm/lists/2026-03")
 READ = ("crm.lists.read",)
@@ -209,8 +207,7 @@ def _list_routes(prefix: str) -> list[BaseRoute]:
     ]
 
 
-def routes(sandbox: Sandbox) -> list[BaseRoute]:
-    engine_for(sandbox)  # registers the records-changed listener before any record is written
+def routes() -> list[BaseRoute]:
     found: list[BaseRoute] = []
     for prefix in PREFIXES:
         found.extend(folder_routes(prefix))

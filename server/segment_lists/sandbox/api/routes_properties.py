@@ -9,7 +9,6 @@ from starlette.routing import BaseRoute, Route
 from segment_lists.sandbox.api.http import Call, Reply, endpoint, missing_scopes
 from segment_lists.sandbox.crm import properties
 from segment_lists.sandbox.crm.object_types import ObjectType, object_type
-from segment_lists.sandbox.instance import Sandbox
 
 
 def _kind(call: Call, *, write: bool) -> ObjectType:
@@ -68,8 +67,7 @@ def get_groups(call: Call) -> Any:
     return {"results": properties.groups(call.sandbox, kind.type_id)}
 
 
-def routes(sandbox: Sandbox) -> list[BaseRoute]:
-    properties.ensure_default_properties(sandbox)
+def routes() -> list[BaseRoute]:
     base = "/crm/v3/properties/{objectType}"
     return [
         Route(base, endpoint(get_all), methods=["GET"]),
