@@ -1,15 +1,25 @@
-"""One sandbox portal: its settings, its database, its clock, and who wants to hear about changes."""
+"""One sandbox portal: its settings, its database, its clock, and every in-memory view of its data.
+
+A `Sandbox` owns all of its state. The CRM caches, the association and record indexes and the list
+engine hang off it explicitly, never off a module global keyed by sandbox: two portals in one process
+(tests run many) can then never see each other's data, a portal's caches go when it goes, and a
+reader finds everything a portal holds here. The modules in `crm/` and `lists/` are functions of a
+`Sandbox` that reach their state through these attributes.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from segment_lists.sandbox.clock import Clock
+from segment_lists.sandbox.crm.associations import AssociationIndex
+from segment_lists.sandbox.crm.properties import DefinitionCache
+from segment_lists.sandbox.crm.record_index import RecordIndex
+from segment_lists.sandbox.crm.records import RecordCache
+from segment_lists.sandbox.lists.engine import ListEngine
 from segment_lists.sandbox.realism import Realism
 from segment_lists.sandbox.sandbox_config import SandboxConfig
 from segment_lists.sandbox.store import Store
-
-RecordsChanged = Callable[[str, list[int]], None]
 
 
 class Sandbox:
@@ -19,7 +29,12 @@ class Sandbox:
         self.clock = Clock(self.config.time_zone, self.config.frozen_now)
         # Rate limits, latency and faults (off by default); `realism.configure(...)` while running.
         self.realism = Realism(self.config, self.clock)
-        self._record_listeners: list[RecordsChanged] = []
+        # In-memory views of the database, each loaded on first use and kept current by the writes.
+        self.property_cache = DefinitionCache()  # crm.properties: definitions by type and name
+        self.record_cache = RecordCache()  # crm.records: records by type and id, unique emails
+        self.association_index = AssociationIndex()  # crm.associations: who is linked to whom
+        self.record_index = RecordIndex(self.store)  # parsed property columns (lists, column search)
+        self.list_engine = ListEngine(self)  # when DYNAMIC / SNAPSHOT lists are (re-)evaluated
 
     # --- auth --------------------------------------------------------------------------------
 
@@ -39,11 +54,12 @@ class Sandbox:
             return token in self.config.tokens
         return any(scope in granted for scope in scopes)
 
-    # --- change notification (DYNAMIC lists re-evaluate on record writes) ----------------------
-
-    def on_records_changed(self, listener: RecordsChanged) -> None:
-        self._record_listeners.append(listener)
+    # --- change notification -------------------------------------------------------------------
 
     def records_changed(self, object_type: str, record_ids: list[int]) -> None:
-        for listener in self._record_listeners:
-            listener(object_type, record_ids)
+        """Every record write ends here: the record index queues the ids (it re-reads them before the
+        next evaluation or column search) and the lists that read this object type become stale."""
+        ids = [int(i) for i in record_ids]
+        with self.store.lock:
+            self.record_index.note_changed(object_type, ids)
+            self.list_engine.records_changed(object_type, ids)

@@ -15,12 +15,10 @@ from segment_lists.sandbox.api import (
 from segment_lists.sandbox.api.middleware import PortalMiddleware
 from segment_lists.sandbox.crm.properties import ensure_default_properties
 from segment_lists.sandbox.instance import Sandbox
-from segment_lists.sandbox.lists.engine import engine_for
 from segment_lists.sandbox.seed.account import ensure_users_and_teams
 
 
 def create_app(sandbox: Sandbox) -> Starlette:
-    engine_for(sandbox)  # registers the records-changed listener before any record is written
     # What every HubSpot portal has before its first call (idempotent; also fills a fresh --db file).
     ensure_default_properties(sandbox)
     ensure_users_and_teams(sandbox)

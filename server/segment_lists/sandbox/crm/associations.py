@@ -9,7 +9,6 @@ the unlabeled one, a contact has at most one primary company, and the contact's
 from __future__ import annotations
 
 import threading
-import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -67,13 +66,21 @@ def association_type(from_type: str, to_type: str, type_id: int) -> AssociationT
 # --- in-memory index: (from_type, from_id, to_type) -> {to_id: {type_id}} -------------------------
 
 _Index = dict[tuple[str, int, str], dict[int, set[int]]]
-_indexes: weakref.WeakKeyDictionary[Sandbox, _Index] = weakref.WeakKeyDictionary()
-_index_lock = threading.Lock()
+
+
+class AssociationIndex:
+    """One portal's associations in memory, built from the table on first use and kept current by the
+    writes below. Owned by the Sandbox."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pairs: _Index | None = None
 
 
 def _index(sandbox: Sandbox) -> _Index:
-    with _index_lock:
-        found = _indexes.get(sandbox)
+    holder = sandbox.association_index
+    with holder.lock:
+        found = holder.pairs
     if found is not None:
         return found
     built: _Index = {}
@@ -82,14 +89,10 @@ def _index(sandbox: Sandbox) -> _Index:
             built.setdefault((row["from_type"], row["from_id"], row["to_type"]), {}).setdefault(
                 row["to_id"], set()
             ).add(row["type_id"])
-    with _index_lock:
-        _indexes.setdefault(sandbox, built)
-        return _indexes[sandbox]
-
-
-def forget_cache(sandbox: Sandbox) -> None:
-    with _index_lock:
-        _indexes.pop(sandbox, None)
+    with holder.lock:
+        if holder.pairs is None:
+            holder.pairs = built
+        return holder.pairs
 
 
 def associated(sandbox: Sandbox, from_type: str, from_id: int, to_type: str) -> dict[int, set[int]]:

@@ -1,8 +1,8 @@
 """CRM search by columns: the set of matching record ids, without visiting every record.
 
 `crm_search` checks each record against compiled predicates, which costs seconds per search at 1M
-contacts. Here each filter is answered from the list engine's per-property columns (parsed once,
-kept current by the records-changed listener) and groups are set intersections and unions: the
+contacts. Here each filter is answered from the portal's per-property columns (`sandbox.record_index`,
+parsed once, kept current as records change) and groups are set intersections and unions: the
 same answers (the column parsers are the predicates' conversions), a fraction of the time.
 Anything the columns cannot answer exactly (association and list-membership filters) returns
 None and the caller falls back to the per-record scan. Validation stays with `crm_search`: this
@@ -15,7 +15,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from segment_lists.sandbox.crm.values import search_parser
-from segment_lists.sandbox.lists.engine import engine_for
 
 if TYPE_CHECKING:
     from segment_lists.sandbox.crm.object_types import ObjectType
@@ -39,9 +38,8 @@ def matching_ids(
             name = str(raw["propertyName"])
             if name.startswith("associations.") or name == "ilsListMemberships.listId" or name not in defs:
                 return None
-    engine = engine_for(sandbox)
     with sandbox.store.lock:
-        index = engine.index
+        index = sandbox.record_index
         index.sync()
         everyone = index.all_ids(kind.type_id)
         if not raw_groups:

@@ -56,10 +56,9 @@ COMPANIES = ObjectType(
 )
 
 OBJECT_TYPES: dict[str, ObjectType] = {CONTACTS.type_id: CONTACTS, COMPANIES.type_id: COMPANIES}
-_BY_NAME: dict[str, ObjectType] = {}
-for _t in OBJECT_TYPES.values():
-    for _alias in (_t.type_id, _t.name, _t.singular):
-        _BY_NAME[_alias] = _t
+_BY_NAME: dict[str, ObjectType] = {
+    alias: kind for kind in OBJECT_TYPES.values() for alias in (kind.type_id, kind.name, kind.singular)
+}
 
 
 def object_type(value: str) -> ObjectType:

@@ -2,7 +2,8 @@
 
 Preloaded with HubSpot's default contact and company properties from
 `segment_lists/data/hubspot-default-properties.json`. Every definition write goes through this module so the
-in-memory copy that record validation and search read stays current.
+in-memory copy that record validation and search read (`sandbox.property_cache`, a
+`DefinitionCache`) stays current.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import copy
 import re
 import threading
-import weakref
 from typing import TYPE_CHECKING, Any
 
 from segment_lists.data import default_properties
@@ -99,8 +99,20 @@ GROUP_LABELS = {
 
 _READ_ONLY_VALUES = {"hs_object_id", "lastmodifieddate", "hs_lastmodifieddate", "hs_email_domain"}
 
-_cache: weakref.WeakKeyDictionary[Sandbox, dict[str, dict[str, dict[str, Any]]]] = weakref.WeakKeyDictionary()
-_cache_lock = threading.Lock()
+Definitions = dict[str, dict[str, dict[str, Any]]]  # {type_id: {name: definition}}
+
+
+class DefinitionCache:
+    """One portal's property definitions, archived included, as last read from `property_defs`
+    (None: read them on next use). Owned by the Sandbox; every write here empties it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.definitions: Definitions | None = None
+
+    def clear(self) -> None:
+        with self.lock:
+            self.definitions = None
 
 
 def _default_definitions() -> dict[str, list[dict[str, Any]]]:
@@ -158,29 +170,25 @@ def ensure_default_properties(sandbox: Sandbox) -> None:
                 [(type_id, d["name"], dumps(d)) for d in defs],
             )
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('crm:default_properties', '1')")
-    _invalidate(sandbox)
+    sandbox.property_cache.clear()
 
 
-def _invalidate(sandbox: Sandbox) -> None:
-    with _cache_lock:
-        _cache.pop(sandbox, None)
-
-
-def _all(sandbox: Sandbox) -> dict[str, dict[str, dict[str, Any]]]:
+def _all(sandbox: Sandbox) -> Definitions:
     """{type_id: {name: definition}} for every definition, archived included (cached)."""
-    with _cache_lock:
-        cached = _cache.get(sandbox)
+    cache = sandbox.property_cache
+    with cache.lock:
+        cached = cache.definitions
     if cached is not None:
         return cached
     ensure_default_properties(sandbox)
-    loaded: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in OBJECT_TYPES}
+    loaded: Definitions = {t: {} for t in OBJECT_TYPES}
     with sandbox.store.read() as db:
         for row in db.execute("SELECT object_type, name, definition, archived FROM property_defs"):
             definition = loads(row["definition"])
             definition["archived"] = bool(row["archived"])
             loaded.setdefault(row["object_type"], {})[row["name"]] = definition
-    with _cache_lock:
-        _cache[sandbox] = loaded
+    with cache.lock:
+        cache.definitions = loaded
     return loaded
 
 
@@ -315,7 +323,7 @@ def create_property(sandbox: Sandbox, object_type: str, body: dict[str, Any]) ->
             "INSERT INTO property_defs (object_type, name, definition, archived) VALUES (?, ?, ?, 0)",
             (object_type, name, dumps(definition)),
         )
-    _invalidate(sandbox)
+    sandbox.property_cache.clear()
     return definition
 
 
@@ -362,7 +370,7 @@ def update_property(sandbox: Sandbox, object_type: str, name: str, body: dict[st
             "UPDATE property_defs SET definition = ? WHERE object_type = ? AND name = ?",
             (dumps(definition), object_type, name),
         )
-    _invalidate(sandbox)
+    sandbox.property_cache.clear()
     return definition
 
 
@@ -377,4 +385,4 @@ def archive_property(sandbox: Sandbox, object_type: str, name: str) -> None:
             "UPDATE property_defs SET definition = ?, archived = 1 WHERE object_type = ? AND name = ?",
             (dumps(definition), object_type, name),
         )
-    _invalidate(sandbox)
+    sandbox.property_cache.clear()

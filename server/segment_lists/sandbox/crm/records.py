@@ -1,8 +1,9 @@
 """CRM records: the one module every record read and write goes through.
 
 Records live in the `objects` table (properties as a JSON object of strings) with every value a
-property has had in `property_history`. Reads are served from an in-memory copy per portal and
-object type (loaded from SQLite on first use, updated by the writes below), so CRM search and list
+property has had in `property_history`. Reads are served from an in-memory copy per object type,
+owned by the portal (`sandbox.record_cache`, a `RecordCache`: loaded from SQLite on first use,
+updated by the writes below), so CRM search and list
 evaluation over 100k contacts take a moment, not minutes. After each write,
 `sandbox.records_changed(object_type, ids)` tells the DYNAMIC lists to re-evaluate.
 
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import json
 import threading
-import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -52,19 +52,23 @@ class _TypeCache:
         self.unique: dict[str, int] = {}  # lowercased unique value (email) -> live record id
 
 
-_caches: weakref.WeakKeyDictionary[Sandbox, dict[str, _TypeCache]] = weakref.WeakKeyDictionary()
-_caches_lock = threading.Lock()
+class RecordCache:
+    """One portal's records, per object type, each type loaded on first use. Owned by the Sandbox."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.by_type: dict[str, _TypeCache] = {}
 
 
 def _cache(sandbox: Sandbox, object_type: str) -> _TypeCache:
-    with _caches_lock:
-        per_portal = _caches.setdefault(sandbox, {})
-        cached = per_portal.get(object_type)
+    caches = sandbox.record_cache
+    with caches.lock:
+        cached = caches.by_type.get(object_type)
     if cached is not None:
         return cached
     with sandbox.store.lock:
-        with _caches_lock:
-            cached = _caches.setdefault(sandbox, {}).get(object_type)
+        with caches.lock:
+            cached = caches.by_type.get(object_type)
         if cached is not None:
             return cached
         cached = _TypeCache()
@@ -85,8 +89,8 @@ def _cache(sandbox: Sandbox, object_type: str) -> _TypeCache:
             )
             cached.by_id[record.id] = record
             _index(cached, kind, record)
-        with _caches_lock:
-            _caches.setdefault(sandbox, {})[object_type] = cached
+        with caches.lock:
+            caches.by_type[object_type] = cached
     return cached
 
 
@@ -104,12 +108,6 @@ def _unindex(cache: _TypeCache, kind: ObjectType | None, record: Record) -> None
     value = record.properties.get(kind.unique_property)
     if value and cache.unique.get(value.lower()) == record.id:
         del cache.unique[value.lower()]
-
-
-def forget_cache(sandbox: Sandbox) -> None:
-    """Drop the in-memory copy (after the database was changed behind this module's back)."""
-    with _caches_lock:
-        _caches.pop(sandbox, None)
 
 
 # --- reads ----------------------------------------------------------------------------------------

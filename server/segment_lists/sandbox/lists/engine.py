@@ -16,25 +16,26 @@ How it behaves (and why):
   removed, and a size-history point is recorded whenever the size changes.
 - A SNAPSHOT list is evaluated once per listVersion, after processing; afterwards it behaves like
   MANUAL. A scheduled conversion turns a DYNAMIC list into MANUAL once due.
-Everything runs under the store's lock.
+Everything runs under the store's lock. The Sandbox owns one engine (`sandbox.list_engine`) and
+tells it about record writes (`records_changed`); the engine reads the Sandbox's `record_index`.
 """
 
 from __future__ import annotations
 
-import threading
 import time
-import weakref
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from segment_lists.filters.time import add_months
-from segment_lists.sandbox.crm.record_index import CHUNK, RecordIndex
+from segment_lists.sandbox.crm.record_index import CHUNK
 from segment_lists.sandbox.crm.values import parse_datetime_ms
-from segment_lists.sandbox.instance import Sandbox
 from segment_lists.sandbox.lists import tables
 from segment_lists.sandbox.lists.evaluator import Plan, compile_plan
+
+if TYPE_CHECKING:
+    from segment_lists.sandbox.instance import Sandbox
 
 # A relative-date list evaluated less than this long ago (portal clock) is not re-evaluated.
 RELATIVE_REFRESH_MS = 1000
@@ -88,19 +89,18 @@ class ListEngine:
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
         self.store = sandbox.store
-        self.index = RecordIndex(sandbox.store)
+        self.index = sandbox.record_index
         self._plans: dict[int, tuple[int, Plan]] = {}
         self._evaluated: dict[int, Evaluated] = {}
         self._versions: dict[int, int] = {}  # membership version per list (bumped on any change)
         tables.ensure_schema(sandbox.store)
-        sandbox.on_records_changed(self.records_changed)
 
-    # --- listener -------------------------------------------------------------------------------
+    # --- record writes ----------------------------------------------------------------------------
 
-    def records_changed(self, object_type: str, record_ids: list[int]) -> None:
-        ids = [int(i) for i in record_ids]
+    def records_changed(self, object_type: str, ids: list[int]) -> None:
+        """Lists reading this type are stale; deleted records leave every list. The Sandbox calls this
+        after the record index has queued the ids."""
         with self.store.lock:
-            self.index.note_changed(object_type, ids)
             for list_id, done in list(self._evaluated.items()):
                 if object_type in done.object_types:
                     del self._evaluated[list_id]
@@ -317,17 +317,3 @@ class ListEngine:
             )
             tables.update_state(db, row.list_id, converted_at=now)
         self.forget(row.list_id)
-
-
-_ENGINES: weakref.WeakKeyDictionary[Sandbox, ListEngine] = weakref.WeakKeyDictionary()
-_ENGINES_LOCK = threading.Lock()
-
-
-def engine_for(sandbox: Sandbox) -> ListEngine:
-    """The sandbox's list engine, created (and its records listener registered) on first use."""
-    with _ENGINES_LOCK:
-        engine = _ENGINES.get(sandbox)
-        if engine is None:
-            engine = ListEngine(sandbox)
-            _ENGINES[sandbox] = engine
-        return engine

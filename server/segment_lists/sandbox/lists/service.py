@@ -11,16 +11,18 @@ import base64
 import json
 import re
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from segment_lists.sandbox.crm.values import parse_datetime_ms
 from segment_lists.sandbox.errors import HubSpotError, not_found, validation_error
-from segment_lists.sandbox.instance import Sandbox
 from segment_lists.sandbox.lists import tables
-from segment_lists.sandbox.lists.engine import ListEngine, engine_for
 from segment_lists.sandbox.lists.evaluator import Plan, referenced_list_ids
 from segment_lists.sandbox.lists.filter_branch import prepare_branch
 from segment_lists.sandbox.store import dumps
+
+if TYPE_CHECKING:
+    from segment_lists.sandbox.instance import Sandbox
+    from segment_lists.sandbox.lists.engine import ListEngine
 
 PROCESSING_TYPES = ("MANUAL", "DYNAMIC", "SNAPSHOT")
 OBJECT_TYPE_ID = re.compile(r"^\d+-\d+$")
@@ -74,7 +76,7 @@ def _purged(sandbox: Sandbox, row: tables.ListRow) -> bool:
 def load(sandbox: Sandbox, raw_id: str | int, *, allow_deleted: bool = False, refresh: bool = True) -> tables.ListRow:
     """A list by id, evaluated if stale; 404 if it does not exist (or is deleted, unless allowed)."""
     list_id = tables.parse_list_id(str(raw_id))
-    engine = engine_for(sandbox)
+    engine = sandbox.list_engine
     if refresh:
         engine.refresh(list_id)
     with sandbox.store.read() as db:
@@ -88,7 +90,7 @@ def load(sandbox: Sandbox, raw_id: str | int, *, allow_deleted: bool = False, re
 
 def public_list(sandbox: Sandbox, row: tables.ListRow, *, include_filters: bool) -> dict[str, Any]:
     """HubSpot's PublicObjectList."""
-    engine = engine_for(sandbox)
+    engine = sandbox.list_engine
     out: dict[str, Any] = {
         "listId": str(row.list_id),
         "listVersion": row.list_version,
@@ -193,7 +195,7 @@ def create_list(sandbox: Sandbox, request: dict[str, Any]) -> dict[str, Any]:
     """POST /crm/v3/lists: returns {"list": PublicObjectList} (with filterBranch, as HubSpot does)."""
     if not isinstance(request, dict):
         raise validation_error("Invalid input JSON: expected a JSON object as the request body.")
-    engine = engine_for(sandbox)
+    engine = sandbox.list_engine
     name, object_type, processing = (
         request.get("name"),
         request.get("objectTypeId"),
@@ -373,7 +375,7 @@ def search(sandbox: Sandbox, body: dict[str, Any]) -> dict[str, Any]:
     ]
     page = matched[offset : offset + count]
     references = _reference_counts(rows)
-    engine = engine_for(sandbox)
+    engine = sandbox.list_engine
     results = []
     for row in page:
         engine.refresh(row.list_id)
@@ -478,7 +480,7 @@ def update_filters(sandbox: Sandbox, list_id: str, body: dict[str, Any]) -> dict
     if "filterBranch" not in body or body["filterBranch"] is None:
         raise validation_error("filterBranch is required.", errors=[{"message": "required", "in": "filterBranch"}])
     branch, plan = prepare_branch(body["filterBranch"], row.object_type_id)
-    engine = engine_for(sandbox)
+    engine = sandbox.list_engine
     now = sandbox.clock.now_iso()
     with sandbox.store.transaction() as db:
         _check_refs(sandbox, plan, row.list_id)
@@ -498,7 +500,7 @@ def delete_list(sandbox: Sandbox, list_id: str) -> None:
     now = sandbox.clock.now_iso()
     with sandbox.store.transaction() as db:
         db.execute("UPDATE lists SET deleted_at = ?, updated_at = ? WHERE list_id = ?", (now, now, row.list_id))
-    engine_for(sandbox).forget(row.list_id)
+    sandbox.list_engine.forget(row.list_id)
 
 
 def restore_list(sandbox: Sandbox, list_id: str) -> None:
@@ -511,7 +513,7 @@ def restore_list(sandbox: Sandbox, list_id: str) -> None:
         if tables.find_by_name(db, row.name) is not None:
             raise duplicate_name(sandbox, row.name)
         db.execute("UPDATE lists SET deleted_at = NULL, updated_at = ? WHERE list_id = ?", (now, row.list_id))
-    engine_for(sandbox).forget(row.list_id)
+    sandbox.list_engine.forget(row.list_id)
 
 
 # --- memberships ------------------------------------------------------------------------------
@@ -615,7 +617,7 @@ def change_memberships(sandbox: Sandbox, list_id: str, to_add: list[Any], to_rem
     """add / remove / add-and-remove. Already-members (add) and non-members (remove) are ignored;
     ids that are not records of the list's object type come back in recordIdsMissing."""
     row = _static(sandbox, list_id)
-    engine = engine_for(sandbox)
+    engine = sandbox.list_engine
     adds = list(dict.fromkeys(str(v).strip() for v in to_add))  # input order, duplicates dropped
     removes = list(dict.fromkeys(str(v).strip() for v in to_remove))
     numeric = [int(v) for v in {*adds, *removes} if v.isdigit()]
@@ -645,7 +647,7 @@ def add_from(sandbox: Sandbox, list_id: str, source_id: str) -> None:
             f"List {source.list_id} holds {source.object_type_id} records; list {row.list_id} "
             f"holds {row.object_type_id} records."
         )
-    engine = engine_for(sandbox)
+    engine = sandbox.list_engine
     with sandbox.store.lock:
         members = engine.members(source.list_id)
         if len(members) >= MAX_BULK_MEMBERS:
@@ -661,7 +663,7 @@ def add_from(sandbox: Sandbox, list_id: str, source_id: str) -> None:
 
 def remove_all(sandbox: Sandbox, list_id: str) -> None:
     row = _static(sandbox, list_id)
-    engine = engine_for(sandbox)
+    engine = sandbox.list_engine
     with sandbox.store.transaction() as db:
         current = sorted(tables.member_ids(db, row.list_id))
         if len(current) >= MAX_BULK_MEMBERS:
@@ -674,7 +676,7 @@ def remove_all(sandbox: Sandbox, list_id: str) -> None:
 
 
 def record_memberships(sandbox: Sandbox, object_type: str, record_id: int) -> list[dict[str, Any]]:
-    engine_for(sandbox).refresh_type(object_type)
+    sandbox.list_engine.refresh_type(object_type)
     with sandbox.store.read() as db:
         rows = db.execute(
             "SELECT m.list_id, l.list_version, m.added_at, e.first_added_at "
@@ -701,7 +703,7 @@ def batch_record_memberships(sandbox: Sandbox, body: dict[str, Any]) -> tuple[in
     if not isinstance(inputs, list) or not all(isinstance(i, dict) for i in inputs):
         raise validation_error('Invalid input: expected {"inputs": [{"objectTypeId": ..., "recordId": ...}]}.')
     started = sandbox.clock.now_iso()
-    engine = engine_for(sandbox)
+    engine = sandbox.list_engine
     results, missing = [], []
     for item in inputs:
         object_type, record = str(item.get("objectTypeId", "")), str(item.get("recordId", "")).strip()
