@@ -49,7 +49,7 @@ def _render(
     if properties is None:
         names = sorted(record.properties)
     elif properties:
-        names = search._returned_properties(kind, properties)
+        names = search.returned_properties(kind, properties)
     else:
         names = list(kind.default_properties)
     body = search.render(record, names, defs)

@@ -8,10 +8,8 @@ max 200; at most 10,000 results can be paged through (paging past that is a 400)
 
 from __future__ import annotations
 
-import fnmatch
 import heapq
 import json
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +17,13 @@ from segment_lists.sandbox.crm import associations, column_search, records
 from segment_lists.sandbox.crm.object_types import OBJECT_TYPES, ObjectType
 from segment_lists.sandbox.crm.properties import property_defs
 from segment_lists.sandbox.crm.records import Record
+from segment_lists.sandbox.crm.search_rules import (
+    NEGATIVE_OPERATORS_MATCH_EMPTY,
+    OPERATORS,
+    TOKEN_SPLIT,
+    contains_token,
+    range_test,
+)
 from segment_lists.sandbox.crm.values import search_parser, split_multi
 from segment_lists.sandbox.errors import validation_error
 
@@ -31,28 +36,8 @@ MAX_FILTERS = 18
 MAX_LIMIT = 200
 MAX_RESULTS = 10_000
 MAX_BODY_CHARS = 3_000
-# Whether NEQ / NOT_IN match records with no value. HubSpot does not document it; community
-# reports say records without the property are included [unconfirmed].
-NEGATIVE_OPERATORS_MATCH_EMPTY = True
 # Properties HubSpot's search always returns, whatever `properties` asks for.
 ALWAYS_RETURNED = ("createdate", "hs_object_id")
-
-OPERATORS = (
-    "EQ",
-    "NEQ",
-    "LT",
-    "LTE",
-    "GT",
-    "GTE",
-    "BETWEEN",
-    "IN",
-    "NOT_IN",
-    "HAS_PROPERTY",
-    "NOT_HAS_PROPERTY",
-    "CONTAINS_TOKEN",
-    "NOT_CONTAINS_TOKEN",
-)
-_TOKEN_SPLIT = re.compile(r"[^0-9a-z]+")
 
 Predicate = Callable[[Record], bool]
 
@@ -76,7 +61,7 @@ def search(sandbox: Sandbox, kind: ObjectType, body: Any) -> dict[str, Any]:
     query = _query_predicate(kind, body.get("query"))
     sort_key, descending = _sort(defs, body.get("sorts") or [])
 
-    wanted = _returned_properties(kind, body.get("properties"))
+    wanted = returned_properties(kind, body.get("properties"))
     by_id = sort_key is None or _sorts_by_id(body.get("sorts"))
     ids = column_search.matching_ids(sandbox, kind, defs, body.get("filterGroups") or []) if query is None else None
     if ids is not None and by_id:
@@ -132,7 +117,7 @@ def _int(raw: Any, name: str, *, default: int) -> int:
         raise validation_error(f"{name} must be an integer-formatted string; got {raw!r}.") from None
 
 
-def _returned_properties(kind: ObjectType, requested: Any) -> list[str]:
+def returned_properties(kind: ObjectType, requested: Any) -> list[str]:
     names = [str(p) for p in requested or [] if p]
     if not names:
         return list(kind.default_properties)
@@ -236,7 +221,7 @@ def _property_filter(
             raw = get(r)
             if raw is None:
                 return negate and NEGATIVE_OPERATORS_MATCH_EMPTY
-            found = _contains_token(raw.lower(), pattern)
+            found = contains_token(raw.lower(), pattern)
             return not found if negate else found
 
         return token_match
@@ -275,36 +260,16 @@ def _property_filter(
     upper = convert(high) if operator == "BETWEEN" else None
     if operator == "BETWEEN" and (low is None or upper is None):
         raise validation_error(f"BETWEEN on {name} needs comparable value and highValue.")
-    compare: Callable[[Any], bool] = {
-        "LT": lambda v: v < low,
-        "LTE": lambda v: v <= low,
-        "GT": lambda v: v > low,
-        "GTE": lambda v: v >= low,
-        "BETWEEN": lambda v: low <= v <= upper,
-    }[operator]
+    compare = range_test(operator, low, upper)
 
     def range_match(r: Record) -> bool:
         raw = get(r)
         if raw is None:
             return False
         typed = convert(raw)
-        if typed is None:
-            return False
-        try:
-            return compare(typed)
-        except TypeError:
-            return False
+        return typed is not None and compare(typed)
 
     return range_match
-
-
-def _contains_token(text: str, pattern: str) -> bool:
-    """HubSpot's token match: the whole value or any word in it; `*` is a wildcard."""
-    tokens = [t for t in _TOKEN_SPLIT.split(text) if t]
-    if "*" in pattern:
-        return fnmatch.fnmatchcase(text, pattern) or any(fnmatch.fnmatchcase(t, pattern) for t in tokens)
-    # A pattern with punctuation ("acme.com") matches the run of tokens it spells.
-    return text == pattern or pattern in tokens or (bool(_TOKEN_SPLIT.search(pattern)) and pattern in text)
 
 
 def _association_filter(
@@ -360,7 +325,7 @@ def _query_predicate(kind: ObjectType, raw: Any) -> Predicate | None:
         texts = [t for t in texts if t]
         return all(
             any(
-                t.startswith(term) or term in t or any(tok.startswith(term) for tok in _TOKEN_SPLIT.split(t))
+                t.startswith(term) or term in t or any(tok.startswith(term) for tok in TOKEN_SPLIT.split(t))
                 for t in texts
             )
             for term in terms
