@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,20 +20,11 @@ class Clock:
         """Move the portal's clock forward (tests of relative-time filters)."""
         self._shift += delta
 
-    def today_start(self, zone: ZoneInfo | None = None) -> datetime:
-        """Start of today in `zone` (the portal's by default), as an aware datetime."""
-        local = self.now().astimezone(zone or self.zone)
-        return local.replace(hour=0, minute=0, second=0, microsecond=0)
-
     def now_iso(self) -> str:
         return iso(self.now())
 
     def now_ms(self) -> int:
         return to_ms(self.now())
-
-    @staticmethod
-    def monotonic() -> float:
-        return time.monotonic()
 
 
 def iso(moment: datetime) -> str:
@@ -45,7 +35,3 @@ def iso(moment: datetime) -> str:
 
 def to_ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
-
-
-def from_ms(ms: int | float) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, UTC)

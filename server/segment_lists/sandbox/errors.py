@@ -58,7 +58,3 @@ def validation_error(
 
 def not_found(message: str) -> HubSpotError:
     return HubSpotError(404, "OBJECT_NOT_FOUND", message)
-
-
-def conflict(message: str, *, sub_category: str | None = None) -> HubSpotError:
-    return HubSpotError(409, "CONFLICT", message, sub_category=sub_category)

@@ -1,4 +1,4 @@
-"""Serve a sandbox portal: in a background thread (tests, the demo) or in the foreground (CLI)."""
+"""Serve a sandbox portal on a local port from a background thread (the CLI, tests, the demo)."""
 
 from __future__ import annotations
 
@@ -67,9 +67,3 @@ class RunningSandbox:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
-
-
-def serve_forever(config: SandboxConfig, host: str, port: int) -> None:
-    """Foreground serving for `segment-lists sandbox`."""
-    sandbox = Sandbox(config)
-    uvicorn.run(create_app(sandbox), host=host, port=port, log_level="warning", lifespan="off")

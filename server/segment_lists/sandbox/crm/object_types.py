@@ -69,10 +69,6 @@ def object_type(value: str) -> ObjectType:
     return found
 
 
-def type_id(value: str) -> str:
-    return object_type(value).type_id
-
-
 def read_scopes(kind: ObjectType) -> tuple[str, ...]:
     # HubSpot's granular scopes: a write scope also lets a token read (both appear on the read
     # operations of the generic objects spec).

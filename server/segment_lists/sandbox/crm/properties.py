@@ -197,11 +197,6 @@ def property_defs(sandbox: Sandbox, object_type: str, *, archived: bool = False)
     return {name: d for name, d in _all(sandbox).get(object_type, {}).items() if d["archived"] == archived}
 
 
-def property_type(sandbox: Sandbox, object_type: str, name: str) -> str | None:
-    definition = _all(sandbox).get(object_type, {}).get(name)
-    return None if definition is None or definition["archived"] else definition["type"]
-
-
 def get_property(sandbox: Sandbox, object_type: str, name: str, *, archived: bool = False) -> dict[str, Any]:
     definition = _all(sandbox).get(object_type, {}).get(name)
     if definition is None or definition["archived"] != archived:

@@ -1,8 +1,9 @@
-"""The portal's records as list evaluation reads them: per-property columns of parsed values.
+"""The portal's records as list evaluation and column search read them: per-property columns of
+parsed values (`sandbox.record_index`).
 
 Columns are built on first use with one SQL scan each (`json_extract` does the JSON work in C, so
 no record's whole property map is ever held in memory: 1M contacts stay feasible) and are kept
-up to date incrementally: `note_changed` (the records-changed listener) only queues ids, and
+up to date incrementally: `note_changed` (called by `Sandbox.records_changed`) only queues ids, and
 `sync` reloads exactly those records before the next evaluation. History, last-updated and
 association indexes are cheaper to rebuild than to patch, so a change simply drops them.
 Callers hold the store's lock.
@@ -51,10 +52,6 @@ def json_path(prop: str) -> str:
 class RecordIndex:
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.forget()
-
-    def forget(self) -> None:
-        """Drop every cache (e.g. after records were written behind the listener's back)."""
         self._ids: dict[str, set[int]] = {}
         self._columns: dict[tuple[str, str, str], dict[int, Any]] = {}
         self._history: dict[tuple[str, str, str], dict[int, list[Any]]] = {}

@@ -155,10 +155,6 @@ def iter_records(sandbox: Sandbox, object_type: str, *, archived: bool = False) 
             yield record
 
 
-def count_records(sandbox: Sandbox, object_type: str) -> int:
-    return sum(1 for r in _cache(sandbox, object_type).by_id.values() if not r.archived)
-
-
 def property_history(
     sandbox: Sandbox, object_type: str, record_id: int, names: Iterable[str] | None = None
 ) -> dict[str, list[tuple[str | None, str]]]:

@@ -6,11 +6,11 @@ How it behaves (and why):
   and keeps its previous members (none, for a new list). MANUAL lists are COMPLETE at once.
 - Evaluation is lazy: a list is (re-)evaluated when something reads it (the list, its size, its
   members, a record's memberships) and it is stale. It is stale when it was never evaluated for
-  its current listVersion, when records of an object type it reads changed (the records-changed
-  listener), when a list it references through IN_LIST changed membership, or - for filters with
+  its current listVersion, when records of an object type it reads changed (`records_changed`),
+  when a list it references through IN_LIST changed membership, or - for filters with
   relative dates (TODAY, NOW, rolling ranges, calendar units) - when the portal's clock moved by a
-  second or more since the last evaluation. Lazy evaluation keeps record writes cheap (the listener
-  only queues ids) and makes relative-date lists drift with a frozen-then-advanced clock exactly.
+  second or more since the last evaluation. Lazy evaluation keeps record writes cheap (a write only
+  queues ids) and makes relative-date lists drift with a frozen-then-advanced clock exactly.
 - Evaluation is a diff: records that join get `membershipTimestamp` = now (the evaluation time,
   which is when HubSpot's asynchronous processing would have added them), records that leave are
   removed, and a size-history point is recorded whenever the size changes.

@@ -607,12 +607,6 @@ def _static(sandbox: Sandbox, list_id: str) -> tables.ListRow:
     return row
 
 
-def _parse_ids(raw: Any, field: str) -> list[Any]:
-    if not isinstance(raw, list):
-        raise validation_error(f"Invalid {field}: expected an array of record ids.")
-    return raw
-
-
 def change_memberships(sandbox: Sandbox, list_id: str, to_add: list[Any], to_remove: list[Any]) -> dict[str, Any]:
     """add / remove / add-and-remove. Already-members (add) and non-members (remove) are ignored;
     ids that are not records of the list's object type come back in recordIdsMissing."""
