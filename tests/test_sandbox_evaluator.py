@@ -16,7 +16,8 @@ import pytest
 from sandbox_lists_data import COMPANY, CONTACT, Portal, association, branch, prop
 from segment_lists.sandbox import Sandbox, SandboxConfig
 from segment_lists.sandbox.errors import HubSpotError
-from segment_lists.sandbox.lists.service import create_list, get_list_members, update_filters
+from segment_lists.sandbox.lists.memberships import get_list_members
+from segment_lists.sandbox.lists.service import create_list, update_filters
 
 NOW = datetime(2024, 6, 15, 12, 0, tzinfo=UTC)
 _names = itertools.count()

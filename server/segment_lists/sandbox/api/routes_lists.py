@@ -1,7 +1,8 @@
 """Lists v3 over HTTP: `/crm/v3/lists/...` and the same API at `/crm/lists/2026-03/...`.
 
-Thin: parse the call (the SDK's quirks are handled by `Call`), delegate to `lists.service`.
-The folder routes (`routes_folders`) are mounted here, first, so `/lists/folders` is never taken for a list id.
+Thin: parse the call (the SDK's quirks are handled by `Call`), delegate to `lists.service` and
+`lists.memberships`. The folder routes (`routes_folders`) are mounted here, first, so
+`/lists/folders` is never taken for a list id.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from starlette.routing import BaseRoute, Route
 from segment_lists.sandbox.api.http import Call, Reply, endpoint
 from segment_lists.sandbox.api.routes_folders import folder_routes
 from segment_lists.sandbox.errors import validation_error
-from segment_lists.sandbox.lists import service
+from segment_lists.sandbox.lists import memberships, service
 
 PREFIXES = ("/crm/v3/lists", "/crm/lists/2026-03")
 READ = ("crm.lists.read",)
@@ -66,7 +67,7 @@ def _restore(call: Call) -> Any:
 
 
 def _members(call: Call) -> Any:
-    return service.memberships_page(
+    return memberships.memberships_page(
         call.sandbox,
         call.param("listId"),
         call.q("after"),
@@ -77,7 +78,7 @@ def _members(call: Call) -> Any:
 
 
 def _members_join_order(call: Call) -> Any:
-    return service.memberships_page(
+    return memberships.memberships_page(
         call.sandbox,
         call.param("listId"),
         call.q("after"),
@@ -88,11 +89,11 @@ def _members_join_order(call: Call) -> Any:
 
 
 def _add(call: Call) -> Any:
-    return service.change_memberships(call.sandbox, call.param("listId"), call.json_array(), [])
+    return memberships.change_memberships(call.sandbox, call.param("listId"), call.json_array(), [])
 
 
 def _remove(call: Call) -> Any:
-    return service.change_memberships(call.sandbox, call.param("listId"), [], call.json_array())
+    return memberships.change_memberships(call.sandbox, call.param("listId"), [], call.json_array())
 
 
 def _add_and_remove(call: Call) -> Any:
@@ -100,16 +101,16 @@ def _add_and_remove(call: Call) -> Any:
     to_add, to_remove = body.get("recordIdsToAdd", []), body.get("recordIdsToRemove", [])
     if not isinstance(to_add, list) or not isinstance(to_remove, list):
         raise validation_error("recordIdsToAdd and recordIdsToRemove must be arrays of record ids.")
-    return service.change_memberships(call.sandbox, call.param("listId"), to_add, to_remove)
+    return memberships.change_memberships(call.sandbox, call.param("listId"), to_add, to_remove)
 
 
 def _add_from(call: Call) -> Any:
-    service.add_from(call.sandbox, call.param("listId"), call.param("sourceListId"))
+    memberships.add_from(call.sandbox, call.param("listId"), call.param("sourceListId"))
     return Reply(204)
 
 
 def _remove_all(call: Call) -> Any:
-    service.remove_all(call.sandbox, call.param("listId"))
+    memberships.remove_all(call.sandbox, call.param("listId"))
     return Reply(204)
 
 
@@ -117,12 +118,12 @@ def _record_memberships(call: Call) -> Any:
     record = call.param("recordId").strip()
     if not record.isdigit():
         raise validation_error(f"Invalid record id: {record!r}.")
-    results = service.record_memberships(call.sandbox, call.param("objectTypeId"), int(record))
+    results = memberships.record_memberships(call.sandbox, call.param("objectTypeId"), int(record))
     return {"results": results, "total": len(results)}
 
 
 def _batch_memberships(call: Call) -> Any:
-    status, body = service.batch_record_memberships(call.sandbox, call.json_object())
+    status, body = memberships.batch_record_memberships(call.sandbox, call.json_object())
     return body if status == 200 else Reply(status, body)
 
 

@@ -1,4 +1,6 @@
-"""The Lists v3 operations, shared by the HTTP routes and the in-process seeding API.
+"""The Lists v3 operations on lists themselves (create, read, search, rename, re-filter, delete,
+restore, size history, scheduled conversion), shared by the HTTP routes and in-process seeding.
+Memberships are `memberships`.
 
 Each function takes the sandbox and already-parsed arguments and returns HubSpot's JSON (or
 raises `HubSpotError` with HubSpot's envelope). Where HubSpot's behaviour is not documented the
@@ -7,8 +9,6 @@ choice is a `SandboxConfig` setting or is said in a comment.
 
 from __future__ import annotations
 
-import base64
-import json
 import re
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -26,10 +26,7 @@ if TYPE_CHECKING:
 
 PROCESSING_TYPES = ("MANUAL", "DYNAMIC", "SNAPSHOT")
 OBJECT_TYPE_ID = re.compile(r"^\d+-\d+$")
-MAX_PAGE = 250
-DEFAULT_PAGE = 100
 MAX_SEARCH_COUNT = 500
-MAX_BULK_MEMBERS = 100_000
 DEFAULT_SEARCH_PROPERTIES = (
     "hs_list_size",
     "hs_last_record_added_at",
@@ -51,15 +48,6 @@ def duplicate_name(sandbox: Sandbox, name: str) -> HubSpotError:
         "VALIDATION_ERROR" if status == 400 else "CONFLICT",
         f"A list with the name '{name}' already exists. List names must be unique.",
         sub_category="ILS.DUPLICATE_LIST_NAMES",
-    )
-
-
-def _not_static(row: tables.ListRow) -> HubSpotError:
-    # Exact status/message unconfirmed (reference §5); HubSpot-style 400.
-    return validation_error(
-        f"List {row.list_id} is a {row.processing_type} list. Memberships can only be changed for MANUAL "
-        "and SNAPSHOT lists.",
-        sub_category="ILS.INVALID_PROCESSING_TYPE_FOR_MEMBERSHIP_CHANGE",
     )
 
 
@@ -516,227 +504,6 @@ def restore_list(sandbox: Sandbox, list_id: str) -> None:
     sandbox.list_engine.forget(row.list_id)
 
 
-# --- memberships ------------------------------------------------------------------------------
-
-
-def _cursor(payload: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
-
-
-def _uncursor(token: str, keys: tuple[str, ...]) -> dict[str, Any]:
-    try:
-        padded = token + "=" * (-len(token) % 4)
-        payload = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
-        if not isinstance(payload, dict) or any(k not in payload for k in keys):
-            raise ValueError
-        return payload
-    except (ValueError, UnicodeDecodeError):
-        raise validation_error(f"Invalid paging cursor: {token!r}.", sub_category="INVALID_CURSOR") from None
-
-
-def _limit(raw: int | None) -> int:
-    limit = DEFAULT_PAGE if raw is None else raw
-    if not 1 <= limit <= MAX_PAGE:
-        raise validation_error(f"Invalid limit: must be between 1 and {MAX_PAGE}.")
-    return limit
-
-
-def memberships_page(
-    sandbox: Sandbox,
-    list_id: str,
-    after: str | None,
-    before: str | None,
-    raw_limit: int | None,
-    *,
-    join_order: bool,
-) -> dict[str, Any]:
-    """A page of members. By recordId ascending, or by time added (join-order); `after` wins over
-    `before`; with only `before` the page runs backwards (descending), as HubSpot documents."""
-    limit = _limit(raw_limit)
-    row = load(sandbox, list_id)
-    order_key = "added_at, record_id" if join_order else "record_id"
-    keys = ("t", "r") if join_order else ("r",)
-    where, args, descending = "", [], False
-    if after:
-        c = _uncursor(after, keys)
-        where = " AND (added_at > ? OR (added_at = ? AND record_id > ?))" if join_order else " AND record_id > ?"
-        args = [c["t"], c["t"], c["r"]] if join_order else [c["r"]]
-    elif before:
-        c = _uncursor(before, keys)
-        where = " AND (added_at < ? OR (added_at = ? AND record_id < ?))" if join_order else " AND record_id < ?"
-        args = [c["t"], c["t"], c["r"]] if join_order else [c["r"]]
-        descending = True
-    direction = " DESC" if descending else ""
-    order = ", ".join(part.strip() + direction for part in order_key.split(","))
-    with sandbox.store.read() as db:
-        rows = db.execute(
-            f"SELECT record_id, added_at FROM list_memberships WHERE list_id = ?{where} ORDER BY {order} LIMIT ?",
-            (row.list_id, *args, limit + 1),
-        ).fetchall()
-        total = tables.member_count(db, row.list_id)
-    more = len(rows) > limit
-    rows = rows[:limit]
-
-    def token(r: Any) -> str:
-        return _cursor({"t": r["added_at"], "r": int(r["record_id"])} if join_order else {"r": int(r["record_id"])})
-
-    out: dict[str, Any] = {
-        "results": [{"recordId": str(r["record_id"]), "membershipTimestamp": r["added_at"]} for r in rows],
-        "total": total,
-    }
-    paging: dict[str, Any] = {}
-    if rows:
-        if descending:
-            if more:
-                paging["prev"] = {"before": token(rows[-1])}
-            paging["next"] = {"after": token(rows[0])}
-        else:
-            if more:
-                paging["next"] = {"after": token(rows[-1])}
-            if after:
-                paging["prev"] = {"before": token(rows[0])}
-    if paging:
-        out["paging"] = paging
-    return out
-
-
-def _static(sandbox: Sandbox, list_id: str) -> tables.ListRow:
-    row = load(sandbox, list_id)
-    if row.processing_type == "DYNAMIC":
-        raise _not_static(row)
-    return row
-
-
-def change_memberships(sandbox: Sandbox, list_id: str, to_add: list[Any], to_remove: list[Any]) -> dict[str, Any]:
-    """add / remove / add-and-remove. Already-members (add) and non-members (remove) are ignored;
-    ids that are not records of the list's object type come back in recordIdsMissing."""
-    row = _static(sandbox, list_id)
-    engine = sandbox.list_engine
-    adds = list(dict.fromkeys(str(v).strip() for v in to_add))  # input order, duplicates dropped
-    removes = list(dict.fromkeys(str(v).strip() for v in to_remove))
-    numeric = [int(v) for v in {*adds, *removes} if v.isdigit()]
-    with sandbox.store.lock:
-        existing = engine.index.exists(row.object_type_id, numeric)
-        missing = list(dict.fromkeys(v for v in [*adds, *removes] if not v.isdigit() or int(v) not in existing))
-        with sandbox.store.transaction() as db:
-            current = tables.member_ids(db, row.list_id)
-            add_ids = [int(v) for v in adds if v.isdigit() and int(v) in existing and int(v) not in current]
-            remove_ids = [int(v) for v in removes if v.isdigit() and int(v) in current and int(v) not in add_ids]
-            if add_ids or remove_ids:
-                engine.change(db, row.list_id, add_ids, remove_ids)
-    return {
-        "recordsIdsAdded": [str(i) for i in add_ids],
-        "recordIdsRemoved": [str(i) for i in remove_ids],
-        "recordIdsMissing": missing,
-    }
-
-
-def add_from(sandbox: Sandbox, list_id: str, source_id: str) -> None:
-    row = _static(sandbox, list_id)
-    source = load(sandbox, source_id)
-    if source.list_id == row.list_id:
-        raise validation_error("The source list and the destination list must be different lists.")
-    if source.object_type_id != row.object_type_id:
-        raise validation_error(
-            f"List {source.list_id} holds {source.object_type_id} records; list {row.list_id} "
-            f"holds {row.object_type_id} records."
-        )
-    engine = sandbox.list_engine
-    with sandbox.store.lock:
-        members = engine.members(source.list_id)
-        if len(members) >= MAX_BULK_MEMBERS:
-            raise validation_error(
-                f"The source list has {len(members)} members; add-from works for lists with fewer "
-                f"than {MAX_BULK_MEMBERS} members."
-            )
-        with sandbox.store.transaction() as db:
-            new = sorted(members - tables.member_ids(db, row.list_id))
-            if new:
-                engine.change(db, row.list_id, new, [])
-
-
-def remove_all(sandbox: Sandbox, list_id: str) -> None:
-    row = _static(sandbox, list_id)
-    engine = sandbox.list_engine
-    with sandbox.store.transaction() as db:
-        current = sorted(tables.member_ids(db, row.list_id))
-        if len(current) >= MAX_BULK_MEMBERS:
-            raise validation_error(
-                f"List {row.list_id} has {len(current)} members; removing all members works for "
-                f"lists with fewer than {MAX_BULK_MEMBERS} members."
-            )
-        if current:
-            engine.change(db, row.list_id, [], current)
-
-
-def record_memberships(sandbox: Sandbox, object_type: str, record_id: int) -> list[dict[str, Any]]:
-    sandbox.list_engine.refresh_type(object_type)
-    with sandbox.store.read() as db:
-        rows = db.execute(
-            "SELECT m.list_id, l.list_version, m.added_at, e.first_added_at "
-            "FROM list_memberships m JOIN lists l ON l.list_id = m.list_id "
-            "LEFT JOIN list_membership_events e ON e.list_id = m.list_id AND e.record_id = m.record_id "
-            "WHERE m.record_id = ? AND l.object_type_id = ? AND l.deleted_at IS NULL ORDER BY m.list_id",
-            (record_id, object_type),
-        ).fetchall()
-    return [
-        {
-            "listId": str(r["list_id"]),
-            "listVersion": int(r["list_version"]),
-            "isPublicList": True,
-            "firstAddedTimestamp": r["first_added_at"] or r["added_at"],
-            "lastAddedTimestamp": r["added_at"],
-        }
-        for r in rows
-    ]
-
-
-def batch_record_memberships(sandbox: Sandbox, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    """POST /crm/v3/lists/records/memberships/batch/read: 200, or 207 naming records that do not exist."""
-    inputs = body.get("inputs")
-    if not isinstance(inputs, list) or not all(isinstance(i, dict) for i in inputs):
-        raise validation_error('Invalid input: expected {"inputs": [{"objectTypeId": ..., "recordId": ...}]}.')
-    started = sandbox.clock.now_iso()
-    engine = sandbox.list_engine
-    results, missing = [], []
-    for item in inputs:
-        object_type, record = str(item.get("objectTypeId", "")), str(item.get("recordId", "")).strip()
-        if not OBJECT_TYPE_ID.match(object_type) or not record.isdigit():
-            raise validation_error("Each input needs an objectTypeId (e.g. '0-1') and a numeric recordId.")
-        with sandbox.store.lock:
-            exists = bool(engine.index.exists(object_type, [int(record)]))
-        if not exists:
-            missing.append(record)
-            continue
-        results.append(
-            {
-                "objectTypeId": object_type,
-                "recordId": record,
-                "recordListMemberships": record_memberships(sandbox, object_type, int(record)),
-            }
-        )
-    out: dict[str, Any] = {
-        "status": "COMPLETE",
-        "results": results,
-        "startedAt": started,
-        "completedAt": sandbox.clock.now_iso(),
-    }
-    if not missing:
-        return 200, out
-    out["numErrors"] = 1
-    out["errors"] = [
-        {
-            "status": "error",
-            "category": "OBJECT_NOT_FOUND",
-            "message": f"Could not find records with ids: {', '.join(missing)}",
-            "context": {"ids": missing},
-            "errors": [],
-            "links": {},
-        }
-    ]
-    return 207, out
-
-
 # --- history, conversion, id mapping ------------------------------------------------------------
 
 
@@ -844,13 +611,3 @@ def legacy_ids(raw: list[Any]) -> dict[str, Any]:
     if len(raw) > 10_000:
         raise validation_error("At most 10000 legacy list ids can be translated at once.")
     return {"legacyListIdsToIdsMapping": [], "missingLegacyListIds": [str(v) for v in raw]}
-
-
-# --- the in-process API (seeding) ---------------------------------------------------------------
-
-
-def get_list_members(sandbox: Sandbox, list_id: int) -> list[int]:
-    """Current member record ids of a list, ascending (evaluating it first if it is stale)."""
-    row = load(sandbox, list_id)
-    with sandbox.store.read() as db:
-        return sorted(tables.member_ids(db, row.list_id))
