@@ -213,6 +213,40 @@ def test_routes_and_modules_are_imported_by_name() -> None:
     assert not offenders, "import edges must be visible to a reader: " + ", ".join(offenders)
 
 
+# Floors inside the sandbox: each area imports only the areas below it (the root __init__ is the
+# public surface and may import anything). `instance` sits above crm/ and lists/ because it owns their state.
+BASE = {"clock", "errors", "store", "sandbox_config"}
+MAY_IMPORT: dict[str, set[str]] = {
+    "clock": set(),
+    "errors": set(),
+    "store": set(),
+    "sandbox_config": set(),
+    "realism": BASE,
+    "crm": BASE,
+    "lists": BASE | {"crm"},
+    "instance": BASE | {"crm", "lists", "realism"},
+    "seed": BASE | {"crm", "lists"},
+    "api": BASE | {"crm", "lists", "seed", "instance", "realism"},
+    "runner": BASE | {"api", "instance"},
+}
+
+
+def area(module: str) -> str:
+    return module.split(".")[2] if module.count(".") >= 2 else "__init__"
+
+
+def test_sandbox_areas_import_downward_only() -> None:
+    graph = import_graph(sandbox_modules())
+    assert set(MAY_IMPORT) | {"__init__"} == {area(m) for m in graph}, "a new area needs its floor here"
+    upward = [
+        f"{module} -> {target}"
+        for module, targets in sorted(graph.items())
+        for target in sorted(targets)
+        if area(module) != "__init__" and area(target) != area(module) and area(target) not in MAY_IMPORT[area(module)]
+    ]
+    assert not upward, "imports that run up a floor:\n" + "\n".join(upward)
+
+
 @pytest.mark.parametrize("name", sorted(sandbox_modules()))
 def test_no_per_sandbox_state_at_module_level(name: str) -> None:
     path = sandbox_modules()[name]
