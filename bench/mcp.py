@@ -83,16 +83,16 @@ def _median_ms(samples: list[float]) -> float:
 async def overhead(calls: int) -> list[dict[str, Any]]:
     from mcp import Client
 
-    from segment_lists.catalog import ExclusivityGroup
-    from segment_lists.config import load_settings
-    from segment_lists.interview import Answers
+    from segment_lists.cli.serve_verb import sandbox_settings, start_embedded_sandbox
+    from segment_lists.domain.catalog import ExclusivityGroup
+    from segment_lists.domain.interview import Answers
     from segment_lists.mcp.server import build_server
     from segment_lists.mcp.state import AppState
     from segment_lists.mcp.tools import library_export
-    from segment_lists.serve_cli import sandbox_settings, start_embedded_sandbox
+    from segment_lists.workflow.environment import load_settings
     from segment_lists.workflow.exclusivity import check_groups
     from segment_lists.workflow.inventory import take_inventory
-    from segment_lists.workflow.planning import propose
+    from segment_lists.workflow.proposal import propose
     from segment_lists.workflow.verify import count_members
 
     sandbox = start_embedded_sandbox(contacts=300, seed=1, processing_seconds=0.0)

@@ -23,12 +23,12 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from segment_lists.config import Settings
-from segment_lists.interview import Answers
+from segment_lists.domain.interview import Answers
 from segment_lists.portal import LimiterSettings, RetrySettings
 from segment_lists.sandbox import DemoSummary, Faults, RunningSandbox, SandboxConfig, seed_demo
 from segment_lists.workflow.apply import apply_items, select_items
-from segment_lists.workflow.planning import load_plan, propose
+from segment_lists.workflow.environment import Settings
+from segment_lists.workflow.proposal import load_plan, propose
 from segment_lists.workflow.rollback import rollback_run
 from segment_lists.workflow.runtime import Runtime, open_runtime
 from segment_lists.workflow.verify import count_members

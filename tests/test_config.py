@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from segment_lists.config import HUBSPOT_API, load_settings, read_dotenv
+from segment_lists.workflow.environment import HUBSPOT_API, load_settings, read_dotenv
 
 SECRET = "pat-na1-not-a-real-token-example-for-tests"
 

@@ -17,9 +17,9 @@ from mcp import Client
 from mcp.types import Tool
 
 from mcp_support import ERAS, MODES
-from segment_lists.config import load_settings
 from segment_lists.mcp.server import build_server
 from segment_lists.mcp.state import AppState
+from segment_lists.workflow.environment import load_settings
 
 pytestmark = pytest.mark.anyio
 

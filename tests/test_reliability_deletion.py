@@ -17,7 +17,7 @@ from segment_lists.filters import and_, in_list, or_
 from segment_lists.sandbox import ALL_SCOPES, DemoSummary, RunningSandbox, SandboxConfig, assets, lists_service
 from segment_lists.workflow.apply import ApplyResult, apply_items, select_items
 from segment_lists.workflow.dependencies import find_dependents
-from segment_lists.workflow.planning import propose
+from segment_lists.workflow.proposal import propose
 from segment_lists.workflow.rollback import delete_list, restore_list, rollback_run
 from segment_lists.workflow.runtime import Runtime
 

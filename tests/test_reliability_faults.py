@@ -24,7 +24,7 @@ from reliability_harness import (
 )
 from segment_lists.sandbox import RateLimits
 from segment_lists.workflow.apply import apply_items, select_items
-from segment_lists.workflow.planning import propose
+from segment_lists.workflow.proposal import propose
 
 
 @pytest.fixture(scope="module")

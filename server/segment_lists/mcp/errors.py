@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from mcp.server.mcpserver.exceptions import ToolError
 
-from segment_lists.confirm import ConfirmationRejected
+from segment_lists.domain.text import clean
 from segment_lists.portal import (
     AuthenticationFailed,
     DailyLimitReached,
@@ -18,9 +18,9 @@ from segment_lists.portal import (
     RateLimited,
     ValidationFailed,
 )
-from segment_lists.text import clean
 from segment_lists.workflow.apply import NothingToApply
-from segment_lists.workflow.planning import UnknownPlan
+from segment_lists.workflow.confirmation_tokens import ConfirmationRejected
+from segment_lists.workflow.proposal import UnknownPlan
 from segment_lists.workflow.runtime import NoToken
 
 

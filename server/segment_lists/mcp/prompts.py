@@ -16,8 +16,8 @@ from mcp.types import Completion, CompletionArgument, CompletionContext, PromptR
 from pydantic import Field
 
 from segment_lists.data import default_properties
-from segment_lists.i18n import Language, load_prompt
-from segment_lists.industries import VERTICALS
+from segment_lists.domain.i18n import Language, load_prompt
+from segment_lists.domain.industries import VERTICALS
 
 LanguageArg = Annotated[str, Field(description="Optional: en (default) or zh for Chinese")]
 FOCUS_LINES: dict[Language, tuple[str, str]] = {

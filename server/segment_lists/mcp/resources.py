@@ -9,9 +9,9 @@ from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
 
-from segment_lists.mcp.confirmation import app_state
 from segment_lists.mcp.tools import library_export
-from segment_lists.workflow.planning import UnknownPlan, load_plan
+from segment_lists.mcp.write_gate import app_state
+from segment_lists.workflow.proposal import UnknownPlan, load_plan
 
 
 def register_resources(server: MCPServer[Any]) -> None:

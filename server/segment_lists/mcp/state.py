@@ -6,7 +6,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from segment_lists.config import Settings
+from segment_lists.workflow.environment import Settings
 from segment_lists.workflow.runtime import Runtime, open_runtime
 
 

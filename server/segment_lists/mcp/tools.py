@@ -17,14 +17,13 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import ToolAnnotations
 from pydantic import BaseModel, Field
 
-from segment_lists.catalog import ExclusivityGroup
-from segment_lists.interview import Answers
-from segment_lists.journal import LibraryEntry
-from segment_lists.mcp.confirmation import ConfirmWrite, Gate, app_state, ask, gate, will_elicit
+from segment_lists.domain.catalog import ExclusivityGroup
+from segment_lists.domain.interview import Answers
+from segment_lists.domain.planner import Plan
+from segment_lists.domain.text import clean
 from segment_lists.mcp.errors import tool_errors
-from segment_lists.planner import Plan
+from segment_lists.mcp.write_gate import ConfirmWrite, Gate, app_state, ask, gate, will_elicit
 from segment_lists.portal import NotFound
-from segment_lists.text import clean
 from segment_lists.workflow import previews
 from segment_lists.workflow.apply import (
     ApplyResult,
@@ -39,7 +38,8 @@ from segment_lists.workflow.apply import (
 )
 from segment_lists.workflow.exclusivity import ExclusivityReport, check_groups
 from segment_lists.workflow.inventory import Inventory, take_inventory
-from segment_lists.workflow.planning import load_plan, propose
+from segment_lists.workflow.journal import LibraryEntry
+from segment_lists.workflow.proposal import load_plan, propose
 from segment_lists.workflow.rollback import (
     DeleteOutcome,
     DeletionCheck,

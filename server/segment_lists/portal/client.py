@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+from segment_lists.portal.connection import PortalSettings
 from segment_lists.portal.errors import AmbiguousWrite, DuplicateListName, NotFound, ValidationFailed
 from segment_lists.portal.models import (
     AccountDetails,
@@ -30,7 +31,6 @@ from segment_lists.portal.models import (
     Workflow,
     referenced_list_ids,
 )
-from segment_lists.portal.settings import PortalSettings
 from segment_lists.portal.transport import CallStats, Transport
 
 LISTS = "crm.lists.lists_api"

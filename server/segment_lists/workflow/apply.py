@@ -18,12 +18,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from segment_lists.domain.planner import Plan, PlanItem, definition_key
+from segment_lists.domain.text import clean
 from segment_lists.filters import parse_filter_branch
-from segment_lists.journal import Action
-from segment_lists.planner import Plan, PlanItem, definition_key
 from segment_lists.portal import AmbiguousWrite, DailyLimitReached, DuplicateListName, NotFound, PortalError
 from segment_lists.portal.models import HubSpotList
-from segment_lists.text import clean
+from segment_lists.workflow.journal import Action
 from segment_lists.workflow.runtime import PortalRef, Runtime
 
 MEMBERS_PER_CALL = 500

@@ -30,11 +30,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from segment_lists.catalog import ExclusivityGroup
+from segment_lists.domain.catalog import ExclusivityGroup
+from segment_lists.domain.search_translation import MAX_FILTERS, MAX_FILTERS_PER_GROUP, MAX_GROUPS, to_search_groups
+from segment_lists.domain.text import clean
 from segment_lists.portal.client import MEMBERSHIP_PAGE
 from segment_lists.portal.models import HubSpotList
-from segment_lists.search_translation import MAX_FILTERS, MAX_FILTERS_PER_GROUP, MAX_GROUPS, to_search_groups
-from segment_lists.text import clean
 from segment_lists.workflow.runtime import PortalRef, Runtime
 from segment_lists.workflow.verify import wait_for_processing
 

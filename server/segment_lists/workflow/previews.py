@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from segment_lists.planner import Plan, PlanItem
+from segment_lists.domain.planner import Plan, PlanItem
+from segment_lists.domain.text import clean
 from segment_lists.portal.models import HubSpotList
-from segment_lists.text import clean
 from segment_lists.workflow.runtime import Runtime
 
 

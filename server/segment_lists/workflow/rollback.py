@@ -12,9 +12,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from segment_lists.domain.text import clean
 from segment_lists.portal import NotFound
 from segment_lists.portal.models import HubSpotList
-from segment_lists.text import clean
 from segment_lists.workflow.apply import reconcile
 from segment_lists.workflow.dependencies import DependencyReport, find_dependents
 from segment_lists.workflow.runtime import PortalRef, Runtime

@@ -20,12 +20,12 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, SecretStr
 
-from segment_lists.config import Settings
+from segment_lists.domain.text import clean
 from segment_lists.filters import describe
-from segment_lists.journal import Journal
 from segment_lists.portal import Portal, PortalSettings
 from segment_lists.portal.models import AccountDetails, HubSpotList, Property
-from segment_lists.text import clean
+from segment_lists.workflow.environment import Settings
+from segment_lists.workflow.journal import Journal
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -16,8 +16,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from segment_lists.planner import Plan
-from segment_lists.text import clean
+from segment_lists.domain.planner import Plan
+from segment_lists.domain.text import clean
 from segment_lists.workflow.runtime import PortalRef, Runtime
 
 Progress = Callable[[float, float, str], None]

@@ -14,7 +14,7 @@ from typing import Any
 
 import anyio
 
-from segment_lists.config import load_settings
+from segment_lists.workflow.environment import load_settings
 
 
 def _print_table(rows: list[list[str]], headers: list[str]) -> None:
@@ -117,10 +117,10 @@ async def _flow(server: Any, demo: Any, keep: bool) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from segment_lists.cli.serve_verb import sandbox_settings
     from segment_lists.mcp.server import build_server
     from segment_lists.mcp.state import AppState
     from segment_lists.sandbox import RunningSandbox, SandboxConfig, seed_demo
-    from segment_lists.serve_cli import sandbox_settings
 
     print(f"Seeding a sandbox HubSpot portal with {args.contacts} contacts (seed {args.seed})...")
     with RunningSandbox(SandboxConfig(processing_seconds=1.0)) as sandbox:

@@ -7,7 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from segment_lists.commands.common import (
+from segment_lists.cli.library_verbs import measure, plan_status, sandbox_bootstrap
+from segment_lists.cli.report_render import collect, render_html, render_markdown
+from segment_lists.cli.segments_file import load_segments, template
+from segment_lists.cli.session import (
     CommandError,
     Exit,
     add_portal_arguments,
@@ -17,10 +20,7 @@ from segment_lists.commands.common import (
     run_command,
     session,
 )
-from segment_lists.commands.flow import measure, plan_status, sandbox_bootstrap
-from segment_lists.i18n import LANGUAGES, Language
-from segment_lists.report import collect, render_html, render_markdown
-from segment_lists.segments_file import load_segments, template
+from segment_lists.domain.i18n import LANGUAGES, Language
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -51,7 +51,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from segment_lists.doctor import diagnose
+    from segment_lists.workflow.doctor import diagnose
 
     answers = load_segments(args.segments)
     settings, running = resolve_settings(args)

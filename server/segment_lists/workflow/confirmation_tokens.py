@@ -14,7 +14,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from segment_lists.journal import Journal
+from segment_lists.workflow.journal import Journal
 
 DEFAULT_TTL = timedelta(minutes=10)
 

@@ -16,10 +16,10 @@ from typing import Any, TextIO
 
 from pydantic import BaseModel
 
-from segment_lists.config import Settings, load_settings
+from segment_lists.cli.segments_file import SegmentsFileError
+from segment_lists.domain.text import clean
 from segment_lists.portal import PortalError
-from segment_lists.segments_file import SegmentsFileError
-from segment_lists.text import clean
+from segment_lists.workflow.environment import Settings, load_settings
 from segment_lists.workflow.runtime import NoToken, Runtime, open_runtime, sandbox_token
 
 
@@ -161,7 +161,7 @@ def resolve_settings(args: argparse.Namespace) -> tuple[Settings, Any]:
     if getattr(args, "base_url", None):
         settings = settings.model_copy(update={"base_url": args.base_url})
     if getattr(args, "sandbox", False):
-        from segment_lists.serve_cli import sandbox_settings, start_embedded_sandbox
+        from segment_lists.cli.serve_verb import sandbox_settings, start_embedded_sandbox
 
         running = start_embedded_sandbox(args.contacts, args.seed, processing_seconds=1.0)
         note(args, f"SANDBOX portal at {running.base_url}: {args.contacts} demo contacts, not your HubSpot account")

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from segment_lists.i18n import Language, category_name, segment_name
+from segment_lists.domain.i18n import Language, category_name, segment_name
 
 Family = Literal["core", "icp", "industries", "size", "regions", "engagement"]
 DEFAULT_FAMILIES: tuple[Family, ...] = ("core", "icp", "engagement")

@@ -88,7 +88,7 @@ def prompts_dir() -> Path:
     packaged = resources.files("segment_lists") / "_data" / "prompts"
     if packaged.is_dir():
         return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "prompts"
+    return Path(__file__).resolve().parents[3] / "prompts"
 
 
 def prompt_file(file_name: str, language: Language = "en") -> Path:

@@ -6,8 +6,8 @@ import argparse
 import sys
 from typing import Any
 
-from segment_lists.catalog import ExclusivityGroup
-from segment_lists.commands.common import (
+from segment_lists.cli.segments_file import load_segments
+from segment_lists.cli.session import (
     CommandError,
     Exit,
     Session,
@@ -17,14 +17,14 @@ from segment_lists.commands.common import (
     session,
     table,
 )
-from segment_lists.drift import STATUS_WORDS, LibraryStatus, library_status
-from segment_lists.interview import Answers
-from segment_lists.planner import Plan
-from segment_lists.segments_file import load_segments
+from segment_lists.domain.catalog import ExclusivityGroup
+from segment_lists.domain.interview import Answers
+from segment_lists.domain.planner import Plan
 from segment_lists.workflow import previews
 from segment_lists.workflow.apply import ApplyResult, apply_items, select_items
+from segment_lists.workflow.drift import STATUS_WORDS, LibraryStatus, library_status
 from segment_lists.workflow.exclusivity import ExclusivityReport, check_groups
-from segment_lists.workflow.planning import propose
+from segment_lists.workflow.proposal import propose
 from segment_lists.workflow.rollback import rollback_run
 from segment_lists.workflow.verify import CountReport, count_members
 
@@ -239,7 +239,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 
 
 def add_flow_commands(commands: Any) -> None:
-    from segment_lists.commands.common import add_portal_arguments, add_segments_argument, run_command
+    from segment_lists.cli.session import add_portal_arguments, add_segments_argument, run_command
 
     plan = commands.add_parser(
         "plan",

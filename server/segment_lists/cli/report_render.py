@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, Field
 
-from segment_lists.drift import LibraryStatus
-from segment_lists.i18n import Language, words
-from segment_lists.planner import Plan
-from segment_lists.text import clean
+from segment_lists.domain.i18n import Language, words
+from segment_lists.domain.planner import Plan
+from segment_lists.domain.text import clean
+from segment_lists.workflow.drift import LibraryStatus
 from segment_lists.workflow.exclusivity import ExclusivityReport
 from segment_lists.workflow.runtime import PortalRef
 from segment_lists.workflow.verify import CountReport

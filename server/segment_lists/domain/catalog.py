@@ -13,6 +13,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from segment_lists.domain.i18n import category_name
+from segment_lists.domain.industries import IndustryMapping
+from segment_lists.domain.interview import SIGNAL_LABELS, SIGNAL_PROPERTIES, Answers, Family
 from segment_lists.filters import (
     Filter,
     FilterBranch,
@@ -30,9 +33,6 @@ from segment_lists.filters import (
     prop_number,
     prop_unknown,
 )
-from segment_lists.i18n import category_name
-from segment_lists.industries import IndustryMapping
-from segment_lists.interview import SIGNAL_LABELS, SIGNAL_PROPERTIES, Answers, Family
 
 CONTACTS = "0-1"
 ProcessingType = Literal["DYNAMIC", "MANUAL"]

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from segment_lists.catalog import (
+from segment_lists.domain.catalog import (
     CatalogContext,
     ExclusivityGroup,
     IcpLocation,
@@ -23,10 +23,10 @@ from segment_lists.catalog import (
     catalog_segments,
     exclusivity_groups,
 )
-from segment_lists.facts import ExistingList, PortalFacts
+from segment_lists.domain.facts import ExistingList, PortalFacts
+from segment_lists.domain.industries import IndustryMapping, map_industries
+from segment_lists.domain.interview import SIGNAL_PROPERTIES, Answers
 from segment_lists.filters import describe, normalize_filter_branch
-from segment_lists.industries import IndustryMapping, map_industries
-from segment_lists.interview import SIGNAL_PROPERTIES, Answers
 
 Action = Literal["create", "reuse", "rename", "conflict", "needs-input"]
 

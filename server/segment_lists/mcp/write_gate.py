@@ -13,8 +13,8 @@ from typing import Any, Literal
 from mcp.server.mcpserver import AcceptedElicitation, Context, Elicit
 from pydantic import BaseModel, Field
 
-from segment_lists import confirm
 from segment_lists.mcp.state import AppState
+from segment_lists.workflow import confirmation_tokens
 from segment_lists.workflow.runtime import Runtime
 
 Verdict = Literal["go", "confirmation_required", "declined", "refused"]
@@ -85,7 +85,7 @@ def gate(
             "cannot ask the user; nothing was changed.",
         )
     if token is None:
-        issued = confirm.issue(
+        issued = confirmation_tokens.issue(
             rt.journal, portal_id=rt.portal_id, tool=tool, arguments=arguments, state=state, summary=preview
         )
         return Gate(
@@ -97,5 +97,5 @@ def gate(
                 "(valid for 10 minutes, once)."
             ),
         )
-    confirm.redeem(rt.journal, token, portal_id=rt.portal_id, tool=tool, arguments=arguments, state=state)
+    confirmation_tokens.redeem(rt.journal, token, portal_id=rt.portal_id, tool=tool, arguments=arguments, state=state)
     return Gate(verdict="go")

@@ -96,8 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--keep", action="store_true", help="skip the final rollback (lists stay in the sandbox)")
     demo.set_defaults(run=run_demo)
 
-    from segment_lists.commands.flow import add_flow_commands
-    from segment_lists.commands.other import add_other_commands
+    from segment_lists.cli.library_verbs import add_flow_commands
+    from segment_lists.cli.setup_verbs import add_other_commands
 
     add_flow_commands(commands)
     add_other_commands(commands)
@@ -105,19 +105,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_sandbox(args: argparse.Namespace) -> int:
-    from segment_lists.sandbox_cli import serve_sandbox
+    from segment_lists.cli.sandbox_verb import serve_sandbox
 
     return serve_sandbox(args)
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from segment_lists.serve_cli import serve
+    from segment_lists.cli.serve_verb import serve
 
     return serve(args)
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from segment_lists.demo import run
+    from segment_lists.cli.demo_verb import run
 
     return run(args)
 

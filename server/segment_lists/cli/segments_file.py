@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from segment_lists.interview import Answers
+from segment_lists.domain.interview import Answers
 
 FILE_ONLY_KEYS = {"competitor_csv_file"}
 

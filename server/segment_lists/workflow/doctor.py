@@ -14,12 +14,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from segment_lists.config import Settings
-from segment_lists.interview import Answers
+from segment_lists.domain.interview import Answers
+from segment_lists.domain.text import clean
 from segment_lists.portal import AuthenticationFailed, MissingScope, PortalError, PortalUnavailable
+from segment_lists.portal.connection import TIER_BURST
 from segment_lists.portal.errors import PRIVATE_APPS
-from segment_lists.portal.settings import TIER_BURST
-from segment_lists.text import clean
+from segment_lists.workflow.environment import Settings
 from segment_lists.workflow.runtime import NoToken, Runtime, open_runtime
 
 Verdict = Literal["ok", "warning", "fail"]
@@ -198,7 +198,7 @@ def _rate_check(rt: Runtime, settings: Settings) -> Check:
 
 
 def _prerequisites(rt: Runtime, answers: Answers) -> list[Check]:
-    from segment_lists.workflow.planning import propose
+    from segment_lists.workflow.proposal import propose
 
     try:
         plan = propose(rt, answers, estimate=False)

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from segment_lists.config import Settings, load_settings
+from segment_lists.workflow.environment import Settings, load_settings
 
 log = logging.getLogger("segment_lists.serve")
 

@@ -1,6 +1,6 @@
 """How to reach a HubSpot portal: where, with which token, at which rate tier, with which retries.
 
-The token is supplied by the caller (reading it from the environment is `segment_lists.config`'s
+The token is supplied by the caller (reading it from the environment is `segment_lists.workflow.environment`'s
 job). It is a `SecretStr`: it never shows in a repr, a log line or an error message.
 """
 
