@@ -30,12 +30,13 @@ from _flowrun import Recorder, demo_answers, optimized_flow, plan_groups  # noqa
 from naive import naive_flow  # noqa: E402
 
 from segment_lists.cli.serve_verb import sandbox_settings  # noqa: E402
-from segment_lists.sandbox import (  # noqa: E402  # noqa: E402
+from segment_lists.data.hubspot_limits import SEARCH_PER_SECOND  # noqa: E402
+from segment_lists.sandbox import (  # noqa: E402
     TIER_LIMITS,
     RateLimits,
     RunningSandbox,
     SandboxConfig,
-    seed_demo,  # noqa: E402
+    seed_demo,
 )
 from segment_lists.workflow.environment import load_settings  # noqa: E402
 from segment_lists.workflow.proposal import propose  # noqa: E402
@@ -43,7 +44,6 @@ from segment_lists.workflow.rollback import rollback_run  # noqa: E402
 from segment_lists.workflow.runtime import Runtime, open_runtime  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SEARCH_PER_SECOND = 5
 WINDOW_SECONDS = 10.0
 
 

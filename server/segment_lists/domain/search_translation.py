@@ -20,11 +20,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from segment_lists.data.hubspot_limits import SEARCH_MAX_FILTERS, SEARCH_MAX_FILTERS_PER_GROUP, SEARCH_MAX_GROUPS
 from segment_lists.filters.time import TimePointError, resolve_ms
 
-MAX_GROUPS = 5
-MAX_FILTERS_PER_GROUP = 6
-MAX_FILTERS = 18
 DAY_MS = 86_400_000
 POSITIVE = frozenset({"EQ", "IN", "GT", "GTE", "LT", "LTE", "BETWEEN"})
 
@@ -46,9 +44,9 @@ def to_search_groups(branch: dict[str, Any], *, now: datetime, zone: str = "UTC"
     if not groups:
         # Matches nothing (e.g. CONSTANT false): HubSpot has no "false" filter; say so plainly.
         return None
-    if len(groups) > MAX_GROUPS or any(len(g) > MAX_FILTERS_PER_GROUP for g in groups):
+    if len(groups) > SEARCH_MAX_GROUPS or any(len(g) > SEARCH_MAX_FILTERS_PER_GROUP for g in groups):
         return None
-    if sum(len(g) for g in groups) > MAX_FILTERS:
+    if sum(len(g) for g in groups) > SEARCH_MAX_FILTERS:
         return None
     return [{"filters": group} for group in groups]
 
@@ -83,7 +81,7 @@ def _and(branch: dict[str, Any], now: datetime, zone: ZoneInfo) -> Alternatives:
         if merged is None:
             continue
         groups.append(merged)
-        if len(_dedupe(groups)) > MAX_GROUPS:
+        if len(_dedupe(groups)) > SEARCH_MAX_GROUPS:
             raise Untranslatable("too many groups")
     return groups
 

@@ -1,7 +1,7 @@
 """The only code that talks to HubSpot: `Portal` over the official `hubspot-api-client` SDK."""
 
 from segment_lists.portal.client import Portal
-from segment_lists.portal.connection import HUBSPOT_API, LimiterSettings, PortalSettings, RetrySettings
+from segment_lists.portal.connection import LimiterSettings, PortalSettings, RetrySettings
 from segment_lists.portal.errors import (
     AmbiguousWrite,
     AuthenticationFailed,
@@ -16,7 +16,6 @@ from segment_lists.portal.errors import (
 )
 
 __all__ = [
-    "HUBSPOT_API",
     "AmbiguousWrite",
     "AuthenticationFailed",
     "DailyLimitReached",

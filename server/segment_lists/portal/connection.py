@@ -1,29 +1,15 @@
 """How to reach a HubSpot portal: where, with which token, at which rate tier, with which retries.
 
-The token is supplied by the caller (reading it from the environment is `segment_lists.workflow.environment`'s
-job). It is a `SecretStr`: it never shows in a repr, a log line or an error message.
+The token is supplied by the caller (reading it from the environment is
+`segment_lists.workflow.environment`'s job). It is a `SecretStr`: it never shows in a repr, a log
+line or an error message. HubSpot's own figures (tiers, search rate) are in `data.hubspot_limits`.
 """
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
-HUBSPOT_API = "https://api.hubapi.com"
-
-Tier = Literal["free", "starter", "professional", "enterprise", "api-limit-increase"]
-
-# Private-app burst per 10 s by tier (reference §12.1). Daily limits are the server's business:
-# the client only reacts to a DAILY 429.
-TIER_BURST: dict[str, int] = {
-    "free": 100,
-    "starter": 100,
-    "professional": 190,
-    "enterprise": 190,
-    "api-limit-increase": 250,
-}
-SEARCH_PER_SECOND = 5  # CRM search, per account (reference §12.2)
+from segment_lists.data.hubspot_limits import HUBSPOT_API, SEARCH_PER_SECOND, TIER_BURST, RateTier
 
 
 class RetrySettings(BaseModel):
@@ -61,7 +47,7 @@ class PortalSettings(BaseModel):
 
     token: SecretStr
     base_url: str = HUBSPOT_API
-    tier: Tier = "free"
+    tier: RateTier = "free"
     retry: RetrySettings = Field(default_factory=RetrySettings)
     limiter: LimiterSettings = Field(default_factory=LimiterSettings)
     timeout_seconds: float = Field(default=30.0, gt=0)
@@ -69,14 +55,7 @@ class PortalSettings(BaseModel):
     # it is learned from the account details once they have been read.
     time_zone: str | None = None
 
-    @property
-    def is_hubspot(self) -> bool:
-        return self.base_url.rstrip("/") == HUBSPOT_API
-
     def burst_limit(self) -> int:
         """Calls allowed per window by the client: the tier's burst less the safety margin."""
         raw = self.limiter.burst or TIER_BURST[self.tier]
         return max(1, int(raw * (1 - self.limiter.safety_margin)))
-
-    def search_limit(self) -> int:
-        return max(1, int(self.limiter.search_per_second * (1 - self.limiter.safety_margin)))

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from segment_lists.data.hubspot_limits import MEMBERSHIP_WRITE_BATCH
 from segment_lists.domain.planner import Plan, PlanItem, definition_key
 from segment_lists.domain.text import clean
 from segment_lists.filters import parse_filter_branch
@@ -26,7 +27,6 @@ from segment_lists.portal.models import HubSpotList
 from segment_lists.workflow.journal import Action
 from segment_lists.workflow.runtime import PortalRef, Runtime
 
-MEMBERS_PER_CALL = 500
 EMAIL = re.compile(r"^[^@\s]+@([^@\s]+\.[^@\s]+)$")
 APPLICABLE = ("create", "rename", "reuse")
 # How far HubSpot's clock may lag ours when judging whether a list was created after our intent.
@@ -435,8 +435,8 @@ def _fill_static(rt: Runtime, item: PlanItem, list_id: str, run_id: str, competi
     current = set(rt.portal.member_ids(list_id))
     missing = [record_id for record_id in wanted if record_id not in current]
     added = 0
-    for start in range(0, len(missing), MEMBERS_PER_CALL):
-        chunk = missing[start : start + MEMBERS_PER_CALL]
+    for start in range(0, len(missing), MEMBERSHIP_WRITE_BATCH):
+        chunk = missing[start : start + MEMBERSHIP_WRITE_BATCH]
         action = rt.journal.intend(
             run_id,
             rt.portal_id,

@@ -14,10 +14,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from segment_lists.data.hubspot_limits import TIER_BURST
 from segment_lists.domain.interview import Answers
 from segment_lists.domain.text import clean
 from segment_lists.portal import AuthenticationFailed, MissingScope, PortalError, PortalUnavailable
-from segment_lists.portal.connection import TIER_BURST
 from segment_lists.portal.errors import PRIVATE_APPS
 from segment_lists.workflow.environment import Settings
 from segment_lists.workflow.runtime import NoToken, Runtime, open_runtime

@@ -12,11 +12,11 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr
 
-HUBSPOT_API = "https://api.hubapi.com"
+from segment_lists.data.hubspot_limits import HUBSPOT_API, RateTier, is_hubspot_api
+
 TOKEN_VARIABLES = ("HUBSPOT_ACCESS_TOKEN", "HUBSPOT_API_TOKEN")  # the second is the seed skill's name
 
 ConfirmationPolicy = Literal["auto", "elicitation", "token", "refuse"]
-RateTier = Literal["free", "starter", "professional", "enterprise", "api-limit-increase"]
 
 
 class Settings(BaseModel):
@@ -34,7 +34,7 @@ class Settings(BaseModel):
 
     @property
     def is_hubspot(self) -> bool:
-        return self.base_url.rstrip("/") == HUBSPOT_API
+        return is_hubspot_api(self.base_url)
 
 
 def default_state_dir() -> Path:

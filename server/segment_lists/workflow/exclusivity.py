@@ -30,10 +30,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from segment_lists.data.hubspot_limits import (
+    MEMBERSHIP_PAGE,
+    SEARCH_MAX_FILTERS,
+    SEARCH_MAX_FILTERS_PER_GROUP,
+    SEARCH_MAX_GROUPS,
+)
 from segment_lists.domain.catalog import ExclusivityGroup
-from segment_lists.domain.search_translation import MAX_FILTERS, MAX_FILTERS_PER_GROUP, MAX_GROUPS, to_search_groups
+from segment_lists.domain.search_translation import to_search_groups
 from segment_lists.domain.text import clean
-from segment_lists.portal.client import MEMBERSHIP_PAGE
 from segment_lists.portal.models import HubSpotList
 from segment_lists.workflow.runtime import PortalRef, Runtime
 from segment_lists.workflow.verify import wait_for_processing
@@ -220,9 +225,9 @@ def _translate(lst: HubSpotList | None, now: datetime, zone: str) -> SearchGroup
 
 def _fits(groups: SearchGroups) -> bool:
     return (
-        len(groups) <= MAX_GROUPS
-        and all(len(g["filters"]) <= MAX_FILTERS_PER_GROUP for g in groups)
-        and sum(len(g["filters"]) for g in groups) <= MAX_FILTERS
+        len(groups) <= SEARCH_MAX_GROUPS
+        and all(len(g["filters"]) <= SEARCH_MAX_FILTERS_PER_GROUP for g in groups)
+        and sum(len(g["filters"]) for g in groups) <= SEARCH_MAX_FILTERS
     )
 
 
