@@ -19,7 +19,7 @@ from segment_lists.cli.session import (
 )
 from segment_lists.domain.catalog import ExclusivityGroup
 from segment_lists.domain.interview import Answers
-from segment_lists.domain.planner import Plan
+from segment_lists.domain.plan import Plan
 from segment_lists.workflow import previews
 from segment_lists.workflow.apply import ApplyResult, apply_items, select_items
 from segment_lists.workflow.drift import STATUS_WORDS, LibraryStatus, library_status

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pydantic import BaseModel, Field
 
 from segment_lists.domain.i18n import Language, words
-from segment_lists.domain.planner import Plan
+from segment_lists.domain.plan import Plan
 from segment_lists.domain.text import clean
 from segment_lists.workflow.drift import LibraryStatus
 from segment_lists.workflow.exclusivity import ExclusivityReport

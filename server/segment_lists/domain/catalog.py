@@ -1,21 +1,22 @@
 """The segment catalog (DESIGN.md section 4) as data plus builders.
 
-`catalog_segments(answers, context)` turns the interview's answers and what the planner learned
-about the portal into concrete segment definitions: name, processing type, exact filterBranch,
-exclusivity groups and an expected size range. Nothing here talks to HubSpot: whatever cannot be
-decided from the inputs comes back as a `needs_input` question, never as a guess.
+`catalog_segments(choices, context)` turns the user's choices (the interview's answers) and what the
+planner learned about the portal into concrete segment definitions: name, processing type, exact
+filterBranch, exclusivity groups and an expected size range. Nothing here talks to HubSpot: whatever
+cannot be decided from the inputs comes back as a `needs_input` question, never as a guess.
+
+The catalog is the bottom of the domain: it owns the vocabulary (families, engagement signals, partner
+markers, industry mappings) and reads the answers through `SegmentChoices`, a shape the interview's
+`Answers` has, so it imports neither the interview, nor the industry mapping, nor the translations.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Literal
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, Field
 
-from segment_lists.domain.i18n import category_name
-from segment_lists.domain.industries import IndustryMapping
-from segment_lists.domain.interview import SIGNAL_LABELS, SIGNAL_PROPERTIES, Answers, Family
 from segment_lists.filters import (
     Filter,
     FilterBranch,
@@ -36,6 +37,24 @@ from segment_lists.filters import (
 
 CONTACTS = "0-1"
 ProcessingType = Literal["DYNAMIC", "MANUAL"]
+Family = Literal["core", "icp", "industries", "size", "regions", "engagement"]
+SignalKind = Literal["email_open", "email_click", "website_visit", "form_submission", "meeting_booked"]
+
+# Which contact property records the last time of each engagement signal (HubSpot defaults).
+SIGNAL_PROPERTIES: dict[SignalKind, str] = {
+    "email_open": "hs_email_last_open_date",
+    "email_click": "hs_email_last_click_date",
+    "website_visit": "hs_analytics_last_visit_timestamp",
+    "form_submission": "recent_conversion_date",
+    "meeting_booked": "engagements_last_meeting_booked",
+}
+SIGNAL_LABELS: dict[SignalKind, str] = {
+    "email_open": "marketing email open",
+    "email_click": "marketing email click",
+    "website_visit": "website visit",
+    "form_submission": "form submission",
+    "meeting_booked": "meeting booked",
+}
 
 # Countries as contacts usually spell them -> region. Matching is case-insensitive (MULTISTRING).
 DEFAULT_REGIONS: dict[str, list[str]] = {
@@ -119,6 +138,59 @@ DEFAULT_REGIONS: dict[str, list[str]] = {
 }
 
 
+class Signal(BaseModel):
+    """One "active" signal: e.g. an email click within the last 90 days."""
+
+    kind: SignalKind
+    window_days: int = Field(90, ge=1, le=3650)
+
+
+class PartnerMarker(BaseModel):
+    """How the portal marks partners: a contact (or company) enumeration property and its values."""
+
+    property: str
+    values: list[str] = Field(min_length=1)
+    object: Literal["contact", "company"] = "contact"
+
+
+class IndustryMapping(BaseModel):
+    """One user word and the enumeration values it stands for (empty: unmatched)."""
+
+    word: str
+    values: list[str]
+    labels: list[str]
+    how: str  # "vertical", "label", "close match", "unmatched"
+
+
+class SegmentChoices(Protocol):
+    """What the catalog reads from the user's choices (`interview.Answers` has this shape)."""
+
+    @property
+    def families(self) -> Sequence[Family]: ...
+    @property
+    def partner_marker(self) -> PartnerMarker | None: ...
+    @property
+    def competitor_domains(self) -> Sequence[str]: ...
+    @property
+    def competitor_csv(self) -> str | None: ...
+    @property
+    def industries(self) -> Sequence[str]: ...
+    @property
+    def size_bands(self) -> tuple[int, int]: ...
+    @property
+    def regions(self) -> Mapping[str, Sequence[str]] | None: ...
+    @property
+    def signals(self) -> Sequence[Signal]: ...
+    @property
+    def disengaged_after_days(self) -> int: ...
+    @property
+    def never_engaged_min_age_days(self) -> int: ...
+
+    def list_names(self, category: str, segment: str) -> list[str]:
+        """A segment's list name, then fallbacks for when a name is taken, most preferred first."""
+        ...
+
+
 class IcpLocation(BaseModel):
     """Where the ICP tier lives in this portal, as the planner detected (or was told)."""
 
@@ -170,7 +242,7 @@ def _company(*filters: Filter) -> Any:
     return association("company", filters=list(filters))
 
 
-def catalog_segments(answers: Answers, context: CatalogContext) -> list[Segment]:
+def catalog_segments(answers: SegmentChoices, context: CatalogContext) -> list[Segment]:
     segments: list[Segment] = []
     families = answers.families
     if "core" in families:
@@ -188,35 +260,30 @@ def catalog_segments(answers: Answers, context: CatalogContext) -> list[Segment]
     return _unique_names(segments, answers)
 
 
-def _unique_names(segments: list[Segment], answers: Answers) -> list[Segment]:
+def _unique_names(segments: list[Segment], answers: SegmentChoices) -> list[Segment]:
     """HubSpot list names are unique (case-insensitively) in every language: a translated name or a
     user's word that collides with an earlier segment's name keeps the English segment name, then
     the key, instead of becoming a conflict."""
     taken: set[str] = set()
     for segment in segments:
-        candidates = [
-            segment.name,
-            answers.naming.format(category=category_name(segment.category, answers.language), name=segment.segment),
-            answers.naming.format(category=segment.category, name=segment.segment),
-            f"{segment.name} ({segment.key})",
-        ]
+        candidates = [*answers.list_names(segment.category, segment.segment), f"{segment.name} ({segment.key})"]
         segment.name = next((name for name in candidates if name.casefold() not in taken), candidates[-1])
         taken.add(segment.name.casefold())
     return segments
 
 
-def _segment(answers: Answers, key: str, family: Family, category: str, segment: str, **fields: Any) -> Segment:
+def _segment(answers: SegmentChoices, key: str, family: Family, category: str, segment: str, **fields: Any) -> Segment:
     return Segment(
         key=key,
         family=family,
         category=category,
         segment=segment,
-        name=answers.list_name(category, segment),
+        name=answers.list_names(category, segment)[0],
         **fields,
     )
 
 
-def _core(answers: Answers, context: CatalogContext) -> list[Segment]:
+def _core(answers: SegmentChoices, context: CatalogContext) -> list[Segment]:
     core: list[Segment] = [
         _segment(
             answers,
@@ -330,7 +397,7 @@ def _core(answers: Answers, context: CatalogContext) -> list[Segment]:
     return core
 
 
-def _icp(answers: Answers, context: CatalogContext) -> list[Segment]:
+def _icp(answers: SegmentChoices, context: CatalogContext) -> list[Segment]:
     names = ["Tier 1", "Tier 2", "Tier 3"]
     shares = [(0.0, 0.3), (0.0, 0.4), (0.0, 0.5)]
     icp = context.icp
@@ -409,7 +476,7 @@ def _slug(text: str) -> str:
     return "".join(ch if ch.isalnum() else "_" for ch in text.lower()).strip("_")
 
 
-def _industries(answers: Answers, context: CatalogContext) -> list[Segment]:
+def _industries(answers: SegmentChoices, context: CatalogContext) -> list[Segment]:
     segments = []
     if not answers.industries:
         return [
@@ -457,7 +524,7 @@ def _industries(answers: Answers, context: CatalogContext) -> list[Segment]:
     return segments
 
 
-def _size(answers: Answers) -> list[Segment]:
+def _size(answers: SegmentChoices) -> list[Segment]:
     small, large = answers.size_bands
     employees = "numberofemployees"
     bands = [
@@ -495,7 +562,7 @@ def _size(answers: Answers) -> list[Segment]:
     return segments
 
 
-def _regions(answers: Answers) -> list[Segment]:
+def _regions(answers: SegmentChoices) -> list[Segment]:
     regions = answers.regions or DEFAULT_REGIONS
     segments = [
         _segment(
@@ -529,7 +596,7 @@ def _regions(answers: Answers) -> list[Segment]:
     return segments
 
 
-def _engagement(answers: Answers, context: CatalogContext) -> list[Segment]:
+def _engagement(answers: SegmentChoices, context: CatalogContext) -> list[Segment]:
     zone = context.zone
     signals = answers.signals
     window = max(signal.window_days for signal in signals)

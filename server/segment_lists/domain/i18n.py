@@ -1,4 +1,5 @@
-"""Languages: list names, the prompt texts and the report's words, in English and Chinese.
+"""Languages: list names and the report's words, in English and Chinese (the prompt texts are files:
+`prompts/*.zh.md`, served by `mcp.prompt_files`).
 
 The source skill ships in both; the Chinese names come from its Chinese text (e.g. `[核心] - 所有客户`,
 `[ICP] - 层级 1`). Only the words a person reads are translated: segment keys, filter JSON and
@@ -7,13 +8,8 @@ property names stay the same in every language, so a plan's meaning never depend
 
 from __future__ import annotations
 
-import functools
 import re
-from importlib import resources
-from pathlib import Path
 from typing import Literal
-
-from pydantic import BaseModel
 
 Language = Literal["en", "zh"]
 LANGUAGES: tuple[Language, ...] = ("en", "zh")
@@ -72,63 +68,12 @@ def segment_name(segment: str, language: Language) -> str:
     return segment
 
 
-# --- prompt texts ----------------------------------------------------------------------------------
-
-
-class PromptText(BaseModel):
-    name: str
-    title: str
-    description: str
-    body: str
-    language: Language
-
-
-def prompts_dir() -> Path:
-    """Inside an installed wheel the prompts ship as package data; in a checkout they are at the top."""
-    packaged = resources.files("segment_lists") / "_data" / "prompts"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[3] / "prompts"
-
-
-def prompt_file(file_name: str, language: Language = "en") -> Path:
-    """`create-segment-lists.md` in Chinese is `create-segment-lists.zh.md`; English when there is none."""
-    base = prompts_dir()
-    if language != "en":
-        localized = base / file_name.replace(".md", f".{language}.md")
-        if localized.is_file():
-            return localized
-    return base / file_name
-
-
-@functools.cache
-def load_prompt(file_name: str, language: Language = "en") -> PromptText:
-    """A prompt's frontmatter (name, title, description) and body, in the language asked for.
-
-    The name is the same in every language (clients call prompts by name); title, description and
-    body are translated."""
-    path = prompt_file(file_name, language)
-    _, front, body = path.read_text(encoding="utf-8").split("---", 2)
-    fields = {}
-    for line in front.strip().splitlines():
-        key, _, value = line.partition(":")
-        fields[key.strip()] = value.strip()
-    found: Language = language if path.name.endswith(f".{language}.md") else "en"
-    return PromptText(
-        name=fields["name"],
-        title=fields["title"],
-        description=fields["description"],
-        body=body.strip(),
-        language=found,
-    )
-
-
 def language_of(value: str | None) -> Language:
     """'zh', 'zh-CN', 'Chinese', '中文' -> zh; anything else -> en."""
     if not value:
         return "en"
     lowered = value.strip().lower()
-    if lowered.startswith("zh") or lowered in {"chinese", "中文", "汉语", "简体中文"}:
+    if lowered.startswith("zh") or lowered in {"cn", "chinese", "中文", "汉语", "简体中文"}:
         return "zh"
     return "en"
 

@@ -12,7 +12,7 @@ import difflib
 import re
 from collections.abc import Mapping, Sequence
 
-from pydantic import BaseModel
+from segment_lists.domain.catalog import IndustryMapping
 
 # Verticals -> HubSpot's default company `industry` values. Only values that exist in the portal
 # are used, so a portal with custom options still gets a truthful mapping.
@@ -171,15 +171,6 @@ ALIASES: dict[str, str] = {
     "telecom": "telecommunications",
     "telco": "telecommunications",
 }
-
-
-class IndustryMapping(BaseModel):
-    """One user word and the enumeration values it stands for (empty: unmatched)."""
-
-    word: str
-    values: list[str]
-    labels: list[str]
-    how: str  # "vertical", "label", "close match", "unmatched"
 
 
 def _key(text: str) -> str:

@@ -12,45 +12,12 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from segment_lists.domain.catalog import Family, PartnerMarker, Signal
 from segment_lists.domain.i18n import Language, category_name, segment_name
 
-Family = Literal["core", "icp", "industries", "size", "regions", "engagement"]
 DEFAULT_FAMILIES: tuple[Family, ...] = ("core", "icp", "engagement")
 
-SignalKind = Literal["email_open", "email_click", "website_visit", "form_submission", "meeting_booked"]
-
-# Which contact property records the last time of each engagement signal (HubSpot defaults).
-SIGNAL_PROPERTIES: dict[SignalKind, str] = {
-    "email_open": "hs_email_last_open_date",
-    "email_click": "hs_email_last_click_date",
-    "website_visit": "hs_analytics_last_visit_timestamp",
-    "form_submission": "recent_conversion_date",
-    "meeting_booked": "engagements_last_meeting_booked",
-}
-SIGNAL_LABELS: dict[SignalKind, str] = {
-    "email_open": "marketing email open",
-    "email_click": "marketing email click",
-    "website_visit": "website visit",
-    "form_submission": "form submission",
-    "meeting_booked": "meeting booked",
-}
-
 DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-
-
-class Signal(BaseModel):
-    """One "active" signal: e.g. an email click within the last 90 days."""
-
-    kind: SignalKind
-    window_days: int = Field(90, ge=1, le=3650)
-
-
-class PartnerMarker(BaseModel):
-    """How the portal marks partners: a contact (or company) enumeration property and its values."""
-
-    property: str
-    values: list[str] = Field(min_length=1)
-    object: Literal["contact", "company"] = "contact"
 
 
 class IcpMarker(BaseModel):
@@ -130,3 +97,12 @@ class Answers(BaseModel):
         return self.naming.format(
             category=category_name(category, self.language), name=segment_name(name, self.language)
         )
+
+    def list_names(self, category: str, name: str) -> list[str]:
+        """The list name, then fallbacks for a name already taken: the segment's own (untranslated)
+        words in the user's template, then the English category too."""
+        return [
+            self.list_name(category, name),
+            self.naming.format(category=category_name(category, self.language), name=name),
+            self.naming.format(category=category, name=name),
+        ]

@@ -11,24 +11,25 @@ import difflib
 import hashlib
 import json
 import re
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from segment_lists.domain.catalog import (
+    SIGNAL_PROPERTIES,
     CatalogContext,
     ExclusivityGroup,
     IcpLocation,
+    IndustryMapping,
     Segment,
     catalog_segments,
     exclusivity_groups,
 )
 from segment_lists.domain.facts import ExistingList, PortalFacts
-from segment_lists.domain.industries import IndustryMapping, map_industries
-from segment_lists.domain.interview import SIGNAL_PROPERTIES, Answers
-from segment_lists.filters import describe, normalize_filter_branch
-
-Action = Literal["create", "reuse", "rename", "conflict", "needs-input"]
+from segment_lists.domain.industries import map_industries
+from segment_lists.domain.interview import Answers
+from segment_lists.domain.plan import Action, Plan, PlanItem, PlanWarning, Prerequisites
+from segment_lists.filters import definition_key, describe
 
 # Where ICP tiers are usually kept, most likely first (DESIGN.md section 4).
 ICP_CANDIDATES: tuple[tuple[Literal["contact", "company"], str], ...] = (
@@ -61,64 +62,6 @@ class FactsRequest(BaseModel):
 
     fill: list[str] = Field(default_factory=list)
     values: list[str] = Field(default_factory=list)
-
-
-class PlanWarning(BaseModel):
-    code: str
-    message: str
-    segment_keys: list[str] = Field(default_factory=list)
-
-
-class PlanItem(BaseModel):
-    key: str
-    family: str
-    category: str
-    segment: str
-    name: str
-    processing_type: Literal["DYNAMIC", "MANUAL"]
-    object_type_id: str = "0-1"
-    filter_branch: dict[str, Any] | None = None
-    description: str
-    static_domains: list[str] = Field(default_factory=list)
-    action: Action
-    reason: str
-    existing_list_id: str | None = None
-    question: str | None = None
-    estimated_size: int | None = None
-    estimate_note: str | None = None
-    expected_range: tuple[int, int] | None = None
-    exclusivity_groups: list[str] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)
-
-
-class Prerequisites(BaseModel):
-    icp: IcpLocation | None = None
-    icp_how: str = ""
-    lifecycle_stages_in_use: dict[str, int] = Field(default_factory=dict)
-    fill_rates: dict[str, float] = Field(default_factory=dict)
-    own_domains: list[str] = Field(default_factory=list)
-    own_domains_source: Literal["answers", "portal users", "none"] = "none"
-
-
-class Plan(BaseModel):
-    plan_id: str
-    portal_id: str
-    is_sandbox: bool
-    answers: Answers
-    items: list[PlanItem]
-    groups: list[ExclusivityGroup]
-    prerequisites: Prerequisites
-    industry_mapping: list[IndustryMapping] = Field(default_factory=list)
-    warnings: list[PlanWarning] = Field(default_factory=list)
-    open_questions: list[str] = Field(default_factory=list)
-    folder: str | None = None
-    edit_team_ids: list[int] = Field(default_factory=list)
-
-    def item(self, key: str) -> PlanItem:
-        for item in self.items:
-            if item.key == key:
-                return item
-        raise KeyError(key)
 
 
 def facts_needed(answers: Answers, properties: dict[str, set[str]] | None = None) -> FactsRequest:
@@ -473,25 +416,6 @@ def _team_ids(answers: Answers, facts: PortalFacts, warnings: list[PlanWarning])
 
 
 # --- matching against what exists ------------------------------------------------------------------
-
-
-def definition_key(branch: dict[str, Any] | None) -> str:
-    """Order-insensitive identity of a filter definition (groups and filters are sets to HubSpot)."""
-    if branch is None:
-        return ""
-
-    def canonical(node: Any) -> Any:
-        if isinstance(node, dict):
-            out = {key: canonical(value) for key, value in node.items()}
-            for key in ("filters", "filterBranches"):
-                if isinstance(out.get(key), list):
-                    out[key] = sorted(out[key], key=lambda item: json.dumps(item, sort_keys=True))
-            return out
-        if isinstance(node, list):
-            return [canonical(item) for item in node]
-        return node
-
-    return json.dumps(canonical(normalize_filter_branch(branch)), sort_keys=True)
 
 
 def _name_key(name: str) -> str:

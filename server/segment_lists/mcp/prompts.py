@@ -16,8 +16,9 @@ from mcp.types import Completion, CompletionArgument, CompletionContext, PromptR
 from pydantic import Field
 
 from segment_lists.data import default_properties
-from segment_lists.domain.i18n import Language, load_prompt
+from segment_lists.domain.i18n import Language, language_of
 from segment_lists.domain.industries import VERTICALS
+from segment_lists.mcp.prompt_files import load_prompt
 
 LanguageArg = Annotated[str, Field(description="Optional: en (default) or zh for Chinese")]
 FOCUS_LINES: dict[Language, tuple[str, str]] = {
@@ -28,10 +29,6 @@ RUN_CLAUSES: dict[Language, tuple[str, str]] = {
     "en": (" in run {run_id}", " in the latest run"),
     "zh": ("(运行 {run_id})", "(最近一次运行)"),
 }
-
-
-def _language(raw: str) -> Language:
-    return "zh" if raw.strip().lower() in {"zh", "zh-cn", "cn", "chinese", "中文"} else "en"
 
 
 @functools.cache
@@ -56,25 +53,25 @@ def register_prompts(server: MCPServer[Any]) -> None:
         ] = "",
         language: LanguageArg = "",
     ) -> list[Message]:
-        lang = _language(language)
+        lang = language_of(language)
         said, start = FOCUS_LINES[lang]
         line = said.format(focus=focus.strip()) if focus.strip() else start
         return [UserMessage(load_prompt("create-segment-lists.md", lang).body.replace("{focus_line}", line))]
 
     @server.prompt(name=interview.name, title=interview.title, description=interview.description)
     def segment_interview(language: LanguageArg = "") -> list[Message]:
-        return [UserMessage(load_prompt("segment-interview.md", _language(language)).body)]
+        return [UserMessage(load_prompt("segment-interview.md", language_of(language)).body)]
 
     @server.prompt(name=review.name, title=review.title, description=review.description)
     def quarterly_review(language: LanguageArg = "") -> list[Message]:
-        return [UserMessage(load_prompt("quarterly-review.md", _language(language)).body)]
+        return [UserMessage(load_prompt("quarterly-review.md", language_of(language)).body)]
 
     @server.prompt(name=rollback.name, title=rollback.title, description=rollback.description)
     def rollback_segment_lists(
         run_id: Annotated[str, Field(description="Optional: the run to roll back (default: the latest)")] = "",
         language: LanguageArg = "",
     ) -> list[Message]:
-        lang = _language(language)
+        lang = language_of(language)
         named, latest = RUN_CLAUSES[lang]
         clause = named.format(run_id=run_id.strip()) if run_id.strip() else latest
         return [UserMessage(load_prompt("rollback.md", lang).body.replace("{run_clause}", clause))]

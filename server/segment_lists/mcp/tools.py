@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from segment_lists.domain.catalog import ExclusivityGroup
 from segment_lists.domain.interview import Answers
-from segment_lists.domain.planner import Plan
+from segment_lists.domain.plan import Plan
 from segment_lists.domain.text import clean
 from segment_lists.mcp.errors import tool_errors
 from segment_lists.mcp.write_gate import ConfirmWrite, Gate, app_state, ask, gate, will_elicit

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from segment_lists.domain.planner import Plan, PlanItem
+from segment_lists.domain.plan import Plan, PlanItem
 from segment_lists.domain.text import clean
 from segment_lists.portal.models import HubSpotList
 from segment_lists.workflow.runtime import Runtime

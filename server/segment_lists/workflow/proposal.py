@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from segment_lists.domain.interview import Answers
-from segment_lists.domain.planner import Plan, build_plan
+from segment_lists.domain.plan import Plan
+from segment_lists.domain.planner import build_plan
 from segment_lists.workflow.estimate import estimate_plan
 from segment_lists.workflow.gather import gather_facts
 from segment_lists.workflow.runtime import Runtime

@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from segment_lists.domain.planner import Plan
+from segment_lists.domain.plan import Plan
 from segment_lists.domain.text import clean
 from segment_lists.workflow.runtime import PortalRef, Runtime
 
