@@ -263,7 +263,7 @@ def orphans(rt: Runtime, running: RunningSandbox, preexisting: set[str]) -> dict
 
 def rollback_all(rt: Runtime) -> list[str]:
     """Roll back every apply run in the journal, newest first; the outcomes, as text."""
-    runs = [r["run_id"] for r in rt.journal.runs(rt.portal_id) if r["kind"] == "apply"]
+    runs = [r.run_id for r in rt.journal.runs(rt.portal_id, "apply")]
     done = []
     for run_id in reversed(runs):
         done += [f"{o.outcome} {o.name}" for o in rollback_run(rt, run_id).outcomes]

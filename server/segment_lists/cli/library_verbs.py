@@ -210,12 +210,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_rollback(args: argparse.Namespace) -> int:
     with session(args) as s:
         rt = s.rt
-        runs = [r for r in rt.journal.runs(rt.portal_id) if r["kind"] == "apply"]
+        runs = rt.journal.runs(rt.portal_id, "apply")
         if not runs:
             raise CommandError("this portal's journal has no apply run to roll back; nothing was deleted")
-        run_id = args.run_id or runs[-1]["run_id"]
-        if run_id not in {r["run_id"] for r in runs}:
-            known = ", ".join(r["run_id"] for r in runs[-5:])
+        run_id = args.run_id or runs[-1].run_id
+        if run_id not in {r.run_id for r in runs}:
+            known = ", ".join(r.run_id for r in runs[-5:])
             raise CommandError(
                 f"no apply run '{run_id}' in this portal's journal (latest: {known}); nothing was deleted"
             )

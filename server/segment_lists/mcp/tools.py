@@ -271,7 +271,7 @@ def register_read_tools(server: MCPServer[Any]) -> None:
             if run_id:
                 ids += [e.list_id for e in rt.journal.library(rt.portal_id) if e.run_id == run_id]
                 if plan_id is None:
-                    plan_id = next((r["plan_id"] for r in rt.journal.runs(rt.portal_id) if r["run_id"] == run_id), None)
+                    plan_id = next((r.plan_id for r in rt.journal.runs(rt.portal_id) if r.run_id == run_id), None)
             if not ids:
                 raise ToolError("Give list_ids or a run_id (from create_list); nothing was counted.")
             plan = await _run(load_plan, rt, plan_id) if plan_id else None
@@ -323,15 +323,15 @@ def register_read_tools(server: MCPServer[Any]) -> None:
 
 
 def _run_groups(rt: Runtime, run_id: str | None) -> list[tuple[ExclusivityGroup, dict[str, str]]]:
-    runs = [r for r in rt.journal.runs(rt.portal_id) if r["kind"] == "apply" and r["plan_id"]]
+    runs = [r for r in rt.journal.runs(rt.portal_id, "apply") if r.plan_id]
     if run_id is not None:
-        runs = [r for r in runs if r["run_id"] == run_id]
+        runs = [r for r in runs if r.run_id == run_id]
         if not runs:
             raise ToolError(f"No apply run '{run_id}' in this portal's journal; nothing was checked.")
     if not runs:
         return []
     run = runs[-1]
-    plan = load_plan(rt, run["plan_id"])
+    plan = load_plan(rt, run.plan_id)
     # Every live list of the library that stands for a plan segment (from this run or earlier ones).
     by_key = {e.segment_key: e.list_id for e in rt.journal.library(rt.portal_id) if e.segment_key}
     return [(group, {k: by_key[k] for k in group.members if k in by_key}) for group in plan.groups]
@@ -647,12 +647,12 @@ def _restore_check(rt: Runtime, list_id: str) -> tuple[Any, str]:
 
 
 def _rollback_targets(rt: Runtime, run_id: str | None) -> tuple[str, list[Any]]:
-    runs = [r for r in rt.journal.runs(rt.portal_id) if r["kind"] == "apply"]
+    runs = rt.journal.runs(rt.portal_id, "apply")
     if run_id is None:
         if not runs:
             raise ToolError("This portal's journal has no create_list run to roll back; nothing was deleted.")
-        run_id = runs[-1]["run_id"]
-    elif run_id not in {r["run_id"] for r in runs}:
+        run_id = runs[-1].run_id
+    elif run_id not in {r.run_id for r in runs}:
         raise ToolError(f"No create_list run '{run_id}' in this portal's journal; nothing was deleted.")
     ids = [e.list_id for e in rt.journal.library(rt.portal_id) if e.run_id == run_id and e.origin == "created"]
     return run_id, rt.portal.get_lists(ids, include_filters=False) if ids else []

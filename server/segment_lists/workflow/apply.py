@@ -279,9 +279,9 @@ def apply_items(
 def _unfinished_run(rt: Runtime, plan_id: str) -> str | None:
     """The latest run of this plan that never finished (killed, or stopped by the daily limit):
     resuming continues it, so one rollback_run undoes everything the plan's apply created."""
-    for run in reversed(rt.journal.runs(rt.portal_id)):
-        if run["kind"] == "apply" and run["plan_id"] == plan_id:
-            return run["run_id"] if run["status"] in {"running", "interrupted"} else None
+    for run in reversed(rt.journal.runs(rt.portal_id, "apply")):
+        if run.plan_id == plan_id:
+            return run.run_id if run.status in {"running", "interrupted"} else None
     return None
 
 

@@ -66,17 +66,17 @@ def redeem(
 ) -> None:
     """Consume the token if it confirms exactly this action on this state; raise otherwise."""
     record = journal.confirmation(digest(token))
-    if record is None or record["portal_id"] != portal_id:
+    if record is None or record.portal_id != portal_id:
         raise ConfirmationRejected("unknown confirmation token")
-    if record["used_at"] is not None:
+    if record.used_at is not None:
         raise ConfirmationRejected("this confirmation token was already used")
-    if record["tool"] != tool:
-        raise ConfirmationRejected(f"this token confirms {record['tool']}, not {tool}")
-    if datetime.fromisoformat(record["expires_at"]) < (now or datetime.now(UTC)):
+    if record.tool != tool:
+        raise ConfirmationRejected(f"this token confirms {record.tool}, not {tool}")
+    if datetime.fromisoformat(record.expires_at) < (now or datetime.now(UTC)):
         raise ConfirmationRejected("this confirmation token has expired")
-    if record["arguments_digest"] != digest(arguments):
+    if record.arguments_digest != digest(arguments):
         raise ConfirmationRejected("the arguments differ from the ones the user confirmed")
-    if record["state_digest"] != digest(state):
+    if record.state_digest != digest(state):
         raise ConfirmationRejected("the portal changed since the user confirmed (the preview is stale)")
     if not journal.consume_confirmation(digest(token)):
         raise ConfirmationRejected("this confirmation token was already used")

@@ -98,6 +98,35 @@ def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+RunKind = Literal["apply", "delete", "restore", "rollback"]
+
+
+class Run(BaseModel):
+    """One run of a write: an apply (of a plan, or of a custom list), a delete, a restore, a rollback."""
+
+    run_id: str
+    portal_id: str
+    plan_id: str | None
+    kind: RunKind
+    started_at: str
+    finished_at: str | None
+    status: str  # running, ok, partial, interrupted, failed
+
+
+class Confirmation(BaseModel):
+    """A confirmation token as stored: digests only, never the token itself."""
+
+    token_digest: str
+    portal_id: str
+    tool: str
+    arguments_digest: str
+    state_digest: str
+    summary: str
+    created_at: str
+    expires_at: str
+    used_at: str | None
+
+
 class Action(BaseModel):
     action_id: int
     run_id: str
@@ -198,7 +227,7 @@ class Journal:
             ).fetchone()
         return json.loads(row["body"]) if row else None
 
-    def start_run(self, portal_id: str, kind: str, plan_id: str | None = None) -> str:
+    def start_run(self, portal_id: str, kind: RunKind, plan_id: str | None = None) -> str:
         run_id = f"run-{uuid.uuid4().hex[:12]}"
         with self._tx() as db:
             db.execute(
@@ -211,12 +240,14 @@ class Journal:
         with self._tx() as db:
             db.execute("UPDATE runs SET finished_at = ?, status = ? WHERE run_id = ?", (utcnow(), status, run_id))
 
-    def runs(self, portal_id: str) -> list[dict[str, Any]]:
+    def runs(self, portal_id: str, kind: RunKind | None = None) -> list[Run]:
+        """This portal's runs, oldest first (only those of `kind` if given)."""
         with self._lock:
             rows = self._conn.execute(
                 "SELECT * FROM runs WHERE portal_id = ? ORDER BY started_at", (portal_id,)
             ).fetchall()
-        return [dict(row) for row in rows]
+        runs = [Run(**dict(row)) for row in rows]
+        return [run for run in runs if kind is None or run.kind == kind]
 
     # --- intent / outcome ----------------------------------------------------------------------
 
@@ -404,7 +435,7 @@ class Journal:
             ).fetchall()
         return [Snapshot(**dict(row)) for row in rows]
 
-    # --- confirmations (the token path; see confirm.py) -----------------------------------------
+    # --- confirmations (the token path; see confirmation_tokens.py) -----------------------------------------
 
     def store_confirmation(
         self,
@@ -433,10 +464,10 @@ class Journal:
                 ),
             )
 
-    def confirmation(self, token_digest: str) -> dict[str, Any] | None:
+    def confirmation(self, token_digest: str) -> Confirmation | None:
         with self._lock:
             row = self._conn.execute("SELECT * FROM confirmations WHERE token_digest = ?", (token_digest,)).fetchone()
-        return dict(row) if row else None
+        return Confirmation(**dict(row)) if row else None
 
     def consume_confirmation(self, token_digest: str) -> bool:
         """Mark a confirmation used; False if it was already used (single use, even under races)."""
