@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _flowrun import Recorder, demo_answers, optimized_flow, plan_groups  # noqa: E402
 from naive import naive_flow  # noqa: E402
 
-from segment_lists.cli.serve_verb import sandbox_settings  # noqa: E402
+from segment_lists.cli.embedded_sandbox import sandbox_settings  # noqa: E402
 from segment_lists.data.hubspot_limits import SEARCH_PER_SECOND  # noqa: E402
 from segment_lists.sandbox import (  # noqa: E402
     TIER_LIMITS,

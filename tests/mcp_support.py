@@ -17,7 +17,7 @@ from mcp.client import ClientRequestContext
 from mcp.types import CallToolResult, ElicitRequestParams, ElicitResult
 
 import hubspot
-from segment_lists.cli.serve_verb import sandbox_settings
+from segment_lists.cli.embedded_sandbox import sandbox_settings
 from segment_lists.mcp.server import build_server
 from segment_lists.mcp.state import AppState
 from segment_lists.sandbox import DemoSummary, RunningSandbox, SandboxConfig, seed_demo

@@ -34,7 +34,7 @@ from expected_segments import (
     expected_members,
     read_portal,
 )
-from segment_lists.cli.serve_verb import sandbox_settings
+from segment_lists.cli.embedded_sandbox import sandbox_settings
 from segment_lists.mcp.server import build_server
 from segment_lists.mcp.state import AppState
 from segment_lists.sandbox import (

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from segment_lists.cli.serve_verb import sandbox_settings
+from segment_lists.cli.embedded_sandbox import sandbox_settings
 from segment_lists.domain.catalog import ExclusivityGroup
 from segment_lists.domain.interview import Answers, PartnerMarker
 from segment_lists.filters import and_, or_, prop_any_of, prop_known, prop_none_of, prop_unknown

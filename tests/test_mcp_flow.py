@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from mcp_support import ERAS, MODES, SeededPortal, call, confirmed, failing, progress_recorder, seeded_portal
-from segment_lists.mcp.tools import CustomList
 from segment_lists.workflow import confirmation_tokens
+from segment_lists.workflow.custom_list import CustomList
 from segment_lists.workflow.journal import Journal
 
 pytestmark = pytest.mark.anyio

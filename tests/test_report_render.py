@@ -18,7 +18,7 @@ import pytest
 
 from png_pixels import read_png
 from segment_lists.cli.main import build_parser
-from segment_lists.cli.report_render import ReportData
+from segment_lists.workflow.report_data import ReportData
 
 SEGMENTS = Path(__file__).resolve().parents[1] / "docs" / "segments.example.toml"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")

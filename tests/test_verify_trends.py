@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from segment_lists.cli.serve_verb import sandbox_settings
+from segment_lists.cli.embedded_sandbox import sandbox_settings
 from segment_lists.filters import and_, or_, prop_any_of
 from segment_lists.sandbox import CONTACTS, RunningSandbox, records, seed_crm
 from segment_lists.workflow.environment import load_settings

@@ -1,5 +1,6 @@
-"""The command line's workflow commands: plan, apply, verify, rollback, report, doctor, init.
+"""The command line: `segment-lists` (entry point `cli.main:main`).
 
-Each is a thin layer over the same workflow code as the MCP tools; `common` holds what they share
-(opening a portal session, progress bars, confirmation, JSON output, exit codes).
+Verbs: `sandbox`, `serve`, `demo`, `plan`, `apply`, `verify`, `rollback`, `report`, `doctor`, `init`.
+Each turns its arguments into workflow calls and their results into text or JSON and an exit code;
+none touches the journal or the portal itself.
 """

@@ -14,13 +14,10 @@ from typing import Any
 
 import anyio
 
+from segment_lists.cli.embedded_sandbox import sandbox_settings, start_embedded_sandbox
+from segment_lists.cli.output import table
 from segment_lists.workflow.environment import load_settings
-
-
-def _print_table(rows: list[list[str]], headers: list[str]) -> None:
-    widths = [max(len(str(c)) for c in column) for column in zip(headers, *rows, strict=False)]
-    for line in [headers, ["-" * w for w in widths], *rows]:
-        print("  " + "  ".join(str(cell).ljust(width) for cell, width in zip(line, widths, strict=False)))
+from segment_lists.workflow.tool_names import ToolName
 
 
 async def _call(client: Any, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
@@ -48,9 +45,9 @@ async def _flow(server: Any, demo: Any, keep: bool) -> None:
 
     async with Client(server, mode="auto") as client:
         print("\n1. Inventory (list_existing_lists)")
-        inventory = await _call(client, "list_existing_lists", {})
+        inventory = await _call(client, ToolName.LIST_EXISTING_LISTS, {})
         print(f"  Portal: {inventory['portal']['notice']}")
-        _print_table(
+        table(
             [[lst["list_id"], lst["name"], lst["processing_type"], str(lst["size"])] for lst in inventory["lists"]],
             ["id", "name", "type", "size"],
         )
@@ -61,10 +58,10 @@ async def _flow(server: Any, demo: Any, keep: bool) -> None:
         }
         print("\n2. Plan (propose_segments) with the default answers plus the follow-ups:")
         print(f"  competitor domains {', '.join(demo.crm.competitor_domains)}; partners = Contact type 'Partner'")
-        proposed = await _call(client, "propose_segments", {"answers": answers})
+        proposed = await _call(client, ToolName.PROPOSE_SEGMENTS, {"answers": answers})
         plan = proposed["plan"]
         print(f"  Plan {plan['plan_id']}; ICP tier: {plan['prerequisites']['icp_how']}")
-        _print_table(
+        table(
             [[item["key"], item["name"], item["action"], str(item["estimated_size"])] for item in plan["items"]],
             ["segment", "list name", "action", "estimate"],
         )
@@ -72,22 +69,22 @@ async def _flow(server: Any, demo: Any, keep: bool) -> None:
             print(f"  ! {warning['message']}")
 
         print("\n3. Create (create_list)")
-        created = await _confirmed(client, "create_list", {"plan_id": plan["plan_id"]})
-        _print_table(
+        created = await _confirmed(client, ToolName.CREATE_LIST, {"plan_id": plan["plan_id"]})
+        table(
             [[item["name"], item["outcome"], str(item["list_id"]), item["message"][:70]] for item in created["items"]],
             ["list", "outcome", "id", "note"],
         )
         run_id = created["run_id"]
 
         print("\n4. Verify (count_members)")
-        counts = await _call(client, "count_members", {"run_id": run_id})
-        _print_table(
+        counts = await _call(client, ToolName.COUNT_MEMBERS, {"run_id": run_id})
+        table(
             [[c["name"], str(c["size"]), str(c["estimate"]), c["verdict"]] for c in counts["counts"]],
             ["list", "members", "estimate", "verdict"],
         )
 
         print("\n5. Exclusivity (check_exclusivity)")
-        report = await _call(client, "check_exclusivity", {"run_id": run_id})
+        report = await _call(client, ToolName.CHECK_EXCLUSIVITY, {"run_id": run_id})
         for group in report["groups"]:
             mark = "ok " if group["exclusive"] and not group.get("uncovered") else "!! "
             print(f"  {mark}{group['group']}: {group['message']}")
@@ -99,37 +96,50 @@ async def _flow(server: Any, demo: Any, keep: bool) -> None:
 
         print("\n6. Delete and restore (delete_list, restore_list)")
         reused = next(item for item in created["items"] if item["outcome"] == "reused")
-        refused = await _call(client, "delete_list", {"list_id": reused["list_id"]})
+        refused = await _call(client, ToolName.DELETE_LIST, {"list_id": reused["list_id"]})
         print(f"  delete '{reused['name']}': {refused['status']}: {refused['message'][:160]}...")
         target = next(item for item in created["items"] if item["outcome"] == "created")
-        deleted = await _confirmed(client, "delete_list", {"list_id": target["list_id"]})
+        deleted = await _confirmed(client, ToolName.DELETE_LIST, {"list_id": target["list_id"]})
         print(f"  delete '{target['name']}': {deleted['message']}")
-        restored = await _confirmed(client, "restore_list", {"list_id": target["list_id"]})
+        restored = await _confirmed(client, ToolName.RESTORE_LIST, {"list_id": target["list_id"]})
         print(f"  restore: {restored['message']}")
 
-        library = await _call(client, "export_library", {})
+        library = await _call(client, ToolName.EXPORT_LIBRARY, {})
         print(f"\n7. Library: {len(library['lists'])} lists documented (resource segment-lists://library)")
         if keep:
             return
         print("\n8. Roll back (rollback_run)")
-        rolled = await _confirmed(client, "rollback_run", {"run_id": run_id})
+        rolled = await _confirmed(client, ToolName.ROLLBACK_RUN, {"run_id": run_id})
         print(f"  {rolled['message']}")
 
 
 def run(args: argparse.Namespace) -> int:
-    from segment_lists.cli.serve_verb import sandbox_settings
     from segment_lists.mcp.server import build_server
     from segment_lists.mcp.state import AppState
-    from segment_lists.sandbox import RunningSandbox, SandboxConfig, seed_demo
 
     print(f"Seeding a sandbox HubSpot portal with {args.contacts} contacts (seed {args.seed})...")
-    with RunningSandbox(SandboxConfig(processing_seconds=1.0)) as sandbox:
-        demo = seed_demo(sandbox.sandbox, contacts=args.contacts, seed=args.seed)
+    sandbox = start_embedded_sandbox(args.contacts, args.seed, processing_seconds=1.0)
+    try:
         settings = sandbox_settings(
             load_settings(confirmation="token"), sandbox.base_url, Path(tempfile.mkdtemp(prefix="segment-lists-demo-"))
         )
         state = AppState(settings=settings, sandbox=sandbox)
-        anyio.run(_flow, build_server(state), demo, args.keep)
+        anyio.run(_flow, build_server(state), sandbox.demo, args.keep)
         state.close()
+    finally:
+        sandbox.stop()
     print("\nDone. Everything above ran against the SANDBOX portal: demo data, not your HubSpot account.")
     return 0
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "demo",
+        help="run the whole flow on a fresh sandbox portal and print what happened",
+        description="Interview answers -> inventory -> plan -> confirm -> create -> count -> exclusivity -> "
+        "delete -> restore -> rollback, through the MCP server, on a freshly seeded sandbox.",
+    )
+    parser.add_argument("--contacts", type=int, default=2000, help="demo contacts to seed (default 2000)")
+    parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    parser.add_argument("--keep", action="store_true", help="skip the final rollback (lists stay in the sandbox)")
+    parser.set_defaults(run=run)

@@ -1,4 +1,5 @@
-"""`plan`, `apply`, `verify`, `rollback`: the segments file against the portal, on the MCP tools' workflow code."""
+"""`plan`, `apply`, `verify`, `rollback`: the segments file against the portal, on the same workflow
+code as the MCP tools. Each verb: arguments -> the workflow -> text or JSON and an exit code."""
 
 from __future__ import annotations
 
@@ -6,34 +7,27 @@ import argparse
 import sys
 from typing import Any
 
+from segment_lists.cli.output import ask_yes_no, emit_json, note, table
 from segment_lists.cli.segments_file import load_segments
 from segment_lists.cli.session import (
-    CommandError,
     Exit,
     Session,
-    confirm,
-    emit_json,
-    note,
+    add_portal_arguments,
+    add_segments_argument,
+    run_command,
     session,
-    table,
 )
-from segment_lists.domain.catalog import ExclusivityGroup
 from segment_lists.domain.interview import Answers
 from segment_lists.domain.plan import Plan
-from segment_lists.workflow import previews
-from segment_lists.workflow.apply import ApplyResult, apply_items, select_items
-from segment_lists.workflow.drift import STATUS_WORDS, LibraryStatus, library_status
-from segment_lists.workflow.exclusivity import ExclusivityReport, check_groups
-from segment_lists.workflow.proposal import propose
-from segment_lists.workflow.rollback import rollback_run
-from segment_lists.workflow.verify import CountReport, count_members
+from segment_lists.workflow.apply import ApplyResult
+from segment_lists.workflow.drift import STATUS_WORDS, LibraryStatus, plan_status
+from segment_lists.workflow.measure import check_library
+from segment_lists.workflow.write_requests import prepare_apply, prepare_rollback
 
 
-def plan_status(s: Session, answers: Answers, *, estimate: bool) -> tuple[Plan, LibraryStatus]:
-    with s.activity("reading the portal and planning"):
-        plan = propose(s.rt, answers, estimate=estimate)
-        status = library_status(s.rt, plan)
-    return plan, status
+def planned(s: Session, answers: Answers, *, estimate: bool) -> tuple[Plan, LibraryStatus]:
+    with s.step("reading the portal and planning"):
+        return plan_status(s.rt, answers, estimate=estimate)
 
 
 def print_status(plan: Plan, status: LibraryStatus) -> None:
@@ -75,7 +69,7 @@ def _status_exit(status: LibraryStatus) -> Exit:
 def cmd_plan(args: argparse.Namespace) -> int:
     answers = load_segments(args.segments)
     with session(args) as s:
-        plan, status = plan_status(s, answers, estimate=not args.no_estimate)
+        plan, status = planned(s, answers, estimate=not args.no_estimate)
     if args.json:
         emit_json({"plan": plan, "status": status, "exit": _status_exit(status).name.lower()})
     else:
@@ -89,7 +83,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def cmd_apply(args: argparse.Namespace) -> int:
     answers = load_segments(args.segments)
     with session(args) as s:
-        plan, status = plan_status(s, answers, estimate=not args.no_estimate)
+        plan, status = planned(s, answers, estimate=not args.no_estimate)
         result = apply_plan(s, plan, status, answers, args)
     if result is None:
         return int(Exit.DECLINED) if status.applicable_keys() else int(Exit.OK)
@@ -119,60 +113,34 @@ def apply_plan(
     if not keys:
         print("Nothing to apply: every list of the segments file exists.", file=out)
         return None
-    selected = select_items(plan, keys)
-    preview = previews.apply_preview(s.rt, plan, selected)
-    if not confirm(args, preview, f"Create {len(selected)} list(s)?"):
+    request = prepare_apply(s.rt, plan, keys, competitor_csv=answers.competitor_csv)
+    if not ask_yes_no(args, request.preview, f"Create {len(request.items)} list(s)?"):
         print("Nothing was created.", file=out)
         return None
-    with s.activity(f"creating {len(selected)} list(s)"):
-        return apply_items(s.rt, plan, selected, competitor_csv=answers.competitor_csv)
+    with s.step(f"creating {len(request.items)} list(s)"):
+        return request.carry_out(s.rt)
 
 
 # --- verify --------------------------------------------------------------------------------------
 
 
-def groups_for(s: Session, plan: Plan) -> list[tuple[ExclusivityGroup, dict[str, str]]]:
-    library = {e.segment_key: e.list_id for e in s.rt.journal.library(s.rt.portal_id) if e.segment_key}
-    wanted = {item.key for item in plan.items}
-    return [
-        (group, {key: library[key] for key in group.members if key in library and key in wanted})
-        for group in plan.groups
-    ]
-
-
-def measure(
-    s: Session, plan: Plan, status: LibraryStatus, *, wait: float, history: bool
-) -> tuple[CountReport, ExclusivityReport]:
-    ids = [state.list_id for state in status.items if state.list_id and state.status in {"in-sync", "drifted"}]
-    s.progress.bar(0, max(1, len(ids)), "waiting for HubSpot to process the lists")
-    counts = (
-        count_members(s.rt, ids, plan=plan, wait_seconds=wait, include_history=history, progress=s.progress.bar)
-        if ids
-        else CountReport(portal=s.rt.ref, counts=[], waited_seconds=0.0)
-    )
-    groups = [(group, members) for group, members in groups_for(s, plan) if len(members) >= 2]
-    with s.activity(f"checking {len(groups)} exclusivity group(s)"):
-        exclusivity = check_groups(s.rt, groups)
-    return counts, exclusivity
-
-
-def sandbox_bootstrap(s: Session, answers: Answers, args: argparse.Namespace) -> None:
+def sandbox_bootstrap(s: Session, answers: Answers) -> None:
     """An embedded sandbox is new on every command: bring it to the segments file first, or there is nothing."""
     if s.sandbox is None:
         return
-    plan, status = plan_status(s, answers, estimate=False)
+    plan, status = plan_status(s.rt, answers, estimate=False)
     keys = status.applicable_keys()
     if keys:
-        note(args, f"Fresh sandbox portal: creating the segments file's {len(keys)} list(s) first (demo data).")
-        apply_items(s.rt, plan, select_items(plan, keys), competitor_csv=answers.competitor_csv)
+        note(f"Fresh sandbox portal: creating the segments file's {len(keys)} list(s) first (demo data).")
+        prepare_apply(s.rt, plan, keys, competitor_csv=answers.competitor_csv).carry_out(s.rt)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     answers = load_segments(args.segments)
     with session(args) as s:
-        sandbox_bootstrap(s, answers, args)
-        plan, status = plan_status(s, answers, estimate=False)
-        counts, exclusivity = measure(s, plan, status, wait=args.wait, history=False)
+        sandbox_bootstrap(s, answers)
+        check = check_library(s.rt, answers, wait=args.wait, steps=s)
+    status, counts, exclusivity = check.status, check.counts, check.exclusivity
     processing = [c for c in counts.counts if c.verdict in {"still-processing", "not-found"}]
     if args.json:
         emit_json({"status": status, "counts": counts, "exclusivity": exclusivity})
@@ -199,7 +167,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if args.check and status.drifted:
         return int(Exit.DRIFT)
     if processing:
-        note(args, f"{len(processing)} list(s) not counted (still processing or gone); try again with a longer --wait")
+        note(f"{len(processing)} list(s) not counted (still processing or gone); try again with a longer --wait")
         return int(Exit.FAILED)
     return int(Exit.OK)
 
@@ -209,27 +177,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_rollback(args: argparse.Namespace) -> int:
     with session(args) as s:
-        rt = s.rt
-        runs = rt.journal.runs(rt.portal_id, "apply")
-        if not runs:
-            raise CommandError("this portal's journal has no apply run to roll back; nothing was deleted")
-        run_id = args.run_id or runs[-1].run_id
-        if run_id not in {r.run_id for r in runs}:
-            known = ", ".join(r.run_id for r in runs[-5:])
-            raise CommandError(
-                f"no apply run '{run_id}' in this portal's journal (latest: {known}); nothing was deleted"
-            )
-        ids = [e.list_id for e in rt.journal.library(rt.portal_id) if e.run_id == run_id and e.origin == "created"]
-        lists = rt.portal.get_lists(ids, include_filters=False) if ids else []
-        if not lists:
-            message = f"run {run_id} has no lists left to delete; nothing was deleted"
-            emit_json({"run_id": run_id, "outcomes": [], "message": message}) if args.json else print(message)
+        request = prepare_rollback(s.rt, args.run_id, force=args.force)
+        if request.done is not None:
+            if args.json:
+                emit_json({"run_id": request.run_id, "outcomes": [], "message": request.done})
+            else:
+                print(request.done)
             return int(Exit.OK)
-        if not confirm(args, previews.rollback_preview(rt, run_id, lists), f"Delete these {len(lists)} list(s)?"):
+        if not ask_yes_no(args, request.preview, f"Delete these {len(request.lists)} list(s)?"):
             print("Nothing was deleted.", file=sys.stderr if args.json else sys.stdout)
             return int(Exit.DECLINED)
-        with s.activity(f"deleting {len(lists)} list(s)"):
-            result = rollback_run(rt, run_id, force=args.force)
+        with s.step(f"deleting {len(request.lists)} list(s)"):
+            result = request.carry_out(s.rt)
     refused = [o for o in result.outcomes if o.outcome == "refused"]
     if args.json:
         emit_json({"result": result})
@@ -238,9 +197,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     return int(Exit.FAILED) if refused else int(Exit.OK)
 
 
-def add_flow_commands(commands: Any) -> None:
-    from segment_lists.cli.session import add_portal_arguments, add_segments_argument, run_command
-
+def add_parsers(commands: Any) -> None:
     plan = commands.add_parser(
         "plan",
         help="show what would change in the portal: missing, in sync, drifted",
@@ -251,7 +208,7 @@ def add_flow_commands(commands: Any) -> None:
     plan.add_argument("--check", action="store_true", help="exit 4 on drift, 5 when lists are missing (for CI)")
     plan.add_argument("--no-estimate", action="store_true", help="skip the size estimates (fewer API calls)")
     add_portal_arguments(plan)
-    plan.set_defaults(run=lambda a: run_command(cmd_plan, a))
+    plan.set_defaults(run=lambda a: run_command(cmd_plan, a, "nothing was changed"))
 
     apply = commands.add_parser(
         "apply",
@@ -263,7 +220,7 @@ def add_flow_commands(commands: Any) -> None:
     apply.add_argument("--yes", "-y", action="store_true", help="agree without asking (scripts, CI)")
     apply.add_argument("--no-estimate", action="store_true", help="skip the size estimates in the preview")
     add_portal_arguments(apply)
-    apply.set_defaults(run=lambda a: run_command(cmd_apply, a))
+    apply.set_defaults(run=lambda a: run_command(cmd_apply, a, "nothing more was created"))
 
     verify = commands.add_parser(
         "verify",
@@ -275,7 +232,7 @@ def add_flow_commands(commands: Any) -> None:
     verify.add_argument("--wait", type=float, default=120, help="seconds to wait for processing (default 120)")
     verify.add_argument("--check", action="store_true", help="also exit 4 when a list drifted")
     add_portal_arguments(verify)
-    verify.set_defaults(run=lambda a: run_command(cmd_verify, a))
+    verify.set_defaults(run=lambda a: run_command(cmd_verify, a, "nothing was changed"))
 
     rollback = commands.add_parser(
         "rollback",
@@ -287,4 +244,4 @@ def add_flow_commands(commands: Any) -> None:
     rollback.add_argument("--yes", "-y", action="store_true", help="agree without asking (scripts, CI)")
     rollback.add_argument("--force", action="store_true", help="delete even lists that workflows/emails/lists use")
     add_portal_arguments(rollback)
-    rollback.set_defaults(run=lambda a: run_command(cmd_rollback, a))
+    rollback.set_defaults(run=lambda a: run_command(cmd_rollback, a, "nothing more was deleted"))

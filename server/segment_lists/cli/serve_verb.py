@@ -12,31 +12,14 @@ import argparse
 import hmac
 import logging
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from segment_lists.workflow.environment import Settings, load_settings
+from segment_lists.cli.embedded_sandbox import sandbox_settings, start_embedded_sandbox
+from segment_lists.workflow.environment import load_settings
 
 log = logging.getLogger("segment_lists.serve")
-
-
-def start_embedded_sandbox(contacts: int, seed: int, processing_seconds: float = 1.0) -> Any:
-    """A seeded sandbox portal in this process, for `--sandbox` and the demo."""
-    from segment_lists.sandbox import RunningSandbox, SandboxConfig, seed_demo
-
-    running = RunningSandbox(SandboxConfig(processing_seconds=processing_seconds)).start()
-    seed_demo(running.sandbox, contacts=contacts, seed=seed)
-    return running
-
-
-def sandbox_settings(base: Settings, base_url: str, state_dir: Path | None) -> Settings:
-    from segment_lists.workflow.runtime import sandbox_token
-
-    # A fresh sandbox reuses list ids: its journal must not mix with another sandbox's.
-    state = state_dir or Path(tempfile.mkdtemp(prefix="segment-lists-sandbox-"))
-    return base.model_copy(update={"token": sandbox_token(), "base_url": base_url, "sandbox": True, "state_dir": state})
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -115,10 +98,9 @@ def serve(args: argparse.Namespace) -> int:
     if args.confirmation:
         overrides["confirmation"] = args.confirmation
     settings = load_settings(**overrides)
-    http_token = getattr(args, "http_token", None) or (
-        settings.http_token.get_secret_value() if settings.http_token else None
-    )
-    allowed_hosts = [*settings.http_allowed_hosts, *(getattr(args, "allowed_host", None) or [])]
+    # Secrets come from the environment only, never from a flag (DESIGN.md section 8).
+    http_token = settings.http_token.get_secret_value() if settings.http_token else None
+    allowed_hosts = [*settings.http_allowed_hosts, *(args.allowed_host or [])]
     if args.http and args.host not in LOOPBACK and not http_token:
         print(
             f"segment-lists: refusing to serve HTTP on {args.host} without SEGMENT_LISTS_HTTP_TOKEN; "
@@ -144,3 +126,35 @@ def serve(args: argparse.Namespace) -> int:
         if sandbox is not None:
             sandbox.stop()
     return 0
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "serve",
+        help="run the MCP server (stdio by default)",
+        description="Run the MCP server for Claude Code, Claude Desktop, the MCP Inspector or any MCP client.",
+    )
+    parser.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="serve an embedded, seeded sandbox portal instead of HubSpot (no token needed)",
+    )
+    parser.add_argument("--read-only", action="store_true", help="register no write tools at all")
+    parser.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
+    parser.add_argument("--host", default="127.0.0.1", help="HTTP interface (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="HTTP port (default: 8000)")
+    parser.add_argument(
+        "--allowed-host",
+        action="append",
+        metavar="HOST",
+        help="HTTP: also accept this Host header (repeatable; DNS-rebinding protection)",
+    )
+    parser.add_argument(
+        "--confirmation",
+        choices=["auto", "elicitation", "token", "refuse"],
+        help="how writes are confirmed (default: auto = elicitation if the client can, else a token)",
+    )
+    parser.add_argument("--state-dir", type=Path, help="where the journal lives (default: ~/.local/state/...)")
+    parser.add_argument("--contacts", type=int, default=2000, help="sandbox: demo contacts to seed (default 2000)")
+    parser.add_argument("--seed", type=int, default=42, help="sandbox: random seed (default 42)")
+    parser.set_defaults(run=serve)

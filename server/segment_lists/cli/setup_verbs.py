@@ -1,4 +1,4 @@
-"""`report`, `doctor` and `init`."""
+"""`init` and `doctor`: a starter segments file, and whether everything is in place (and what to fix)."""
 
 from __future__ import annotations
 
@@ -7,52 +7,21 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from segment_lists.cli.library_verbs import measure, plan_status, sandbox_bootstrap
-from segment_lists.cli.report_render import collect, render_html, render_markdown
+from segment_lists.cli.output import emit_json
 from segment_lists.cli.segments_file import load_segments, template
 from segment_lists.cli.session import (
     CommandError,
     Exit,
     add_portal_arguments,
     add_segments_argument,
-    emit_json,
     resolve_settings,
     run_command,
-    session,
 )
-from segment_lists.domain.i18n import LANGUAGES, Language
-
-
-def cmd_report(args: argparse.Namespace) -> int:
-    answers = load_segments(args.segments)
-    language: Language = args.language or answers.language
-    if args.language and args.language != answers.language:
-        answers = answers.model_copy(update={"language": args.language})
-    with session(args) as s:
-        sandbox_bootstrap(s, answers, args)
-        plan, status = plan_status(s, answers, estimate=True)
-        counts, exclusivity = measure(s, plan, status, wait=args.wait, history=True)
-    data = collect(plan, status, counts, exclusivity, language=language)
-    html_path: Path = args.output
-    md_path: Path = args.markdown or html_path.with_suffix(".md")
-    html_path.parent.mkdir(parents=True, exist_ok=True)
-    html_path.write_text(render_html(data), encoding="utf-8")
-    md_path.write_text(render_markdown(data), encoding="utf-8")
-    if args.json:
-        emit_json({"html": str(html_path), "markdown": str(md_path), "report": data})
-    else:
-        print(f"{data.portal.notice}")
-        print(f"Wrote {html_path} (open it in a browser) and {md_path} (paste it into a ticket).")
-        print(
-            f"{sum(1 for i in data.lists if i.list_id)} of {len(data.lists)} lists exist; "
-            f"{data.overlapping_pairs} overlapping pair(s) in {len(data.groups)} exclusivity group(s)."
-        )
-    return int(Exit.OK)
+from segment_lists.domain.i18n import LANGUAGES
+from segment_lists.workflow.doctor import diagnose
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from segment_lists.workflow.doctor import diagnose
-
     answers = load_segments(args.segments)
     settings, running = resolve_settings(args)
     try:
@@ -86,28 +55,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     return int(Exit.OK)
 
 
-def add_other_commands(commands: Any) -> None:
-    report = commands.add_parser(
-        "report",
-        help="write the library as one self-contained HTML page (and Markdown)",
-        description="The library at a glance: names, ids, definitions in plain words, counts, a size trend per "
-        "list, each exclusivity group's overlap matrix as a heat map, prerequisites and warnings. One HTML "
-        "file with no external assets, and the same summary as Markdown.",
-    )
-    add_segments_argument(report)
-    report.add_argument(
-        "-o",
-        "--output",
-        type=Path,
-        default=Path("segment-library.html"),
-        help="HTML file (default ./segment-library.html)",
-    )
-    report.add_argument("--markdown", type=Path, help="Markdown file (default: the HTML file's name with .md)")
-    report.add_argument("--language", choices=LANGUAGES, help="report language (default: the segments file's)")
-    report.add_argument("--wait", type=float, default=120, help="seconds to wait for processing (default 120)")
-    add_portal_arguments(report)
-    report.set_defaults(run=lambda a: run_command(cmd_report, a))
-
+def add_parsers(commands: Any) -> None:
     doctor = commands.add_parser(
         "doctor",
         help="check the token, scopes, connectivity, rate tier and prerequisites",
@@ -117,7 +65,7 @@ def add_other_commands(commands: Any) -> None:
     add_segments_argument(doctor)
     doctor.add_argument("--skip-prerequisites", action="store_true", help="only token, scopes and connectivity")
     add_portal_arguments(doctor)
-    doctor.set_defaults(run=lambda a: run_command(cmd_doctor, a))
+    doctor.set_defaults(run=lambda a: run_command(cmd_doctor, a, "nothing was changed"))
 
     init = commands.add_parser(
         "init", help="write a starter segments file", description="Write a commented segments file."
@@ -125,4 +73,4 @@ def add_other_commands(commands: Any) -> None:
     init.add_argument("path", type=Path, nargs="?", default=Path("segments.toml"), help="default ./segments.toml")
     init.add_argument("--language", choices=LANGUAGES, default="en", help="list names in en or zh (default en)")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
-    init.set_defaults(run=lambda a: run_command(cmd_init, a))
+    init.set_defaults(run=lambda a: run_command(cmd_init, a, "nothing was written"))

@@ -14,13 +14,11 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from segment_lists.workflow.failures import ConfirmationRejected
 from segment_lists.workflow.journal import Journal
+from segment_lists.workflow.runtime import Runtime
 
 DEFAULT_TTL = timedelta(minutes=10)
-
-
-class ConfirmationRejected(Exception):
-    """The token does not confirm this exact action; nothing was done."""
 
 
 def digest(value: Any) -> str:
@@ -80,3 +78,13 @@ def redeem(
         raise ConfirmationRejected("the portal changed since the user confirmed (the preview is stale)")
     if not journal.consume_confirmation(digest(token)):
         raise ConfirmationRejected("this confirmation token was already used")
+
+
+def ask_by_token(rt: Runtime, *, tool: str, arguments: dict[str, Any], state: Any, summary: str) -> str:
+    """A token for this write on this session's portal (see `issue`)."""
+    return issue(rt.journal, portal_id=rt.portal_id, tool=tool, arguments=arguments, state=state, summary=summary)
+
+
+def confirm_by_token(rt: Runtime, token: str, *, tool: str, arguments: dict[str, Any], state: Any) -> None:
+    """Consume the token if the user confirmed exactly this write (see `redeem`); raise otherwise."""
+    redeem(rt.journal, token, portal_id=rt.portal_id, tool=tool, arguments=arguments, state=state)

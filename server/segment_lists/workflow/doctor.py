@@ -12,15 +12,23 @@ import time
 from collections.abc import Callable
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, SecretStr
 
 from segment_lists.data.hubspot_limits import TIER_BURST
 from segment_lists.domain.interview import Answers
 from segment_lists.domain.text import clean
-from segment_lists.portal import AuthenticationFailed, MissingScope, PortalError, PortalUnavailable
+from segment_lists.portal import (
+    AuthenticationFailed,
+    MissingScope,
+    Portal,
+    PortalError,
+    PortalSettings,
+    PortalUnavailable,
+)
 from segment_lists.portal.errors import PRIVATE_APPS
 from segment_lists.workflow.environment import Settings
-from segment_lists.workflow.runtime import NoToken, Runtime, open_runtime
+from segment_lists.workflow.failures import NoToken
+from segment_lists.workflow.runtime import Runtime, open_runtime
 
 Verdict = Literal["ok", "warning", "fail"]
 REQUIRED_SCOPES = ("crm.lists.read", "crm.lists.write", "crm.objects.contacts.read", "crm.objects.companies.read")
@@ -237,3 +245,14 @@ FIXES = {
 
 def _fix_for(code: str) -> str | None:
     return FIXES.get(code)
+
+
+def probe_portal(base_url: str, token: str) -> list[str]:
+    """A few reads through the portal client (the official SDK), as proof that a portal answers like
+    HubSpot: `segment-lists sandbox --check` runs them against the sandbox it started."""
+    portal = Portal(PortalSettings(token=SecretStr(token), base_url=base_url))
+    return [
+        f"contacts (CRM search total): {portal.count('contacts')}",
+        f"contact properties: {len(portal.properties('contacts'))}",
+        f"lists: {len(portal.all_lists())}",
+    ]

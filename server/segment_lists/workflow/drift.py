@@ -12,10 +12,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from segment_lists.domain.interview import Answers
 from segment_lists.domain.plan import Plan, PlanItem
 from segment_lists.domain.text import clean
 from segment_lists.filters import definition_key, describe
 from segment_lists.portal.models import HubSpotList
+from segment_lists.workflow.library import lists_by_segment
+from segment_lists.workflow.proposal import propose
 from segment_lists.workflow.runtime import PortalRef, Runtime
 
 Status = Literal["missing", "in-sync", "drifted", "adopt", "name-taken", "needs-input", "conflict"]
@@ -63,11 +66,6 @@ class LibraryStatus(BaseModel):
 
     def applicable_keys(self) -> list[str]:
         return [item.key for item in self.items if item.status in {"missing", "adopt", "name-taken"}]
-
-
-def labels(rt: Runtime) -> Labels:
-    """Property and option labels of contacts and companies, for plain words."""
-    return rt.labels()
 
 
 def _words(branch: dict[str, Any], words: Labels) -> str:
@@ -169,9 +167,15 @@ def _status(item: PlanItem, list_id: str | None, live: dict[str, HubSpotList], w
     )
 
 
+def plan_status(rt: Runtime, answers: Answers, *, estimate: bool) -> tuple[Plan, LibraryStatus]:
+    """The plan for these answers (journaled, like propose_segments'), and where the portal stands against it."""
+    plan = propose(rt, answers, estimate=estimate)
+    return plan, library_status(rt, plan)
+
+
 def library_status(rt: Runtime, plan: Plan) -> LibraryStatus:
     """Read the lists this tool made for the plan's segments (one batch read with filters) and compare."""
-    library = {e.segment_key: e.list_id for e in rt.journal.library(rt.portal_id) if e.segment_key}
+    library = lists_by_segment(rt)
     wanted = sorted({library[item.key] for item in plan.items if item.key in library}, key=int)
     live = {lst.id: lst for lst in rt.portal.get_lists(wanted, include_filters=True)} if wanted else {}
-    return compare(plan, library, live, labels(rt), rt.ref)
+    return compare(plan, library, live, rt.labels(), rt.ref)

@@ -6,12 +6,10 @@ from segment_lists.domain.interview import Answers
 from segment_lists.domain.plan import Plan
 from segment_lists.domain.planner import build_plan
 from segment_lists.workflow.estimate import estimate_plan
+from segment_lists.workflow.failures import UnknownPlan
 from segment_lists.workflow.gather import gather_facts
 from segment_lists.workflow.runtime import Runtime
-
-
-class UnknownPlan(Exception):
-    """The plan id is not in this portal's journal."""
+from segment_lists.workflow.tool_names import ToolName
 
 
 def propose(rt: Runtime, answers: Answers, *, estimate: bool = True) -> Plan:
@@ -26,5 +24,5 @@ def propose(rt: Runtime, answers: Answers, *, estimate: bool = True) -> Plan:
 def load_plan(rt: Runtime, plan_id: str) -> Plan:
     body = rt.journal.load_plan(rt.portal_id, plan_id)
     if body is None:
-        raise UnknownPlan(f"no plan '{plan_id}' for portal {rt.portal_id}; call propose_segments first")
+        raise UnknownPlan(f"no plan '{plan_id}' for portal {rt.portal_id}; call {ToolName.PROPOSE_SEGMENTS} first")
     return Plan.model_validate(body)
