@@ -10,7 +10,7 @@ from segment_lists.domain.catalog import CatalogContext, IcpLocation, catalog_se
 from segment_lists.domain.i18n import LANGUAGES, language_of, segment_name
 from segment_lists.domain.industries import IndustryMapping
 from segment_lists.domain.interview import Answers
-from segment_lists.mcp.prompt_files import load_prompt, prompt_file
+from segment_lists.mcp.prompts import load_prompt, prompt_file
 from segment_lists.workflow.report_data import ReportData
 from segment_lists.workflow.runtime import PortalRef
 
