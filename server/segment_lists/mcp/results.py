@@ -31,21 +31,20 @@ class CreateListResult(BaseModel):
     reconciled: list[str] = Field(default_factory=list)
 
 
-class DeleteListResult(BaseModel):
+class _WriteAnswer(BaseModel):
+    # No docstring: a subclass's schema would not show it, and the tools' schemas stay as they are.
     portal: PortalRef
     status: Status
     message: str
     preview: str = ""
     confirmation_token: str | None = None
+
+
+class DeleteListResult(_WriteAnswer):
     outcome: DeleteOutcome | None = None
 
 
-class RollbackToolResult(BaseModel):
-    portal: PortalRef
-    status: Status
-    message: str
-    preview: str = ""
-    confirmation_token: str | None = None
+class RollbackToolResult(_WriteAnswer):
     result: RollbackResult | None = None
 
 

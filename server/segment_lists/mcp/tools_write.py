@@ -13,8 +13,15 @@ from segment_lists.mcp.results import CreateListResult, DeleteListResult, Rollba
 from segment_lists.mcp.tool_support import CREATE, DELETE, RESTORE, Status, TokenArg, ToolSpec, run, runtime
 from segment_lists.mcp.write_gate import ConfirmWrite, ask_about, gate
 from segment_lists.workflow.custom_list import CustomList
+from segment_lists.workflow.runtime import Runtime
 from segment_lists.workflow.tool_names import ToolName
-from segment_lists.workflow.write_requests import prepare_create, prepare_delete, prepare_restore, prepare_rollback
+from segment_lists.workflow.write_requests import (
+    WriteRequest,
+    prepare_create,
+    prepare_delete,
+    prepare_restore,
+    prepare_rollback,
+)
 
 
 async def ask_create(
@@ -33,6 +40,25 @@ async def ask_restore(ctx: Context[Any], list_id: str) -> Any:
 
 async def ask_rollback(ctx: Context[Any], run_id: str | None = None, force: bool = False) -> Any:
     return await ask_about(ctx, prepare_rollback, run_id, force=force)
+
+
+async def _unless_confirmed(
+    ctx: Context[Any],
+    rt: Runtime,
+    action: str,
+    model: type[Any],
+    decision: Any,
+    request: WriteRequest,
+    token: str | None,
+) -> Any:
+    """The answer when the write does not happen now (nothing to do, refused, waiting for or denied
+    the user's confirmation); None once the user confirmed it."""
+    if request.done is not None:
+        return model(portal=rt.ref, status="done", message=request.done)
+    if request.refused is not None:
+        return model(portal=rt.ref, status="refused", message=request.refused)
+    verdict = await run(action, gate, ctx, rt, decision, request, token)
+    return None if verdict.verdict == "go" else not_done(model, rt.ref, verdict, request.preview)
 
 
 async def create_list(
@@ -67,9 +93,8 @@ async def create_list(
     request = await run(
         action, prepare_create, rt, plan_id=plan_id, items=items, custom=custom, competitor_csv=competitor_csv
     )
-    verdict = await run(action, gate, ctx, rt, decision, request, confirmation_token)
-    if verdict.verdict != "go":
-        return not_done(CreateListResult, rt.ref, verdict, request.preview)
+    if answer := await _unless_confirmed(ctx, rt, action, CreateListResult, decision, request, confirmation_token):
+        return answer
     result = await run(action, request.carry_out, rt)
     failed = [i for i in result.items if i.outcome == "failed"]
     message = (
@@ -110,13 +135,8 @@ async def delete_list(
     action = "nothing was deleted"
     rt = await runtime(ctx, action)
     request = await run(action, prepare_delete, rt, list_id, force=force, allow_foreign=allow_foreign)
-    if request.done is not None:
-        return DeleteListResult(portal=rt.ref, status="done", message=request.done)
-    if request.refused is not None:
-        return DeleteListResult(portal=rt.ref, status="refused", message=request.refused)
-    verdict = await run(action, gate, ctx, rt, decision, request, confirmation_token)
-    if verdict.verdict != "go":
-        return not_done(DeleteListResult, rt.ref, verdict, request.preview)
+    if answer := await _unless_confirmed(ctx, rt, action, DeleteListResult, decision, request, confirmation_token):
+        return answer
     outcome = await run(action, request.carry_out, rt)
     status: Status = "done" if outcome.outcome in {"deleted", "already-deleted"} else "refused"
     return DeleteListResult(
@@ -134,11 +154,8 @@ async def restore_list(
     action = "nothing was restored"
     rt = await runtime(ctx, action)
     request = await run(action, prepare_restore, rt, list_id)
-    if request.done is not None:
-        return DeleteListResult(portal=rt.ref, status="done", message=request.done)
-    verdict = await run(action, gate, ctx, rt, decision, request, confirmation_token)
-    if verdict.verdict != "go":
-        return not_done(DeleteListResult, rt.ref, verdict, request.preview)
+    if answer := await _unless_confirmed(ctx, rt, action, DeleteListResult, decision, request, confirmation_token):
+        return answer
     outcome = await run(action, request.carry_out, rt)
     return DeleteListResult(
         portal=rt.ref, status="done", message=outcome.message, preview=request.preview, outcome=outcome
@@ -159,11 +176,8 @@ async def rollback_run(
     action = "nothing was deleted"
     rt = await runtime(ctx, action)
     request = await run(action, prepare_rollback, rt, run_id, force=force)
-    if request.done is not None:
-        return RollbackToolResult(portal=rt.ref, status="done", message=request.done)
-    verdict = await run(action, gate, ctx, rt, decision, request, confirmation_token)
-    if verdict.verdict != "go":
-        return not_done(RollbackToolResult, rt.ref, verdict, request.preview)
+    if answer := await _unless_confirmed(ctx, rt, action, RollbackToolResult, decision, request, confirmation_token):
+        return answer
     result = await run(action, request.carry_out, rt)
     refused = [o for o in result.outcomes if o.outcome == "refused"]
     message = f"Deleted {sum(o.outcome == 'deleted' for o in result.outcomes)} list(s) of run {result.run_id}." + (
