@@ -93,7 +93,9 @@ async def create_list(
     request = await run(
         action, prepare_create, rt, plan_id=plan_id, items=items, custom=custom, competitor_csv=competitor_csv
     )
-    if answer := await _unless_confirmed(ctx, rt, action, CreateListResult, decision, request, confirmation_token):
+    if (
+        answer := await _unless_confirmed(ctx, rt, action, CreateListResult, decision, request, confirmation_token)
+    ) is not None:
         return answer
     result = await run(action, request.carry_out, rt)
     failed = [i for i in result.items if i.outcome == "failed"]
@@ -135,7 +137,9 @@ async def delete_list(
     action = "nothing was deleted"
     rt = await runtime(ctx, action)
     request = await run(action, prepare_delete, rt, list_id, force=force, allow_foreign=allow_foreign)
-    if answer := await _unless_confirmed(ctx, rt, action, DeleteListResult, decision, request, confirmation_token):
+    if (
+        answer := await _unless_confirmed(ctx, rt, action, DeleteListResult, decision, request, confirmation_token)
+    ) is not None:
         return answer
     outcome = await run(action, request.carry_out, rt)
     status: Status = "done" if outcome.outcome in {"deleted", "already-deleted"} else "refused"
@@ -154,7 +158,9 @@ async def restore_list(
     action = "nothing was restored"
     rt = await runtime(ctx, action)
     request = await run(action, prepare_restore, rt, list_id)
-    if answer := await _unless_confirmed(ctx, rt, action, DeleteListResult, decision, request, confirmation_token):
+    if (
+        answer := await _unless_confirmed(ctx, rt, action, DeleteListResult, decision, request, confirmation_token)
+    ) is not None:
         return answer
     outcome = await run(action, request.carry_out, rt)
     return DeleteListResult(
@@ -176,7 +182,9 @@ async def rollback_run(
     action = "nothing was deleted"
     rt = await runtime(ctx, action)
     request = await run(action, prepare_rollback, rt, run_id, force=force)
-    if answer := await _unless_confirmed(ctx, rt, action, RollbackToolResult, decision, request, confirmation_token):
+    if (
+        answer := await _unless_confirmed(ctx, rt, action, RollbackToolResult, decision, request, confirmation_token)
+    ) is not None:
         return answer
     result = await run(action, request.carry_out, rt)
     refused = [o for o in result.outcomes if o.outcome == "refused"]
