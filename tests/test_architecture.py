@@ -12,7 +12,9 @@ dependency, only a later one. The rules:
 - nothing below the faces imports a face (`mcp`, `cli`), and `mcp` does not import `cli`;
 - the domain is pure: it imports only the domain, `filters` and `data`, and no I/O library;
 - the portal imports only itself and `data`;
-- the sandbox (HubSpot's side of the wire) imports only `filters`, `data` and itself.
+- the sandbox (HubSpot's side of the wire) imports only `filters`, `data` and itself; outside it, only
+  the command line's `embedded_sandbox` (for `--sandbox`, `serve --sandbox`, `demo`) and `sandbox_verb`
+  import it, and only its public `segment_lists.sandbox`.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ SANDBOX = f"{PACKAGE}.sandbox"
 FACE_DOMAIN = tuple(f"{DOMAIN}.{name}" for name in ("plan", "interview", "i18n", "text", "industries"))
 # The sandbox renovation (issue 9, item 5) removes this circle on its own branch; until it lands it
 # is the only one allowed, and only as it is.
+SANDBOX_USERS = (f"{PACKAGE}.cli.embedded_sandbox", f"{PACKAGE}.cli.sandbox_verb")
 KNOWN_CYCLES = [[f"{SANDBOX}.crm_search", f"{SANDBOX}.fast_search"]]
 # Libraries that do I/O: the domain computes, it never reads or sends.
 IO_LIBRARIES = ("hubspot", "mcp", "sqlite3", "urllib3", "anyio", "starlette", "uvicorn", "httpx", "socket", "requests")
@@ -45,6 +48,7 @@ class Module:
     name: str
     path: Path
     is_package: bool
+    bound: set[str] = field(default_factory=set)  # names bound at the top level
     imports: list[tuple[str, int]] = field(default_factory=list)  # (imported module, line)
     # Attribute uses that reach the journal or call the portal through a runtime: (what, line).
     reaches: list[tuple[str, int]] = field(default_factory=list)
@@ -63,16 +67,31 @@ def module_name(root: Path, path: Path) -> tuple[str, bool]:
 
 def read_modules(root: Path) -> dict[str, Module]:
     modules: dict[str, Module] = {}
+    trees: dict[str, ast.Module] = {}
     for path in sorted(root.rglob("*.py")):
         if "__pycache__" in path.parts:
             continue
         name, is_package = module_name(root, path)
         modules[name] = Module(name=name, path=path, is_package=is_package)
-    for module in modules.values():
-        tree = ast.parse(module.path.read_text(encoding="utf-8"), filename=str(module.path))
-        module.imports = list(_imports(tree, module, modules))
-        module.reaches = list(_reaches(tree))
+        trees[name] = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        modules[name].bound = _top_level_names(trees[name])
+    for name, module in modules.items():
+        module.imports = list(_imports(trees[name], module, modules))
+        module.reaches = list(_reaches(trees[name]))
     return modules
+
+
+def _top_level_names(tree: ast.Module) -> set[str]:
+    """Names a module binds at its top level (a package's re-exports among them)."""
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(target.id for target in node.targets if isinstance(target, ast.Name))
+    return names
 
 
 def _imports(tree: ast.AST, module: Module, known: dict[str, Module]) -> Iterator[tuple[str, int]]:
@@ -88,8 +107,14 @@ def _imports(tree: ast.AST, module: Module, known: dict[str, Module]) -> Iterato
                 source = ".".join(base + ([node.module] if node.module else []))
             else:
                 source = node.module or ""
-            named = [f"{source}.{alias.name}" for alias in node.names if f"{source}.{alias.name}" in known]
-            # `from pkg import module` depends on that module; `from pkg import name` on pkg itself.
+            # `from pkg import module` depends on that module; `from pkg import name` on pkg itself,
+            # also when a submodule has the same name as what the package re-exports.
+            exported = known[source].bound if source in known else set()
+            named = [
+                f"{source}.{alias.name}"
+                for alias in node.names
+                if f"{source}.{alias.name}" in known and alias.name not in exported
+            ]
             if len(named) < len(node.names) or not named:
                 yield source, node.lineno
             for name in named:
@@ -198,6 +223,11 @@ def violations(root: Path) -> list[str]:
                     problems.append(f"{where(module, line)}: the MCP face imports the command line ({target})")
             elif within(target, *FACES) and name not in {PACKAGE, f"{PACKAGE}.__main__"}:
                 problems.append(f"{where(module, line)}: {name} is below the faces but imports {target}")
+            if within(target, SANDBOX) and not within(name, SANDBOX):
+                if name not in SANDBOX_USERS:
+                    problems.append(f"{where(module, line)}: {name} starts a sandbox; use cli.embedded_sandbox")
+                elif target != SANDBOX:
+                    problems.append(f"{where(module, line)}: imports {target}; only segment_lists.sandbox is public")
             if within(name, SANDBOX) and within(target, PACKAGE) and not within(target, SANDBOX, *SHARED):
                 problems.append(f"{where(module, line)}: the sandbox imports {target} (only filters, data, sandbox)")
             if within(name, DOMAIN):
@@ -258,6 +288,8 @@ def broken(tmp_path: Path) -> Path:
             ("portal/client.py", "from segment_lists.workflow import apply\n"),
             ("domain/catalog.py", "import sqlite3\nfrom ..workflow import apply\n"),
             ("sandbox/app.py", "from segment_lists.portal import client\n"),
+            ("cli/embedded_sandbox.py", "from segment_lists.sandbox.app import x\n"),
+            ("cli/demo_verb.py", "from segment_lists.sandbox import RunningSandbox\n"),
         ],
     )
     return root
@@ -278,6 +310,8 @@ def test_the_check_finds_every_kind_of_breach(broken: Path) -> None:
         "domain/catalog.py:1: the domain imports sqlite3, an I/O library",
         "domain/catalog.py:2: the domain imports segment_lists.workflow.apply",  # relative imports resolved
         "sandbox/app.py:1: the sandbox imports segment_lists.portal.client",
+        "cli/embedded_sandbox.py:1: imports segment_lists.sandbox.app; only segment_lists.sandbox is public",
+        "cli/demo_verb.py:1: segment_lists.cli.demo_verb starts a sandbox; use cli.embedded_sandbox",
     ]
     missing = [line for line in expected if line not in found]
     assert missing == [], f"not reported: {missing}\nreported:\n{found}"
