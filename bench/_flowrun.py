@@ -7,12 +7,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from segment_lists.catalog import ExclusivityGroup
-from segment_lists.interview import Answers, PartnerMarker
+from segment_lists.domain.catalog import ExclusivityGroup
+from segment_lists.domain.interview import Answers, PartnerMarker
 from segment_lists.workflow.apply import apply_items, select_items
 from segment_lists.workflow.exclusivity import check_groups
 from segment_lists.workflow.inventory import take_inventory
-from segment_lists.workflow.planning import propose
+from segment_lists.workflow.proposal import propose
 from segment_lists.workflow.runtime import Runtime
 from segment_lists.workflow.verify import count_members
 

@@ -29,21 +29,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _flowrun import Recorder, demo_answers, optimized_flow, plan_groups  # noqa: E402
 from naive import naive_flow  # noqa: E402
 
-from segment_lists.config import load_settings  # noqa: E402
-from segment_lists.sandbox import (  # noqa: E402  # noqa: E402
+from segment_lists.cli.embedded_sandbox import sandbox_settings  # noqa: E402
+from segment_lists.data.hubspot_limits import SEARCH_PER_SECOND  # noqa: E402
+from segment_lists.sandbox import (  # noqa: E402
     TIER_LIMITS,
     RateLimits,
     RunningSandbox,
     SandboxConfig,
-    seed_demo,  # noqa: E402
+    seed_demo,
 )
-from segment_lists.serve_cli import sandbox_settings  # noqa: E402
-from segment_lists.workflow.planning import propose  # noqa: E402
+from segment_lists.workflow.environment import load_settings  # noqa: E402
+from segment_lists.workflow.proposal import propose  # noqa: E402
 from segment_lists.workflow.rollback import rollback_run  # noqa: E402
 from segment_lists.workflow.runtime import Runtime, open_runtime  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SEARCH_PER_SECOND = 5
 WINDOW_SECONDS = 10.0
 
 

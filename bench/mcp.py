@@ -83,16 +83,16 @@ def _median_ms(samples: list[float]) -> float:
 async def overhead(calls: int) -> list[dict[str, Any]]:
     from mcp import Client
 
-    from segment_lists.catalog import ExclusivityGroup
-    from segment_lists.config import load_settings
-    from segment_lists.interview import Answers
+    from segment_lists.cli.embedded_sandbox import sandbox_settings, start_embedded_sandbox
+    from segment_lists.domain.catalog import ExclusivityGroup
+    from segment_lists.domain.interview import Answers
     from segment_lists.mcp.server import build_server
     from segment_lists.mcp.state import AppState
-    from segment_lists.mcp.tools import library_export
-    from segment_lists.serve_cli import sandbox_settings, start_embedded_sandbox
+    from segment_lists.workflow.environment import load_settings
     from segment_lists.workflow.exclusivity import check_groups
     from segment_lists.workflow.inventory import take_inventory
-    from segment_lists.workflow.planning import propose
+    from segment_lists.workflow.library import export_library
+    from segment_lists.workflow.proposal import propose
     from segment_lists.workflow.verify import count_members
 
     sandbox = start_embedded_sandbox(contacts=300, seed=1, processing_seconds=0.0)
@@ -108,7 +108,7 @@ async def overhead(calls: int) -> list[dict[str, Any]]:
         ("propose_segments", {"estimate": False}, lambda: propose(rt, Answers(), estimate=False)),
         ("count_members", {"list_ids": ids, "wait_seconds": 0}, lambda: count_members(rt, ids, wait_seconds=0)),
         ("check_exclusivity", {"list_ids": ids}, lambda: check_groups(rt, given)),
-        ("export_library", {}, lambda: library_export(rt)),
+        ("export_library", {}, lambda: export_library(rt)),
     ]
     rows = []
     async with Client(build_server(state), mode="auto") as client:

@@ -13,7 +13,7 @@ from typing import Any
 
 from segment_lists.workflow.apply import apply_items, select_items
 from segment_lists.workflow.inventory import take_inventory
-from segment_lists.workflow.planning import propose
+from segment_lists.workflow.proposal import propose
 from segment_lists.workflow.runtime import Runtime
 
 DEFAULT_PAGE = 100  # HubSpot's default membership page size

@@ -17,11 +17,11 @@ from mcp.client import ClientRequestContext
 from mcp.types import CallToolResult, ElicitRequestParams, ElicitResult
 
 import hubspot
-from segment_lists.config import Settings, load_settings
+from segment_lists.cli.embedded_sandbox import sandbox_settings
 from segment_lists.mcp.server import build_server
 from segment_lists.mcp.state import AppState
 from segment_lists.sandbox import DemoSummary, RunningSandbox, SandboxConfig, seed_demo
-from segment_lists.serve_cli import sandbox_settings
+from segment_lists.workflow.environment import Settings, load_settings
 
 CONTACTS = 600
 MODES = ["auto", "legacy"]  # 2026-07-28 and the 2025-11-25 handshake

@@ -23,12 +23,12 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from segment_lists.config import Settings
-from segment_lists.interview import Answers
+from segment_lists.domain.interview import Answers
 from segment_lists.portal import LimiterSettings, RetrySettings
 from segment_lists.sandbox import DemoSummary, Faults, RunningSandbox, SandboxConfig, seed_demo
 from segment_lists.workflow.apply import apply_items, select_items
-from segment_lists.workflow.planning import load_plan, propose
+from segment_lists.workflow.environment import Settings
+from segment_lists.workflow.proposal import load_plan, propose
 from segment_lists.workflow.rollback import rollback_run
 from segment_lists.workflow.runtime import Runtime, open_runtime
 from segment_lists.workflow.verify import count_members
@@ -263,7 +263,7 @@ def orphans(rt: Runtime, running: RunningSandbox, preexisting: set[str]) -> dict
 
 def rollback_all(rt: Runtime) -> list[str]:
     """Roll back every apply run in the journal, newest first; the outcomes, as text."""
-    runs = [r["run_id"] for r in rt.journal.runs(rt.portal_id) if r["kind"] == "apply"]
+    runs = [r.run_id for r in rt.journal.runs(rt.portal_id, "apply")]
     done = []
     for run_id in reversed(runs):
         done += [f"{o.outcome} {o.name}" for o in rollback_run(rt, run_id).outcomes]

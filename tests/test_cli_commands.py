@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import hubspot
-from segment_lists.cli import build_parser
-from segment_lists.commands.common import Exit
+from segment_lists.cli.main import build_parser
+from segment_lists.cli.session import Exit
 from segment_lists.sandbox import RunningSandbox, SandboxConfig
 
 SEGMENTS = Path(__file__).resolve().parents[1] / "docs" / "segments.example.toml"
@@ -48,7 +48,7 @@ def test_init_writes_a_file_plan_accepts(tmp_path: Path, capsys: pytest.CaptureF
     path = tmp_path / "mine.toml"
     assert run("init", str(path), "--language", "zh") == Exit.OK
     assert run("init", str(path)) == Exit.USAGE  # never overwrites without --force
-    from segment_lists.segments_file import load_segments
+    from segment_lists.cli.segments_file import load_segments
 
     answers = load_segments(path)
     assert answers.language == "zh" and answers.families == ["core", "icp", "engagement"]

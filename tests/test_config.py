@@ -1,6 +1,7 @@
 from pathlib import Path
 
-from segment_lists.config import HUBSPOT_API, load_settings, read_dotenv
+from segment_lists.data.hubspot_limits import HUBSPOT_API
+from segment_lists.workflow.environment import load_settings, read_dotenv
 
 SECRET = "pat-na1-not-a-real-token-example-for-tests"
 

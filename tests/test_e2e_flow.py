@@ -34,7 +34,7 @@ from expected_segments import (
     expected_members,
     read_portal,
 )
-from segment_lists.config import load_settings
+from segment_lists.cli.embedded_sandbox import sandbox_settings
 from segment_lists.mcp.server import build_server
 from segment_lists.mcp.state import AppState
 from segment_lists.sandbox import (
@@ -48,7 +48,7 @@ from segment_lists.sandbox import (
     records,
     seed_demo,
 )
-from segment_lists.serve_cli import sandbox_settings
+from segment_lists.workflow.environment import load_settings
 
 # 23:30 on 19 March in New York is already 20 March in UTC, and the 90-day window reaches back
 # across the start of daylight saving time (8 March): a zone or DST slip moves a boundary.

@@ -14,15 +14,15 @@ from typing import Any
 
 import pytest
 
-from segment_lists.catalog import ExclusivityGroup
-from segment_lists.config import load_settings
+from segment_lists.cli.embedded_sandbox import sandbox_settings
+from segment_lists.domain.catalog import ExclusivityGroup
+from segment_lists.domain.interview import Answers, PartnerMarker
 from segment_lists.filters import and_, or_, prop_any_of, prop_known, prop_none_of, prop_unknown
-from segment_lists.interview import Answers, PartnerMarker
 from segment_lists.sandbox import CONTACTS, RunningSandbox, SandboxConfig, records, seed_demo
-from segment_lists.serve_cli import sandbox_settings
 from segment_lists.workflow.apply import apply_items, select_items
+from segment_lists.workflow.environment import load_settings
 from segment_lists.workflow.exclusivity import ExclusivityReport, check_groups
-from segment_lists.workflow.planning import propose
+from segment_lists.workflow.proposal import propose
 from segment_lists.workflow.runtime import Runtime, open_runtime
 from segment_lists.workflow.verify import wait_for_processing
 

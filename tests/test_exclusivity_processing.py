@@ -6,10 +6,10 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from segment_lists.catalog import ExclusivityGroup
-from segment_lists.config import Settings
+from segment_lists.domain.catalog import ExclusivityGroup
 from segment_lists.filters import and_, or_, prop_any_of
 from segment_lists.sandbox import RunningSandbox, SandboxConfig, seed_demo
+from segment_lists.workflow.environment import Settings
 from segment_lists.workflow.exclusivity import check_groups
 from segment_lists.workflow.runtime import open_runtime
 

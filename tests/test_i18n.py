@@ -5,11 +5,13 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from segment_lists.catalog import CatalogContext, IcpLocation, catalog_segments
-from segment_lists.i18n import LANGUAGES, language_of, load_prompt, prompt_file, segment_name
-from segment_lists.industries import IndustryMapping
-from segment_lists.interview import Answers
-from segment_lists.report import ReportData, render_html, render_markdown
+from segment_lists.cli.report_render import render_html, render_markdown
+from segment_lists.domain.catalog import CatalogContext, IcpLocation, catalog_segments
+from segment_lists.domain.i18n import LANGUAGES, language_of, segment_name
+from segment_lists.domain.industries import IndustryMapping
+from segment_lists.domain.interview import Answers
+from segment_lists.mcp.prompts import load_prompt, prompt_file
+from segment_lists.workflow.report_data import ReportData
 from segment_lists.workflow.runtime import PortalRef
 
 ICP = IcpLocation(property="hs_ideal_customer_profile", object="company", tier_values=["tier_1", "tier_2", "tier_3"])

@@ -1,7 +1,7 @@
 import pytest
 from pydantic import ValidationError
 
-from segment_lists.interview import Answers, Signal
+from segment_lists.domain.interview import Answers, Signal
 
 
 def test_defaults_are_the_skills_defaults() -> None:

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from segment_lists import confirm
-from segment_lists.journal import Journal
+from segment_lists.workflow import confirmation_tokens
+from segment_lists.workflow.journal import Journal
 
 
 @pytest.fixture
@@ -38,18 +38,26 @@ def test_library_tracks_created_and_deleted(journal: Journal) -> None:
 def test_confirmation_is_bound_single_use_and_expiring(journal: Journal) -> None:
     args = {"list_id": "7"}
     state = {"updatedAt": "2026-01-01T00:00:00Z", "size": 3}
-    token = confirm.issue(journal, portal_id="1", tool="delete_list", arguments=args, state=state, summary="x")
-    with pytest.raises(confirm.ConfirmationRejected, match="arguments differ"):
-        confirm.redeem(journal, token, portal_id="1", tool="delete_list", arguments={"list_id": "8"}, state=state)
-    with pytest.raises(confirm.ConfirmationRejected, match="not create_list"):
-        confirm.redeem(journal, token, portal_id="1", tool="create_list", arguments=args, state=state)
-    with pytest.raises(confirm.ConfirmationRejected, match="stale"):
-        confirm.redeem(journal, token, portal_id="1", tool="delete_list", arguments=args, state={**state, "size": 4})
-    with pytest.raises(confirm.ConfirmationRejected, match="unknown"):
-        confirm.redeem(journal, token, portal_id="2", tool="delete_list", arguments=args, state=state)
+    token = confirmation_tokens.issue(
+        journal, portal_id="1", tool="delete_list", arguments=args, state=state, summary="x"
+    )
+    with pytest.raises(confirmation_tokens.ConfirmationRejected, match="arguments differ"):
+        confirmation_tokens.redeem(
+            journal, token, portal_id="1", tool="delete_list", arguments={"list_id": "8"}, state=state
+        )
+    with pytest.raises(confirmation_tokens.ConfirmationRejected, match="not create_list"):
+        confirmation_tokens.redeem(journal, token, portal_id="1", tool="create_list", arguments=args, state=state)
+    with pytest.raises(confirmation_tokens.ConfirmationRejected, match="stale"):
+        confirmation_tokens.redeem(
+            journal, token, portal_id="1", tool="delete_list", arguments=args, state={**state, "size": 4}
+        )
+    with pytest.raises(confirmation_tokens.ConfirmationRejected, match="unknown"):
+        confirmation_tokens.redeem(journal, token, portal_id="2", tool="delete_list", arguments=args, state=state)
     later = datetime.now(UTC) + timedelta(minutes=11)
-    with pytest.raises(confirm.ConfirmationRejected, match="expired"):
-        confirm.redeem(journal, token, portal_id="1", tool="delete_list", arguments=args, state=state, now=later)
-    confirm.redeem(journal, token, portal_id="1", tool="delete_list", arguments=args, state=state)
-    with pytest.raises(confirm.ConfirmationRejected, match="already used"):
-        confirm.redeem(journal, token, portal_id="1", tool="delete_list", arguments=args, state=state)
+    with pytest.raises(confirmation_tokens.ConfirmationRejected, match="expired"):
+        confirmation_tokens.redeem(
+            journal, token, portal_id="1", tool="delete_list", arguments=args, state=state, now=later
+        )
+    confirmation_tokens.redeem(journal, token, portal_id="1", tool="delete_list", arguments=args, state=state)
+    with pytest.raises(confirmation_tokens.ConfirmationRejected, match="already used"):
+        confirmation_tokens.redeem(journal, token, portal_id="1", tool="delete_list", arguments=args, state=state)

@@ -11,9 +11,9 @@ import pytest
 from mcp import Client, MCPError
 
 from mcp_support import MODES, SeededPortal, call, failing, seeded_portal
-from segment_lists.config import load_settings
 from segment_lists.mcp.server import build_server
 from segment_lists.mcp.state import AppState
+from segment_lists.workflow.environment import load_settings
 
 pytestmark = pytest.mark.anyio
 

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from mcp_support import ERAS, MODES, SeededPortal, call, confirmed, failing, progress_recorder, seeded_portal
-from segment_lists import confirm
-from segment_lists.journal import Journal
-from segment_lists.mcp.tools import CustomList
+from segment_lists.workflow import confirmation_tokens
+from segment_lists.workflow.custom_list import CustomList
+from segment_lists.workflow.journal import Journal
 
 pytestmark = pytest.mark.anyio
 
@@ -222,7 +222,7 @@ async def test_expired_token_is_refused(portal: SeededPortal) -> None:
     def issue(ttl: timedelta) -> str:
         journal = Journal(portal.state_dir / "journal.sqlite3")
         try:
-            return confirm.issue(
+            return confirmation_tokens.issue(
                 journal,
                 portal_id=str(portal.running.sandbox.config.portal_id),
                 tool="create_list",

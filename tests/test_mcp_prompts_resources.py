@@ -12,7 +12,7 @@ from mcp import MCPError
 from mcp.types import PromptReference, ResourceTemplateReference, TextContent, TextResourceContents
 
 from mcp_support import MODES, SeededPortal, call, confirmed, seeded_portal
-from segment_lists.i18n import load_prompt
+from segment_lists.mcp.prompts import load_prompt
 
 pytestmark = pytest.mark.anyio
 

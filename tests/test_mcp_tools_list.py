@@ -17,16 +17,18 @@ from mcp import Client
 from mcp.types import Tool
 
 from mcp_support import ERAS, MODES
-from segment_lists.config import load_settings
 from segment_lists.mcp.server import build_server
 from segment_lists.mcp.state import AppState
+from segment_lists.workflow.environment import load_settings
+from segment_lists.workflow.tool_names import ToolName
 
 pytestmark = pytest.mark.anyio
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "tools.json"
-READ_TOOLS = {"list_existing_lists", "propose_segments", "count_members", "check_exclusivity", "export_library"}
-WRITE_TOOLS = {"create_list", "delete_list", "restore_list", "rollback_run"}
-DESTRUCTIVE = {"delete_list", "rollback_run"}
+T = ToolName
+READ_TOOLS = {T.LIST_EXISTING_LISTS, T.PROPOSE_SEGMENTS, T.COUNT_MEMBERS, T.CHECK_EXCLUSIVITY, T.EXPORT_LIBRARY}
+WRITE_TOOLS = {T.CREATE_LIST, T.DELETE_LIST, T.RESTORE_LIST, T.ROLLBACK_RUN}
+DESTRUCTIVE = {T.DELETE_LIST, T.ROLLBACK_RUN}
 
 
 @pytest.fixture
@@ -78,7 +80,7 @@ async def test_tools_list_matches_the_snapshot(tmp_path: Path, mode: str) -> Non
 @pytest.mark.parametrize("mode", MODES)
 async def test_annotations_are_truthful(tmp_path: Path, mode: str) -> None:
     tools = await _tools(_server(tmp_path), mode)
-    assert set(tools) == READ_TOOLS | WRITE_TOOLS
+    assert set(tools) == READ_TOOLS | WRITE_TOOLS == set(ToolName)  # every name defined once, every one served
     for name, tool in tools.items():
         hints = tool.annotations
         assert hints is not None, name

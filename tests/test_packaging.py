@@ -88,8 +88,8 @@ async def test_installed_wheel_serves_tools_and_prompts_over_stdio(wheel: Path, 
         [
             str(python),
             "-c",
-            "from segment_lists.i18n import prompts_dir;"
-            "from segment_lists.i18n import prompt_file, load_prompt;"
+            "from segment_lists.mcp.prompts import prompts_dir;"
+            "from segment_lists.mcp.prompts import prompt_file, load_prompt;"
             "print(prompts_dir()); print(prompt_file('create-segment-lists.md', 'zh'));"
             "print(load_prompt('segment-interview.md', 'zh').language)",
         ],

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from segment_lists.catalog import IcpLocation
-from segment_lists.facts import ExistingList, PortalFacts, PropertyInfo
-from segment_lists.filters import validate_filter_branch
-from segment_lists.interview import Answers, IcpMarker, PartnerMarker
-from segment_lists.planner import build_plan, definition_key, facts_needed
+from segment_lists.domain.catalog import IcpLocation
+from segment_lists.domain.facts import ExistingList, PortalFacts, PropertyInfo
+from segment_lists.domain.interview import Answers, IcpMarker, PartnerMarker
+from segment_lists.domain.planner import build_plan, facts_needed
+from segment_lists.filters import definition_key, validate_filter_branch
 
 DEFAULTS = Path(__file__).resolve().parents[1] / "server/segment_lists/data/hubspot-default-properties.json"
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from segment_lists.portal import DuplicateListName, NotFound, Portal, PortalSettings, ValidationFailed
-from segment_lists.portal.settings import LimiterSettings
+from segment_lists.portal.connection import LimiterSettings
 from segment_lists.sandbox import RunningSandbox, assets, lists_service, seed_crm
 
 TOKEN = "pat-na1-00000000-portal-test-token"

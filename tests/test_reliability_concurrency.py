@@ -17,7 +17,7 @@ import pytest
 from reliability_harness import demo_answers, orphans, portal_lists, portal_state, runtime_for, seeded_sandbox
 from segment_lists.sandbox import SandboxConfig
 from segment_lists.workflow.apply import ApplyResult, apply_items, select_items
-from segment_lists.workflow.planning import load_plan, propose
+from segment_lists.workflow.proposal import load_plan, propose
 
 
 @pytest.mark.parametrize("shared_state", [True, False], ids=["shared-journal", "separate-journals"])
@@ -88,11 +88,11 @@ def test_applying_a_plan_again_keeps_the_first_run_rollbackable(tmp_path) -> Non
     from the run that created them (its rollback would then delete nothing)."""
     from pydantic import SecretStr
 
-    from segment_lists.config import Settings
-    from segment_lists.interview import Answers
+    from segment_lists.domain.interview import Answers
     from segment_lists.sandbox import RunningSandbox, seed_demo
     from segment_lists.workflow.apply import apply_items, select_items
-    from segment_lists.workflow.planning import propose
+    from segment_lists.workflow.environment import Settings
+    from segment_lists.workflow.proposal import propose
     from segment_lists.workflow.rollback import rollback_run
     from segment_lists.workflow.runtime import open_runtime
 

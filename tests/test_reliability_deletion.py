@@ -17,7 +17,7 @@ from segment_lists.filters import and_, in_list, or_
 from segment_lists.sandbox import ALL_SCOPES, DemoSummary, RunningSandbox, SandboxConfig, assets, lists_service
 from segment_lists.workflow.apply import ApplyResult, apply_items, select_items
 from segment_lists.workflow.dependencies import find_dependents
-from segment_lists.workflow.planning import propose
+from segment_lists.workflow.proposal import propose
 from segment_lists.workflow.rollback import delete_list, restore_list, rollback_run
 from segment_lists.workflow.runtime import Runtime
 
@@ -52,7 +52,7 @@ def test_a_foreign_list_is_refused_without_explicit_agreement(
     refused = delete_list(rt, foreign)
     assert refused.outcome == "refused" and "not created by this tool" in refused.message
     assert "allow_foreign=true" in refused.message and foreign in live_ids(running)
-    assert not [a for r in rt.journal.runs(rt.portal_id) for a in rt.journal.actions(r["run_id"])]
+    assert not [a for r in rt.journal.runs(rt.portal_id) for a in rt.journal.actions(r.run_id)]
     agreed = delete_list(rt, foreign, allow_foreign=True)
     assert agreed.outcome == "deleted" and foreign not in live_ids(running)
 
@@ -158,7 +158,7 @@ def test_a_deleted_list_is_restored_and_the_journal_records_both(
     journaled = [
         (a.action, a.outcome)
         for r in rt.journal.runs(rt.portal_id)
-        for a in rt.journal.actions(r["run_id"])
+        for a in rt.journal.actions(r.run_id)
         if a.list_id == target and a.action in {"delete", "restore"}
     ]
     assert journaled == [("delete", "ok"), ("restore", "ok")]

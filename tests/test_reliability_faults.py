@@ -24,7 +24,7 @@ from reliability_harness import (
 )
 from segment_lists.sandbox import RateLimits
 from segment_lists.workflow.apply import apply_items, select_items
-from segment_lists.workflow.planning import propose
+from segment_lists.workflow.proposal import propose
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +68,7 @@ def test_daily_limit_stops_cleanly_and_the_same_apply_resumes_without_duplicates
             else:
                 assert item.outcome in {"created", "reused"}, item
         assert running.sandbox.realism.stats().limited_daily >= 1
-        assert [r["status"] for r in rt.journal.runs(rt.portal_id) if r["run_id"] == first.run_id] == ["interrupted"]
+        assert [r.status for r in rt.journal.runs(rt.portal_id) if r.run_id == first.run_id] == ["interrupted"]
         # Creates run concurrently: an item can fail after its list was made (its members not added).
         created_first = {i.list_id for i in first.items if i.list_id and i.outcome in {"created", "failed"}}
 
@@ -79,7 +79,7 @@ def test_daily_limit_stops_cleanly_and_the_same_apply_resumes_without_duplicates
         assert not set(second.created_ids) & created_first
         # The resumed apply continues the interrupted run: one rollback_run undoes the whole plan.
         assert second.run_id == first.run_id
-        assert [r["status"] for r in rt.journal.runs(rt.portal_id) if r["run_id"] == first.run_id] == ["ok"]
+        assert [r.status for r in rt.journal.runs(rt.portal_id) if r.run_id == first.run_id] == ["ok"]
 
         names, sizes = portal_state(running)
         counted = {n: sizes[n] for n in names}

@@ -21,10 +21,10 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
 from reliability_harness import seeded_sandbox, settings_for
-from segment_lists.cli import build_parser
+from segment_lists.cli.main import build_parser
+from segment_lists.cli.serve_verb import HttpRefused, http_app
 from segment_lists.mcp.server import build_server
 from segment_lists.mcp.state import AppState
-from segment_lists.serve_cli import HttpRefused, http_app
 
 pytestmark = pytest.mark.anyio
 HTTP_TOKEN = "local-mcp-bearer-5b1d0c"

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from png_pixels import read_png
-from segment_lists.cli import build_parser
-from segment_lists.report import ReportData
+from segment_lists.cli.main import build_parser
+from segment_lists.workflow.report_data import ReportData
 
 SEGMENTS = Path(__file__).resolve().parents[1] / "docs" / "segments.example.toml"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")

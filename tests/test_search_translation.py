@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 import pytest
 
 import hubspot
-from segment_lists.catalog import CatalogContext, IcpLocation, catalog_segments
-from segment_lists.interview import Answers, PartnerMarker, Signal
+from segment_lists.domain.catalog import CatalogContext, IcpLocation, catalog_segments
+from segment_lists.domain.interview import Answers, PartnerMarker, Signal
+from segment_lists.domain.search_translation import to_search_groups
 from segment_lists.sandbox import RunningSandbox, seed_demo
-from segment_lists.search_translation import to_search_groups
 
 ZONE = "America/New_York"
 

@@ -22,10 +22,10 @@ from mcp.client.stdio import stdio_client
 from pydantic import SecretStr
 
 from reliability_harness import seeded_sandbox
-from segment_lists.config import load_settings
 from segment_lists.mcp.server import build_server
 from segment_lists.mcp.state import AppState
 from segment_lists.sandbox import ALL_SCOPES, Faults, SandboxConfig
+from segment_lists.workflow.environment import load_settings
 
 pytestmark = pytest.mark.anyio
 CANARY = "pat-na1-c4na7y00-5ec7-4e1d-9b1e-d0n0tl3ak0000"

@@ -25,7 +25,7 @@ from reliability_harness import demo_answers, portal_lists, runtime_for, seeded_
 from segment_lists.mcp.server import build_server
 from segment_lists.mcp.state import AppState
 from segment_lists.workflow.apply import apply_items, select_items
-from segment_lists.workflow.planning import propose
+from segment_lists.workflow.proposal import propose
 from segment_lists.workflow.rollback import delete_list
 
 CASES_PER_TOOL = 120

@@ -5,10 +5,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from segment_lists.config import load_settings
+from segment_lists.cli.embedded_sandbox import sandbox_settings
 from segment_lists.filters import and_, or_, prop_any_of
 from segment_lists.sandbox import CONTACTS, RunningSandbox, records, seed_crm
-from segment_lists.serve_cli import sandbox_settings
+from segment_lists.workflow.environment import load_settings
 from segment_lists.workflow.runtime import open_runtime
 from segment_lists.workflow.verify import SizePoint, count_members, trend
 

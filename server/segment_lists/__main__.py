@@ -1,3 +1,3 @@
-from segment_lists.cli import main
+from segment_lists.cli.main import main
 
 main()

@@ -1,4 +1,5 @@
-"""Reference data shared by the product and the sandbox: HubSpot's default property definitions."""
+"""Reference data about HubSpot shared by the product and the sandbox: its default property definitions
+(here) and its published limits (`hubspot_limits`)."""
 
 from __future__ import annotations
 

@@ -119,7 +119,7 @@ from .models import (
     TimeRangedOperation,
     UnifiedEventsBranch,
 )
-from .normalize import normalize_filter_branch, normalize_operation
+from .normalize import definition_key, normalize_filter_branch, normalize_operation
 from .render import describe
 from .validation import FilterIssue, FilterValidationError, parse_filter_branch, validate_filter_branch
 from .vocab import MAX_FILTERS_PER_LIST, OPERATION_TYPES, OPERATORS, canonical_operation_type
@@ -183,6 +183,7 @@ __all__ = [
     "email_subscription",
     "in_list",
     "indexed",
+    "definition_key",
     "normalize_filter_branch",
     "normalize_operation",
     "not_in_list",

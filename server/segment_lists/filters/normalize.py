@@ -6,12 +6,14 @@ ASSOCIATION and UNIFIED_EVENTS branches), `filterBranches: []`, `filters: []`,
 `includeObjectsWithNoValueSet: false` on operations, `subscriptionType: "SUBSCRIPTION"` on
 EMAIL_SUBSCRIPTION filters, upper-case operation types (guide names mapped), and `type` on
 TIME_POINT / TIME_RANGED operations. Works on raw JSON, keeps everything else, never raises on odd
-input (it leaves what it does not understand alone), and is idempotent.
+input (it leaves what it does not understand alone), and is idempotent. `definition_key` builds on it:
+two definitions HubSpot treats as the same (order of groups and filters aside) get the same key.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from .vocab import BRANCH_OPERATOR_DEFAULT, canonical_operation_type
@@ -72,3 +74,22 @@ def _operation(operation: dict[str, Any]) -> None:
     operation.setdefault("includeObjectsWithNoValueSet", False)
     if kind in ("TIME_POINT", "TIME_RANGED"):
         operation.setdefault("type", kind)
+
+
+def definition_key(branch: dict[str, Any] | None) -> str:
+    """Order-insensitive identity of a filter definition (groups and filters are sets to HubSpot)."""
+    if branch is None:
+        return ""
+
+    def canonical(node: Any) -> Any:
+        if isinstance(node, dict):
+            out = {key: canonical(value) for key, value in node.items()}
+            for key in ("filters", "filterBranches"):
+                if isinstance(out.get(key), list):
+                    out[key] = sorted(out[key], key=lambda item: json.dumps(item, sort_keys=True))
+            return out
+        if isinstance(node, list):
+            return [canonical(item) for item in node]
+        return node
+
+    return json.dumps(canonical(normalize_filter_branch(branch)), sort_keys=True)

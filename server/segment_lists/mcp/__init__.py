@@ -1,1 +1,1 @@
-"""The MCP face: tools, prompts and resources over the workflow. Thin on purpose."""
+"""The MCP face: tools (read and write), prompts and resources, each a thin layer over the workflow."""

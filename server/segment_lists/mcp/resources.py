@@ -9,9 +9,10 @@ from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
 
-from segment_lists.mcp.confirmation import app_state
-from segment_lists.mcp.tools import library_export
-from segment_lists.workflow.planning import UnknownPlan, load_plan
+from segment_lists.mcp.state import app_state
+from segment_lists.workflow.failures import EXPECTED_FAILURES, UnknownPlan, describe_failure
+from segment_lists.workflow.library import export_library
+from segment_lists.workflow.proposal import load_plan
 
 
 def register_resources(server: MCPServer[Any]) -> None:
@@ -25,9 +26,11 @@ def register_resources(server: MCPServer[Any]) -> None:
     )
     def library(ctx: Context[Any], format: str = "json") -> str:
         try:
-            export = library_export(app_state(ctx).runtime())
-        except Exception as error:  # noqa: BLE001 - a resource read reports, never crashes
-            raise ResourceError(f"could not read the library: {error}") from None
+            export = export_library(app_state(ctx).runtime())
+        except EXPECTED_FAILURES as error:  # a resource read reports, never crashes
+            raise ResourceError(
+                f"could not read the library: {describe_failure(error, 'nothing was read').text()}"
+            ) from None
         return export.markdown if format == "markdown" else export.model_dump_json(indent=2)
 
     @server.resource(

@@ -6,7 +6,9 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from segment_lists.config import Settings
+from mcp.server.mcpserver import Context
+
+from segment_lists.workflow.environment import Settings
 from segment_lists.workflow.runtime import Runtime, open_runtime
 
 
@@ -30,3 +32,7 @@ class AppState:
             if self._runtime is not None:
                 self._runtime.close()
                 self._runtime = None
+
+
+def app_state(ctx: Context[Any]) -> AppState:
+    return ctx.request_context.lifespan_context

@@ -1,6 +1,7 @@
 """The only code that talks to HubSpot: `Portal` over the official `hubspot-api-client` SDK."""
 
 from segment_lists.portal.client import Portal
+from segment_lists.portal.connection import LimiterSettings, PortalSettings, RetrySettings
 from segment_lists.portal.errors import (
     AmbiguousWrite,
     AuthenticationFailed,
@@ -13,10 +14,8 @@ from segment_lists.portal.errors import (
     RateLimited,
     ValidationFailed,
 )
-from segment_lists.portal.settings import HUBSPOT_API, LimiterSettings, PortalSettings, RetrySettings
 
 __all__ = [
-    "HUBSPOT_API",
     "AmbiguousWrite",
     "AuthenticationFailed",
     "DailyLimitReached",

@@ -13,6 +13,17 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+from segment_lists.data.hubspot_limits import (
+    BATCH_SIZE,
+    CRM_PAGE,
+    CRM_SEARCH_CAP,
+    CRM_SEARCH_PAGE,
+    LIST_SEARCH_COUNT,
+    MEMBERSHIP_PAGE,
+    SEARCH_MAX_FILTERS,
+    SEARCH_MAX_FILTERS_PER_GROUP,
+)
+from segment_lists.portal.connection import PortalSettings
 from segment_lists.portal.errors import AmbiguousWrite, DuplicateListName, NotFound, ValidationFailed
 from segment_lists.portal.models import (
     AccountDetails,
@@ -30,7 +41,6 @@ from segment_lists.portal.models import (
     Workflow,
     referenced_list_ids,
 )
-from segment_lists.portal.settings import PortalSettings
 from segment_lists.portal.transport import CallStats, Transport
 
 LISTS = "crm.lists.lists_api"
@@ -44,15 +54,7 @@ TEAMS = "settings.users.teams_api"
 USERS = "settings.users.users_api"
 EMAILS = "marketing.emails.marketing_emails_api"
 
-LIST_SEARCH_COUNT = 500  # HubSpot's maximum (reference §6)
-MEMBERSHIP_PAGE = 250  # maximum (reference §5)
-CRM_SEARCH_PAGE = 200  # maximum (reference §12.2)
-CRM_SEARCH_CAP = 10_000  # results reachable by paging one query
-CRM_PAGE = 100
-BATCH_SIZE = 100
 GET_MANY_CHUNK = 100  # list ids per GET /crm/v3/lists/?listIds=... (keeps URLs short)
-MAX_FILTERS_PER_GROUP = 6
-MAX_FILTERS_TOTAL = 18
 LIST_SEARCH_PROPERTIES = ["hs_list_size", "hs_folder_id", "hs_folder_name", "hs_list_reference_count"]
 # A list we created and then could not see confirmed must have been created after we started.
 CREATE_CLOCK_SKEW_SECONDS = 300
@@ -569,8 +571,8 @@ def _with_floor(groups: list[dict[str, Any]], floor: str | None) -> list[dict[st
         return [{"filters": [condition]}]
     widened = [dict(g, filters=[*g["filters"], condition]) for g in groups]
     if (
-        any(len(g["filters"]) > MAX_FILTERS_PER_GROUP for g in widened)
-        or sum(len(g["filters"]) for g in widened) > MAX_FILTERS_TOTAL
+        any(len(g["filters"]) > SEARCH_MAX_FILTERS_PER_GROUP for g in widened)
+        or sum(len(g["filters"]) for g in widened) > SEARCH_MAX_FILTERS
     ):
         raise ValidationFailed(
             "this search matches more than 10,000 records and its filters leave no room for the id "

@@ -102,6 +102,7 @@ class DailyLimitReached(RateLimited):
                 when += f" ({zone})"
         else:
             when = "at midnight in the portal's time zone"
+        self.resets_when = when  # "at 2026-05-02 00:00 CEST (Europe/Berlin)"
         super().__init__(
             f"HubSpot's daily API limit for this account is used up; it resets {when}. "
             "Nothing was retried; try again after the reset.",

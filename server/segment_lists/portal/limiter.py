@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from segment_lists.portal.settings import PortalSettings
+from segment_lists.portal.connection import PortalSettings
 
 
 class Slot:

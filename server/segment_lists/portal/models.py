@@ -53,10 +53,6 @@ class HubSpotList(_Model):
     def is_dynamic(self) -> bool:
         return self.processing_type == "DYNAMIC"
 
-    @property
-    def is_complete(self) -> bool:
-        return self.processing_status == "COMPLETE"
-
 
 class MembershipChange(_Model):
     """The answer to add/remove members (note HubSpot's own field name `recordsIdsAdded`)."""

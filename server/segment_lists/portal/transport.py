@@ -39,6 +39,7 @@ import urllib3
 from urllib3.util.retry import Retry
 
 import hubspot
+from segment_lists.portal.connection import PortalSettings
 from segment_lists.portal.errors import (
     PRIVATE_APPS,
     AmbiguousWrite,
@@ -53,7 +54,6 @@ from segment_lists.portal.errors import (
     ValidationFailed,
 )
 from segment_lists.portal.limiter import Limiter
-from segment_lists.portal.settings import PortalSettings
 
 RAW_API = "crm.lists.lists_api"  # whose ApiClient sends the raw calls (any cached one would do)
 JSON_HEADERS = {"Accept": "application/json", "Content-Type": "application/json"}

@@ -1,5 +1,8 @@
-"""The segment-list workflow: inventory, plan, apply, verify, exclusivity, dependencies, rollback.
+"""Every use case of the product, used by the MCP tools and the command line alike.
 
-Plain domain code used by the MCP tools and the command line alike. It reaches HubSpot only
-through `segment_lists.portal` and records every write in the journal before making it.
+Inventory, planning, applying, verifying, exclusivity, dependencies, deletion and rollback, drift,
+the library and its report, doctor; the session they run in (runtime, settings, journal,
+confirmation tokens) and the one error catalogue (failures). It reaches HubSpot only through
+`segment_lists.portal` and records every write in the journal before making it. The faces call
+these functions; they never reach the journal or the portal themselves (docs/DESIGN.md section 2).
 """

@@ -2,8 +2,8 @@
 
 Every write is journaled as an intent before the API call and settled with its outcome after, so
 a crash in between is reconciled on the next run (`reconcile`) by looking the list up by name.
-Confirmation is the caller's job (the MCP tool or the CLI): by the time `apply_items` runs, the
-user has agreed to exactly these items.
+Confirmation is the caller's job (`write_requests`, then the face asks): by the time `apply_items`
+runs, the user has agreed to exactly these items.
 """
 
 from __future__ import annotations
@@ -18,15 +18,17 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from segment_lists.filters import parse_filter_branch
-from segment_lists.journal import Action
-from segment_lists.planner import Plan, PlanItem, definition_key
+from segment_lists.data.hubspot_limits import MEMBERSHIP_WRITE_BATCH
+from segment_lists.domain.plan import Plan, PlanItem
+from segment_lists.domain.text import clean
+from segment_lists.filters import definition_key
 from segment_lists.portal import AmbiguousWrite, DailyLimitReached, DuplicateListName, NotFound, PortalError
 from segment_lists.portal.models import HubSpotList
-from segment_lists.text import clean
+from segment_lists.workflow.failures import NothingToApply
+from segment_lists.workflow.journal import Action
 from segment_lists.workflow.runtime import PortalRef, Runtime
+from segment_lists.workflow.tool_names import ToolName
 
-MEMBERS_PER_CALL = 500
 EMAIL = re.compile(r"^[^@\s]+@([^@\s]+\.[^@\s]+)$")
 APPLICABLE = ("create", "rename", "reuse")
 # How far HubSpot's clock may lag ours when judging whether a list was created after our intent.
@@ -61,10 +63,6 @@ class ApplyResult(BaseModel):
         return [item.list_id for item in self.items if item.outcome == "created" and item.list_id]
 
 
-class NothingToApply(Exception):
-    """None of the requested plan items can be applied; says why."""
-
-
 def select_items(plan: Plan, keys: Sequence[str] | None) -> list[PlanItem]:
     """The plan items to apply: the given keys (all applicable ones when None), in plan order."""
     if keys is None:
@@ -80,7 +78,7 @@ def select_items(plan: Plan, keys: Sequence[str] | None) -> list[PlanItem]:
     if blocked:
         raise NothingToApply(
             "; ".join(f"{item.key} is '{item.action}': {item.reason}" for item in blocked)
-            + ". Answer the open question (or resolve the conflict) and call propose_segments again."
+            + f". Answer the open question (or resolve the conflict) and call {ToolName.PROPOSE_SEGMENTS} again."
         )
     return [item for item in plan.items if item.key in keys]
 
@@ -137,7 +135,7 @@ def reconcile(rt: Runtime) -> list[str]:
                 )
                 notes.append(f"'{clean(action.list_name)}' was created (id {found.id}) before an interruption")
             else:
-                # Not there (yet): a request still in flight could land later; `create_list` adopts
+                # Not there (yet): a request still in flight could land later; `create_journaled` adopts
                 # such a list instead of failing on its name (see `_adopt`).
                 rt.journal.settle(action.action_id, "failed", detail={**detail, "reconciled": "not found"})
                 notes.append(f"'{clean(action.list_name)}' was not created before an interruption")
@@ -279,9 +277,9 @@ def apply_items(
 def _unfinished_run(rt: Runtime, plan_id: str) -> str | None:
     """The latest run of this plan that never finished (killed, or stopped by the daily limit):
     resuming continues it, so one rollback_run undoes everything the plan's apply created."""
-    for run in reversed(rt.journal.runs(rt.portal_id)):
-        if run["kind"] == "apply" and run["plan_id"] == plan_id:
-            return run["run_id"] if run["status"] in {"running", "interrupted"} else None
+    for run in reversed(rt.journal.runs(rt.portal_id, "apply")):
+        if run.plan_id == plan_id:
+            return run.run_id if run.status in {"running", "interrupted"} else None
     return None
 
 
@@ -345,7 +343,7 @@ def _apply_one(
         except NotFound:
             pass  # deleted since: create it again
     try:
-        created = create_list(
+        created = create_journaled(
             rt,
             run_id,
             item.name,
@@ -379,7 +377,7 @@ def _apply_one(
     )
 
 
-def create_list(
+def create_journaled(
     rt: Runtime,
     run_id: str,
     name: str,
@@ -434,15 +432,29 @@ def _fill_static(rt: Runtime, item: PlanItem, list_id: str, run_id: str, competi
     wanted = competitor_record_ids(rt, domains, emails)
     current = set(rt.portal.member_ids(list_id))
     missing = [record_id for record_id in wanted if record_id not in current]
+    return add_members_journaled(rt, run_id, list_id, missing, list_name=item.name, segment_key=item.key)
+
+
+def add_members_journaled(
+    rt: Runtime,
+    run_id: str,
+    list_id: str,
+    record_ids: Sequence[str],
+    *,
+    list_name: str,
+    segment_key: str | None = None,
+) -> int:
+    """Add records to a static list in batches, each journaled before it is sent; returns how many
+    were added (ids already members are not counted)."""
     added = 0
-    for start in range(0, len(missing), MEMBERS_PER_CALL):
-        chunk = missing[start : start + MEMBERS_PER_CALL]
+    for start in range(0, len(record_ids), MEMBERSHIP_WRITE_BATCH):
+        chunk = list(record_ids[start : start + MEMBERSHIP_WRITE_BATCH])
         action = rt.journal.intend(
             run_id,
             rt.portal_id,
             "add_members",
-            segment_key=item.key,
-            list_name=item.name,
+            segment_key=segment_key,
+            list_name=list_name,
             list_id=list_id,
             detail={"count": len(chunk)},
         )
@@ -450,16 +462,3 @@ def _fill_static(rt: Runtime, item: PlanItem, list_id: str, run_id: str, competi
         rt.journal.settle(action, "ok")
         added += len(change.added)
     return added
-
-
-def validate_custom(filter_branch: dict[str, Any] | None, processing_type: str) -> dict[str, Any] | None:
-    """A custom definition, checked with HubSpot's grammar before anything is sent.
-
-    Raises ValueError (FilterValidationError for grammar issues, naming each path and its fix)."""
-    if processing_type == "MANUAL":
-        if filter_branch is not None:
-            raise ValueError("a static (MANUAL) list takes no filter_branch; leave it out, or use DYNAMIC")
-        return None
-    if filter_branch is None:
-        raise ValueError("an active (DYNAMIC) list needs a filter_branch")
-    return parse_filter_branch(filter_branch).to_hubspot()

@@ -11,8 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from segment_lists.domain.text import clean
 from segment_lists.portal import MissingScope, PortalError
-from segment_lists.text import clean
 from segment_lists.workflow.runtime import Runtime
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from segment_lists.planner import Plan, PlanItem
-from segment_lists.search_translation import to_search_groups
+from segment_lists.domain.plan import Plan, PlanItem
+from segment_lists.domain.search_translation import to_search_groups
 from segment_lists.workflow.runtime import Runtime
 
 IN_VALUES_LIMIT = 100  # values per IN filter HubSpot's search accepts

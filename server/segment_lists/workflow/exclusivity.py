@@ -30,11 +30,21 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from segment_lists.catalog import ExclusivityGroup
-from segment_lists.portal.client import MEMBERSHIP_PAGE
+from segment_lists.data.hubspot_limits import (
+    MEMBERSHIP_PAGE,
+    SEARCH_MAX_FILTERS,
+    SEARCH_MAX_FILTERS_PER_GROUP,
+    SEARCH_MAX_GROUPS,
+)
+from segment_lists.domain.catalog import ExclusivityGroup
+from segment_lists.domain.plan import Plan
+from segment_lists.domain.search_translation import to_search_groups
+from segment_lists.domain.text import clean
 from segment_lists.portal.models import HubSpotList
-from segment_lists.search_translation import MAX_FILTERS, MAX_FILTERS_PER_GROUP, MAX_GROUPS, to_search_groups
-from segment_lists.text import clean
+from segment_lists.workflow.failures import InvalidRequest
+from segment_lists.workflow.library import lists_by_segment
+from segment_lists.workflow.proposal import load_plan
+from segment_lists.workflow.runs import apply_run
 from segment_lists.workflow.runtime import PortalRef, Runtime
 from segment_lists.workflow.verify import wait_for_processing
 
@@ -102,9 +112,46 @@ class _Pair:
     emails: dict[str, str | None] = field(default_factory=dict)
 
 
+GroupLists = tuple[ExclusivityGroup, dict[str, str]]  # a declared group, and segment key -> list id
+
+
+def plan_groups(rt: Runtime, plan: Plan) -> list[GroupLists]:
+    """The plan's declared groups, each with the library's lists for its segments (from any run)."""
+    by_key = lists_by_segment(rt)
+    return [(group, {key: by_key[key] for key in group.members if key in by_key}) for group in plan.groups]
+
+
+def run_groups(rt: Runtime, run_id: str | None) -> list[GroupLists]:
+    """The groups of the plan an apply run applied (the latest planned run when None)."""
+    if run_id is not None:
+        run = apply_run(rt, run_id)
+    else:
+        planned = [r for r in rt.journal.runs(rt.portal_id, "apply") if r.plan_id]
+        run = planned[-1] if planned else None
+    if run is None or run.plan_id is None:  # no run yet, or a custom list's run: no declared groups
+        return []
+    return plan_groups(rt, load_plan(rt, run.plan_id))
+
+
+def check_requested(
+    rt: Runtime, *, run_id: str | None = None, list_ids: Sequence[str] | None = None
+) -> ExclusivityReport:
+    """The given lists pairwise, and/or the declared groups of a run (the latest one when neither is given)."""
+    groups: list[GroupLists] = []
+    if list_ids:
+        ids = list(dict.fromkeys(list_ids))
+        given = ExclusivityGroup(name="given lists", members=ids, description="The lists you named, pairwise.")
+        groups.append((given, {i: i for i in ids}))
+    if run_id or not list_ids:
+        groups += run_groups(rt, run_id)
+    if not groups:
+        raise InvalidRequest("No exclusivity groups to check: give list_ids, or a run_id whose plan declared groups")
+    return check_groups(rt, groups)
+
+
 def check_groups(
     rt: Runtime,
-    groups: Sequence[tuple[ExclusivityGroup, dict[str, str]]],
+    groups: Sequence[GroupLists],
     *,
     force: Method | None = None,
     now: datetime | None = None,
@@ -220,9 +267,9 @@ def _translate(lst: HubSpotList | None, now: datetime, zone: str) -> SearchGroup
 
 def _fits(groups: SearchGroups) -> bool:
     return (
-        len(groups) <= MAX_GROUPS
-        and all(len(g["filters"]) <= MAX_FILTERS_PER_GROUP for g in groups)
-        and sum(len(g["filters"]) for g in groups) <= MAX_FILTERS
+        len(groups) <= SEARCH_MAX_GROUPS
+        and all(len(g["filters"]) <= SEARCH_MAX_FILTERS_PER_GROUP for g in groups)
+        and sum(len(g["filters"]) for g in groups) <= SEARCH_MAX_FILTERS
     )
 
 

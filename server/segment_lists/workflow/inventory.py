@@ -8,9 +8,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from segment_lists.planner import definition_key
+from segment_lists.domain.text import clean
+from segment_lists.filters import definition_key
 from segment_lists.portal.models import HubSpotList
-from segment_lists.text import clean
 from segment_lists.workflow.runtime import PortalRef, Runtime
 
 SIMILAR_NAME_RATIO = 0.88

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from segment_lists.planner import Plan, PlanItem
+from segment_lists.domain.plan import Plan, PlanItem
+from segment_lists.domain.text import clean
 from segment_lists.portal.models import HubSpotList
-from segment_lists.text import clean
 from segment_lists.workflow.runtime import Runtime
+from segment_lists.workflow.tool_names import ToolName
 
 
 def where(rt: Runtime) -> str:
@@ -33,7 +34,7 @@ def apply_preview(rt: Runtime, plan: Plan, items: Sequence[PlanItem]) -> str:
     statics = [i for i in items if i.processing_type == "MANUAL" and i.static_domains]
     for item in statics:
         lines.append(f"Add contacts at {', '.join(item.static_domains)} to the static list {item.name}.")
-    lines.append("Nothing is deleted. Every list can be rolled back with rollback_run.")
+    lines.append(f"Nothing is deleted. Every list can be rolled back with {ToolName.ROLLBACK_RUN}.")
     return "\n".join(lines)
 
 
@@ -51,8 +52,10 @@ def delete_preview(rt: Runtime, lst: HubSpotList) -> str:
     )
 
 
-def restore_preview(rt: Runtime, list_id: str) -> str:
-    return f"In {where(rt)}: restore the deleted list {list_id}."
+def restore_preview(rt: Runtime, list_id: str, name: str | None) -> str:
+    """`name`: as the journal knows it; HubSpot cannot list deleted lists, so there may be none."""
+    what = f"'{clean(name)}' (id {list_id})" if name is not None else list_id
+    return f"In {where(rt)}: restore the deleted list {what}."
 
 
 def rollback_preview(rt: Runtime, run_id: str, lists: Sequence[HubSpotList]) -> str:

@@ -12,16 +12,14 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from segment_lists.domain.text import clean
 from segment_lists.portal import NotFound
 from segment_lists.portal.models import HubSpotList
-from segment_lists.text import clean
 from segment_lists.workflow.apply import reconcile
 from segment_lists.workflow.dependencies import DependencyReport, find_dependents
+from segment_lists.workflow.runs import apply_run, run_list_ids
 from segment_lists.workflow.runtime import PortalRef, Runtime
-
-
-class Refused(Exception):
-    """The deletion was refused; nothing was deleted. The message says why and what to do."""
+from segment_lists.workflow.tool_names import ToolName
 
 
 class DeleteOutcome(BaseModel):
@@ -136,7 +134,7 @@ def _delete(rt: Runtime, lst: HubSpotList, report: DependencyReport, run_id: str
         name=clean(lst.name),
         outcome="deleted",
         dependencies=report,
-        message=f"deleted '{clean(lst.name)}'; its contacts are untouched. restore_list can bring "
+        message=f"deleted '{clean(lst.name)}'; its contacts are untouched. {ToolName.RESTORE_LIST} can bring "
         "it back within 90 days",
     )
 
@@ -156,6 +154,13 @@ def restore_list(rt: Runtime, list_id: str, *, run_id: str | None = None) -> Del
     return DeleteOutcome(
         list_id=list_id, name=clean(lst.name), outcome="restored", message=f"restored '{clean(lst.name)}'"
     )
+
+
+def rollback_targets(rt: Runtime, run_id: str | None) -> tuple[str, list[HubSpotList]]:
+    """The apply run meant (the latest when None) and the lists it created that still exist."""
+    run = apply_run(rt, run_id)
+    ids = run_list_ids(rt, run.run_id, created_only=True)
+    return run.run_id, rt.portal.get_lists(ids, include_filters=False) if ids else []
 
 
 def rollback_run(rt: Runtime, run_id: str, *, force: bool = False) -> RollbackResult:

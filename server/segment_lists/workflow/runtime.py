@@ -20,12 +20,13 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, SecretStr
 
-from segment_lists.config import Settings
+from segment_lists.domain.text import clean
 from segment_lists.filters import describe
-from segment_lists.journal import Journal
 from segment_lists.portal import Portal, PortalSettings
 from segment_lists.portal.models import AccountDetails, HubSpotList, Property
-from segment_lists.text import clean
+from segment_lists.workflow.environment import Settings
+from segment_lists.workflow.failures import NoToken
+from segment_lists.workflow.journal import Journal
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -45,10 +46,6 @@ class PortalRef(BaseModel):
     is_sandbox: bool
     time_zone: str
     notice: str
-
-
-class NoToken(Exception):
-    """No HubSpot token is configured."""
 
 
 @dataclass
@@ -151,6 +148,10 @@ class Runtime:
             return [fn(job) for job in jobs]
         with ThreadPoolExecutor(max_workers=min(self.workers, len(jobs))) as pool:
             return list(pool.map(fn, jobs))
+
+    def api_calls(self) -> int:
+        """HTTP calls to the portal so far in this session (retries included)."""
+        return self.portal.stats().total_calls
 
     def lists_changed(self) -> None:
         with self._lock:

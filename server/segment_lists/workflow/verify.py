@@ -16,9 +16,13 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from segment_lists.planner import Plan
-from segment_lists.text import clean
+from segment_lists.domain.plan import Plan
+from segment_lists.domain.text import clean
+from segment_lists.workflow.failures import InvalidRequest
+from segment_lists.workflow.proposal import load_plan
+from segment_lists.workflow.runs import apply_run, run_list_ids
 from segment_lists.workflow.runtime import PortalRef, Runtime
+from segment_lists.workflow.tool_names import ToolName
 
 Progress = Callable[[float, float, str], None]
 # Polling backoff while lists process: quick at first (small lists finish fast), then patient.
@@ -110,7 +114,8 @@ def count_members(
                     size=None,
                     processing_status=None,
                     verdict="not-found",
-                    message=f"list {list_id} does not exist (or was deleted); call list_existing_lists for valid ids",
+                    message=f"list {list_id} does not exist (or was deleted); "
+                    f"call {ToolName.LIST_EXISTING_LISTS} for valid ids",
                 )
             )
             continue
@@ -123,6 +128,31 @@ def count_members(
             count.trend, count.trend_flag = trend(count.history, expected)
         counts.append(count)
     return CountReport(portal=rt.ref, counts=counts, waited_seconds=round(time.monotonic() - started, 2))
+
+
+def count_requested(
+    rt: Runtime,
+    *,
+    list_ids: Sequence[str] | None = None,
+    run_id: str | None = None,
+    plan_id: str | None = None,
+    wait_seconds: float = 120,
+    include_history: bool = False,
+    progress: Progress | None = None,
+) -> CountReport:
+    """Count the given lists and/or every list of an apply run, judged against the plan given or the
+    run's own plan."""
+    ids = list(list_ids or [])
+    if run_id:
+        run = apply_run(rt, run_id)
+        ids += run_list_ids(rt, run.run_id, created_only=False)
+        plan_id = plan_id or run.plan_id
+    if not ids:
+        raise InvalidRequest(f"Give list_ids or a run_id (from {ToolName.CREATE_LIST})")
+    plan = load_plan(rt, plan_id) if plan_id else None
+    return count_members(
+        rt, ids, plan=plan, wait_seconds=wait_seconds, include_history=include_history, progress=progress
+    )
 
 
 def _expectations(rt: Runtime, plan: Plan | None) -> dict[str, tuple[int | None, tuple[int, int] | None]]:
@@ -157,7 +187,7 @@ def _judge(
         return MemberCount(
             **base,
             verdict="still-processing",
-            message="HubSpot is still processing this list; call count_members again in a minute",
+            message=f"HubSpot is still processing this list; call {ToolName.COUNT_MEMBERS} again in a minute",
         )
     if expected is not None and not expected[0] <= size <= expected[1]:
         return MemberCount(

@@ -1,0 +1,145 @@
+"""`segment-lists demo`: the whole flow on a freshly seeded sandbox, through the real MCP server.
+
+It plays the user: answers the interview (the defaults, plus the follow-ups the plan asks for),
+confirms each write when the server asks, and prints what was planned, created, counted and found.
+The planted competitor-customer overlap must show up in the exclusivity check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import anyio
+
+from segment_lists.cli.embedded_sandbox import sandbox_settings, start_embedded_sandbox
+from segment_lists.cli.output import table
+from segment_lists.workflow.environment import load_settings
+from segment_lists.workflow.tool_names import ToolName
+
+
+async def _call(client: Any, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    result = await client.call_tool(tool, arguments)
+    if result.is_error:
+        text = " ".join(getattr(block, "text", "") for block in result.content)
+        raise SystemExit(f"{tool} failed: {text}")
+    return result.structured_content
+
+
+async def _confirmed(client: Any, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    """Call a write tool; when it asks for confirmation, show the preview and confirm as the user."""
+    answer = await _call(client, tool, arguments)
+    if answer["status"] == "confirmation_required":
+        print("  The server asks for confirmation:")
+        for line in answer["preview"].splitlines():
+            print(f"    | {line}")
+        print("  The demo user agrees.")
+        answer = await _call(client, tool, {**arguments, "confirmation_token": answer["confirmation_token"]})
+    return answer
+
+
+async def _flow(server: Any, demo: Any, keep: bool) -> None:
+    from mcp import Client
+
+    async with Client(server, mode="auto") as client:
+        print("\n1. Inventory (list_existing_lists)")
+        inventory = await _call(client, ToolName.LIST_EXISTING_LISTS, {})
+        print(f"  Portal: {inventory['portal']['notice']}")
+        table(
+            [[lst["list_id"], lst["name"], lst["processing_type"], str(lst["size"])] for lst in inventory["lists"]],
+            ["id", "name", "type", "size"],
+        )
+
+        answers = {
+            "competitor_domains": demo.crm.competitor_domains,
+            "partner_marker": {"property": "contact_type", "values": ["partner"]},
+        }
+        print("\n2. Plan (propose_segments) with the default answers plus the follow-ups:")
+        print(f"  competitor domains {', '.join(demo.crm.competitor_domains)}; partners = Contact type 'Partner'")
+        proposed = await _call(client, ToolName.PROPOSE_SEGMENTS, {"answers": answers})
+        plan = proposed["plan"]
+        print(f"  Plan {plan['plan_id']}; ICP tier: {plan['prerequisites']['icp_how']}")
+        table(
+            [[item["key"], item["name"], item["action"], str(item["estimated_size"])] for item in plan["items"]],
+            ["segment", "list name", "action", "estimate"],
+        )
+        for warning in plan["warnings"]:
+            print(f"  ! {warning['message']}")
+
+        print("\n3. Create (create_list)")
+        created = await _confirmed(client, ToolName.CREATE_LIST, {"plan_id": plan["plan_id"]})
+        table(
+            [[item["name"], item["outcome"], str(item["list_id"]), item["message"][:70]] for item in created["items"]],
+            ["list", "outcome", "id", "note"],
+        )
+        run_id = created["run_id"]
+
+        print("\n4. Verify (count_members)")
+        counts = await _call(client, ToolName.COUNT_MEMBERS, {"run_id": run_id})
+        table(
+            [[c["name"], str(c["size"]), str(c["estimate"]), c["verdict"]] for c in counts["counts"]],
+            ["list", "members", "estimate", "verdict"],
+        )
+
+        print("\n5. Exclusivity (check_exclusivity)")
+        report = await _call(client, ToolName.CHECK_EXCLUSIVITY, {"run_id": run_id})
+        for group in report["groups"]:
+            mark = "ok " if group["exclusive"] and not group.get("uncovered") else "!! "
+            print(f"  {mark}{group['group']}: {group['message']}")
+            for pair in group["pairs"]:
+                if pair["overlap"]:
+                    samples = ", ".join(s["email"] or s["record_id"] for s in pair["samples"])
+                    print(f"       e.g. {samples}")
+        print(f"  ({report['overlapping_pairs']} overlapping pairs; {report['calls']} API calls)")
+
+        print("\n6. Delete and restore (delete_list, restore_list)")
+        reused = next(item for item in created["items"] if item["outcome"] == "reused")
+        refused = await _call(client, ToolName.DELETE_LIST, {"list_id": reused["list_id"]})
+        print(f"  delete '{reused['name']}': {refused['status']}: {refused['message'][:160]}...")
+        target = next(item for item in created["items"] if item["outcome"] == "created")
+        deleted = await _confirmed(client, ToolName.DELETE_LIST, {"list_id": target["list_id"]})
+        print(f"  delete '{target['name']}': {deleted['message']}")
+        restored = await _confirmed(client, ToolName.RESTORE_LIST, {"list_id": target["list_id"]})
+        print(f"  restore: {restored['message']}")
+
+        library = await _call(client, ToolName.EXPORT_LIBRARY, {})
+        print(f"\n7. Library: {len(library['lists'])} lists documented (resource segment-lists://library)")
+        if keep:
+            return
+        print("\n8. Roll back (rollback_run)")
+        rolled = await _confirmed(client, ToolName.ROLLBACK_RUN, {"run_id": run_id})
+        print(f"  {rolled['message']}")
+
+
+def run(args: argparse.Namespace) -> int:
+    from segment_lists.mcp.server import build_server
+    from segment_lists.mcp.state import AppState
+
+    print(f"Seeding a sandbox HubSpot portal with {args.contacts} contacts (seed {args.seed})...")
+    sandbox = start_embedded_sandbox(args.contacts, args.seed, processing_seconds=1.0)
+    try:
+        settings = sandbox_settings(
+            load_settings(confirmation="token"), sandbox.base_url, Path(tempfile.mkdtemp(prefix="segment-lists-demo-"))
+        )
+        state = AppState(settings=settings, sandbox=sandbox)
+        anyio.run(_flow, build_server(state), sandbox.demo, args.keep)
+        state.close()
+    finally:
+        sandbox.stop()
+    print("\nDone. Everything above ran against the SANDBOX portal: demo data, not your HubSpot account.")
+    return 0
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "demo",
+        help="run the whole flow on a fresh sandbox portal and print what happened",
+        description="Interview answers -> inventory -> plan -> confirm -> create -> count -> exclusivity -> "
+        "delete -> restore -> rollback, through the MCP server, on a freshly seeded sandbox.",
+    )
+    parser.add_argument("--contacts", type=int, default=2000, help="demo contacts to seed (default 2000)")
+    parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    parser.add_argument("--keep", action="store_true", help="skip the final rollback (lists stay in the sandbox)")
+    parser.set_defaults(run=run)

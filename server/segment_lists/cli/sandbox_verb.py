@@ -1,0 +1,102 @@
+"""`segment-lists sandbox`: serve a seeded sandbox portal and tell the user how to point the SDK at it."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+import threading
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from segment_lists.sandbox import Sandbox
+
+
+def build_sandbox(args: argparse.Namespace) -> Sandbox:
+    from segment_lists.sandbox import Sandbox, SandboxConfig, seed_demo
+
+    config = SandboxConfig(
+        tokens={args.token: None} if args.token else {},
+        db_path=args.db,
+        processing_seconds=args.processing_seconds,
+    )
+    sandbox = Sandbox(config)
+    if args.contacts > 0 and not sandbox.store.meta_get("seeded"):
+        seed_demo(sandbox, contacts=args.contacts, seed=args.seed)
+    return sandbox
+
+
+def banner(base_url: str, token: str | None) -> str:
+    token_line = (
+        "Only the bearer token given with --token is accepted."
+        if token
+        else "Any bearer token is accepted (start with --token T to require one)."
+    )
+    shown_token = "<your --token>" if token else "any-token"
+    return (
+        f"Sandbox HubSpot portal serving at {base_url}\n"
+        f"{token_line}\n"
+        "Point the official SDK at it:\n"
+        "    import hubspot\n"
+        f'    client = hubspot.HubSpot(access_token="{shown_token}", host="{base_url}", base_url="{base_url}")\n'
+        '    client.crm.lists.lists_api.do_search({"query": "", "count": 20, "offset": 0})\n'
+        "Or point this tool at it: HUBSPOT_BASE_URL=" + base_url
+    )
+
+
+def serve_sandbox(args: argparse.Namespace) -> int:
+    from segment_lists.sandbox import RunningSandbox
+    from segment_lists.workflow.doctor import probe_portal
+
+    sandbox = build_sandbox(args)
+    port = args.port if args.port is not None else (0 if args.check else 8765)
+    running = RunningSandbox(host=args.host, port=port, sandbox=sandbox).start()
+    print(banner(running.base_url, args.token), flush=True)
+    if args.check:
+        # Proof the portal answers like HubSpot: a few reads through the product's own portal client.
+        for line in probe_portal(running.base_url, args.token or "sandbox-check"):
+            print(line, flush=True)
+        running.stop()
+        return 0
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with contextlib.suppress(KeyboardInterrupt):
+        stop.wait()
+    running.stop()
+    return 0
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "sandbox",
+        help="serve a local HubSpot-compatible sandbox portal",
+        description="Serve a local portal that speaks HubSpot's public API (Lists v3, CRM, properties, ...).",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        help="port (default: 8765, or a free one with --check; 0 picks a free one)",
+    )
+    parser.add_argument("--token", help="the only bearer token accepted (default: accept any token)")
+    parser.add_argument("--db", default=":memory:", help="SQLite file to keep the portal in (default: memory)")
+    parser.add_argument(
+        "--contacts",
+        type=int,
+        default=2000,
+        help="seed this many demo contacts into an empty portal (default: 2000; 0 = none)",
+    )
+    parser.add_argument("--seed", type=int, default=42, help="random seed of the demo data (default: 42)")
+    parser.add_argument(
+        "--processing-seconds",
+        type=float,
+        default=2.0,
+        help="how long a new active list stays PROCESSING (default: 2)",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="start, answer a few calls through the official SDK, print them, and exit",
+    )
+    parser.set_defaults(run=serve_sandbox)

@@ -1,0 +1,160 @@
+"""`segment-lists serve`: the MCP server over stdio (default) or streamable HTTP on 127.0.0.1.
+
+Over HTTP the server is a local service any web page in the user's browser could try to reach, so:
+it binds 127.0.0.1 unless told otherwise; it rejects requests whose `Host` or `Origin` is not a
+loopback name (DNS rebinding) or one the user allowed; and it can require a bearer token of its own
+(`SEGMENT_LISTS_HTTP_TOKEN`), without which binding anything but loopback is refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hmac
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from segment_lists.cli.embedded_sandbox import sandbox_settings, start_embedded_sandbox
+from segment_lists.workflow.environment import load_settings
+
+log = logging.getLogger("segment_lists.serve")
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+class HttpRefused(Exception):
+    """The HTTP server will not start with these settings; the message says why."""
+
+
+def transport_security(host: str, allowed_hosts: Sequence[str] = ()) -> Any:
+    """DNS-rebinding protection: loopback names (any port) and the hosts the user allowed."""
+    from mcp.server.transport_security import TransportSecuritySettings
+
+    hosts = ["127.0.0.1:*", "localhost:*", "[::1]:*"]
+    origins = ["http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*"]
+    extra = [h for h in [*allowed_hosts, *([] if host in LOOPBACK or host in {"0.0.0.0", "::"} else [host])] if h]
+    for name in extra:
+        hosts += [name, f"{name}:*"]
+        origins += [f"http://{name}", f"https://{name}", f"http://{name}:*", f"https://{name}:*"]
+    return TransportSecuritySettings(enable_dns_rebinding_protection=True, allowed_hosts=hosts, allowed_origins=origins)
+
+
+class BearerGate:
+    """ASGI middleware: every HTTP request must carry `Authorization: Bearer <token>` (else 401)."""
+
+    def __init__(self, app: Any, token: str) -> None:
+        self.app = app
+        self._expected = f"Bearer {token}".encode()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            given = dict(scope.get("headers") or []).get(b"authorization", b"")
+            if not hmac.compare_digest(given, self._expected):
+                body = b'{"error": "unauthorized: send Authorization: Bearer <SEGMENT_LISTS_HTTP_TOKEN>"}'
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 401,
+                        "headers": [
+                            (b"content-type", b"application/json"),
+                            (b"www-authenticate", b'Bearer realm="segment-lists"'),
+                            (b"content-length", str(len(body)).encode()),
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+
+def http_app(server: Any, *, host: str, token: str | None, allowed_hosts: Sequence[str] = ()) -> Any:
+    """The streamable-HTTP ASGI app with rebinding protection and, if a token is set, the bearer gate."""
+    if host not in LOOPBACK and not token:
+        raise HttpRefused(
+            f"refusing to serve HTTP on {host} without a token: anyone who can reach it could use your "
+            "HubSpot portal. Set SEGMENT_LISTS_HTTP_TOKEN (clients send it as a bearer token), or bind 127.0.0.1."
+        )
+    app = server.streamable_http_app(transport_security=transport_security(host, allowed_hosts), host=host)
+    return BearerGate(app, token) if token else app
+
+
+def serve_http(server: Any, *, host: str, port: int, token: str | None, allowed_hosts: Sequence[str] = ()) -> None:
+    import uvicorn
+
+    app = http_app(server, host=host, token=token, allowed_hosts=allowed_hosts)
+    if host not in LOOPBACK:
+        log.warning("binding %s: the server is reachable from other machines (bearer token required)", host)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def serve(args: argparse.Namespace) -> int:
+    from segment_lists.mcp.server import build_server
+    from segment_lists.mcp.state import AppState
+
+    overrides: dict[str, Any] = {}
+    if args.confirmation:
+        overrides["confirmation"] = args.confirmation
+    settings = load_settings(**overrides)
+    # Secrets come from the environment only, never from a flag (DESIGN.md section 8).
+    http_token = settings.http_token.get_secret_value() if settings.http_token else None
+    allowed_hosts = [*settings.http_allowed_hosts, *(args.allowed_host or [])]
+    if args.http and args.host not in LOOPBACK and not http_token:
+        print(
+            f"segment-lists: refusing to serve HTTP on {args.host} without SEGMENT_LISTS_HTTP_TOKEN; "
+            "bind 127.0.0.1 or set a token.",
+            file=sys.stderr,
+        )
+        return 2
+    sandbox = None
+    if args.sandbox:
+        sandbox = start_embedded_sandbox(args.contacts, args.seed)
+        settings = sandbox_settings(settings, sandbox.base_url, args.state_dir)
+        print(f"hubspot-segment-lists: serving the SANDBOX portal at {sandbox.base_url} (demo data)", file=sys.stderr)
+    elif args.state_dir:
+        settings = settings.model_copy(update={"state_dir": args.state_dir})
+    read_only = args.read_only or settings.read_only
+    server = build_server(AppState(settings=settings, read_only=read_only, sandbox=sandbox))
+    try:
+        if args.http:
+            serve_http(server, host=args.host, port=args.port, token=http_token, allowed_hosts=allowed_hosts)
+        else:
+            server.run()
+    finally:
+        if sandbox is not None:
+            sandbox.stop()
+    return 0
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "serve",
+        help="run the MCP server (stdio by default)",
+        description="Run the MCP server for Claude Code, Claude Desktop, the MCP Inspector or any MCP client.",
+    )
+    parser.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="serve an embedded, seeded sandbox portal instead of HubSpot (no token needed)",
+    )
+    parser.add_argument("--read-only", action="store_true", help="register no write tools at all")
+    parser.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
+    parser.add_argument("--host", default="127.0.0.1", help="HTTP interface (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="HTTP port (default: 8000)")
+    parser.add_argument(
+        "--allowed-host",
+        action="append",
+        metavar="HOST",
+        help="HTTP: also accept this Host header (repeatable; DNS-rebinding protection)",
+    )
+    parser.add_argument(
+        "--confirmation",
+        choices=["auto", "elicitation", "token", "refuse"],
+        help="how writes are confirmed (default: auto = elicitation if the client can, else a token)",
+    )
+    parser.add_argument("--state-dir", type=Path, help="where the journal lives (default: ~/.local/state/...)")
+    parser.add_argument("--contacts", type=int, default=2000, help="sandbox: demo contacts to seed (default 2000)")
+    parser.add_argument("--seed", type=int, default=42, help="sandbox: random seed (default 42)")
+    parser.set_defaults(run=serve)

@@ -1,0 +1,74 @@
+"""The Plan: what propose_segments proposes and create_list carries out, item by item.
+
+Made by `planner.build_plan`, sized by the workflow's estimates, saved in the journal, and shown to
+the user as it is (it is part of the tools' output schema).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from segment_lists.domain.catalog import ExclusivityGroup, IcpLocation, IndustryMapping
+from segment_lists.domain.interview import Answers
+
+Action = Literal["create", "reuse", "rename", "conflict", "needs-input"]
+
+
+class PlanWarning(BaseModel):
+    code: str
+    message: str
+    segment_keys: list[str] = Field(default_factory=list)
+
+
+class PlanItem(BaseModel):
+    key: str
+    family: str
+    category: str
+    segment: str
+    name: str
+    processing_type: Literal["DYNAMIC", "MANUAL"]
+    object_type_id: str = "0-1"
+    filter_branch: dict[str, Any] | None = None
+    description: str
+    static_domains: list[str] = Field(default_factory=list)
+    action: Action
+    reason: str
+    existing_list_id: str | None = None
+    question: str | None = None
+    estimated_size: int | None = None
+    estimate_note: str | None = None
+    expected_range: tuple[int, int] | None = None
+    exclusivity_groups: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+class Prerequisites(BaseModel):
+    icp: IcpLocation | None = None
+    icp_how: str = ""
+    lifecycle_stages_in_use: dict[str, int] = Field(default_factory=dict)
+    fill_rates: dict[str, float] = Field(default_factory=dict)
+    own_domains: list[str] = Field(default_factory=list)
+    own_domains_source: Literal["answers", "portal users", "none"] = "none"
+
+
+class Plan(BaseModel):
+    plan_id: str
+    portal_id: str
+    is_sandbox: bool
+    answers: Answers
+    items: list[PlanItem]
+    groups: list[ExclusivityGroup]
+    prerequisites: Prerequisites
+    industry_mapping: list[IndustryMapping] = Field(default_factory=list)
+    warnings: list[PlanWarning] = Field(default_factory=list)
+    open_questions: list[str] = Field(default_factory=list)
+    folder: str | None = None
+    edit_team_ids: list[int] = Field(default_factory=list)
+
+    def item(self, key: str) -> PlanItem:
+        for item in self.items:
+            if item.key == key:
+                return item
+        raise KeyError(key)

@@ -1,0 +1,522 @@
+"""Answers + portal facts -> a Plan: what to create, reuse, rename, or ask about, and why.
+
+A pure function of its inputs. The workflow gathers the facts (`facts_needed` says which), calls
+`build_plan`, then fills in size estimates. The plan id depends only on the portal, the answers and
+the planned definitions and actions, so the same situation always gets the same id.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from segment_lists.domain.catalog import (
+    SIGNAL_PROPERTIES,
+    CatalogContext,
+    ExclusivityGroup,
+    IcpLocation,
+    IndustryMapping,
+    Segment,
+    catalog_segments,
+    exclusivity_groups,
+)
+from segment_lists.domain.facts import ExistingList, PortalFacts
+from segment_lists.domain.industries import map_industries
+from segment_lists.domain.interview import Answers
+from segment_lists.domain.plan import Action, Plan, PlanItem, PlanWarning, Prerequisites
+from segment_lists.filters import definition_key, describe
+
+# Where ICP tiers are usually kept, most likely first (DESIGN.md section 4).
+ICP_CANDIDATES: tuple[tuple[Literal["contact", "company"], str], ...] = (
+    ("company", "hs_ideal_customer_profile"),
+    ("company", "icp_tier"),
+    ("company", "company_segment"),
+    ("contact", "icp_tier"),
+    ("contact", "company_segment"),
+    ("contact", "hs_ideal_customer_profile"),
+)
+SPARSE_FILL_RATE = 0.5
+FREE_EMAIL_DOMAINS = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "yahoo.com",
+        "icloud.com",
+        "aol.com",
+        "proton.me",
+        "protonmail.com",
+        "live.com",
+    }
+)
+
+
+class FactsRequest(BaseModel):
+    """Which counts the planner wants: `object.property` names."""
+
+    fill: list[str] = Field(default_factory=list)
+    values: list[str] = Field(default_factory=list)
+
+
+def facts_needed(answers: Answers, properties: dict[str, set[str]] | None = None) -> FactsRequest:
+    """The counts `build_plan` uses. `properties` (object -> names present) skips what does not exist."""
+    fill = ["contact.lifecyclestage", "contact.associatedcompanyid"]
+    values = ["contact.lifecyclestage"]
+    if "icp" in answers.families:
+        if answers.icp_marker is not None:
+            fill.append(f"{answers.icp_marker.object}.{answers.icp_marker.property}")
+        else:
+            fill += [f"{obj}.{name}" for obj, name in ICP_CANDIDATES]
+    if "industries" in answers.families:
+        fill.append("company.industry")
+    if "size" in answers.families:
+        fill.append("company.numberofemployees")
+    if "regions" in answers.families:
+        fill.append("contact.country")
+    if "engagement" in answers.families:
+        fill += [f"contact.{SIGNAL_PROPERTIES[signal.kind]}" for signal in answers.signals]
+    if "core" in answers.families and answers.partner_marker is not None:
+        fill.append(f"{answers.partner_marker.object}.{answers.partner_marker.property}")
+    if properties is not None:
+
+        def exists(name: str) -> bool:
+            obj, prop = name.split(".", 1)
+            return prop in properties.get(obj, set())
+
+        fill = [name for name in fill if exists(name)]
+        values = [name for name in values if exists(name)]
+    return FactsRequest(fill=list(dict.fromkeys(fill)), values=values)
+
+
+def build_plan(answers: Answers, facts: PortalFacts) -> Plan:
+    warnings: list[PlanWarning] = []
+    icp, icp_how = _detect_icp(answers, facts, warnings)
+    industries = _map_industries(answers, facts, warnings)
+    own_domains, own_source = _own_domains(answers, facts, warnings)
+    customer_stages = _customer_stages(facts, warnings)
+    context = CatalogContext(
+        zone=facts.time_zone,
+        icp=icp,
+        industries=industries,
+        own_domains=own_domains,
+        customer_stages=customer_stages,
+        partner_candidates=_partner_candidates(facts),
+    )
+    segments = catalog_segments(answers, context)
+    groups = exclusivity_groups(segments)
+    prerequisites = Prerequisites(
+        icp=icp,
+        icp_how=icp_how,
+        own_domains=own_domains,
+        own_domains_source=own_source,
+        lifecycle_stages_in_use=facts.value_counts.get("contact.lifecyclestage", {}),
+        fill_rates=_fill_rates(facts),
+    )
+    _lifecycle_warnings(facts, warnings)
+    _fill_warnings(answers, facts, icp, warnings)
+    items = [_item(segment, facts, groups) for segment in segments]
+    _dedupe_planned_names(items)
+    team_ids = _team_ids(answers, facts, warnings)
+    open_questions = [item.question for item in items if item.question]
+    plan = Plan(
+        plan_id="",
+        portal_id=facts.portal_id,
+        is_sandbox=facts.is_sandbox,
+        answers=answers,
+        items=items,
+        groups=groups,
+        prerequisites=prerequisites,
+        industry_mapping=industries,
+        warnings=warnings,
+        open_questions=list(dict.fromkeys(open_questions)),
+        folder=answers.folder,
+        edit_team_ids=team_ids,
+    )
+    plan.plan_id = plan_id(plan)
+    return plan
+
+
+def plan_id(plan: Plan) -> str:
+    """Stable across estimates and wording: portal, answers, and each item's name, definition and action."""
+    material = {
+        "portal": plan.portal_id,
+        "answers": plan.answers.model_dump(mode="json"),
+        "items": [
+            [
+                item.key,
+                item.name,
+                item.processing_type,
+                item.filter_branch,
+                item.static_domains,
+                item.action,
+                item.existing_list_id,
+            ]
+            for item in plan.items
+        ],
+    }
+    digest = hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+    return f"plan-{digest[:16]}"
+
+
+# --- prerequisites ---------------------------------------------------------------------------------
+
+
+def _tier_values(options: dict[str, str]) -> list[str] | None:
+    found = []
+    for number in (1, 2, 3):
+        pattern = re.compile(rf"tier[\s_\-]*{number}\b|\bt{number}\b", re.IGNORECASE)
+        match = next(
+            (value for value, label in options.items() if pattern.search(value) or pattern.search(label)),
+            None,
+        )
+        if match is None:
+            return None
+        found.append(match)
+    return found
+
+
+def _detect_icp(answers: Answers, facts: PortalFacts, warnings: list[PlanWarning]) -> tuple[IcpLocation | None, str]:
+    if "icp" not in answers.families:
+        return None, ""
+    marker = answers.icp_marker
+    if marker is not None:
+        prop = facts.properties(marker.object).get(marker.property)
+        if prop is None:
+            warnings.append(
+                PlanWarning(
+                    code="icp-property-missing",
+                    segment_keys=["icp"],
+                    message=f"The {marker.object} property '{marker.property}' you named for "
+                    "the ICP tier does not exist in this portal.",
+                )
+            )
+            return None, ""
+        values = marker.tier_values or _tier_values(prop.options)
+        if values is None:
+            warnings.append(
+                PlanWarning(
+                    code="icp-tiers-unknown",
+                    segment_keys=["icp"],
+                    message=f"Could not tell which options of '{marker.property}' are Tier 1, "
+                    "2 and 3; give them as tier_values.",
+                )
+            )
+            return None, ""
+        return IcpLocation(
+            property=marker.property,
+            object=marker.object,
+            tier_values=values,
+            tier_labels=[prop.options.get(v, v) for v in values],
+        ), "named in the interview"
+    for obj, name in ICP_CANDIDATES:
+        prop = facts.properties(obj).get(name)
+        if prop is None or not facts.fill_counts.get(f"{obj}.{name}"):
+            continue
+        values = _tier_values(prop.options)
+        if values is None:
+            continue
+        return (
+            IcpLocation(
+                property=name,
+                object=obj,
+                tier_values=values,
+                tier_labels=[prop.options.get(v, v) for v in values],
+            ),
+            f"detected: the {obj} property '{prop.label}' ({name}) is filled and has Tier 1-3 options",
+        )
+    warnings.append(
+        PlanWarning(
+            code="icp-property-missing",
+            segment_keys=["icp"],
+            message="No filled ICP tier property was found (looked for "
+            + ", ".join(f"{obj}.{name}" for obj, name in ICP_CANDIDATES)
+            + "). Run /create-icp-tiers first, or name the property in the interview.",
+        )
+    )
+    return None, ""
+
+
+def _map_industries(answers: Answers, facts: PortalFacts, warnings: list[PlanWarning]) -> list[IndustryMapping]:
+    if "industries" not in answers.families or not answers.industries:
+        return []
+    prop = facts.company_properties.get("industry")
+    options = prop.options if prop is not None else {}
+    mappings = map_industries(answers.industries, options)
+    counts = facts.value_counts.get("company.industry", {})
+    for mapping in mappings:
+        if not mapping.values:
+            warnings.append(
+                PlanWarning(
+                    code="industry-unmapped",
+                    segment_keys=[f"industry.{mapping.word}"],
+                    message=f"'{mapping.word}' matches none of the portal's industry values.",
+                )
+            )
+        elif counts and not any(counts.get(value) for value in mapping.values):
+            warnings.append(
+                PlanWarning(
+                    code="industry-empty",
+                    message=(
+                        f"No company has an industry mapped from '{mapping.word}' "
+                        f"({', '.join(mapping.labels)}); the list would be empty."
+                    ),
+                )
+            )
+    return mappings
+
+
+def _own_domains(
+    answers: Answers, facts: PortalFacts, warnings: list[PlanWarning]
+) -> tuple[list[str], Literal["answers", "portal users", "none"]]:
+    if answers.own_domains:
+        return list(answers.own_domains), "answers"
+    candidates = [domain for domain in facts.user_email_domains if domain not in FREE_EMAIL_DOMAINS]
+    if candidates and "core" in answers.families:
+        warnings.append(
+            PlanWarning(
+                code="own-domains-assumed",
+                segment_keys=["core.internal"],
+                message=(
+                    "Your own email domains were taken from the portal's users: "
+                    + ", ".join(candidates)
+                    + ". Confirm them, or give own_domains."
+                ),
+            )
+        )
+        return candidates, "portal users"
+    return [], "none"
+
+
+def _customer_stages(facts: PortalFacts, warnings: list[PlanWarning]) -> list[str]:
+    prop = facts.contact_properties.get("lifecyclestage")
+    if prop is None or not prop.options or "customer" in prop.options:
+        return ["customer"]
+    by_label = [value for value, label in prop.options.items() if label.strip().lower() == "customer"]
+    if by_label:
+        return by_label
+    warnings.append(
+        PlanWarning(
+            code="no-customer-stage",
+            segment_keys=["core.customers"],
+            message=(
+                "The lifecycle stage 'customer' was removed from this portal; the All Customers list has no stage "
+                "to match. Run /fix-lifecycle-stages or name the stage."
+            ),
+        )
+    )
+    return ["customer"]
+
+
+def _partner_candidates(facts: PortalFacts) -> list[str]:
+    """Enumeration options that look like a partner marker: proposed to the user, never applied silently."""
+    found = []
+    for obj in ("contact", "company"):
+        for prop in facts.properties(obj).values():
+            for value, label in prop.options.items():
+                if re.search(r"partner|reseller", label, re.IGNORECASE) and prop.name != "lifecyclestage":
+                    found.append(f"{obj} property '{prop.label}' ({prop.name}) = '{label}' ({value})")
+    return found
+
+
+def _fill_rates(facts: PortalFacts) -> dict[str, float]:
+    rates = {}
+    for key in facts.fill_counts:
+        obj, prop = key.split(".", 1)
+        rate = facts.fill_rate(obj, prop)
+        if rate is not None:
+            rates[key] = round(rate, 4)
+    return rates
+
+
+def _lifecycle_warnings(facts: PortalFacts, warnings: list[PlanWarning]) -> None:
+    in_use = facts.value_counts.get("contact.lifecyclestage")
+    if not in_use or facts.total_contacts == 0:
+        return
+    prop = facts.contact_properties.get("lifecyclestage")
+    labels = prop.options if prop else {}
+    missing = facts.total_contacts - sum(in_use.values())
+    problems = []
+    if missing > 0:
+        problems.append(f"{missing} contacts ({missing / facts.total_contacts:.0%}) have no lifecycle stage")
+    custom = {value: count for value, count in in_use.items() if value.isdigit() and count}
+    for value, count in custom.items():
+        problems.append(f"{count} contacts are in the custom stage '{labels.get(value, value)}'")
+    if problems:
+        warnings.append(
+            PlanWarning(
+                code="lifecycle-cleanup",
+                segment_keys=["core.customers"],
+                message=(
+                    "Lifecycle stages need cleanup: "
+                    + "; ".join(problems)
+                    + ". Consider /fix-lifecycle-stages before relying on lifecycle-based lists."
+                ),
+            )
+        )
+
+
+def _fill_warnings(answers: Answers, facts: PortalFacts, icp: IcpLocation | None, warnings: list[PlanWarning]) -> None:
+    checks: list[tuple[str, str, list[str]]] = [("contact", "lifecyclestage", ["core.customers"])]
+    if icp is not None:
+        checks.append((icp.object, icp.property, ["icp"]))
+    if "industries" in answers.families:
+        checks.append(("company", "industry", ["industries"]))
+    if "size" in answers.families:
+        checks.append(("company", "numberofemployees", ["size"]))
+    if "regions" in answers.families:
+        checks.append(("contact", "country", ["regions"]))
+    for obj, name, keys in checks:
+        prop = facts.properties(obj).get(name)
+        if prop is None:
+            warnings.append(
+                PlanWarning(
+                    code="property-missing",
+                    segment_keys=keys,
+                    message=f"The {obj} property '{name}' does not exist in this portal.",
+                )
+            )
+            continue
+        rate = facts.fill_rate(obj, name)
+        if rate is not None and rate < SPARSE_FILL_RATE:
+            warnings.append(
+                PlanWarning(
+                    code="property-sparse",
+                    segment_keys=keys,
+                    message=(
+                        f"Only {rate:.0%} of {obj}s have '{prop.label}' ({name}) filled; lists that depend on it will "
+                        "miss the rest."
+                    ),
+                )
+            )
+
+
+def _team_ids(answers: Answers, facts: PortalFacts, warnings: list[PlanWarning]) -> list[int]:
+    ids = []
+    lowered = {name.lower(): team_id for name, team_id in facts.teams.items()}
+    for team in answers.edit_teams:
+        team_id = lowered.get(team.strip().lower())
+        if team_id is None:
+            warnings.append(
+                PlanWarning(
+                    code="team-unknown",
+                    message=(
+                        f"No team named '{team}' in this portal (teams: {', '.join(sorted(facts.teams)) or 'none'})."
+                    ),
+                )
+            )
+        else:
+            ids.append(team_id)
+    return ids
+
+
+# --- matching against what exists ------------------------------------------------------------------
+
+
+def _name_key(name: str) -> str:
+    words = re.sub(r"[^a-z0-9]+", " ", name.lower()).split()
+    return " ".join(word for word in words if word not in {"all", "list", "contacts", "the", "core", "segment"})
+
+
+def _item(segment: Segment, facts: PortalFacts, groups: list[ExclusivityGroup]) -> PlanItem:
+    labels = {name: prop.label for name, prop in {**facts.company_properties, **facts.contact_properties}.items()}
+    options = {
+        name: prop.options
+        for name, prop in {**facts.company_properties, **facts.contact_properties}.items()
+        if prop.options
+    }
+    if segment.filter_branch is not None:
+        description = describe(segment.filter_branch, property_labels=labels, option_labels=options)
+    elif segment.processing_type == "MANUAL":
+        description = (
+            "static list of contacts whose email domain is " + ", ".join(segment.static_domains)
+            if segment.static_domains
+            else "static list, members added by hand"
+        )
+    else:
+        description = "to be defined"
+    expected = None
+    if facts.total_contacts:
+        low, high = segment.expected_share
+        expected = (int(low * facts.total_contacts), int(round(high * facts.total_contacts)))
+    action, reason, existing_id = _action(segment, facts.existing_lists)
+    return PlanItem(
+        key=segment.key,
+        family=segment.family,
+        category=segment.category,
+        segment=segment.segment,
+        name=_free_name(segment.name, facts.existing_lists) if action == "rename" else segment.name,
+        processing_type=segment.processing_type,
+        filter_branch=segment.filter_branch,
+        description=description,
+        static_domains=segment.static_domains,
+        action=action,
+        reason=reason,
+        existing_list_id=existing_id,
+        question=segment.needs_input,
+        expected_range=expected,
+        notes=segment.notes,
+        exclusivity_groups=[group.name for group in groups if segment.key in group.members],
+    )
+
+
+def _action(segment: Segment, existing: list[ExistingList]) -> tuple[Action, str, str | None]:
+    if segment.needs_input:
+        return "needs-input", segment.needs_input, None
+    same_type = [lst for lst in existing if lst.object_type_id == "0-1"]
+    if segment.processing_type == "DYNAMIC":
+        wanted = definition_key(segment.filter_branch)
+        for lst in same_type:
+            if lst.processing_type == "DYNAMIC" and lst.filter_branch and definition_key(lst.filter_branch) == wanted:
+                return (
+                    "reuse",
+                    f"list '{lst.name}' (id {lst.list_id}) already has exactly this definition",
+                    lst.list_id,
+                )
+    by_name = next((lst for lst in existing if lst.name.strip().lower() == segment.name.strip().lower()), None)
+    if by_name is not None:
+        if segment.processing_type == "MANUAL" and by_name.processing_type in {"MANUAL", "SNAPSHOT"}:
+            return (
+                "reuse",
+                f"static list '{by_name.name}' (id {by_name.list_id}) exists; matches are added to it",
+                by_name.list_id,
+            )
+        return (
+            "rename",
+            f"the name is taken by list {by_name.list_id}, which has a different definition; "
+            "a new name avoids the clash (or reuse that list if it is the same segment)",
+            None,
+        )
+    target = _name_key(segment.name)
+    for lst in same_type:
+        ratio = difflib.SequenceMatcher(None, target, _name_key(lst.name)).ratio()
+        if target and ratio >= 0.85:
+            return (
+                "conflict",
+                f"existing list '{lst.name}' (id {lst.list_id}) looks like the same segment but its "
+                "definition differs; decide whether to reuse it, or create this one anyway",
+                lst.list_id,
+            )
+    return "create", "no existing list has this name or definition", None
+
+
+def _free_name(name: str, existing: list[ExistingList]) -> str:
+    taken = {lst.name.strip().lower() for lst in existing}
+    for number in range(2, 100):
+        candidate = f"{name} ({number})"
+        if candidate.lower() not in taken:
+            return candidate
+    raise ValueError(f"no free name near {name!r}")
+
+
+def _dedupe_planned_names(items: list[PlanItem]) -> None:
+    seen: set[str] = set()
+    for item in items:
+        if item.name.lower() in seen:
+            item.action, item.reason = "conflict", "two planned segments would get the same name"
+        seen.add(item.name.lower())

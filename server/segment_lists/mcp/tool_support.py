@@ -1,0 +1,62 @@
+"""What every tool shares: its annotations, running workflow code off the event loop, and the
+description of a tool for registration (`server.register_tools`)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, TypeVar
+
+import anyio.to_thread
+from mcp.server.mcpserver import Context
+from mcp.types import ToolAnnotations
+from pydantic import Field
+
+from segment_lists.mcp.errors import tool_errors
+from segment_lists.mcp.state import app_state
+from segment_lists.workflow.runtime import Runtime
+from segment_lists.workflow.tool_names import ToolName
+
+T = TypeVar("T")
+
+READ = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=True)
+CREATE = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=True)
+RESTORE = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=True)
+DELETE = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True, open_world_hint=True)
+
+Status = Literal["done", "confirmation_required", "declined", "refused"]
+TokenArg = Annotated[
+    str | None,
+    Field(
+        description="Only for clients without form elicitation: the token from a "
+        "previous confirmation_required answer, after the user agreed."
+    ),
+]
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    """A tool as registered: the function (its docstring is the description, its name the tool's
+    name and the title of its argument schema), a title, and annotations that decide whether a
+    read-only server offers it."""
+
+    fn: Callable[..., Awaitable[Any]]
+    title: str
+    annotations: ToolAnnotations
+
+    @property
+    def name(self) -> ToolName:
+        return ToolName(self.fn.__name__)  # a function not named after a ToolName fails here
+
+
+async def run(action: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """`fn` on a worker thread (the HubSpot SDK is synchronous); its expected failures become tool
+    errors that end with `action` (what did not happen)."""
+    with tool_errors(action):
+        return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
+
+
+async def runtime(ctx: Context[Any], action: str) -> Runtime:
+    """The session's runtime, opened on the first tool call (a missing token is a tool error)."""
+    return await run(action, app_state(ctx).runtime)

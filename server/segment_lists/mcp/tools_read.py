@@ -1,0 +1,128 @@
+"""The read tools: inventory, plan, counts, exclusivity, the library. Each: arguments -> one workflow
+call on a worker thread -> its result (`propose_segments` adds the next step for the model)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import anyio.from_thread
+from mcp.server.mcpserver import Context
+from pydantic import Field
+
+from segment_lists.domain.interview import Answers
+from segment_lists.domain.plan import Plan
+from segment_lists.mcp.results import ProposeResult
+from segment_lists.mcp.tool_support import READ, ToolSpec, run, runtime
+from segment_lists.workflow import library
+from segment_lists.workflow.exclusivity import ExclusivityReport, check_requested
+from segment_lists.workflow.inventory import Inventory, take_inventory
+from segment_lists.workflow.proposal import propose
+from segment_lists.workflow.tool_names import ToolName
+from segment_lists.workflow.verify import CountReport, count_requested
+
+
+async def list_existing_lists(
+    ctx: Context[Any],
+    name_contains: Annotated[
+        str | None, Field(max_length=200, description="Only lists whose name contains this text (case-insensitive)")
+    ] = None,
+    include_filters: Annotated[bool, Field(description="Also return each active list's filterBranch JSON")] = False,
+) -> Inventory:
+    """Inventory every contact list in the portal: id, name, type, processing status, size, folder, the
+    definition in plain words, and duplicates (same name, same definition, similar names). Step 1."""
+    action = "nothing was read"
+    rt = await runtime(ctx, action)
+    return await run(action, take_inventory, rt, include_filters=include_filters, name_contains=name_contains)
+
+
+async def propose_segments(
+    ctx: Context[Any],
+    answers: Annotated[
+        Answers | None,
+        Field(
+            description="The interview answers; anything left out takes "
+            "the default (core + ICP + engagement; active = email open or "
+            "click in 90 days)"
+        ),
+    ] = None,
+    estimate: Annotated[bool, Field(description="Estimate each list's size with CRM searches")] = True,
+) -> ProposeResult:
+    """Check prerequisites (ICP tier property, lifecycle stages, industry values, fill rates) and propose
+    the plan: per segment its name, type, exact filterBranch, plain-words definition, estimated size and
+    action (create, reuse, rename, conflict, needs-input) with the reason. Creates nothing."""
+    action = "no plan was made"
+    rt = await runtime(ctx, action)
+    plan = await run(action, propose, rt, answers or Answers(), estimate=estimate)
+    return ProposeResult(portal=rt.ref, plan=plan, next_step=_next_step(plan))
+
+
+def _next_step(plan: Plan) -> str:
+    open_items = [i.key for i in plan.items if i.action in {"needs-input", "conflict"}]
+    return (
+        "Show the plan to the user. "
+        + (
+            f"Resolve {', '.join(open_items)} with them first (answer the questions and call "
+            f"{ToolName.PROPOSE_SEGMENTS} again). "
+            if open_items
+            else ""
+        )
+        + f"Then call {ToolName.CREATE_LIST} with plan_id '{plan.plan_id}' and the item keys they confirm."
+    )
+
+
+async def count_members(
+    ctx: Context[Any],
+    list_ids: Annotated[list[str] | None, Field(max_length=500, description="Lists to count")] = None,
+    run_id: Annotated[str | None, Field(description="Count every list of this apply run instead")] = None,
+    plan_id: Annotated[str | None, Field(description="Compare with this plan's estimates and ranges")] = None,
+    wait_seconds: Annotated[int, Field(ge=0, le=900, description="How long to wait for processing")] = 120,
+    include_history: Annotated[bool, Field(description="Add size history and the trend (quarterly review)")] = False,
+) -> CountReport:
+    """Wait for HubSpot to finish processing (progress is reported), then return each list's size compared
+    with the plan's estimate and the catalog's expected range; optionally the size history and trend."""
+    action = "nothing was counted"
+    rt = await runtime(ctx, action)
+
+    def progress(done: float, total: float, message: str) -> None:
+        anyio.from_thread.run(ctx.report_progress, done, total, message)
+
+    return await run(
+        action,
+        count_requested,
+        rt,
+        list_ids=list_ids,
+        run_id=run_id,
+        plan_id=plan_id,
+        wait_seconds=wait_seconds,
+        include_history=include_history,
+        progress=progress,
+    )
+
+
+async def check_exclusivity(
+    ctx: Context[Any],
+    run_id: Annotated[str | None, Field(description="Check the declared groups among this run's lists")] = None,
+    list_ids: Annotated[list[str] | None, Field(max_length=50, description="Or: check these lists pairwise")] = None,
+) -> ExclusivityReport:
+    """Mutually exclusive lists (Customers vs Competitors, ICP tiers, engagement...) must not overlap:
+    pairwise overlap counts with sample offenders; partitions also report contacts in none of the lists."""
+    action = "nothing was checked"
+    rt = await runtime(ctx, action)
+    return await run(action, check_requested, rt, run_id=run_id, list_ids=list_ids)
+
+
+async def export_library(ctx: Context[Any]) -> library.LibraryExport:
+    """Every list this tool created or adopted in this portal: ids, names, definitions, current sizes, as
+    data and as a Markdown table for documentation."""
+    action = "nothing was exported"
+    rt = await runtime(ctx, action)
+    return await run(action, library.export_library, rt)
+
+
+TOOLS = (
+    ToolSpec(list_existing_lists, "List existing HubSpot lists", READ),
+    ToolSpec(propose_segments, "Propose a segment-list plan", READ),
+    ToolSpec(count_members, "Count list members", READ),
+    ToolSpec(check_exclusivity, "Check that exclusive lists do not overlap", READ),
+    ToolSpec(export_library, "Export the segment library", READ),
+)

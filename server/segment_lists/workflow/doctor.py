@@ -1,0 +1,258 @@
+"""`segment-lists doctor`: is everything in place to build the library, and if not, what to fix.
+
+Checks the token (present, accepted), connectivity, each scope by one cheap read per area (a missing
+scope comes back as HubSpot's 403 naming it), the rate tier, the journal, and the portal's
+prerequisites (the planner's warnings and open questions). A check fails only when the workflow
+cannot work; what merely degrades it is a warning.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, Literal
+
+from pydantic import BaseModel, SecretStr
+
+from segment_lists.data.hubspot_limits import TIER_BURST
+from segment_lists.domain.interview import Answers
+from segment_lists.domain.text import clean
+from segment_lists.portal import (
+    AuthenticationFailed,
+    MissingScope,
+    Portal,
+    PortalError,
+    PortalSettings,
+    PortalUnavailable,
+)
+from segment_lists.portal.errors import PRIVATE_APPS
+from segment_lists.workflow.environment import Settings
+from segment_lists.workflow.failures import NoToken
+from segment_lists.workflow.runtime import Runtime, open_runtime
+
+Verdict = Literal["ok", "warning", "fail"]
+REQUIRED_SCOPES = ("crm.lists.read", "crm.lists.write", "crm.objects.contacts.read", "crm.objects.companies.read")
+
+
+class Check(BaseModel):
+    area: str
+    verdict: Verdict
+    detail: str
+    fix: str | None = None
+
+
+class DoctorReport(BaseModel):
+    checks: list[Check]
+    portal_id: str | None = None
+    seconds: float
+
+    @property
+    def failed(self) -> list[Check]:
+        return [c for c in self.checks if c.verdict == "fail"]
+
+    @property
+    def warnings(self) -> list[Check]:
+        return [c for c in self.checks if c.verdict == "warning"]
+
+
+# (area, scope(s) it needs, required?, the probe, what it is for)
+Probe = tuple[str, str, bool, Callable[[Runtime], Any], str]
+PROBES: tuple[Probe, ...] = (
+    ("lists: read", "crm.lists.read", True, lambda rt: next(rt.portal.iter_lists(), None), "inventory and verify"),
+    ("contacts: read", "crm.objects.contacts.read", True, lambda rt: rt.portal.count("contacts"), "estimates"),
+    ("companies: read", "crm.objects.companies.read", True, lambda rt: rt.portal.count("companies"), "ICP tiers"),
+    ("contact properties", "crm.schemas.contacts.read", True, lambda rt: rt.portal.properties("contacts"), "plan"),
+    ("company properties", "crm.schemas.companies.read", True, lambda rt: rt.portal.properties("companies"), "plan"),
+    ("users", "settings.users.read", False, lambda rt: rt.portal.user_email_domains(), "your own email domains"),
+    ("teams", "settings.users.teams.read", False, lambda rt: rt.portal.teams(), "edit access for teams"),
+    ("workflows", "automation", False, lambda rt: rt.portal.workflows(), "the check before deleting a list"),
+    ("marketing emails", "content", False, lambda rt: rt.portal.marketing_emails(), "the check before deleting"),
+)
+
+
+def _token_check(settings: Settings) -> Check:
+    if settings.sandbox:
+        return Check(area="token", verdict="ok", detail="sandbox portal: any token is accepted")
+    if settings.token is None:
+        return Check(
+            area="token",
+            verdict="fail",
+            detail="no HubSpot token configured",
+            fix=f"Create a private app in {PRIVATE_APPS} with the scopes {', '.join(REQUIRED_SCOPES)}, and put its "
+            "token in HUBSPOT_ACCESS_TOKEN (environment or a .env file). Or try --sandbox.",
+        )
+    token = settings.token.get_secret_value()
+    if settings.is_hubspot and not token.startswith("pat-"):
+        return Check(
+            area="token",
+            verdict="warning",
+            detail="the token does not look like a private app token (they start with 'pat-')",
+            fix=f"Copy the access token of a private app ({PRIVATE_APPS}), not an API key or a developer key.",
+        )
+    return Check(area="token", verdict="ok", detail="a token is configured (not shown)")
+
+
+def _probe(rt: Runtime, probe: Probe) -> Check:
+    area, scope, required, call, purpose = probe
+    try:
+        call(rt)
+    except MissingScope as error:
+        # HubSpot names every scope that would do; the first is the narrowest (read before write).
+        first, *others = error.scopes or [scope]
+        alternatives = f" (or any of {', '.join(others)})" if others else ""
+        return Check(
+            area=f"scope: {area}",
+            verdict="fail" if required else "warning",
+            detail=f"the token lacks {first}{alternatives}, needed for {purpose}",
+            fix=f"Add {first} to the private app in {PRIVATE_APPS}; the token stays the same.",
+        )
+    except PortalError as error:
+        return Check(
+            area=f"scope: {area}",
+            verdict="fail" if required else "warning",
+            detail=f"the probe failed: {clean(str(error), limit=300)}",
+            fix="Run doctor again; if it persists, check HubSpot's status page.",
+        )
+    return Check(area=f"scope: {area}", verdict="ok", detail=f"{scope}: granted")
+
+
+def diagnose(settings: Settings, answers: Answers | None = None, *, prerequisites: bool = True) -> DoctorReport:
+    started = time.monotonic()
+    checks = [_token_check(settings)]
+    if checks[0].verdict == "fail":
+        return DoctorReport(checks=checks, seconds=round(time.monotonic() - started, 2))
+    try:
+        rt = open_runtime(settings)
+    except NoToken as error:
+        checks.append(Check(area="token", verdict="fail", detail=str(error)))
+        return DoctorReport(checks=checks, seconds=round(time.monotonic() - started, 2))
+    except AuthenticationFailed as error:
+        checks.append(
+            Check(
+                area="token accepted",
+                verdict="fail",
+                detail=f"HubSpot refused the token: {clean(str(error), limit=300)}",
+                fix=f"The token is wrong, expired or revoked: copy it again from {PRIVATE_APPS} "
+                "(rotate it if it leaked).",
+            )
+        )
+        return DoctorReport(checks=checks, seconds=round(time.monotonic() - started, 2))
+    except PortalUnavailable as error:
+        checks.append(
+            Check(
+                area="connectivity",
+                verdict="fail",
+                detail=f"cannot reach {settings.base_url}: {clean(str(error), limit=300)}",
+                fix="Check the network, a proxy (HTTPS_PROXY) or HUBSPOT_BASE_URL.",
+            )
+        )
+        return DoctorReport(checks=checks, seconds=round(time.monotonic() - started, 2))
+    except PortalError as error:
+        checks.append(
+            Check(
+                area="connectivity",
+                verdict="fail",
+                detail=f"{settings.base_url} answered with an error: {clean(str(error), limit=300)}",
+                fix="Check HUBSPOT_BASE_URL and the token.",
+            )
+        )
+        return DoctorReport(checks=checks, seconds=round(time.monotonic() - started, 2))
+    try:
+        checks.append(
+            Check(
+                area="connectivity",
+                verdict="ok",
+                detail=f"{rt.ref.notice}; time zone {rt.time_zone}",
+            )
+        )
+        checks += [_probe(rt, probe) for probe in PROBES]
+        checks.append(
+            Check(
+                area="scope: lists: write",
+                verdict="ok" if settings.sandbox else "warning",
+                detail="crm.lists.write cannot be checked without writing; apply says so at once if it is missing",
+                fix=None if settings.sandbox else f"Make sure the private app has crm.lists.write ({PRIVATE_APPS}).",
+            )
+        )
+        checks.append(_rate_check(rt, settings))
+        checks.append(Check(area="journal", verdict="ok", detail=f"writable at {settings.state_dir}"))
+        if prerequisites and not any(c.verdict == "fail" for c in checks):
+            checks += _prerequisites(rt, answers or Answers())
+        return DoctorReport(checks=checks, portal_id=rt.portal_id, seconds=round(time.monotonic() - started, 2))
+    finally:
+        rt.close()
+
+
+def _rate_check(rt: Runtime, settings: Settings) -> Check:
+    stats = rt.portal.stats()
+    burst = TIER_BURST[settings.rate_tier]
+    detail = (
+        f"rate tier '{settings.rate_tier}': the client paces itself below {burst} calls per 10 s; "
+        f"{stats.total_calls} calls so far, {stats.rate_limited} answered 429"
+    )
+    if stats.rate_limited:
+        return Check(
+            area="rate tier",
+            verdict="warning",
+            detail=detail,
+            fix="Another integration shares the portal's limit, or the tier is set too high: set HUBSPOT_RATE_TIER "
+            "to your subscription (free, starter, professional, enterprise, api-limit-increase).",
+        )
+    return Check(
+        area="rate tier",
+        verdict="ok",
+        detail=detail + " (set HUBSPOT_RATE_TIER to your subscription for faster runs)",
+    )
+
+
+def _prerequisites(rt: Runtime, answers: Answers) -> list[Check]:
+    from segment_lists.workflow.proposal import propose
+
+    try:
+        plan = propose(rt, answers, estimate=False)
+    except PortalError as error:
+        return [Check(area="prerequisites", verdict="warning", detail=f"could not plan: {clean(str(error))}")]
+    checks = [
+        Check(area="prerequisites", verdict="warning", detail=clean(w.message, limit=600), fix=_fix_for(w.code))
+        for w in plan.warnings
+    ]
+    checks += [
+        Check(
+            area="segments file",
+            verdict="warning",
+            detail=clean(question, limit=600),
+            fix="Answer it in the segments file (see `segment-lists init`).",
+        )
+        for question in plan.open_questions
+    ]
+    if not checks:
+        checks.append(Check(area="prerequisites", verdict="ok", detail=f"plan {plan.plan_id} has no warnings"))
+    return checks
+
+
+FIXES = {
+    "icp-property-missing": "Run /create-icp-tiers first, or name the property as icp_marker in the segments file.",
+    "icp-tiers-unknown": "Give icp_marker.tier_values in the segments file.",
+    "lifecycle-cleanup": "Run /fix-lifecycle-stages before relying on lifecycle-based lists.",
+    "no-customer-stage": "Run /fix-lifecycle-stages, or restore the Customer lifecycle stage.",
+    "property-sparse": "Fill the property (imports, workflows) or accept that lists miss those records.",
+    "property-missing": "Create the property in HubSpot or leave that family out of the segments file.",
+    "own-domains-assumed": "Confirm them as own_domains in the segments file.",
+    "industry-unmapped": "Use HubSpot's industry words in the segments file's industries.",
+    "team-unknown": "Fix the team names in edit_teams.",
+}
+
+
+def _fix_for(code: str) -> str | None:
+    return FIXES.get(code)
+
+
+def probe_portal(base_url: str, token: str) -> list[str]:
+    """A few reads through the portal client (the official SDK), as proof that a portal answers like
+    HubSpot: `segment-lists sandbox --check` runs them against the sandbox it started."""
+    portal = Portal(PortalSettings(token=SecretStr(token), base_url=base_url))
+    return [
+        f"contacts (CRM search total): {portal.count('contacts')}",
+        f"contact properties: {len(portal.properties('contacts'))}",
+        f"lists: {len(portal.all_lists())}",
+    ]

@@ -1,0 +1,85 @@
+"""Settings from the environment and a `.env` file.
+
+The HubSpot token is read here and nowhere else: never from a tool argument, never echoed. It is a
+`SecretStr`, so it prints as `**********` in reprs, logs and validation errors.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr
+
+from segment_lists.data.hubspot_limits import HUBSPOT_API, RateTier, is_hubspot_api
+
+TOKEN_VARIABLES = ("HUBSPOT_ACCESS_TOKEN", "HUBSPOT_API_TOKEN")  # the second is the seed skill's name
+
+ConfirmationPolicy = Literal["auto", "elicitation", "token", "refuse"]
+
+
+class Settings(BaseModel):
+    token: SecretStr | None = None
+    base_url: str = HUBSPOT_API
+    state_dir: Path = Field(default_factory=lambda: default_state_dir())
+    confirmation: ConfirmationPolicy = "auto"
+    read_only: bool = False
+    rate_tier: RateTier = "starter"
+    sandbox: bool = False
+    # Streamable HTTP: the bearer token clients must send (never the HubSpot token), and host names
+    # besides loopback that the DNS-rebinding check accepts (e.g. behind a reverse proxy).
+    http_token: SecretStr | None = None
+    http_allowed_hosts: list[str] = Field(default_factory=list)
+
+    @property
+    def is_hubspot(self) -> bool:
+        return is_hubspot_api(self.base_url)
+
+
+def default_state_dir() -> Path:
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "hubspot-segment-lists"
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines, `export` prefixes, quotes and comments: the common subset of .env files."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for raw_line in path.read_text(encoding="utf-8").splitlines():
+        line = raw_line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.removeprefix("export ").partition("=")
+        key, value = key.strip(), value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in {"'", '"'}:
+            value = value[1:-1]
+        elif " #" in value:
+            value = value.split(" #", 1)[0].rstrip()
+        values[key] = value
+    return values
+
+
+def load_settings(env: dict[str, str] | None = None, dotenv: Path | None = None, **overrides: object) -> Settings:
+    """The process environment wins over `.env` (in the working directory unless given)."""
+    merged = read_dotenv(dotenv if dotenv is not None else Path.cwd() / ".env")
+    merged.update(os.environ if env is None else env)
+    token = next((merged[name] for name in TOKEN_VARIABLES if merged.get(name)), None)
+    fields: dict[str, object] = {"token": SecretStr(token) if token else None}
+    if merged.get("HUBSPOT_BASE_URL"):
+        fields["base_url"] = merged["HUBSPOT_BASE_URL"]
+    if merged.get("SEGMENT_LISTS_STATE_DIR"):
+        fields["state_dir"] = Path(merged["SEGMENT_LISTS_STATE_DIR"])
+    if merged.get("SEGMENT_LISTS_CONFIRMATION"):
+        fields["confirmation"] = merged["SEGMENT_LISTS_CONFIRMATION"]
+    if merged.get("SEGMENT_LISTS_READ_ONLY"):
+        fields["read_only"] = merged["SEGMENT_LISTS_READ_ONLY"].lower() in {"1", "true", "yes"}
+    if merged.get("SEGMENT_LISTS_HTTP_TOKEN"):
+        fields["http_token"] = SecretStr(merged["SEGMENT_LISTS_HTTP_TOKEN"])
+    if merged.get("SEGMENT_LISTS_HTTP_ALLOWED_HOSTS"):
+        fields["http_allowed_hosts"] = [h.strip() for h in merged["SEGMENT_LISTS_HTTP_ALLOWED_HOSTS"].split(",") if h]
+    if merged.get("HUBSPOT_RATE_TIER"):
+        fields["rate_tier"] = merged["HUBSPOT_RATE_TIER"]
+    fields.update(overrides)
+    return Settings.model_validate(fields)

@@ -1,0 +1,113 @@
+"""One error catalogue (workflow/failures.py): the MCP face and the command line say the same thing about
+the same failure, a rate limit always says when to retry, and a bug is never dressed up as a failure."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from mcp.server.mcpserver.exceptions import ToolError
+
+from segment_lists.cli.main import build_parser
+from segment_lists.cli.session import Exit, run_command
+from segment_lists.filters import parse_filter_branch
+from segment_lists.mcp.errors import tool_errors
+from segment_lists.portal import (
+    AuthenticationFailed,
+    DailyLimitReached,
+    MissingScope,
+    NotFound,
+    PortalUnavailable,
+    RateLimited,
+    ValidationFailed,
+)
+from segment_lists.workflow.failures import (
+    ConfirmationRejected,
+    InvalidRequest,
+    ListNotFound,
+    NoToken,
+    UnknownPlan,
+    UnknownRun,
+    describe_failure,
+)
+
+NOT_DONE = "nothing was created"
+
+
+def _filter_error() -> ValueError:
+    try:
+        parse_filter_branch({"filterBranchType": "AND"})
+    except ValueError as error:
+        return error
+    raise AssertionError("the grammar accepted a root AND branch")
+
+
+FAILURES: list[Exception] = [
+    RateLimited("HubSpot answered 429", retry_after=7.0),
+    RateLimited("HubSpot answered 429"),
+    DailyLimitReached(datetime.now(UTC) + timedelta(hours=3)),
+    AuthenticationFailed("401"),
+    MissingScope(["crm.lists.write"]),
+    NotFound("list 9 not found"),
+    ValidationFailed("name is too long"),
+    PortalUnavailable("502 Bad Gateway"),
+    NoToken("No HubSpot token: set HUBSPOT_ACCESS_TOKEN, or run with --sandbox."),
+    InvalidRequest("Give either plan_id (with optional items) or custom, not both and not neither"),
+    UnknownPlan("no plan 'plan-x' for portal 1; call propose_segments first"),
+    UnknownRun("no create_list run 'run-x' in this portal's journal"),
+    ConfirmationRejected("this confirmation token has expired"),
+    ListNotFound("List 9 does not exist (or was deleted outside this tool)"),
+    _filter_error(),
+]
+
+
+@pytest.mark.parametrize("error", FAILURES, ids=lambda e: type(e).__name__)
+def test_both_faces_say_the_same_about_the_same_failure(error: Exception, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(ToolError) as raised, tool_errors(NOT_DONE):
+        raise error
+
+    def body(args: argparse.Namespace) -> int:
+        raise error
+
+    code = run_command(body, argparse.Namespace(command="apply"), NOT_DONE)
+    said = capsys.readouterr().err.strip()
+    failure = describe_failure(error, NOT_DONE)
+    assert str(raised.value) == failure.text()
+    assert said == f"segment-lists apply: {failure.text()}"
+    assert f"; {NOT_DONE}." in failure.text()  # what did not happen, said every time
+    assert code == (Exit.USAGE if failure.kind == "input" else Exit.FAILED)
+
+
+def test_rate_limits_say_when_to_retry() -> None:
+    told = describe_failure(RateLimited("429", retry_after=7.0), NOT_DONE)
+    assert told.retry_after == 7.0 and told.text().endswith("Retry in about 7 s.")
+    untold = describe_failure(RateLimited("429"), NOT_DONE)
+    assert untold.retry_after == 60.0 and untold.text().endswith("Retry in a minute.")
+    daily = describe_failure(DailyLimitReached(datetime.now(UTC) + timedelta(hours=3)), NOT_DONE)
+    assert daily.retry_after is not None and 3 * 3600 - 60 < daily.retry_after <= 3 * 3600
+    assert "daily API limit" in daily.text() and "It resets at" in daily.text()
+
+
+def test_a_bug_is_not_dressed_up_as_a_failure() -> None:
+    with pytest.raises(KeyError), tool_errors(NOT_DONE):
+        raise KeyError("bug")
+
+    def body(args: argparse.Namespace) -> int:
+        raise KeyError("bug")
+
+    with pytest.raises(KeyError):
+        run_command(body, argparse.Namespace(command="apply"), NOT_DONE)
+
+
+def test_the_command_line_names_an_unknown_run_like_the_tools(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    monkeypatch.setenv("SEGMENT_LISTS_STATE_DIR", str(tmp_path / "state"))
+    args = build_parser().parse_args(["rollback", "run-nope", "--sandbox", "--contacts", "0", "--no-progress"])
+    assert args.run(args) == Exit.USAGE
+    err = capsys.readouterr().err
+    # The same words check_exclusivity / rollback_run use (tests/test_mcp_errors.py).
+    assert "no create_list run 'run-nope' in this portal's journal; nothing more was deleted." in err
