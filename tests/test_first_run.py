@@ -9,16 +9,14 @@ connect, and the server still lists its tools and prompts.
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
 import anyio
 import pytest
-from mcp import Client, StdioServerParameters
+from mcp import Client
 
-from mcp_support import call, error_text, failing
+from mcp_support import call, error_text, failing, newcomer
 from segment_lists.mcp import tools_read, tools_write
 
 pytestmark = pytest.mark.anyio
@@ -31,19 +29,6 @@ CONNECT = ("HUBSPOT_ACCESS_TOKEN", "service key", "Connect your portal")
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
-
-
-def newcomer(tmp_path: Path, **extra: str) -> StdioServerParameters:
-    """`python -m segment_lists serve`, exactly the shipped configs' verb, in an environment with no
-    token, an empty HOME and temp directory, and a working directory without a .env file."""
-    home, tmp, work = tmp_path / "home", tmp_path / "tmp", tmp_path / "work"
-    for path in (home, tmp, work):
-        path.mkdir()
-    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(home), "TMPDIR": str(tmp), "PYTHONUNBUFFERED": "1"}
-    assert not any(name.startswith(("HUBSPOT_", "SEGMENT_LISTS_")) for name in env)
-    return StdioServerParameters(
-        command=sys.executable, args=["-m", "segment_lists", "serve"], env={**env, **extra}, cwd=str(work)
-    )
 
 
 def assert_first_run_notice(tool: str, result: dict[str, Any]) -> None:
