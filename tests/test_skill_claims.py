@@ -87,30 +87,27 @@ class ServerFacts:
         return found
 
 
-def _property_names(schema: Any) -> set[str]:
-    names: set[str] = set()
+def _objects(schema: Any) -> Iterator[dict[str, Any]]:
+    """Every JSON object nested in a schema, the schema included."""
     if isinstance(schema, dict):
-        names |= set(schema.get("properties", {}))
-        for value in schema.values():
-            names |= _property_names(value)
-    elif isinstance(schema, list):
-        for value in schema:
-            names |= _property_names(value)
-    return names
+        yield schema
+        values: Any = schema.values()
+    else:
+        values = schema if isinstance(schema, list) else []
+    for value in values:
+        yield from _objects(value)
+
+
+def _property_names(schema: Any) -> set[str]:
+    return {name for node in _objects(schema) for name in node.get("properties", {})}
 
 
 def _enum_values(schema: Any) -> set[str]:
-    values: set[str] = set()
-    if isinstance(schema, dict):
-        for key in ("enum", "const"):
-            if key in schema:
-                values |= {str(v) for v in (schema[key] if key == "enum" else [schema[key]])}
-        for value in schema.values():
-            values |= _enum_values(value)
-    elif isinstance(schema, list):
-        for value in schema:
-            values |= _enum_values(value)
-    return values
+    return {
+        str(v)
+        for node in _objects(schema)
+        for v in [*node.get("enum", []), *([node["const"]] if "const" in node else [])]
+    }
 
 
 @pytest.fixture(scope="module")
