@@ -266,3 +266,12 @@ def test_the_prompts_that_call_tools_say_what_a_sandbox_result_means(server: Ser
     for words in re.findall(r'"([^"]+)"', " ".join(workflow.split())):
         if words[:1].isupper():  # quoted result text (not the user's words like "active")
             assert words in NO_TOKEN_SANDBOX_NOTICE, words
+
+
+def test_the_readme_quotes_the_first_run_notice_as_it_is() -> None:
+    from segment_lists.workflow.runtime import NO_TOKEN_SANDBOX_NOTICE
+
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    first_run = readme[readme.index("**First run, no token needed.**") :][:800]
+    (quoted,) = re.findall(r'"(SANDBOX portal:[^"]+)"', first_run)
+    assert quoted in NO_TOKEN_SANDBOX_NOTICE
