@@ -17,6 +17,9 @@ from segment_lists.data.hubspot_limits import HUBSPOT_API, RateTier, is_hubspot_
 TOKEN_VARIABLES = ("HUBSPOT_ACCESS_TOKEN", "HUBSPOT_API_TOKEN")  # the second is the seed skill's name
 
 ConfirmationPolicy = Literal["auto", "elicitation", "token", "refuse"]
+# `serve` without a token: `auto` stands in the embedded sandbox (labelled in every result), `never`
+# answers every tool with how to connect, `always` serves the sandbox even when a token is set.
+SandboxMode = Literal["auto", "always", "never"]
 
 
 class Settings(BaseModel):
@@ -27,6 +30,9 @@ class Settings(BaseModel):
     read_only: bool = False
     rate_tier: RateTier = "starter"
     sandbox: bool = False
+    sandbox_mode: SandboxMode = "auto"
+    # The sandbox stands in because no token is set (serve's first run): results say how to connect.
+    no_token_sandbox: bool = False
     # Streamable HTTP: the bearer token clients must send (never the HubSpot token), and host names
     # besides loopback that the DNS-rebinding check accepts (e.g. behind a reverse proxy).
     http_token: SecretStr | None = None
@@ -79,6 +85,8 @@ def load_settings(env: dict[str, str] | None = None, dotenv: Path | None = None,
         fields["http_token"] = SecretStr(merged["SEGMENT_LISTS_HTTP_TOKEN"])
     if merged.get("SEGMENT_LISTS_HTTP_ALLOWED_HOSTS"):
         fields["http_allowed_hosts"] = [h.strip() for h in merged["SEGMENT_LISTS_HTTP_ALLOWED_HOSTS"].split(",") if h]
+    if merged.get("SEGMENT_LISTS_SANDBOX"):
+        fields["sandbox_mode"] = merged["SEGMENT_LISTS_SANDBOX"].strip().lower()
     if merged.get("HUBSPOT_RATE_TIER"):
         fields["rate_tier"] = merged["HUBSPOT_RATE_TIER"]
     fields.update(overrides)
