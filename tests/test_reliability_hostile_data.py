@@ -16,7 +16,7 @@ import pytest
 from mcp import Client
 
 from reliability_harness import runtime_for, seeded_sandbox, settings_for
-from segment_lists.domain.text import clean
+from segment_lists.boundary.text import clean
 from segment_lists.mcp.server import build_server
 from segment_lists.mcp.state import AppState
 from segment_lists.sandbox import (

@@ -20,6 +20,17 @@ DEFAULT_FAMILIES: tuple[Family, ...] = ("core", "icp", "engagement")
 DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
+def domain_names(domains: list[str]) -> list[str]:
+    """Email domains as HubSpot stores them (lower case, no '@'), each checked, duplicates dropped."""
+    cleaned = []
+    for raw in domains:
+        domain = raw.strip().lower().removeprefix("@")
+        if not DOMAIN.match(domain):
+            raise ValueError(f"{raw!r} is not a domain name; give domains like 'acme.com'")
+        cleaned.append(domain)
+    return list(dict.fromkeys(cleaned))
+
+
 class IcpMarker(BaseModel):
     """Where the ICP tier lives, when the user says so (otherwise the planner detects it)."""
 
@@ -63,13 +74,7 @@ class Answers(BaseModel):
     @field_validator("own_domains", "competitor_domains")
     @classmethod
     def _domains(cls, domains: list[str]) -> list[str]:
-        cleaned = []
-        for raw in domains:
-            domain = raw.strip().lower().removeprefix("@")
-            if not DOMAIN.match(domain):
-                raise ValueError(f"{raw!r} is not a domain name; give domains like 'acme.com'")
-            cleaned.append(domain)
-        return list(dict.fromkeys(cleaned))
+        return domain_names(domains)
 
     @field_validator("naming")
     @classmethod

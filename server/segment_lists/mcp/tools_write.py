@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from mcp.server.mcpserver import Context, ElicitationResult, Resolve
 from pydantic import Field
 
+from segment_lists.boundary.ids import ListId
 from segment_lists.mcp.results import CreateListResult, DeleteListResult, RollbackToolResult, not_done
 from segment_lists.mcp.tool_support import CREATE, DELETE, RESTORE, Status, TokenArg, ToolSpec, run, runtime
 from segment_lists.mcp.write_gate import ConfirmWrite, ask_about, gate
@@ -118,7 +119,7 @@ async def create_list(
 
 async def delete_list(
     ctx: Context[Any],
-    list_id: Annotated[str, Field(min_length=1, max_length=32, pattern=r"^\d+$", description="The list id")],
+    list_id: Annotated[ListId, Field(description="The list id")],
     decision: Annotated[ElicitationResult[ConfirmWrite], Resolve(ask_delete)],
     force: Annotated[
         bool,
@@ -150,7 +151,7 @@ async def delete_list(
 
 async def restore_list(
     ctx: Context[Any],
-    list_id: Annotated[str, Field(min_length=1, max_length=32, pattern=r"^\d+$")],
+    list_id: Annotated[ListId, Field(description="The id of the deleted list")],
     decision: Annotated[ElicitationResult[ConfirmWrite], Resolve(ask_restore)],
     confirmation_token: TokenArg = None,
 ) -> DeleteListResult:

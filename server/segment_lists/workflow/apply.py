@@ -18,9 +18,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from segment_lists.boundary.text import clean
 from segment_lists.data.hubspot_limits import MEMBERSHIP_WRITE_BATCH
 from segment_lists.domain.plan import Plan, PlanItem
-from segment_lists.domain.text import clean
 from segment_lists.filters import definition_key
 from segment_lists.portal import AmbiguousWrite, DailyLimitReached, DuplicateListName, NotFound, PortalError
 from segment_lists.portal.models import HubSpotList

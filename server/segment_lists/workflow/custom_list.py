@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
+from segment_lists.boundary.ids import RecordId
+from segment_lists.boundary.text import clean
+from segment_lists.domain.interview import domain_names
 from segment_lists.filters import parse_filter_branch
 from segment_lists.workflow.apply import (
     ApplyResult,
@@ -25,10 +28,24 @@ class CustomList(BaseModel):
     filter_branch: dict[str, Any] | None = Field(
         default=None, description="HubSpot Lists v3 filterBranch JSON (root OR, AND groups); required for DYNAMIC"
     )
-    record_ids: list[str] = Field(default_factory=list, max_length=10_000, description="MANUAL lists: contact ids")
+    record_ids: list[RecordId] = Field(default_factory=list, max_length=10_000, description="MANUAL lists: contact ids")
     competitor_domains: list[str] = Field(
         default_factory=list, description="MANUAL lists: add contacts at these email domains"
     )
+
+    @field_validator("name")
+    @classmethod
+    def _visible_name(cls, name: str) -> str:
+        # The list gets the name the user reads in the preview: without hidden or control characters.
+        visible = clean(name, limit=255)
+        if not visible:
+            raise ValueError("the list name has no visible characters; give a name people can read")
+        return visible
+
+    @field_validator("competitor_domains")
+    @classmethod
+    def _domains(cls, domains: list[str]) -> list[str]:
+        return domain_names(domains)
 
 
 def validate_custom(filter_branch: dict[str, Any] | None, processing_type: str) -> dict[str, Any] | None:

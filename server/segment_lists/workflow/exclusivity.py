@@ -30,6 +30,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from segment_lists.boundary.text import clean
 from segment_lists.data.hubspot_limits import (
     MEMBERSHIP_PAGE,
     SEARCH_MAX_FILTERS,
@@ -39,7 +40,6 @@ from segment_lists.data.hubspot_limits import (
 from segment_lists.domain.catalog import ExclusivityGroup
 from segment_lists.domain.plan import Plan
 from segment_lists.domain.search_translation import to_search_groups
-from segment_lists.domain.text import clean
 from segment_lists.portal.models import HubSpotList
 from segment_lists.workflow.failures import InvalidRequest
 from segment_lists.workflow.library import lists_by_segment

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from segment_lists.domain.text import clean
+from segment_lists.boundary.text import clean
 from segment_lists.portal import (
     AuthenticationFailed,
     DailyLimitReached,

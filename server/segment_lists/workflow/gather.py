@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+from segment_lists.boundary.text import clean
 from segment_lists.domain.facts import ExistingList, PortalFacts, PropertyInfo
 from segment_lists.domain.interview import Answers
 from segment_lists.domain.planner import facts_needed
-from segment_lists.domain.text import clean
 from segment_lists.workflow.runtime import Runtime
 
 OBJECT_TYPES = {"contact": "contacts", "company": "companies"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from segment_lists.domain.text import clean
+from segment_lists.boundary.text import clean
 from segment_lists.workflow.journal import LibraryEntry
 from segment_lists.workflow.runtime import PortalRef, Runtime
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from segment_lists.boundary.text import clean
 from segment_lists.domain.plan import Plan, PlanItem
-from segment_lists.domain.text import clean
 from segment_lists.portal.models import HubSpotList
 from segment_lists.workflow.runtime import Runtime
 from segment_lists.workflow.tool_names import ToolName

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from segment_lists.domain.text import clean
+from segment_lists.boundary.text import clean
 from segment_lists.portal import NotFound
 from segment_lists.portal.models import HubSpotList
 from segment_lists.workflow.apply import reconcile

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, SecretStr
 
-from segment_lists.domain.text import clean
+from segment_lists.boundary.text import clean
 from segment_lists.filters import describe
 from segment_lists.portal import Portal, PortalSettings
 from segment_lists.portal.models import AccountDetails, HubSpotList, Property

@@ -16,8 +16,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from segment_lists.boundary.text import clean
 from segment_lists.domain.plan import Plan
-from segment_lists.domain.text import clean
 from segment_lists.workflow.failures import InvalidRequest
 from segment_lists.workflow.proposal import load_plan
 from segment_lists.workflow.runs import apply_run, run_list_ids

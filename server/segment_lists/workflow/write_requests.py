@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from segment_lists.boundary.text import clean
 from segment_lists.domain.plan import Plan, PlanItem
-from segment_lists.domain.text import clean
 from segment_lists.portal import NotFound
 from segment_lists.portal.models import HubSpotList
 from segment_lists.workflow import previews
