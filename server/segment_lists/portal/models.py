@@ -234,6 +234,33 @@ class Team(_Model):
         return _named(data, "team", "id")
 
 
+class User(_Model):
+    """A user of the portal (settings users API), its text cleaned."""
+
+    id: str = ""
+    email: str = ""
+    first_name: str | None = None
+    last_name: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clean_text(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        cleaned = {**data, "id": str(data.get("id") or ""), "email": clean(str(data.get("email") or ""))}
+        for key in ("firstName", "lastName"):
+            cleaned[key] = clean(data.get(key)) or None
+        return cleaned
+
+    @property
+    def shown(self) -> str:
+        """'Jane Doe <jane@acme.com>', or what there is of it."""
+        name = " ".join(part for part in (self.first_name, self.last_name) if part)
+        if name and self.email:
+            return f"{name} <{self.email}>"
+        return name or self.email
+
+
 class Workflow(_Model):
     """A workflow (automation v4 flow) summary, with the ids of the lists it refers to."""
 
