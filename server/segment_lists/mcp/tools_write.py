@@ -172,7 +172,10 @@ async def restore_list(
 async def rollback_run(
     ctx: Context[Any],
     decision: Annotated[ElicitationResult[ConfirmWrite], Resolve(ask_rollback)],
-    run_id: Annotated[str | None, Field(description="The create_list run to undo (default: the latest)")] = None,
+    run_id: Annotated[
+        str | None,
+        Field(description="The create_list run to undo (default: the latest, with the other runs of its plan)"),
+    ] = None,
     force: Annotated[
         bool, Field(description="Delete even lists that something uses - only after the user explicitly agrees")
     ] = False,
@@ -189,8 +192,11 @@ async def rollback_run(
         return answer
     result = await run(action, request.carry_out, rt)
     refused = [o for o in result.outcomes if o.outcome == "refused"]
-    message = f"Deleted {sum(o.outcome == 'deleted' for o in result.outcomes)} list(s) of run {result.run_id}." + (
-        f" {len(refused)} refused: see their messages." if refused else ""
+    runs = f"run {result.run_id}" if len(result.run_ids) <= 1 else f"runs {', '.join(result.run_ids)}"
+    message = (
+        f"Deleted {sum(o.outcome == 'deleted' for o in result.outcomes)} list(s) of {runs}."
+        + (f" {len(refused)} refused: see their messages." if refused else "")
+        + (f" Removed the empty folder(s) {', '.join(result.folders_removed)}." if result.folders_removed else "")
     )
     return RollbackToolResult(portal=rt.ref, status="done", message=message, preview=request.preview, result=result)
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from segment_lists.boundary.text import clean
+from segment_lists.boundary.text import clean, quoted
 from segment_lists.data.hubspot_limits import (
     BATCH_SIZE,
     CRM_PAGE,
@@ -180,7 +180,7 @@ class Portal:
             except DuplicateListName as error:
                 raise DuplicateListName(
                     name,
-                    f"a list named '{name}' already exists; choose another name or reuse that list",
+                    f"a list named {quoted(name)} already exists; choose another name or reuse that list",
                     status=error.status,
                     category=error.category,
                     sub_category=error.sub_category,
@@ -193,7 +193,8 @@ class Portal:
                     return existing
                 raise DuplicateListName(
                     name,
-                    f"a list named '{name}' already exists (id {existing.id}); choose another name or reuse that list",
+                    f"a list named {quoted(name)} already exists (id {existing.id}); "
+                    "choose another name or reuse that list",
                     endpoint="lists.create",
                 )
             time.sleep(min(self.settings.retry.backoff_cap_seconds, self.settings.retry.backoff_base_seconds))

@@ -12,14 +12,9 @@ from segment_lists.boundary.ids import RecordId
 from segment_lists.boundary.text import clean
 from segment_lists.domain.interview import domain_names
 from segment_lists.filters import parse_filter_branch
-from segment_lists.workflow.apply import (
-    ApplyResult,
-    ItemOutcome,
-    add_members_journaled,
-    competitor_record_ids,
-    create_journaled,
-)
+from segment_lists.workflow.apply import ApplyResult, ItemOutcome, add_members_journaled, create_journaled
 from segment_lists.workflow.runtime import Runtime
+from segment_lists.workflow.static_members import StaticAdds, static_additions
 
 
 class CustomList(BaseModel):
@@ -70,15 +65,30 @@ def describe_custom(rt: Runtime, custom: CustomList, branch: dict[str, Any] | No
     return "members added by id"
 
 
-def create_custom_list(rt: Runtime, custom: CustomList, branch: dict[str, Any] | None) -> ApplyResult:
-    """Create the list (journaled), fill a static one, in a run of its own."""
+def custom_additions(rt: Runtime, custom: CustomList) -> StaticAdds | None:
+    """What a static custom list gets: the contacts at its domains and the records given by id."""
+    if custom.processing_type != "MANUAL":
+        return None
+    return static_additions(
+        rt, domains=[(domain, "request") for domain in custom.competitor_domains], record_ids=custom.record_ids
+    )
+
+
+def create_custom_list(
+    rt: Runtime, custom: CustomList, branch: dict[str, Any] | None, members: list[str] | None = None
+) -> ApplyResult:
+    """Create the list (journaled), fill a static one (with `members`, as the user confirmed them, or
+    what `custom_additions` finds now), in a run of its own."""
     run_id = rt.journal.start_run(rt.portal_id, "apply")
     list_id = create_journaled(
         rt, run_id, custom.name, processing_type=custom.processing_type, filter_branch=branch, segment_key=None
     )
     added = None
     if custom.processing_type == "MANUAL":
-        ids = list(dict.fromkeys([*custom.record_ids, *competitor_record_ids(rt, custom.competitor_domains, [])]))
+        if members is None:
+            adds = custom_additions(rt, custom)
+            members = adds.record_ids if adds is not None else []
+        ids = members
         added = add_members_journaled(rt, run_id, list_id, ids, list_name=custom.name)
     rt.journal.finish_run(run_id, "ok")
     rt.lists_changed()

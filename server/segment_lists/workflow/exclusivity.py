@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from segment_lists.boundary.text import clean
+from segment_lists.boundary.text import clean, quoted
 from segment_lists.data.hubspot_limits import (
     MEMBERSHIP_PAGE,
     SEARCH_MAX_FILTERS,
@@ -517,7 +517,8 @@ def _message(pairs: list[PairOverlap], uncovered: int | None) -> str:
     if bad:
         parts.append(
             "; ".join(
-                f"{pair.overlap} contacts are in both '{pair.first_name}' and '{pair.second_name}'" for pair in bad
+                f"{pair.overlap} contacts are in both {quoted(pair.first_name)} and {quoted(pair.second_name)}"
+                for pair in bad
             )
         )
     else:
