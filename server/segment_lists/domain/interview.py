@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from segment_lists.boundary.text import clean
 from segment_lists.domain.catalog import Family, PartnerMarker, Signal
 from segment_lists.domain.i18n import Language, category_name, segment_name
 
@@ -76,9 +77,29 @@ class Answers(BaseModel):
     def _domains(cls, domains: list[str]) -> list[str]:
         return domain_names(domains)
 
+    @field_validator("industries", "edit_teams")
+    @classmethod
+    def _visible_words(cls, words: list[str]) -> list[str]:
+        # They become list names (industries) or are matched with the CRM's cleaned names (teams).
+        cleaned = [clean(word, limit=200) for word in words]
+        if any(not word for word in cleaned):
+            raise ValueError("an entry has no visible characters; give words people can read")
+        return list(dict.fromkeys(cleaned))
+
+    @field_validator("folder")
+    @classmethod
+    def _visible_folder(cls, folder: str | None) -> str | None:
+        if folder is None:
+            return None
+        visible = clean(folder, limit=200)
+        if not visible:
+            raise ValueError("the folder name has no visible characters; give a readable name, or null for none")
+        return visible
+
     @field_validator("naming")
     @classmethod
     def _naming(cls, template: str) -> str:
+        template = clean(template, limit=200)
         if "{name}" not in template:
             raise ValueError("the naming template must contain {name}, e.g. '[{category}] - {name}'")
         try:

@@ -277,6 +277,18 @@ def _own_domains(
 ) -> tuple[list[str], Literal["answers", "portal users", "none"]]:
     if answers.own_domains:
         return list(answers.own_domains), "answers"
+    if "users" in facts.unread and "core" in answers.families:
+        warnings.append(
+            PlanWarning(
+                code="users-unread",
+                segment_keys=["core.internal"],
+                message=(
+                    f"Could not read the portal's users ({facts.unread['users']}), so your own email domains "
+                    "cannot be suggested from them: give own_domains for the Internal Employees list, or add "
+                    "the scope settings.users.read and propose again."
+                ),
+            )
+        )
     candidates = [domain for domain in facts.user_email_domains if domain not in FREE_EMAIL_DOMAINS]
     if candidates and "core" in answers.families:
         warnings.append(
@@ -398,7 +410,19 @@ def _fill_warnings(answers: Answers, facts: PortalFacts, icp: IcpLocation | None
 
 
 def _team_ids(answers: Answers, facts: PortalFacts, warnings: list[PlanWarning]) -> list[int]:
-    ids = []
+    ids: list[int] = []
+    if answers.edit_teams and "teams" in facts.unread:
+        warnings.append(
+            PlanWarning(
+                code="teams-unread",
+                message=(
+                    f"Could not read the portal's teams ({facts.unread['teams']}), so the lists will be created "
+                    f"without edit access for {', '.join(quoted(t) for t in answers.edit_teams)}. Add the scope "
+                    "settings.users.teams.read and propose again to give those teams access."
+                ),
+            )
+        )
+        return ids
     lowered = {name.lower(): team_id for name, team_id in facts.teams.items()}
     for team in answers.edit_teams:
         team_id = lowered.get(team.strip().lower())
