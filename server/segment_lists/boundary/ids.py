@@ -82,7 +82,7 @@ TeamId = _id_type("team id", maximum=MAX_INT32)
 UserId = _id_type("user id", maximum=MAX_INT32)
 
 
-def list_id(value: Any) -> str:
+def checked_list_id(value: Any) -> str:
     """A list id from outside, checked (for callers that are not pydantic models)."""
     return canonical_id(value, what="list id")
 

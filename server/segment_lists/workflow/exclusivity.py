@@ -30,6 +30,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from segment_lists.boundary.ids import checked_list_id
 from segment_lists.boundary.text import clean, quoted
 from segment_lists.data.hubspot_limits import (
     MEMBERSHIP_PAGE,
@@ -139,7 +140,7 @@ def check_requested(
     """The given lists pairwise, and/or the declared groups of a run (the latest one when neither is given)."""
     groups: list[GroupLists] = []
     if list_ids:
-        ids = list(dict.fromkeys(list_ids))
+        ids = list(dict.fromkeys(checked_list_id(i) for i in list_ids))
         given = ExclusivityGroup(name="given lists", members=ids, description="The lists you named, pairwise.")
         groups.append((given, {i: i for i in ids}))
     if run_id or not list_ids:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from segment_lists.boundary.ids import checked_list_id
 from segment_lists.boundary.text import quoted
 from segment_lists.domain.plan import Plan, PlanItem
 from segment_lists.portal import NotFound
@@ -171,6 +172,7 @@ class DeleteRequest(WriteRequest):
 
 
 def prepare_delete(rt: Runtime, list_id: str, *, force: bool = False, allow_foreign: bool = False) -> DeleteRequest:
+    list_id = checked_list_id(list_id)  # one id for the check, the journal, the token and the delete
     request = DeleteRequest(
         tool=ToolName.DELETE_LIST, arguments={"list_id": list_id, "force": force, "allow_foreign": allow_foreign}
     )
@@ -221,6 +223,7 @@ class RestoreRequest(WriteRequest):
 def prepare_restore(rt: Runtime, list_id: str) -> RestoreRequest:
     """HubSpot cannot list deleted lists, so an id that is neither live nor in the journal is only
     found out by the restore itself."""
+    list_id = checked_list_id(list_id)
     request = RestoreRequest(
         tool=ToolName.RESTORE_LIST, arguments={"list_id": list_id}, state={"list_id": list_id}, list_id=list_id
     )
