@@ -26,9 +26,16 @@ from segment_lists.workflow.write_requests import (
 
 
 async def ask_create(
-    ctx: Context[Any], plan_id: str | None = None, items: list[str] | None = None, custom: CustomList | None = None
+    ctx: Context[Any],
+    plan_id: str | None = None,
+    items: list[str] | None = None,
+    custom: CustomList | None = None,
+    competitor_csv: str | None = None,
 ) -> Any:
-    return await ask_about(ctx, prepare_create, plan_id=plan_id, items=items, custom=custom)
+    # Every argument the write takes: the dialog must show what the CSV adds, as the token path does.
+    return await ask_about(
+        ctx, prepare_create, plan_id=plan_id, items=items, custom=custom, competitor_csv=competitor_csv
+    )
 
 
 async def ask_delete(ctx: Context[Any], list_id: str, force: bool = False, allow_foreign: bool = False) -> Any:

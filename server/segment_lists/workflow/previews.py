@@ -144,6 +144,8 @@ def rollback_preview(
         for lst in broken:
             lines.append(f"  {quoted(lst.name)} (id {lst.id}):")
             lines += dependents_lines(reports[lst.id], "    ")
+    elif force and not blocked:
+        lines.append("force changes nothing here: no other list, workflow or marketing email uses these (all checked).")
     for list_id, reasons in blocked.items():
         lines.append(f"Not deleted, list {list_id}: " + " Also: ".join(reasons))
     if len(runs) > 1:

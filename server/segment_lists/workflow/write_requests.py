@@ -281,7 +281,7 @@ def prepare_rollback(rt: Runtime, run_id: str | None, *, force: bool = False) ->
         lists=lists,
     )
     others = "".join(
-        f" Run {entry.run.run_id} (another plan) still has {len(entry.lists)} list(s); "
+        f" Run {entry.run.run_id} (not part of this undo) still has {len(entry.lists)} list(s); "
         f"{ToolName.ROLLBACK_RUN} with its run_id undoes it."
         for entry in targets.others
     )
