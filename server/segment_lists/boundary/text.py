@@ -99,6 +99,12 @@ def quoted(text: str | None, *, limit: int = DEFAULT_LIMIT) -> str:
     return '"' + clean(text, limit=limit).translate(_DOUBLE_QUOTES) + '"'
 
 
+def inline(text: str | None, *, limit: int = DEFAULT_LIMIT) -> str:
+    """CRM text inside our prose where quotes would be noise (a label in a definition: "Lifecycle stage
+    is any of Customer"): cleaned, and its double quotes made single, so it cannot close one of ours."""
+    return clean(text, limit=limit).translate(_DOUBLE_QUOTES)
+
+
 def display_name(text: str | None, placeholder: str, *, limit: int = DEFAULT_LIMIT) -> str:
     """A name as it is shown: cleaned, or `placeholder` (e.g. "(unnamed list 123)") when nothing
     visible is left."""

@@ -32,10 +32,9 @@ class CustomList(BaseModel):
     @classmethod
     def _visible_name(cls, name: str) -> str:
         # The list gets the name the user reads in the preview: without hidden or control characters.
-        visible = clean(name, limit=255)
-        if not visible:
-            raise ValueError("the list name has no visible characters; give a name people can read")
-        return visible
+        # A name with nothing visible left is refused by `validate_custom` (an error of ours, which
+        # does not echo the invisible input back the way an argument-validation error would).
+        return clean(name, limit=255)
 
     @field_validator("competitor_domains")
     @classmethod
@@ -43,10 +42,12 @@ class CustomList(BaseModel):
         return domain_names(domains)
 
 
-def validate_custom(filter_branch: dict[str, Any] | None, processing_type: str) -> dict[str, Any] | None:
-    """A custom definition, checked with HubSpot's grammar before anything is sent.
-
-    Raises ValueError (FilterValidationError for grammar issues, naming each path and its fix)."""
+def validate_custom(custom: CustomList) -> dict[str, Any] | None:
+    """A custom list, checked before anything is sent: a visible name, and the definition by HubSpot's
+    grammar. Raises ValueError (FilterValidationError for grammar issues, naming each path and its fix)."""
+    if not custom.name:
+        raise ValueError("the list name has no visible characters; give a name people can read")
+    filter_branch, processing_type = custom.filter_branch, custom.processing_type
     if processing_type == "MANUAL":
         if filter_branch is not None:
             raise ValueError("a static (MANUAL) list takes no filter_branch; leave it out, or use DYNAMIC")

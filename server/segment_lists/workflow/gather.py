@@ -11,7 +11,7 @@ from __future__ import annotations
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
-from segment_lists.boundary.text import clean
+from segment_lists.boundary.text import clean, inline
 from segment_lists.domain.facts import ExistingList, PortalFacts, PropertyInfo
 from segment_lists.domain.interview import Answers
 from segment_lists.domain.planner import facts_needed
@@ -27,10 +27,10 @@ def _properties(rt: Runtime, object_name: str) -> dict[str, PropertyInfo]:
     return {
         prop.name: PropertyInfo(
             name=prop.name,
-            label=clean(prop.label),  # CRM text: shown to the model in the plan's questions
+            label=inline(prop.label),  # CRM text: shown to the model in the plan's questions
             type=prop.type,
             field_type=prop.field_type,
-            options={o.value: clean(o.label) for o in prop.options},
+            options={o.value: inline(o.label) for o in prop.options},
             hubspot_defined=bool(prop.hubspot_defined),
         )
         for prop in rt.properties(OBJECT_TYPES[object_name])
