@@ -118,13 +118,44 @@ def reconcile(rt: Runtime) -> list[str]:
             else:
                 rt.journal.settle(action.action_id, "failed", detail={**detail, "reconciled": "not done"})
             notes.append(f"{action.action} of list {action.list_id} {'completed' if done else 'did not happen'}")
+        elif action.action == "create_folder":
+            made = _folder_made_after(rt, action)
+            if made is not None:
+                # Recorded as ours, so a rollback of the run removes it once it is empty.
+                rt.journal.settle(action.action_id, "ok", detail={**detail, "folder_id": made.id})
+            else:
+                rt.journal.settle(action.action_id, "failed", detail={**detail, "reconciled": "not found"})
+        elif action.action == "delete_folder" and detail.get("folder_id"):
+            try:
+                rt.portal.folder_tree(str(detail["folder_id"]))
+                rt.journal.settle(action.action_id, "failed", detail={**detail, "reconciled": "not done"})
+            except NotFound:
+                rt.journal.settle(action.action_id, "ok")
         else:
-            # Adding members is idempotent (the next apply adds whatever is missing); a folder is
-            # found again by name.
+            # Adding members is idempotent (the next apply adds whatever is missing).
             rt.journal.settle(action.action_id, "unknown")
     if notes:
         rt.lists_changed()
     return notes
+
+
+def _folder_made_after(rt: Runtime, intent: Action) -> Folder | None:
+    """The folder an interrupted create_folder intent made: of that name, created after the intent
+    (allowing for clock skew) and not already recorded as made by another intent. None when unsure: a
+    folder that may be the user's is never claimed (a rollback would remove it)."""
+    name = str((intent.detail or {}).get("name") or "")
+    announced = datetime.fromisoformat(intent.intent_at.replace("Z", "+00:00")) - timedelta(seconds=CLOCK_SKEW_SECONDS)
+    claimed = _folders_we_made(rt)
+    fresh = (
+        [
+            folder
+            for folder in _same_name_folders(rt, name)
+            if folder.created_at is not None and folder.created_at >= announced and folder.id not in claimed
+        ]
+        if name
+        else []
+    )
+    return fresh[-1] if fresh else None
 
 
 def _ours(found: HubSpotList, intent: Action) -> bool:
@@ -183,6 +214,16 @@ def _folder_id(rt: Runtime, name: str | None, run_id: str) -> str | None:
     return oldest
 
 
+def _folders_we_made(rt: Runtime) -> set[str]:
+    """Ids of the folders this journal's runs created (as their settled create_folder actions say)."""
+    return {
+        str((action.detail or {}).get("folder_id"))
+        for run in rt.journal.runs(rt.portal_id, "apply")
+        for action in rt.journal.actions(run.run_id)
+        if action.action == "create_folder" and action.outcome == "ok"
+    }
+
+
 def _same_name_folders(rt: Runtime, name: str) -> list[Folder]:
     """Folders of this name (as HubSpot compares names: case-insensitively), oldest first."""
     wanted = name.strip().lower()
@@ -192,12 +233,7 @@ def _same_name_folders(rt: Runtime, name: str) -> list[Folder]:
 
 def _remove_our_duplicates(rt: Runtime, duplicates: Sequence[Folder], run_id: str) -> None:
     """Delete the duplicates this journal created, if they are still empty (journaled); others stay."""
-    ours = {
-        str((action.detail or {}).get("folder_id"))
-        for run in rt.journal.runs(rt.portal_id, "apply")
-        for action in rt.journal.actions(run.run_id)
-        if action.action == "create_folder" and action.outcome == "ok"
-    }
+    ours = _folders_we_made(rt)
     for duplicate in duplicates:
         if duplicate.id not in ours:
             continue
