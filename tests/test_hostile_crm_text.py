@@ -282,6 +282,7 @@ async def test_hostile_crm_text_never_reaches_any_output(
     for where in ("export_library", "library resource", "report (Markdown)", "report (HTML)"):
         for _, text in outputs[where]:
             assert "<script" not in text and "<img" not in text, where
+            assert "](javascript" not in text or where == "report (HTML)", where  # no link from a name
     # The text is still there, as data: the lists under their cleaned names, the invisible one as a placeholder.
     names = {lst["list_id"]: lst["name"] for lst in inventory["lists"]}
     assert names[ids["invisible"]] == f"(unnamed list {ids['invisible']})"

@@ -111,12 +111,14 @@ def display_name(text: str | None, placeholder: str, *, limit: int = DEFAULT_LIM
     return clean(text, limit=limit) or placeholder
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # inline syntax; `<` and `&` are HTML-escaped
+_MARKDOWN_SPECIAL = re.compile(r"([\\|`])")  # escapes, cell separators, code spans
 
 
 def markdown_cell(value: object, *, limit: int = 2000) -> str:
-    """Text for a Markdown table cell: cleaned, HTML escaped (`<script>` stays text), and Markdown's
-    own syntax (pipes, links, emphasis, code) escaped so a cell cannot add columns, links or markup."""
+    """Text for a Markdown table cell or list item: cleaned; HTML escaped (`<script>` and `<img>` stay
+    text); pipes, backslashes and backticks escaped (a cell cannot add columns or code); and no link or
+    image syntax (`](` is broken), so a name cannot become a link or load a picture. Brackets and other
+    punctuation stay as they are: "[Core] - All Customers" reads as itself."""
     text = clean("" if value is None else str(value), limit=limit)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("](", "]\\(")
