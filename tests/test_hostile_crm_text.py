@@ -27,6 +27,7 @@ from reliability_harness import TOKEN, runtime_for, seeded_sandbox, settings_for
 from segment_lists.cli.main import main as cli_main
 from segment_lists.cli.report_render import render_html, render_markdown
 from segment_lists.domain.interview import Answers
+from segment_lists.filters import and_, in_list, or_, prop_any_of
 from segment_lists.mcp.server import build_server
 from segment_lists.mcp.state import AppState
 from segment_lists.sandbox import COMPANIES, CONTACTS, DemoSummary, RunningSandbox, assets, crm_properties, records
@@ -104,21 +105,7 @@ def anyio_backend() -> str:
 
 
 def _branch(values: list[str]) -> dict[str, Any]:
-    return {
-        "filterBranchType": "OR",
-        "filterBranches": [
-            {
-                "filterBranchType": "AND",
-                "filters": [
-                    {
-                        "filterType": "PROPERTY",
-                        "property": "lifecyclestage",
-                        "operation": {"operationType": "ENUMERATION", "operator": "IS_ANY_OF", "values": values},
-                    }
-                ],
-            }
-        ],
-    }
+    return or_(and_(prop_any_of("lifecyclestage", *values))).to_hubspot()
 
 
 @pytest.fixture
@@ -164,21 +151,13 @@ def planted(tmp_path: Path) -> Iterator[tuple[RunningSandbox, DemoSummary, dict[
         [(contact, {"partner_kind": "partner", "firstname": hostile("first name"), "lifecyclestage": "customer"})],
     )
     sdk.crm.lists.memberships_api.add(list_id=ids["manual"], request_body=[str(contact), str(demo.crm.contact_ids[1])])
-    in_list = {
-        "filterBranchType": "OR",
-        "filterBranches": [
-            {
-                "filterBranchType": "AND",
-                "filters": [{"filterType": "IN_LIST", "listId": ids["manual"], "operator": "IN_LIST"}],
-            }
-        ],
-    }
+    uses_manual = or_(and_(in_list(ids["manual"]))).to_hubspot()
     assets.insert_workflow(
         box,
         {
             "name": hostile("workflow"),
             "isEnabled": True,
-            "enrollmentCriteria": {"type": "LIST_BASED", "shouldReEnroll": False, "listFilterBranch": in_list},
+            "enrollmentCriteria": {"type": "LIST_BASED", "shouldReEnroll": False, "listFilterBranch": uses_manual},
         },
     )
     assets.insert_marketing_email(
@@ -222,6 +201,7 @@ async def test_hostile_crm_text_never_reaches_any_output(
             return content
 
         inventory = await call("list_existing_lists", {"include_filters": True})
+        await call("list_existing_lists", {"name_contains": "manual list"})
         proposed = await call("propose_segments", {"answers": answers})
         plan = proposed["plan"]
         created = await call(
@@ -287,6 +267,7 @@ async def test_hostile_crm_text_never_reaches_any_output(
     names = {lst["list_id"]: lst["name"] for lst in inventory["lists"]}
     assert names[ids["invisible"]] == f"(unnamed list {ids['invisible']})"
     assert names[ids["manual"]].startswith("manual list RLO LRO isolate")
+    assert BREAKOUT.replace('"', "") in names[ids["manual"]].replace('"', "")  # the words survive, as data
     assert any(lst["folder"] and lst["folder"].startswith("folder ") for lst in inventory["lists"])
     assert "no visible characters" in " ".join(text for _, text in outputs["create_list"])
     assert refused == {} or refused.get("status") != "done"

@@ -63,6 +63,18 @@ async def test_stdio_sandbox_server(tmp_path: Path, mode: str) -> None:
     assert (tmp_path / "state" / "journal.sqlite3").is_file()
 
 
+def _spawn(tmp_path: Path) -> subprocess.Popen[str]:
+    """The server as a client starts it, with its pipes in text mode."""
+    return subprocess.Popen(
+        [sys.executable, *_command(tmp_path / "state")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    )
+
+
 def test_stdout_carries_only_mcp_messages(tmp_path: Path) -> None:
     requests = [
         {
@@ -80,14 +92,7 @@ def test_stdout_carries_only_mcp_messages(tmp_path: Path) -> None:
         {"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "list_existing_lists", "arguments": {}}},
         {"jsonrpc": "2.0", "id": 4, "method": "prompts/list"},
     ]
-    process = subprocess.Popen(
-        [sys.executable, *_command(tmp_path / "state")],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=tmp_path,
-    )
+    process = _spawn(tmp_path)
     watchdog = threading.Timer(60, process.kill)
     watchdog.start()
     lines: list[str] = []
@@ -163,14 +168,7 @@ def test_every_line_gets_an_answer_even_unreadable_ones(tmp_path: Path) -> None:
         ("[" * 5000 + "]" * 5000, "too deep to parse"),
         (json.dumps({"jsonrpc": "2.0", "id": 6, "method": "tools/list"}), 6),
     ]
-    process = subprocess.Popen(
-        [sys.executable, *_command(tmp_path / "state")],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=tmp_path,
-    )
+    process = _spawn(tmp_path)
     watchdog = threading.Timer(90, process.kill)
     watchdog.start()
     answers: list[dict[str, Any]] = []

@@ -23,6 +23,7 @@ from mcp import Client
 from mcp_support import Answering
 from reliability_harness import demo_answers, runtime_for, seeded_sandbox, settings_for
 from segment_lists.domain.interview import Answers
+from segment_lists.filters import and_, or_, prop_any_of
 from segment_lists.mcp.server import build_server
 from segment_lists.mcp.state import AppState
 from segment_lists.sandbox import DemoSummary, RunningSandbox
@@ -33,35 +34,8 @@ from segment_lists.workflow.rollback import delete_list
 from segment_lists.workflow.runtime import Runtime
 from segment_lists.workflow.write_requests import prepare_create, prepare_delete, prepare_restore, prepare_rollback
 
-LEADS = {
-    "filterBranchType": "OR",
-    "filterBranches": [
-        {
-            "filterBranchType": "AND",
-            "filters": [
-                {
-                    "filterType": "PROPERTY",
-                    "property": "lifecyclestage",
-                    "operation": {"operationType": "ENUMERATION", "operator": "IS_ANY_OF", "values": ["lead"]},
-                }
-            ],
-        }
-    ],
-}
-CUSTOMERS = {
-    **LEADS,
-    "filterBranches": [
-        {
-            **LEADS["filterBranches"][0],
-            "filters": [
-                {
-                    **LEADS["filterBranches"][0]["filters"][0],
-                    "operation": {"operationType": "ENUMERATION", "operator": "IS_ANY_OF", "values": ["customer"]},
-                }
-            ],
-        }
-    ],
-}
+LEADS = or_(and_(prop_any_of("lifecyclestage", "lead"))).to_hubspot()
+CUSTOMERS = or_(and_(prop_any_of("lifecyclestage", "customer"))).to_hubspot()
 
 
 @dataclass

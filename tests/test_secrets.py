@@ -30,7 +30,7 @@ from segment_lists.boundary.redaction import mask_token_shapes, redact
 from segment_lists.mcp.server import build_server
 from segment_lists.mcp.state import AppState
 from segment_lists.sandbox import ALL_SCOPES, Faults, SandboxConfig
-from segment_lists.workflow.environment import load_settings
+from segment_lists.workflow.environment import Settings, load_settings
 
 pytestmark = pytest.mark.anyio
 CANARY = "pat-na1-c4na7y00-5ec7-4e1d-9b1e-d0n0tl3ak0000"
@@ -41,6 +41,16 @@ FRAGMENTS = [CANARY, CANARY[8:], "c4na7y00", "d0n0tl3ak"]
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+def canary_settings(base_url: str, tmp_path: Path, **overrides: Any) -> Settings:
+    """The server's settings with the canary token, from an environment of nothing else."""
+    return load_settings(
+        env={"HUBSPOT_ACCESS_TOKEN": CANARY, "HUBSPOT_BASE_URL": base_url},
+        dotenv=tmp_path / "none",
+        state_dir=tmp_path / "state",
+        **overrides,
+    )
 
 
 def leaks(text: str | bytes) -> list[str]:
@@ -175,12 +185,7 @@ async def test_a_token_missing_a_scope_gets_an_error_naming_it(tmp_path: Path) -
     scopes = sorted(ALL_SCOPES - {"crm.lists.write"})
     running, demo = seeded_sandbox(SandboxConfig(tokens={CANARY: scopes}), contacts=60)
     try:
-        settings = load_settings(
-            env={"HUBSPOT_ACCESS_TOKEN": CANARY, "HUBSPOT_BASE_URL": running.base_url},
-            dotenv=tmp_path / "none",
-            state_dir=tmp_path / "state",
-            confirmation="token",
-        )
+        settings = canary_settings(running.base_url, tmp_path, confirmation="token")
         assert isinstance(settings.token, SecretStr)
         async with Client(build_server(AppState(settings=settings))) as client:
             custom = {"custom": {"name": "Scope probe", "processing_type": "MANUAL"}}
@@ -246,11 +251,7 @@ async def test_an_error_that_echoes_the_token_in_any_form_never_reaches_the_mode
     a 503 reaches the model after the retries, a 400 at once. Neither carries the token in any form."""
     running, _ = seeded_sandbox(SandboxConfig(tokens={CANARY: None}), contacts=20)
     try:
-        settings = load_settings(
-            env={"HUBSPOT_ACCESS_TOKEN": CANARY, "HUBSPOT_BASE_URL": running.base_url},
-            dotenv=tmp_path / "none",
-            state_dir=tmp_path / "state",
-        )
+        settings = canary_settings(running.base_url, tmp_path)
         runtime = runtime_for(running.base_url, tmp_path / "state", token=CANARY)
         running.sandbox.realism.configure(
             faults=Faults(

@@ -178,18 +178,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_rollback(args: argparse.Namespace) -> int:
     with session(args) as s:
         request = prepare_rollback(s.rt, args.run_id, force=args.force)
-        if request.done is not None:
-            if args.json:
-                emit_json({"run_id": request.run_id, "outcomes": [], "message": request.done})
-            else:
-                print(request.done)
-            return int(Exit.OK)
-        if request.refused is not None:
-            if args.json:
-                emit_json({"run_id": request.run_id, "outcomes": [], "message": request.refused})
-            else:
-                print(request.refused)
-            return int(Exit.FAILED)
+        # Nothing to delete (done), or nothing may be deleted (refused): said, and nothing asked.
+        for said, code in ((request.done, Exit.OK), (request.refused, Exit.FAILED)):
+            if said is not None:
+                if args.json:
+                    emit_json({"run_id": request.run_id, "outcomes": [], "message": said})
+                else:
+                    print(said)
+                return int(code)
         if not ask_yes_no(args, request.preview, f"Delete these {len(request.lists)} list(s)?"):
             print("Nothing was deleted.", file=sys.stderr if args.json else sys.stdout)
             return int(Exit.DECLINED)
