@@ -14,9 +14,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, SecretStr
 
+from segment_lists.boundary.text import clean
 from segment_lists.data.hubspot_limits import TIER_BURST
 from segment_lists.domain.interview import Answers
-from segment_lists.domain.text import clean
 from segment_lists.portal import (
     AuthenticationFailed,
     MissingScope,
