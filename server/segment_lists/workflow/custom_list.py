@@ -1,5 +1,6 @@
 """One custom list instead of a plan: a definition the user (or the model) wrote, checked with HubSpot's
-grammar before anything is sent, created and journaled like a plan item.
+grammar and against this portal's schema (properties, options, association types) before anything is
+sent, created and journaled like a plan item.
 """
 
 from __future__ import annotations
@@ -8,7 +9,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from segment_lists.filters import parse_filter_branch
+from segment_lists.domain.definitions import definition_issues
+from segment_lists.filters import FilterValidationError, normalize_filter_branch, parse_filter_branch
 from segment_lists.workflow.apply import (
     ApplyResult,
     ItemOutcome,
@@ -16,6 +18,7 @@ from segment_lists.workflow.apply import (
     competitor_record_ids,
     create_journaled,
 )
+from segment_lists.workflow.gather import schema_facts
 from segment_lists.workflow.runtime import Runtime
 
 
@@ -31,17 +34,22 @@ class CustomList(BaseModel):
     )
 
 
-def validate_custom(filter_branch: dict[str, Any] | None, processing_type: str) -> dict[str, Any] | None:
-    """A custom definition, checked with HubSpot's grammar before anything is sent.
+def validate_custom(rt: Runtime, filter_branch: dict[str, Any] | None, processing_type: str) -> dict[str, Any] | None:
+    """A custom definition, checked with HubSpot's grammar and this portal's schema before anything is
+    sent, in the form HubSpot stores (its normalized form: the filters guide's lowercase names upper-cased).
 
-    Raises ValueError (FilterValidationError for grammar issues, naming each path and its fix)."""
+    Raises ValueError (FilterValidationError naming each path and its fix)."""
     if processing_type == "MANUAL":
         if filter_branch is not None:
             raise ValueError("a static (MANUAL) list takes no filter_branch; leave it out, or use DYNAMIC")
         return None
     if filter_branch is None:
         raise ValueError("an active (DYNAMIC) list needs a filter_branch")
-    return parse_filter_branch(filter_branch).to_hubspot()
+    branch = normalize_filter_branch(parse_filter_branch(filter_branch).to_hubspot())
+    issues = definition_issues(branch, schema_facts(rt))
+    if issues:
+        raise FilterValidationError(issues)
+    return branch
 
 
 def describe_custom(rt: Runtime, custom: CustomList, branch: dict[str, Any] | None) -> str:
@@ -58,7 +66,7 @@ def create_custom_list(rt: Runtime, custom: CustomList, branch: dict[str, Any] |
     run_id = rt.journal.start_run(rt.portal_id, "apply")
     list_id = create_journaled(
         rt, run_id, custom.name, processing_type=custom.processing_type, filter_branch=branch, segment_key=None
-    )
+    ).id
     added = None
     if custom.processing_type == "MANUAL":
         ids = list(dict.fromkeys([*custom.record_ids, *competitor_record_ids(rt, custom.competitor_domains, [])]))

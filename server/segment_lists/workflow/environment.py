@@ -26,6 +26,9 @@ class Settings(BaseModel):
     confirmation: ConfirmationPolicy = "auto"
     read_only: bool = False
     rate_tier: RateTier = "starter"
+    # Whether the portal has per-list team access (Enterprise): "auto" infers it from the daily API
+    # allowance HubSpot reports; "yes" / "no" say so when that cannot tell (OAuth tokens get no Daily header).
+    per_list_access: Literal["auto", "yes", "no"] = "auto"
     sandbox: bool = False
     # Streamable HTTP: the bearer token clients must send (never the HubSpot token), and host names
     # besides loopback that the DNS-rebinding check accepts (e.g. behind a reverse proxy).
@@ -81,5 +84,7 @@ def load_settings(env: dict[str, str] | None = None, dotenv: Path | None = None,
         fields["http_allowed_hosts"] = [h.strip() for h in merged["SEGMENT_LISTS_HTTP_ALLOWED_HOSTS"].split(",") if h]
     if merged.get("HUBSPOT_RATE_TIER"):
         fields["rate_tier"] = merged["HUBSPOT_RATE_TIER"]
+    if merged.get("SEGMENT_LISTS_PER_LIST_ACCESS"):
+        fields["per_list_access"] = merged["SEGMENT_LISTS_PER_LIST_ACCESS"].strip().lower()
     fields.update(overrides)
     return Settings.model_validate(fields)

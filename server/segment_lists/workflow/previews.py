@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from segment_lists.domain.plan import Plan, PlanItem
 from segment_lists.domain.text import clean
 from segment_lists.portal.models import HubSpotList
+from segment_lists.workflow.dependencies import INVISIBLE_USES, DependencyReport
 from segment_lists.workflow.runtime import Runtime
 from segment_lists.workflow.tool_names import ToolName
 
@@ -44,11 +45,22 @@ def custom_preview(rt: Runtime, name: str, processing_type: str, description: st
     return f"In {where(rt)}: create {kind} list '{clean(name)}'{extra}: {description}."
 
 
-def delete_preview(rt: Runtime, lst: HubSpotList) -> str:
+def delete_preview(rt: Runtime, lst: HubSpotList, report: DependencyReport | None = None) -> str:
     size = f"{lst.size} members" if lst.size is not None else "size unknown"
     return (
         f"In {where(rt)}: delete the list '{clean(lst.name)}' (id {lst.id}, {size}). Contacts are not deleted; "
-        "the list can be restored for 90 days."
+        f"the list can be restored for 90 days. {unseen_uses_sentence(report)}"
+    )
+
+
+def unseen_uses_sentence(report: DependencyReport | None) -> str:
+    """What the check could not see, said before every deletion: HubSpot's API does not show every use."""
+    counted = ""
+    if report is not None and report.reference_count is not None:
+        counted = f" HubSpot counts {report.reference_count} use(s) of it; {len(report.dependents)} found."
+    return (
+        f"Checked: other lists' filters, workflows and marketing emails. Not visible through HubSpot's API: "
+        f"{INVISIBLE_USES}.{counted}"
     )
 
 
@@ -64,5 +76,5 @@ def rollback_preview(rt: Runtime, run_id: str, lists: Sequence[HubSpotList]) -> 
     )
     return (
         f"In {where(rt)}: roll back run {run_id} by deleting the {len(lists)} list(s) it created:\n{names}\n"
-        "Contacts are not deleted; each list can be restored for 90 days."
+        f"Contacts are not deleted; each list can be restored for 90 days. {unseen_uses_sentence(None)}"
     )

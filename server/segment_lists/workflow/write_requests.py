@@ -97,7 +97,7 @@ def prepare_apply(
 
 
 def prepare_custom(rt: Runtime, custom: CustomList) -> CustomListRequest:
-    branch = validate_custom(custom.filter_branch, custom.processing_type)
+    branch = validate_custom(rt, custom.filter_branch, custom.processing_type)
     preview = previews.custom_preview(
         rt, custom.name, custom.processing_type, describe_custom(rt, custom, branch), len(custom.record_ids)
     )
@@ -164,7 +164,7 @@ def prepare_delete(rt: Runtime, list_id: str, *, force: bool = False, allow_fore
         return request
     request.check = check
     request.state = {"updated_at": str(check.list.updated_at), "size": check.list.size}
-    request.preview = previews.delete_preview(rt, check.list)
+    request.preview = previews.delete_preview(rt, check.list, check.report)
     return request
 
 
