@@ -32,10 +32,10 @@ from expected_segments import (
     ExpectedGroup,
     PortalData,
     days_before_today,
-    several_companies,
     expected_groups,
     expected_members,
     read_portal,
+    several_companies,
 )
 from segment_lists.cli.embedded_sandbox import sandbox_settings
 from segment_lists.mcp.server import build_server

@@ -83,7 +83,9 @@ def test_plan_id_is_stable_and_depends_on_answers() -> None:
 
 
 def test_reuse_rename_conflict_against_existing_lists() -> None:
-    base = build_plan(Answers(partner_marker=PartnerMarker(property="type", values=["PARTNER"], object="company")), facts())
+    base = build_plan(
+        Answers(partner_marker=PartnerMarker(property="type", values=["PARTNER"], object="company")), facts()
+    )
     customers = base.item("core.customers")
     existing = [
         ExistingList(

@@ -54,7 +54,7 @@ def realism_line(sandbox: Sandbox) -> str:
     )
     access = "per-list team access" if config.has_per_list_access else "no per-list team access"
     return (
-        f"Behaves like a {config.tier} portal: rate limits {rate}; {access}; "
+        f"Behaves like a portal on the {config.tier} tier: rate limits {rate}; {access}; "
         f"latency {config.latency_seconds * 1000:.0f} ms; lists process for {config.processing_seconds:g} s; "
         f"{'lenient' if config.strictness.properties is False else 'strict'} validation."
     )

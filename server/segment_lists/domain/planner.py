@@ -505,7 +505,7 @@ def _access(
                     "other teams' emails and workflows can then no longer exclude it.",
                 )
             )
-    note = f"Lists are restricted to {restricted.describe()}{how}."
+    note = f"Per-list access{how}: {restricted.describe()}."
     if kept:
         note += (
             f" {', '.join(kept)} stay visible to everyone: every team's sends need them as exclusions "

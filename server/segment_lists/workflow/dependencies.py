@@ -76,10 +76,15 @@ class DependencyReport(BaseModel):
         if not self.unseen:
             return None
         found = len(self.dependents)
+        maybe = (
+            f" or among the {', '.join(sorted({u.kind + 's' for u in self.unchecked}))} that could not be checked"
+            if self.unchecked
+            else ""
+        )
         return (
             f"HubSpot counts {self.reference_count} use(s) of this list and {found} were found through its API: "
-            f"it is used somewhere the API cannot show ({INVISIBLE_USES}). Check the list's 'Used in' in HubSpot "
-            "before deleting"
+            f"it is used somewhere the API cannot show ({INVISIBLE_USES}){maybe}. Check the list's 'Used in' in "
+            "HubSpot before deleting"
         )
 
 
