@@ -9,6 +9,7 @@ evaluator's compile step). Which undocumented readings apply is `SandboxConfig.s
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
 from segment_lists.filters import (
@@ -65,15 +66,9 @@ def portal_schema(sandbox: Sandbox) -> PortalSchema:
 
 
 def schema_rules(sandbox: Sandbox) -> SchemaRules:
+    """The schema checks as `SandboxConfig.strictness` switches them (same names on both sides)."""
     strict = sandbox.config.strictness
-    return SchemaRules(
-        properties=strict.properties,
-        operation_types=strict.operation_types,
-        option_values=strict.option_values,
-        object_types=strict.object_types,
-        association_types=strict.association_types,
-        event_types=strict.event_types,
-    )
+    return SchemaRules(**{check.name: getattr(strict, check.name) for check in fields(SchemaRules)})
 
 
 def prepare_branch(sandbox: Sandbox, raw: Any, object_type: str) -> tuple[dict[str, Any], Plan]:

@@ -97,36 +97,29 @@ def _contact_types(sandbox: Sandbox, crm: SeedSummary) -> int:
         },
     )
     # Every 23rd contact with a company is a partner; every 7th a prospect; a few vendors.
-    updates: list[tuple[int, dict[str, Any]]] = []
-    partners = 0
-    for position, contact_id in enumerate(crm.contact_ids):
-        if position % 23 == 5:
-            updates.append((contact_id, {"contact_type": "partner"}))
-            partners += 1
-        elif position % 7 == 3:
-            updates.append((contact_id, {"contact_type": "prospect"}))
-        elif position % 97 == 11:
-            updates.append((contact_id, {"contact_type": "vendor"}))
-    if updates:
-        records.update_records(sandbox, CONTACTS.type_id, updates)
-    return partners
+    rules = ((23, 5, "partner"), (7, 3, "prospect"), (97, 11, "vendor"))
+    return _mark(sandbox, CONTACTS.type_id, crm.contact_ids, "contact_type", rules)
 
 
 def _company_types(sandbox: Sandbox, crm: SeedSummary) -> int:
     """HubSpot's company property 'Type': every 17th company a partner, some prospects and resellers."""
+    rules = ((17, 3, "PARTNER"), (5, 1, "PROSPECT"), (23, 7, "RESELLER"))
+    return _mark(sandbox, COMPANIES.type_id, crm.company_ids, "type", rules)
+
+
+def _mark(
+    sandbox: Sandbox, object_type: str, ids: list[int], prop: str, rules: tuple[tuple[int, int, str], ...]
+) -> int:
+    """Set `prop` by position: the first rule (every n-th, at offset k) that matches gives the value.
+    Returns how many records got the first rule's value."""
     updates: list[tuple[int, dict[str, Any]]] = []
-    partners = 0
-    for position, company_id in enumerate(crm.company_ids):
-        if position % 17 == 3:
-            updates.append((company_id, {"type": "PARTNER"}))
-            partners += 1
-        elif position % 5 == 1:
-            updates.append((company_id, {"type": "PROSPECT"}))
-        elif position % 23 == 7:
-            updates.append((company_id, {"type": "RESELLER"}))
+    for position, record_id in enumerate(ids):
+        value = next((v for every, offset, v in rules if position % every == offset), None)
+        if value is not None:
+            updates.append((record_id, {prop: value}))
     if updates:
-        records.update_records(sandbox, COMPANIES.type_id, updates)
-    return partners
+        records.update_records(sandbox, object_type, updates)
+    return sum(1 for _, props in updates if props[prop] == rules[0][2])
 
 
 def _create(sandbox: Sandbox, name: str, processing_type: str, branch: Any = None) -> str:
