@@ -13,6 +13,7 @@ import re
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from segment_lists.data.hubspot_limits import LIST_SEARCH_COUNT
 from segment_lists.sandbox.crm.object_types import OBJECT_TYPES
 from segment_lists.sandbox.crm.values import parse_datetime_ms
 from segment_lists.sandbox.errors import HubSpotError, not_found, validation_error
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 PROCESSING_TYPES = ("MANUAL", "DYNAMIC", "SNAPSHOT")
 OBJECT_TYPE_ID = re.compile(r"^\d+-\d+$")
-MAX_SEARCH_COUNT = 500
+MAX_SEARCH_COUNT = LIST_SEARCH_COUNT  # HubSpot's figure, data.hubspot_limits
 DEFAULT_SEARCH_PROPERTIES = (
     "hs_list_size",
     "hs_last_record_added_at",
