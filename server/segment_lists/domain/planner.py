@@ -30,6 +30,7 @@ from segment_lists.domain.facts import ExistingList, PortalFacts
 from segment_lists.domain.industries import map_industries
 from segment_lists.domain.interview import Answers
 from segment_lists.domain.plan import Action, ListAccess, Plan, PlanItem, PlanWarning, Prerequisites
+from segment_lists.domain.text import clean
 from segment_lists.filters import definition_key, describe
 
 # Where ICP tiers are usually kept, most likely first (DESIGN.md section 4).
@@ -433,7 +434,7 @@ def _check_definitions(items: list[PlanItem], facts: PortalFacts, warnings: list
         issues = definition_issues(item.filter_branch, facts, item.object_type_id)
         if not issues:
             continue
-        reason = refusal(issues)
+        reason = clean(refusal(issues), limit=1500)  # names the portal's own option values: CRM text
         item.action, item.reason = "needs-input", reason
         item.question = f"{item.name}: {reason}. {_fix_question(item, facts)}"
         warnings.append(

@@ -45,12 +45,12 @@ class ItemOutcome(BaseModel):
     # Created lists: who can see and edit it, as read back from HubSpot (HubSpot's access modes).
     access: str | None = None
 
-    @field_validator("name", "message")
+    @field_validator("name", "message", "access")
     @classmethod
-    def _as_data(cls, text: str) -> str:
+    def _as_data(cls, text: str | None) -> str | None:
         # An outcome is output only: list names in it (CRM text, or the user's) are stripped of
         # control and bidi characters, so every message built from it is too.
-        return clean(text, limit=2000)
+        return None if text is None else clean(text, limit=2000)
 
 
 class ApplyResult(BaseModel):

@@ -118,7 +118,8 @@ def find_dependents(rt: Runtime, list_ids: Iterable[str]) -> dict[str, Dependenc
     def found(list_id: str, kind: Kind, asset_id: str, name: str | None, how: str) -> None:
         report = reports.get(list_id)
         if report is not None and not (kind == "list" and asset_id == list_id):
-            report.dependents.append(Dependent(kind=kind, id=asset_id, name=clean(name or ""), how=how))
+            # `how` quotes the asset's own action ids and steps: CRM text, cleaned like the name.
+            report.dependents.append(Dependent(kind=kind, id=clean(asset_id), name=clean(name or ""), how=clean(how)))
 
     try:
         lists = rt.lists(refresh=True)

@@ -87,7 +87,7 @@ def gather_facts(rt: Runtime, answers: Answers) -> PortalFacts:
         value_counts=value_counts,
         existing_lists=existing,
         user_email_domains=user_domains,
-        teams={team.name: int(team.id) for team in teams},
+        teams={clean(team.name): int(team.id) for team in teams},  # CRM text, shown in the plan
         association_types=links,
         per_list_access=per_list_access,
         per_list_access_how=how,
