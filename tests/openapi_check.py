@@ -30,8 +30,16 @@ SPEC_FILES = [
 ]
 
 
+# HubSpot's generator writes a map of Java `Object`s (any JSON value) as additionalProperties of this
+# shape, e.g. a workflow action's `fields` ({"listId": "1234"} in HubSpot's own changelog examples):
+# read it as "any value".
+_ANY_OBJECT = {"type": "object", "properties": {}, "example": None}
+
+
 def _rewrite(node: Any) -> Any:
     if isinstance(node, dict):
+        if node.get("additionalProperties") == _ANY_OBJECT:
+            node = {**node, "additionalProperties": {}}
         out = {("anyOf" if key == "oneOf" else key): _rewrite(value) for key, value in node.items()}
         if out.get("nullable") is True and "type" in out:
             out["type"] = [out["type"], "null"]

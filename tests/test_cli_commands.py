@@ -98,6 +98,11 @@ def test_doctor_names_the_missing_scopes_and_the_fix(
 
     monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", TOKEN)
     assert run("doctor", "--no-progress", "--skip-prerequisites") == Exit.OK
+    out = capsys.readouterr().out
+    # The limits HubSpot reports in its headers (this portal: Professional), not the assumed tier.
+    assert "[ok  ] rate limits: HubSpot reports 190 calls per 10 s, 625,000 a day (" in out
+    assert "that is HubSpot's professional allowance" in out
+    assert "[ok  ] per-list access: every list is visible to everyone (Enterprise only)" in out
 
 
 def test_doctor_without_a_token_says_how_to_get_one(capsys: pytest.CaptureFixture[str]) -> None:

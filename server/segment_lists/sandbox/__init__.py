@@ -16,7 +16,16 @@ from segment_lists.sandbox.crm.object_types import COMPANIES, CONTACTS
 from segment_lists.sandbox.instance import Sandbox
 from segment_lists.sandbox.lists import service as lists_service
 from segment_lists.sandbox.runner import RunningSandbox
-from segment_lists.sandbox.sandbox_config import ALL_SCOPES, TIER_LIMITS, Faults, RateLimits, SandboxConfig
+from segment_lists.sandbox.sandbox_config import (
+    ALL_SCOPES,
+    TIER_LIMITS,
+    Faults,
+    RateLimits,
+    SandboxConfig,
+    SearchLimits,
+    Strictness,
+    parse_fault_spec,
+)
 from segment_lists.sandbox.seed import assets
 from segment_lists.sandbox.seed.crm_data import SeedSummary, seed_crm
 from segment_lists.sandbox.seed.demo_portal import DemoSummary, seed_demo
@@ -32,12 +41,15 @@ __all__ = [
     "RunningSandbox",
     "Sandbox",
     "SandboxConfig",
+    "SearchLimits",
     "SeedSummary",
+    "Strictness",
     "assets",
     "associations",
     "crm_properties",
     "iso",
     "lists_service",
+    "parse_fault_spec",
     "records",
     "seed_crm",
     "seed_demo",

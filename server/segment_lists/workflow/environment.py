@@ -29,6 +29,9 @@ class Settings(BaseModel):
     confirmation: ConfirmationPolicy = "auto"
     read_only: bool = False
     rate_tier: RateTier = "starter"
+    # Whether the portal has per-list team access (Enterprise): "auto" infers it from the daily API
+    # allowance HubSpot reports; "yes" / "no" say so when that cannot tell (OAuth tokens get no Daily header).
+    per_list_access: Literal["auto", "yes", "no"] = "auto"
     sandbox: bool = False
     sandbox_mode: SandboxMode = "auto"
     # The sandbox stands in because no token is set (serve's first run): results say how to connect.
@@ -89,5 +92,7 @@ def load_settings(env: dict[str, str] | None = None, dotenv: Path | None = None,
         fields["sandbox_mode"] = merged["SEGMENT_LISTS_SANDBOX"].strip().lower()
     if merged.get("HUBSPOT_RATE_TIER"):
         fields["rate_tier"] = merged["HUBSPOT_RATE_TIER"]
+    if merged.get("SEGMENT_LISTS_PER_LIST_ACCESS"):
+        fields["per_list_access"] = merged["SEGMENT_LISTS_PER_LIST_ACCESS"].strip().lower()
     fields.update(overrides)
     return Settings.model_validate(fields)

@@ -254,6 +254,14 @@ def batch_archive_labels(call: Call) -> Any:
     return None
 
 
+def labels(call: Call) -> Any:
+    """GET /crm/v4/associations/{from}/{to}/labels: the association types between two object types
+    (CollectionResponseAssociationSpecWithLabelNoPaging of the associations schema v4 spec)."""
+    a, b = _kinds(call, "fromObjectType", "toObjectType", write=False)
+    ids = {t.type_id for t in associations.TYPES.values() if (t.from_type, t.to_type) == (a.type_id, b.type_id)}
+    return {"results": _types_out(a, b, ids)}
+
+
 def routes() -> list[BaseRoute]:
     batch = "/crm/v4/associations/{fromObjectType}/{toObjectType}/batch"
     obj = "/crm/v4/objects/{objectType}/{objectId}/associations/{toObjectType}"
@@ -263,6 +271,7 @@ def routes() -> list[BaseRoute]:
             endpoint(create_default),
             methods=["PUT"],
         ),
+        Route("/crm/v4/associations/{fromObjectType}/{toObjectType}/labels", endpoint(labels), methods=["GET"]),
         Route(obj, endpoint(get_page), methods=["GET"]),
         Route(obj + "/{toObjectId}", endpoint(create_labelled), methods=["PUT"]),
         Route(obj + "/{toObjectId}", endpoint(archive), methods=["DELETE"]),
