@@ -9,20 +9,24 @@ loopback name (DNS rebinding) or one the user allowed; and it can require a bear
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hmac
 import logging
+import signal
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from segment_lists.cli.embedded_sandbox import sandbox_settings, start_embedded_sandbox
-from segment_lists.workflow.environment import load_settings
+from segment_lists.workflow.environment import Settings, load_settings
 
 log = logging.getLogger("segment_lists.serve")
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+MCP_PATH = "/mcp"  # the streamable-HTTP endpoint (the MCP SDK's default, said once here)
 
 
 class HttpRefused(Exception):
@@ -77,23 +81,47 @@ def http_app(server: Any, *, host: str, token: str | None, allowed_hosts: Sequen
             f"refusing to serve HTTP on {host} without a token: anyone who can reach it could use your "
             "HubSpot portal. Set SEGMENT_LISTS_HTTP_TOKEN (clients send it as a bearer token), or bind 127.0.0.1."
         )
-    app = server.streamable_http_app(transport_security=transport_security(host, allowed_hosts), host=host)
+    app = server.streamable_http_app(
+        streamable_http_path=MCP_PATH, transport_security=transport_security(host, allowed_hosts), host=host
+    )
     return BearerGate(app, token) if token else app
 
 
+def http_banner(host: str, port: int, token: str | None) -> str:
+    """Where clients connect, and whether they must authenticate (stderr: stdout stays clean)."""
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}{MCP_PATH}"
+    if token:
+        auth = "a bearer token is required: clients send Authorization: Bearer <SEGMENT_LISTS_HTTP_TOKEN>"
+    else:
+        auth = "no bearer token is required (loopback only; set SEGMENT_LISTS_HTTP_TOKEN to require one)"
+    return (
+        f"hubspot-segment-lists: MCP server (streamable HTTP) at {url}\n"
+        f"  endpoint path: {MCP_PATH}; {auth}\n"
+        f"  Claude Code: claude mcp add --transport http hubspot-segment-lists {url}"
+        + (' --header "Authorization: Bearer $SEGMENT_LISTS_HTTP_TOKEN"' if token else "")
+    )
+
+
 def serve_http(server: Any, *, host: str, port: int, token: str | None, allowed_hosts: Sequence[str] = ()) -> None:
+    """Bind first (port 0 picks a free one), then say where the server is, then serve."""
+    import socket
+
     import uvicorn
 
     app = http_app(server, host=host, token=token, allowed_hosts=allowed_hosts)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    bound_port = sock.getsockname()[1]
     if host not in LOOPBACK:
         log.warning("binding %s: the server is reachable from other machines (bearer token required)", host)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    print(http_banner(host, bound_port, token), file=sys.stderr, flush=True)
+    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
 
 
 def serve(args: argparse.Namespace) -> int:
-    from segment_lists.mcp.server import build_server
-    from segment_lists.mcp.state import AppState
-
     overrides: dict[str, Any] = {}
     if args.confirmation:
         overrides["confirmation"] = args.confirmation
@@ -108,23 +136,52 @@ def serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    sandbox = None
-    if args.sandbox:
-        sandbox = start_embedded_sandbox(args.contacts, args.seed)
-        settings = sandbox_settings(settings, sandbox.base_url, args.state_dir)
-        print(f"hubspot-segment-lists: serving the SANDBOX portal at {sandbox.base_url} (demo data)", file=sys.stderr)
-    elif args.state_dir:
-        settings = settings.model_copy(update={"state_dir": args.state_dir})
-    read_only = args.read_only or settings.read_only
-    server = build_server(AppState(settings=settings, read_only=read_only, sandbox=sandbox))
+    # A stop request (SIGTERM, Ctrl-C) ends the server through its cleanup (the sandbox, the journal), not
+    # around it: uvicorn re-raises the signal it caught once it has shut down.
+    signal.signal(signal.SIGTERM, _stop)
     try:
+        return _serve(args, settings, http_token, allowed_hosts)
+    except KeyboardInterrupt:
+        return 0
+
+
+def _stop(*_: object) -> None:
+    raise SystemExit(0)
+
+
+def _serve(args: argparse.Namespace, settings: Settings, http_token: str | None, allowed_hosts: list[str]) -> int:
+    from segment_lists.mcp.server import build_server
+    from segment_lists.mcp.state import AppState
+
+    with contextlib.ExitStack() as cleanup:
+        sandbox = None
+        if args.sandbox:
+            # A fresh in-memory portal per server (its journal with it, removed at exit unless --state-dir):
+            # a server runs for hours, and holding the command line's persistent sandbox that long would
+            # block every `--sandbox` command meanwhile.
+            sandbox = start_embedded_sandbox(args.contacts, args.seed)
+            cleanup.callback(sandbox.stop)
+            journal_dir = args.state_dir or Path(
+                cleanup.enter_context(tempfile.TemporaryDirectory(prefix="segment-lists-serve-"))
+            )
+            settings = sandbox_settings(settings, sandbox.base_url, journal_dir)
+            print(
+                f"hubspot-segment-lists: serving the SANDBOX portal at {sandbox.base_url} (demo data)", file=sys.stderr
+            )
+        elif args.state_dir:
+            settings = settings.model_copy(update={"state_dir": args.state_dir})
+        read_only = args.read_only or settings.read_only
+        state = AppState(settings=settings, read_only=read_only, sandbox=sandbox)
+        cleanup.callback(state.close)
+        server = build_server(state)
         if args.http:
-            serve_http(server, host=args.host, port=args.port, token=http_token, allowed_hosts=allowed_hosts)
+            try:
+                serve_http(server, host=args.host, port=args.port, token=http_token, allowed_hosts=allowed_hosts)
+            except OSError as error:  # the port is taken, the address is not ours, ...
+                print(f"segment-lists serve: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+                return 1
         else:
             server.run()
-    finally:
-        if sandbox is not None:
-            sandbox.stop()
     return 0
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from mcp.server.mcpserver import Context
 
+from segment_lists.mcp.tool_steps import TOOL_STEPS
 from segment_lists.workflow.environment import Settings
 from segment_lists.workflow.runtime import Runtime, open_runtime
 
@@ -24,7 +25,7 @@ class AppState:
         """Opened on first use: a cold start answers tools/list without touching HubSpot."""
         with self._lock:
             if self._runtime is None:
-                self._runtime = open_runtime(self.settings)
+                self._runtime = open_runtime(self.settings, next_steps=TOOL_STEPS)
             return self._runtime
 
     def close(self) -> None:

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from segment_lists.domain.plan import Plan, PlanItem
 from segment_lists.domain.text import clean
 from segment_lists.portal.models import HubSpotList
+from segment_lists.workflow.next_steps import Step
 from segment_lists.workflow.runtime import Runtime
-from segment_lists.workflow.tool_names import ToolName
 
 
 def where(rt: Runtime) -> str:
@@ -34,7 +34,7 @@ def apply_preview(rt: Runtime, plan: Plan, items: Sequence[PlanItem]) -> str:
     statics = [i for i in items if i.processing_type == "MANUAL" and i.static_domains]
     for item in statics:
         lines.append(f"Add contacts at {', '.join(item.static_domains)} to the static list {item.name}.")
-    lines.append(f"Nothing is deleted. Every list can be rolled back with {ToolName.ROLLBACK_RUN}.")
+    lines.append(f"Nothing is deleted. To undo it, {rt.next_steps(Step.ROLLBACK)}.")
     return "\n".join(lines)
 
 

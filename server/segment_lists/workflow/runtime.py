@@ -27,6 +27,7 @@ from segment_lists.portal.models import AccountDetails, HubSpotList, Property
 from segment_lists.workflow.environment import Settings
 from segment_lists.workflow.failures import NoToken
 from segment_lists.workflow.journal import Journal
+from segment_lists.workflow.next_steps import PLAIN_STEPS, NextSteps
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -54,6 +55,8 @@ class Runtime:
     portal: Portal
     journal: Journal
     account: AccountDetails
+    # The face's words for the next step a message names (`workflow.next_steps`).
+    next_steps: NextSteps = PLAIN_STEPS
     _properties: dict[str, list[Property]] = field(default_factory=dict)
     _lists: list[HubSpotList] | None = None
     _lock: threading.RLock = field(default_factory=threading.RLock)
@@ -182,16 +185,17 @@ def portal_settings(settings: Settings) -> PortalSettings:
         raise NoToken(
             "No HubSpot token: set HUBSPOT_ACCESS_TOKEN (in the environment or a .env file) to a private "
             "app token with the crm.lists.read/write, crm.objects.contacts.read and crm.objects.companies.read "
-            "scopes - or run with --sandbox to try the built-in sandbox portal."
+            "scopes"
         )
     return PortalSettings(token=settings.token, base_url=settings.base_url, tier=settings.rate_tier)
 
 
-def open_runtime(settings: Settings, **portal_overrides: Any) -> Runtime:
+def open_runtime(settings: Settings, *, next_steps: NextSteps = PLAIN_STEPS, **portal_overrides: Any) -> Runtime:
+    """`next_steps`: the opening face's words for the next step its messages name."""
     portal = Portal(portal_settings(settings).model_copy(update=portal_overrides))
     account = portal.account_details()
     journal = Journal(settings.state_dir / "journal.sqlite3")
-    return Runtime(settings=settings, portal=portal, journal=journal, account=account)
+    return Runtime(settings=settings, portal=portal, journal=journal, account=account, next_steps=next_steps)
 
 
 def sandbox_token() -> SecretStr:

@@ -22,6 +22,7 @@ from segment_lists.workflow import previews
 from segment_lists.workflow.apply import ApplyResult, apply_items, select_items
 from segment_lists.workflow.custom_list import CustomList, create_custom_list, describe_custom, validate_custom
 from segment_lists.workflow.failures import InvalidRequest, ListNotFound, NothingToRestore
+from segment_lists.workflow.next_steps import Step
 from segment_lists.workflow.proposal import load_plan
 from segment_lists.workflow.rollback import (
     DeleteOutcome,
@@ -77,7 +78,7 @@ def prepare_apply(
     rt: Runtime, plan: Plan, keys: Sequence[str] | None, *, competitor_csv: str | None = None
 ) -> ApplyRequest:
     """Plan items to create or adopt (every applicable one when `keys` is None)."""
-    selected = select_items(plan, keys)
+    selected = select_items(plan, keys, next_steps=rt.next_steps)
     # What the user confirmed must still hold: the plan, the items, and which planned names are taken.
     taken = {lst.name.strip().lower() for lst in rt.lists(refresh=True)}
     state = {
@@ -156,7 +157,7 @@ def prepare_delete(rt: Runtime, list_id: str, *, force: bool = False, allow_fore
             raise ListNotFound(f"List {list_id} does not exist (or was deleted outside this tool)") from None
         request.done = (
             f"List {list_id} ('{clean(entry.name)}') is already deleted; nothing was deleted. "
-            f"{ToolName.RESTORE_LIST} can bring it back within 90 days."
+            f"To bring it back within 90 days, {rt.next_steps(Step.RESTORE, list_id)}."
         )
         return request
     if check.blockers:
