@@ -124,6 +124,7 @@ def test_apply_verify_report_rollback_restore_follow_each_other(tmp_path: Path) 
     assert list(home.tmp.iterdir()) == []  # nothing left in the temp directory, ever
 
 
+@pytest.mark.slow
 def test_sandbox_reset_says_what_it_deleted_and_starts_afresh(tmp_path: Path) -> None:
     home = Home(tmp_path)
     seeded = home.run("plan", "--sandbox", "--contacts", "40", "--no-estimate", "--json")
@@ -142,6 +143,7 @@ def test_sandbox_reset_says_what_it_deleted_and_starts_afresh(tmp_path: Path) ->
     assert list(home.tmp.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_two_commands_at_once_take_turns_and_create_each_list_once(tmp_path: Path) -> None:
     home = Home(tmp_path)
     segments = tmp_path / "engagement.toml"

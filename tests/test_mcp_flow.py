@@ -39,6 +39,7 @@ def _answers(portal: SeededPortal) -> dict[str, Any]:
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", MODES)
 async def test_full_flow_token_path(portal: SeededPortal, mode: str) -> None:
     demo = portal.demo

@@ -212,6 +212,7 @@ LIMIT = 10
     [SandboxConfig(rate_limits=RateLimits(per_ten_seconds=LIMIT, window_seconds=1.0, search_per_second=5))],
 )
 @pytest.mark.parametrize("paced", [True, False])
+@pytest.mark.slow  # bursts paced over real seconds
 def test_the_limiter_keeps_a_burst_under_the_limit(sandbox: RunningSandbox, paced: bool) -> None:
     created = make_portal(sandbox).create_list("Target", processing_type="MANUAL")
     sandbox.sandbox.realism.reset()
@@ -240,6 +241,7 @@ def test_the_limiter_keeps_a_burst_under_the_limit(sandbox: RunningSandbox, pace
 
 
 @pytest.mark.parametrize("sandbox_config", [SandboxConfig(rate_limits=RateLimits(search_per_second=5))])
+@pytest.mark.slow  # paced over real seconds
 def test_the_limiter_paces_search_to_its_own_bucket(sandbox: RunningSandbox) -> None:
     seed_crm(sandbox.sandbox, contacts=10, companies=1, seed=2)
     portal = make_portal(sandbox, limiter=LimiterSettings())

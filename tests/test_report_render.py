@@ -24,6 +24,9 @@ from segment_lists.cli.report_render import sparkline
 from segment_lists.sandbox import RunningSandbox, Sandbox, SandboxConfig
 from segment_lists.workflow.report_data import ReportData, TrendPoint
 
+# slow: a report on a seeded sandbox, rendered twice by headless Chromium (`-m "not slow"` skips it)
+pytestmark = pytest.mark.slow
+
 SEGMENTS = Path(__file__).resolve().parents[1] / "docs" / "segments.example.toml"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 WIDTH, HEIGHT = 1280, 2600

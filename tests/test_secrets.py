@@ -67,6 +67,7 @@ async def test_no_tool_takes_a_token_argument(tmp_path: Path) -> None:
             assert not {n for n in names if "token" in n.lower()} - {"confirmation_token"}, tool.name
 
 
+@pytest.mark.slow
 async def test_flows_never_write_the_token_anywhere(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     running, demo = seeded_sandbox(SandboxConfig(tokens={CANARY: None}), contacts=150)
@@ -133,6 +134,7 @@ async def test_flows_never_write_the_token_anywhere(tmp_path: Path, caplog: pyte
     assert found == {}
 
 
+@pytest.mark.slow
 async def test_stdio_server_output_and_errors_never_carry_the_token(tmp_path: Path) -> None:
     running, _ = seeded_sandbox(SandboxConfig(tokens={CANARY: None}), contacts=40)
     errlog = (tmp_path / "stderr.txt").open("w+")

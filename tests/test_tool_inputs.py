@@ -251,6 +251,7 @@ def fuzz(world: World, name: str, schema: dict[str, Any]) -> None:
     run()
 
 
+@pytest.mark.slow
 def test_every_tool_survives_generated_arguments(world: World) -> None:
     tools = tool_names(world)
     assert len(tools) >= 9
