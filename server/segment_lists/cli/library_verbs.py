@@ -92,16 +92,16 @@ def cmd_apply(args: argparse.Namespace) -> int:
     answers = load_segments(args.segments)
     with session(args) as s:
         plan, status = planned(s, answers, estimate=not args.no_estimate)
+        say_left_alone(status, args)
         if not status.applicable_keys():
-            result = None
-        else:
-            result = apply_plan(s, plan, status, answers, args)
-            if result is None:
-                return declined(args, "nothing was created")
+            if args.json:
+                emit_json({"result": None, "status": status, "message": NOTHING_TO_APPLY})
+            else:
+                print(NOTHING_TO_APPLY)
+            return int(Exit.OK)
+        result = apply_plan(s, plan, status, answers, args)
     if result is None:
-        if args.json:
-            emit_json({"result": None, "status": status, "message": NOTHING_TO_APPLY})
-        return int(Exit.OK)
+        return declined(args, "nothing was created")
     failed = [item for item in result.items if item.outcome == "failed"]
     if args.json:
         emit_json({"result": result, "status": status})
@@ -119,17 +119,22 @@ def cmd_apply(args: argparse.Namespace) -> int:
     return int(Exit.FAILED) if failed else int(Exit.OK)
 
 
+def say_left_alone(status: LibraryStatus, args: argparse.Namespace) -> None:
+    """What `apply` will not touch, and why (stderr with --json)."""
+    out = sys.stderr if args.json else sys.stdout
+    plan = command("plan", portal_options(args), str(args.segments) if args.segments else None)
+    for state in status.drifted:
+        print(f"Left as is (drifted; see {plan}): {state.name}: {state.message}", file=out)
+    blocked = [state for state in status.items if state.status in {"needs-input", "conflict"}]
+    for state in blocked:
+        print(f"Not applied ({state.status}): {state.name}: {state.message}", file=out)
+
+
 def apply_plan(
     s: Session, plan: Plan, status: LibraryStatus, answers: Answers, args: argparse.Namespace
 ) -> ApplyResult | None:
     """Create what is missing (after confirmation; None when not confirmed); never touches lists in
     sync or drifted."""
-    out = sys.stderr if args.json else sys.stdout
-    for state in status.drifted:
-        print(f"Left as is (drifted; see `segment-lists plan`): {state.name}: {state.message}", file=out)
-    blocked = [state for state in status.items if state.status in {"needs-input", "conflict"}]
-    for state in blocked:
-        print(f"Not applied ({state.status}): {state.name}: {state.message}", file=out)
     request = prepare_apply(s.rt, plan, status.applicable_keys(), competitor_csv=answers.competitor_csv)
     if not ask_yes_no(args, request.preview, f"Create {len(request.items)} list(s)?"):
         return None
