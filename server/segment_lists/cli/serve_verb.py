@@ -114,6 +114,7 @@ def serve_http(server: Any, *, host: str, port: int, token: str | None, allowed_
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    sock.listen(2048)  # listening before the banner says so: a client that connects at once is queued
     bound_port = sock.getsockname()[1]
     if host not in LOOPBACK:
         log.warning("binding %s: the server is reachable from other machines (bearer token required)", host)
