@@ -28,6 +28,7 @@ from segment_lists.portal import LimiterSettings, RetrySettings
 from segment_lists.sandbox import DemoSummary, Faults, RunningSandbox, SandboxConfig, seed_demo
 from segment_lists.workflow.apply import apply_items, select_items
 from segment_lists.workflow.environment import Settings
+from segment_lists.workflow.next_steps import PLAIN_STEPS, NextSteps
 from segment_lists.workflow.proposal import load_plan, propose
 from segment_lists.workflow.rollback import rollback_run
 from segment_lists.workflow.runtime import Runtime, open_runtime
@@ -63,8 +64,11 @@ def settings_for(base_url: str, state_dir: Path, token: str = TOKEN) -> Settings
     return Settings(token=SecretStr(token), base_url=base_url, state_dir=state_dir, sandbox=True)
 
 
-def runtime_for(base_url: str, state_dir: Path, token: str = TOKEN) -> Runtime:
-    return open_runtime(settings_for(base_url, state_dir, token), retry=FAST_RETRY, limiter=FAST_LIMITER)
+def runtime_for(base_url: str, state_dir: Path, token: str = TOKEN, *, next_steps: NextSteps = PLAIN_STEPS) -> Runtime:
+    """`next_steps`: TOOL_STEPS for a runtime handed to an MCP server, as the server opens its own."""
+    return open_runtime(
+        settings_for(base_url, state_dir, token), next_steps=next_steps, retry=FAST_RETRY, limiter=FAST_LIMITER
+    )
 
 
 @dataclass

@@ -119,6 +119,7 @@ def test_doctor_on_the_sandbox_reports_prerequisites(capsys: pytest.CaptureFixtu
     assert "ready" in out
 
 
+@pytest.mark.slow
 def test_apply_in_chinese_creates_chinese_names_and_verify_counts_them(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -139,3 +140,135 @@ def test_apply_in_chinese_creates_chinese_names_and_verify_counts_them(
         body = json.loads(capsys.readouterr().out)
         assert len(body["counts"]["counts"]) == 3 and all(c["verdict"] != "not-found" for c in body["counts"]["counts"])
         assert body["exclusivity"]["overlapping_pairs"] == 0
+
+
+# --- --json: one JSON object, errors included --------------------------------------------------------
+
+
+def json_run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict, str]:
+    """Run through `main` (argument errors included); stdout must be exactly one JSON object."""
+    from segment_lists.cli.main import main
+
+    with pytest.raises(SystemExit) as exited:
+        main([*argv, "--json"])
+    captured = capsys.readouterr()
+    body = json.loads(captured.out)  # one object, nothing before or after it
+    assert isinstance(body, dict)
+    return int(exited.value.code or 0), body, captured.err
+
+
+ERROR_KEYS = {"error", "what_did_not_happen", "fix", "exit_code"}
+
+
+def test_json_errors_are_one_object_with_the_documented_exit_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # No token (HubSpot itself): a setup failure, exit 1, and the fix names the sandbox in CLI words.
+    code, body, err = json_run(capsys, "plan", "--no-progress")
+    assert code == Exit.FAILED and set(body) >= ERROR_KEYS and body["exit_code"] == code
+    assert (
+        "Not connected to HubSpot: no HUBSPOT_ACCESS_TOKEN" in body["error"]
+        and body["what_did_not_happen"] == "nothing was changed"
+    )
+    assert "add --sandbox" in body["fix"]
+
+    # Bad arguments (argparse): exit 2, still JSON.
+    code, body, err = json_run(capsys, "restore", "not-an-id")
+    assert code == Exit.USAGE and set(body) >= ERROR_KEYS and "list id" in body["error"]
+    assert "usage: segment-lists restore" in err
+
+    # A bad segments file: exit 2.
+    bad = tmp_path / "bad.toml"
+    bad.write_text('familes = ["core"]\n', encoding="utf-8")
+    code, body, _ = json_run(capsys, "plan", str(bad), "--no-progress")
+    assert code == Exit.USAGE and "familes" in body["error"]
+
+    # A run the journal does not know: exit 2, in the command line's words.
+    code, body, _ = json_run(capsys, "rollback", "run-nope", "--sandbox", "--contacts", "30", "--no-progress")
+    assert code == Exit.USAGE and "no apply run 'run-nope'" in body["error"]
+    assert body["what_did_not_happen"] == "nothing more was deleted"
+
+    # Not confirmed (no terminal, no --yes): exit 7 and an object that says so; nothing was created.
+    zh = tmp_path / "engagement.toml"
+    zh.write_text('families = ["engagement"]\n', encoding="utf-8")
+    code, body, _ = json_run(capsys, "apply", str(zh), "--sandbox", "--no-estimate", "--no-progress")
+    assert code == Exit.DECLINED and body["error"] == "not confirmed" and "--yes" in body["fix"]
+    code, body, _ = json_run(capsys, "apply", str(zh), "--sandbox", "--yes", "--no-estimate", "--no-progress")
+    assert code == Exit.OK and [item["outcome"] for item in body["result"]["items"]] == ["created"] * 3
+
+    # Nothing to apply is not an error, and is still an object.
+    code, body, _ = json_run(capsys, "apply", str(zh), "--sandbox", "--yes", "--no-estimate", "--no-progress")
+    assert code == Exit.OK and body["result"] is None and "Nothing to apply" in body["message"]
+
+
+def test_a_rate_limit_says_when_to_retry_in_json(capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+
+    from segment_lists.cli.session import Exit as E
+    from segment_lists.cli.session import report_failure
+    from segment_lists.workflow.failures import Failure
+
+    code = report_failure(
+        argparse.Namespace(command="verify", json=True),
+        Failure("HubSpot's rate limit was hit", "nothing was counted", "Retry in about 7 s.", 7.0, "portal"),
+        E.FAILED,
+    )
+    body = json.loads(capsys.readouterr().out)
+    assert code == 1 and body["retry_after"] == 7.0 and body["exit_code"] == 1
+
+
+# --- honest status lines ---------------------------------------------------------------------------
+
+
+def test_no_done_before_a_failure(capsys: pytest.CaptureFixture[str]) -> None:
+    # No token: the failure comes before any "connecting" line.
+    assert run("plan") == Exit.FAILED
+    err = capsys.readouterr().err
+    assert "Not connected to HubSpot: no HUBSPOT_ACCESS_TOKEN" in err and "connecting" not in err and "done:" not in err
+
+    # A portal that does not answer: the step says it stopped, never "done".
+    import socket
+
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    assert run("plan", "--base-url", f"http://127.0.0.1:{port}") == Exit.FAILED
+    err = capsys.readouterr().err
+    assert "stopped: connecting to the portal" in err and "done:" not in err
+
+
+# --- doctor: which token, from where ------------------------------------------------------------------
+
+
+def test_doctor_says_which_token_it_used_and_where_from(
+    limited_portal: RunningSandbox,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("HUBSPOT_BASE_URL", limited_portal.base_url)
+    monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", TOKEN)
+    assert run("doctor", "--no-progress", "--skip-prerequisites") == Exit.OK
+    out = capsys.readouterr().out
+    assert "[ok  ] token: used: the token from the environment variable HUBSPOT_ACCESS_TOKEN (not shown)" in out
+
+    monkeypatch.delenv("HUBSPOT_ACCESS_TOKEN")
+    (tmp_path / ".env").write_text(f"HUBSPOT_API_TOKEN={TOKEN}\n", encoding="utf-8")
+    assert run("doctor", "--no-progress", "--skip-prerequisites") == Exit.OK
+    out = capsys.readouterr().out
+    assert f"used: the token from HUBSPOT_API_TOKEN in {(tmp_path / '.env').resolve()} (not shown)" in out
+
+    # A portal that only takes its own token, and none is set: never "a token is configured".
+    (tmp_path / ".env").unlink()
+    assert run("doctor", "--no-progress", "--skip-prerequisites") == Exit.DOCTOR
+    out = capsys.readouterr().out
+    assert "[warn] token: no token is set" in out and "placeholder" in out
+    assert "[FAIL] token accepted" in out and "[ok  ] token" not in out
+    assert TOKEN not in out
+
+
+def test_doctor_on_the_sandbox_names_its_own_token(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("doctor", "--sandbox", "--contacts", "30", "--no-progress", "--skip-prerequisites") == Exit.OK
+    out = capsys.readouterr().out
+    assert "[ok  ] token: used: the sandbox portal's own local token" in out
+    assert "sandbox-local-token" not in out

@@ -16,6 +16,9 @@ import pytest
 
 import hubspot
 
+# slow: a sandbox process and a dozen CLI processes (`-m "not slow"` skips it)
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 SEGMENTS = ROOT / "docs" / "segments.example.toml"
 

@@ -53,6 +53,9 @@ from segment_lists.sandbox import (
 )
 from segment_lists.workflow.environment import load_settings
 
+# slow: the whole flow end to end, and the demo command (`-m "not slow"` skips it)
+pytestmark = pytest.mark.slow
+
 # 23:30 on 19 March in New York is already 20 March in UTC, and the 90-day window reaches back
 # across the start of daylight saving time (8 March): a zone or DST slip moves a boundary.
 FROZEN_NOW = datetime(2026, 3, 20, 3, 30, tzinfo=UTC)

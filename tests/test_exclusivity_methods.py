@@ -7,7 +7,6 @@ Expected numbers are computed from the seeded records, independently of the prod
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,13 +25,18 @@ from segment_lists.workflow.proposal import propose
 from segment_lists.workflow.runtime import Runtime, open_runtime
 from segment_lists.workflow.verify import wait_for_processing
 
+# slow: a 1,500-contact seed and every exclusivity method over it (`-m "not slow"` skips it)
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
-def flow() -> Iterator[tuple[RunningSandbox, Runtime, list[tuple[ExclusivityGroup, dict[str, str]]]]]:
+def flow(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[RunningSandbox, Runtime, list[tuple[ExclusivityGroup, dict[str, str]]]]]:
     with RunningSandbox(SandboxConfig()) as running:
         demo = seed_demo(running.sandbox, contacts=1500, seed=11)
         settings = sandbox_settings(
-            load_settings(env={}, dotenv=Path("/nonexistent")), running.base_url, Path(tempfile.mkdtemp())
+            load_settings(env={}, dotenv=Path("/nonexistent")), running.base_url, tmp_path_factory.mktemp("journal")
         )
         rt = open_runtime(settings)
         answers = Answers(

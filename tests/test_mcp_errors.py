@@ -90,7 +90,7 @@ async def test_bad_arguments_are_actionable_tool_errors_and_write_nothing(portal
             ("delete_list", {"list_id": "987654"}, ["987654", "does not exist", "list_existing_lists"]),
             ("delete_list", {"list_id": "not-a-number"}, ["list_id"]),
             ("rollback_run", {"run_id": "run-nope"}, ["run-nope", "nothing was deleted"]),
-            ("rollback_run", {}, ["no create_list run", "nothing was deleted"]),
+            ("rollback_run", {}, ["no apply run yet; call create_list first", "nothing was deleted"]),
             ("check_exclusivity", {"run_id": "run-nope"}, ["run-nope", "nothing was checked"]),
             ("check_exclusivity", {"list_ids": ["1", "987654"]}, ["987654", "nothing was checked"]),
             ("count_members", {}, ["list_ids or a run_id", "nothing was counted"]),

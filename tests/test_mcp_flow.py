@@ -39,6 +39,7 @@ def _answers(portal: SeededPortal) -> dict[str, Any]:
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", MODES)
 async def test_full_flow_token_path(portal: SeededPortal, mode: str) -> None:
     demo = portal.demo
@@ -72,6 +73,7 @@ async def test_full_flow_token_path(portal: SeededPortal, mode: str) -> None:
         asked = await call(client, "create_list", {"plan_id": plan["plan_id"]})
         assert asked["status"] == "confirmation_required" and asked["run_id"] is None
         assert "SANDBOX" in asked["preview"]
+        asked_create_preview = asked["preview"]
         assert set(portal.lists()) == set(before), "confirmation_required must not write"
         created = await call(
             client, "create_list", {"plan_id": plan["plan_id"], "confirmation_token": asked["confirmation_token"]}
@@ -138,6 +140,10 @@ async def test_full_flow_token_path(portal: SeededPortal, mode: str) -> None:
         )
         assert deleted["status"] == "done" and deleted["outcome"]["outcome"] == "deleted"
         assert target not in portal.lists()
+        # The next step in the model's words: the tool to call, never a command line.
+        assert f"call restore_list with list_id '{target}'" in deleted["outcome"]["message"]
+        assert "segment-lists" not in deleted["outcome"]["message"]
+        assert "call rollback_run" in asked_create_preview and "segment-lists" not in asked_create_preview
 
         # 7. restore
         _, restored = await confirmed(client, "restore_list", {"list_id": target})

@@ -20,7 +20,8 @@ UVX = shutil.which("uvx")
 EXPECTED_TOOLS = {"list_existing_lists", "propose_segments", "create_list", "count_members", "check_exclusivity"}
 PROMPTS = sorted(p.name for p in (ROOT / "prompts").glob("*.md"))
 
-pytestmark = pytest.mark.anyio
+# slow: builds and installs the wheel (`-m "not slow"` skips it)
+pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
 
 @pytest.fixture

@@ -60,6 +60,7 @@ def names(portal: Portal) -> list[str]:
 # --- retries --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # three 429s without Retry-After, each waited out over HubSpot's real 10-second window
 def test_a_429_burst_is_waited_out_and_the_call_succeeds(sandbox: RunningSandbox, portal: Portal) -> None:
     created = portal.create_list("Target", processing_type="MANUAL")
     sandbox.sandbox.realism.configure(faults=Faults(rate_429=1.0, burst_429=3, max_injected=3))
@@ -212,6 +213,7 @@ LIMIT = 10
     [SandboxConfig(rate_limits=RateLimits(per_ten_seconds=LIMIT, window_seconds=1.0, search_per_second=5))],
 )
 @pytest.mark.parametrize("paced", [True, False])
+@pytest.mark.slow  # bursts paced over real seconds
 def test_the_limiter_keeps_a_burst_under_the_limit(sandbox: RunningSandbox, paced: bool) -> None:
     created = make_portal(sandbox).create_list("Target", processing_type="MANUAL")
     sandbox.sandbox.realism.reset()
@@ -240,6 +242,7 @@ def test_the_limiter_keeps_a_burst_under_the_limit(sandbox: RunningSandbox, pace
 
 
 @pytest.mark.parametrize("sandbox_config", [SandboxConfig(rate_limits=RateLimits(search_per_second=5))])
+@pytest.mark.slow  # paced over real seconds
 def test_the_limiter_paces_search_to_its_own_bucket(sandbox: RunningSandbox) -> None:
     seed_crm(sandbox.sandbox, contacts=10, companies=1, seed=2)
     portal = make_portal(sandbox, limiter=LimiterSettings())

@@ -26,6 +26,7 @@ from segment_lists.domain.interview import Answers
 from segment_lists.filters import and_, or_, prop_any_of
 from segment_lists.mcp.server import build_server
 from segment_lists.mcp.state import AppState
+from segment_lists.mcp.tool_steps import TOOL_STEPS
 from segment_lists.sandbox import DemoSummary, RunningSandbox
 from segment_lists.workflow.apply import apply_items, select_items
 from segment_lists.workflow.custom_list import CustomList
@@ -97,7 +98,11 @@ def scene(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scene]:
     }
     settings_ = settings_for(running.base_url, state_dir).model_copy(update={"confirmation": "token"})
     server = build_server(
-        AppState(settings=settings_, sandbox=running, _runtime=runtime_for(running.base_url, state_dir))
+        AppState(
+            settings=settings_,
+            sandbox=running,
+            _runtime=runtime_for(running.base_url, state_dir, next_steps=TOOL_STEPS),
+        )
     )
     with start_blocking_portal() as portal, portal.wrap_async_context_manager(Client(server)) as client:
         yield Scene(portal, client, running, demo, rt, ids)

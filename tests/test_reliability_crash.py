@@ -28,6 +28,9 @@ from reliability_harness import (
 )
 from segment_lists.sandbox import Faults, SandboxConfig
 
+# slow: SIGKILL trials in subprocesses (`-m "not slow"` skips it)
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, int | None]:

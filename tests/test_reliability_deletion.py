@@ -17,6 +17,7 @@ from segment_lists.filters import and_, in_list, or_
 from segment_lists.sandbox import ALL_SCOPES, DemoSummary, RunningSandbox, SandboxConfig, assets, lists_service
 from segment_lists.workflow.apply import ApplyResult, apply_items, select_items
 from segment_lists.workflow.dependencies import find_dependents
+from segment_lists.workflow.next_steps import PLAIN_STEPS, Step
 from segment_lists.workflow.proposal import propose
 from segment_lists.workflow.rollback import delete_list, restore_list, rollback_run
 from segment_lists.workflow.runtime import Runtime
@@ -51,7 +52,7 @@ def test_a_foreign_list_is_refused_without_explicit_agreement(
     foreign = demo.existing_lists["suppressed_clash"]  # nothing uses it; the tool did not make it
     refused = delete_list(rt, foreign)
     assert refused.outcome == "refused" and "not created by this tool" in refused.message
-    assert "allow_foreign=true" in refused.message and foreign in live_ids(running)
+    assert PLAIN_STEPS(Step.ALLOW_FOREIGN) in refused.message and foreign in live_ids(running)
     assert not [a for r in rt.journal.runs(rt.portal_id) for a in rt.journal.actions(r.run_id)]
     agreed = delete_list(rt, foreign, allow_foreign=True)
     assert agreed.outcome == "deleted" and foreign not in live_ids(running)
@@ -90,7 +91,7 @@ def test_a_list_in_use_is_refused_with_the_names_of_its_users(
     for name, ident in (("Partners who are customers", other["listId"]), ("Partner onboarding", flow["id"])):
         assert f'"{name}" (id {ident})' in outcome.message
     assert f'"Partner digest" (id {email["id"]})' in outcome.message and "sends to this list" in outcome.message
-    assert "force=true" in outcome.message
+    assert PLAIN_STEPS(Step.FORCE) in outcome.message
     kinds = sorted(d.kind for d in outcome.dependencies.dependents)  # type: ignore[union-attr]
     assert kinds == ["list", "marketing-email", "workflow"]
 

@@ -26,6 +26,9 @@ from segment_lists.sandbox import RateLimits
 from segment_lists.workflow.apply import apply_items, select_items
 from segment_lists.workflow.proposal import propose
 
+# slow: seeded fault-injection trials (`-m "not slow"` skips it)
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, int | None]:

@@ -28,6 +28,7 @@ from reliability_harness import demo_answers, portal_lists, runtime_for, seeded_
 from segment_lists.boundary.ids import ID_OR_ZERO_PATTERN, ID_PATTERN, MAX_LONG, InvalidId, canonical_id
 from segment_lists.mcp.server import build_server
 from segment_lists.mcp.state import AppState
+from segment_lists.mcp.tool_steps import TOOL_STEPS
 from segment_lists.portal import ValidationFailed
 from segment_lists.sandbox import DemoSummary, RunningSandbox
 from segment_lists.workflow.apply import apply_items, select_items
@@ -98,7 +99,11 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     confirmation = "token" if request.param == "token" else "auto"
     settings_ = settings_for(running.base_url, state_dir).model_copy(update={"confirmation": confirmation})
     server = build_server(
-        AppState(settings=settings_, sandbox=running, _runtime=runtime_for(running.base_url, state_dir))
+        AppState(
+            settings=settings_,
+            sandbox=running,
+            _runtime=runtime_for(running.base_url, state_dir, next_steps=TOOL_STEPS),
+        )
     )
     callback = Answering() if request.param == "elicitation" else None
     with (

@@ -167,3 +167,38 @@ def listening(port: int) -> list[str]:
                 else:
                     found.append("ipv6:" + address)
     return found
+
+
+@pytest.mark.parametrize("token", [None, HTTP_TOKEN], ids=["no-token", "bearer-token"])
+def test_serve_http_says_where_it_listens_and_whether_a_token_is_required(token: str | None, tmp_path: Path) -> None:
+    """`serve --http --port 0`: the URL (with the real port and /mcp) and the auth rule on stderr; stdout clean."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HUBSPOT_", "SEGMENT_LISTS_"))}
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env.update(TMPDIR=str(temp), **({"SEGMENT_LISTS_HTTP_TOKEN": token} if token else {}))
+    command = [sys.executable, "-m", "segment_lists", "serve", "--http", "--sandbox", "--contacts", "20", "--port", "0"]
+    child = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(child.stderr.readline, "")), daemon=True)  # type: ignore[union-attr]
+    reader.start()
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any("endpoint path" in line for line in lines):
+            time.sleep(0.05)
+        said = "".join(lines)
+        url = next(word for word in said.split() if word.startswith("http://") and word.endswith("/mcp"))
+        assert "endpoint path: /mcp" in said
+        port = int(url.rsplit(":", 1)[1].split("/")[0])
+        assert url == f"http://127.0.0.1:{port}/mcp" and port != 0
+        if token:
+            assert "a bearer token is required" in said and token not in said  # the rule, never the secret
+            assert post(url, {})[0] == 401 and post(url, AUTH)[0] == 200
+        else:
+            assert "no bearer token is required" in said
+            assert post(url, {})[0] == 200
+    finally:
+        child.terminate()
+        out, _ = child.communicate(timeout=20)
+    assert out == ""  # stdout is for the MCP protocol only (and over HTTP: nothing)
+    assert child.returncode == 0
+    assert list(temp.iterdir()) == []  # the sandbox's journal went with the server

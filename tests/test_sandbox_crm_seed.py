@@ -105,6 +105,7 @@ def test_data_is_realistic(seeded: tuple[Sandbox, SeedSummary]) -> None:
     assert history["createdate"][0][0] == contacts[0].properties["createdate"]
 
 
+@pytest.mark.slow  # a 20,000-contact seed
 def test_seeded_portal_serves_the_sdk(sandbox: RunningSandbox, sdk: hubspot.HubSpot) -> None:
     started = time.monotonic()
     summary = seed_crm(sandbox.sandbox, contacts=20_000, companies=500, seed=5)

@@ -29,6 +29,7 @@ from reliability_harness import runtime_for, seeded_sandbox
 from segment_lists.boundary.redaction import mask_token_shapes, redact
 from segment_lists.mcp.server import build_server
 from segment_lists.mcp.state import AppState
+from segment_lists.mcp.tool_steps import TOOL_STEPS
 from segment_lists.sandbox import ALL_SCOPES, Faults, SandboxConfig
 from segment_lists.workflow.environment import Settings, load_settings
 
@@ -82,6 +83,7 @@ async def test_no_tool_takes_a_token_argument(tmp_path: Path) -> None:
             assert not {n for n in names if "token" in n.lower()} - {"confirmation_token"}, tool.name
 
 
+@pytest.mark.slow
 async def test_flows_never_write_the_token_anywhere(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     running, demo = seeded_sandbox(SandboxConfig(tokens={CANARY: None}), contacts=150)
@@ -148,6 +150,7 @@ async def test_flows_never_write_the_token_anywhere(tmp_path: Path, caplog: pyte
     assert found == {}
 
 
+@pytest.mark.slow
 async def test_stdio_server_output_and_errors_never_carry_the_token(tmp_path: Path) -> None:
     running, _ = seeded_sandbox(SandboxConfig(tokens={CANARY: None}), contacts=40)
     errlog = (tmp_path / "stderr.txt").open("w+")
@@ -252,7 +255,7 @@ async def test_an_error_that_echoes_the_token_in_any_form_never_reaches_the_mode
     running, _ = seeded_sandbox(SandboxConfig(tokens={CANARY: None}), contacts=20)
     try:
         settings = canary_settings(running.base_url, tmp_path)
-        runtime = runtime_for(running.base_url, tmp_path / "state", token=CANARY)
+        runtime = runtime_for(running.base_url, tmp_path / "state", token=CANARY, next_steps=TOOL_STEPS)
         running.sandbox.realism.configure(
             faults=Faults(
                 rate_5xx=1.0, statuses_5xx=[status], body_5xx="json", echo_token=ECHO_FORMS, paths=["/lists/search"]

@@ -24,6 +24,7 @@ from mcp.shared.exceptions import MCPError
 from reliability_harness import demo_answers, portal_lists, runtime_for, seeded_sandbox, settings_for
 from segment_lists.mcp.server import build_server
 from segment_lists.mcp.state import AppState
+from segment_lists.mcp.tool_steps import TOOL_STEPS
 from segment_lists.workflow.apply import apply_items, select_items
 from segment_lists.workflow.proposal import propose
 from segment_lists.workflow.rollback import delete_list
@@ -89,7 +90,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     # The server's runtime without client-side pacing: the sandbox has no rate limits here, and the
     # limiter's 10-second windows would turn 1,000 calls into minutes of waiting.
     server = build_server(
-        AppState(settings=settings, sandbox=running, _runtime=runtime_for(running.base_url, state_dir))
+        AppState(
+            settings=settings, sandbox=running, _runtime=runtime_for(running.base_url, state_dir, next_steps=TOOL_STEPS)
+        )
     )
     with start_blocking_portal() as portal, portal.wrap_async_context_manager(Client(server)) as client:
         # A genuine token, for a write no generated call asks for: presenting it elsewhere must fail.
@@ -251,6 +254,7 @@ def fuzz(world: World, name: str, schema: dict[str, Any]) -> None:
     run()
 
 
+@pytest.mark.slow
 def test_every_tool_survives_generated_arguments(world: World) -> None:
     tools = tool_names(world)
     assert len(tools) >= 9

@@ -12,9 +12,12 @@ import pytest
 
 from mcp_support import SeededPortal, call, confirmed, seeded_portal
 from reliability_harness import runtime_for
+from segment_lists.cli.command_steps import COMMAND_STEPS
 from segment_lists.domain.interview import Answers
 from segment_lists.workflow.apply import apply_items, select_items
 from segment_lists.workflow.proposal import propose
+from segment_lists.workflow.tool_names import ToolName
+from segment_lists.workflow.write_requests import prepare_rollback
 
 pytestmark = pytest.mark.anyio
 
@@ -50,10 +53,21 @@ async def test_undo_without_a_run_id_undoes_every_run_of_the_plan(portal: Seeded
     ours = set(first.created_ids) | set(second.created_ids)
     made = {list_id: name for list_id, (name, _, _) in portal.lists().items() if list_id in ours}
     assert len(first.created_ids) == 2 and len(second.created_ids) >= 2 and other.created_ids
+    # The same preview in the command line's words names the command to run, never a tool.
+    cli = runtime_for(portal.base_url, portal.state_dir, next_steps=COMMAND_STEPS)
+    try:
+        said = prepare_rollback(cli, None).preview or ""
+    finally:
+        cli.close()
+    assert f"To undo only the latest run, run `segment-lists rollback {second.run_id}`." in said, said
+    assert f"to undo it, run `segment-lists rollback {other.run_id}`" in said, said
+    assert not any(tool in said for tool in ToolName), said
     async with portal.client("auto", confirmation="token") as client:
         asked, done = await confirmed(client, "rollback_run", {})
         left = await call(client, "list_existing_lists", {})
     preview = asked["preview"]
+    assert f"To undo only the latest run, call rollback_run with run_id '{second.run_id}'." in preview, preview
+    assert f"to undo it, call rollback_run with run_id '{other.run_id}'" in preview, preview
     assert "2 runs of the same plan" in preview
     for run in (first.run_id, second.run_id):
         assert f"Run {run}" in preview

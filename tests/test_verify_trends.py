@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from segment_lists.cli.embedded_sandbox import sandbox_settings
@@ -40,11 +39,11 @@ def test_a_new_list_building_up_from_zero_is_not_growth() -> None:
     assert trend([], None) == (None, None)
 
 
-def test_count_members_merges_journal_and_hubspot_history_and_flags_growth(sandbox: RunningSandbox) -> None:
+def test_count_members_merges_journal_and_hubspot_history_and_flags_growth(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
     summary = seed_crm(sandbox.sandbox, contacts=300, companies=30, seed=5)
-    settings = sandbox_settings(
-        load_settings(env={}, dotenv=Path("/nonexistent")), sandbox.base_url, Path(tempfile.mkdtemp())
-    )
+    settings = sandbox_settings(load_settings(env={}, dotenv=Path("/nonexistent")), sandbox.base_url, tmp_path)
     rt = open_runtime(settings)
     created = rt.portal.create_list(
         "Leads", processing_type="DYNAMIC", filter_branch=or_(and_(prop_any_of("lifecyclestage", "lead"))).to_hubspot()

@@ -119,15 +119,15 @@ def run(args: argparse.Namespace) -> int:
 
     print(f"Seeding a sandbox HubSpot portal with {args.contacts} contacts (seed {args.seed})...")
     sandbox = start_embedded_sandbox(args.contacts, args.seed, processing_seconds=1.0)
-    try:
-        settings = sandbox_settings(
-            load_settings(confirmation="token"), sandbox.base_url, Path(tempfile.mkdtemp(prefix="segment-lists-demo-"))
-        )
-        state = AppState(settings=settings, sandbox=sandbox)
-        anyio.run(_flow, build_server(state), sandbox.demo, args.keep)
-        state.close()
-    finally:
-        sandbox.stop()
+    # A fresh portal each time, and its journal with it: both are gone when the demo ends.
+    with tempfile.TemporaryDirectory(prefix="segment-lists-demo-") as journal_dir:
+        try:
+            settings = sandbox_settings(load_settings(confirmation="token"), sandbox.base_url, Path(journal_dir))
+            state = AppState(settings=settings, sandbox=sandbox)
+            anyio.run(_flow, build_server(state), sandbox.demo, args.keep)
+            state.close()
+        finally:
+            sandbox.stop()
     print("\nDone. Everything above ran against the SANDBOX portal: demo data, not your HubSpot account.")
     return 0
 

@@ -1,5 +1,5 @@
-"""`plan`, `apply`, `verify`, `rollback`: the segments file against the portal, on the same workflow
-code as the MCP tools. Each verb: arguments -> the workflow -> text or JSON and an exit code."""
+"""`plan`, `apply`, `verify`, `rollback`, `restore`: the segments file against the portal, on the same
+workflow code as the MCP tools. Each verb: arguments -> the workflow -> text or JSON and an exit code."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import argparse
 import sys
 from typing import Any
 
+from segment_lists.cli.command_steps import command, portal_options
 from segment_lists.cli.output import ask_yes_no, emit_json, note, table
 from segment_lists.cli.segments_file import load_segments
 from segment_lists.cli.session import (
@@ -14,6 +15,9 @@ from segment_lists.cli.session import (
     Session,
     add_portal_arguments,
     add_segments_argument,
+    declined,
+    list_id_argument,
+    next_steps_for,
     run_command,
     session,
 )
@@ -22,7 +26,8 @@ from segment_lists.domain.plan import Plan
 from segment_lists.workflow.apply import ApplyResult
 from segment_lists.workflow.drift import STATUS_WORDS, LibraryStatus, plan_status
 from segment_lists.workflow.measure import check_library
-from segment_lists.workflow.write_requests import prepare_apply, prepare_rollback
+from segment_lists.workflow.next_steps import Step
+from segment_lists.workflow.write_requests import prepare_apply, prepare_restore, prepare_rollback
 
 
 def planned(s: Session, answers: Answers, *, estimate: bool) -> tuple[Plan, LibraryStatus]:
@@ -82,13 +87,23 @@ def cmd_plan(args: argparse.Namespace) -> int:
 # --- apply ---------------------------------------------------------------------------------------
 
 
+NOTHING_TO_APPLY = "Nothing to apply: every list of the segments file exists."
+
+
 def cmd_apply(args: argparse.Namespace) -> int:
     answers = load_segments(args.segments)
     with session(args) as s:
         plan, status = planned(s, answers, estimate=not args.no_estimate)
+        say_left_alone(status, args)
+        if not status.applicable_keys():
+            if args.json:
+                emit_json({"result": None, "status": status, "message": NOTHING_TO_APPLY})
+            else:
+                print(NOTHING_TO_APPLY)
+            return int(Exit.OK)
         result = apply_plan(s, plan, status, answers, args)
     if result is None:
-        return int(Exit.DECLINED) if status.applicable_keys() else int(Exit.OK)
+        return declined(args, "nothing was created")
     failed = [item for item in result.items if item.outcome == "failed"]
     if args.json:
         emit_json({"result": result, "status": status})
@@ -105,27 +120,33 @@ def cmd_apply(args: argparse.Namespace) -> int:
             ],
             ["outcome", "list", "id", "note"],
         )
-        print(f"\nRun {result.run_id}. Next: segment-lists verify; undo with segment-lists rollback {result.run_id}")
+        options = portal_options(args)
+        file = str(args.segments) if args.segments else None
+        print(
+            f"\nRun {result.run_id}. Next: {command('verify', options, file)}; "
+            f"undo with {command('rollback', options, result.run_id)}"
+        )
     return int(Exit.FAILED) if failed else int(Exit.OK)
+
+
+def say_left_alone(status: LibraryStatus, args: argparse.Namespace) -> None:
+    """What `apply` will not touch, and why (stderr with --json)."""
+    out = sys.stderr if args.json else sys.stdout
+    plan = command("plan", portal_options(args), str(args.segments) if args.segments else None)
+    for state in status.drifted:
+        print(f"Left as is (drifted; see {plan}): {state.name}: {state.message}", file=out)
+    blocked = [state for state in status.items if state.status in {"needs-input", "conflict"}]
+    for state in blocked:
+        print(f"Not applied ({state.status}): {state.name}: {state.message}", file=out)
 
 
 def apply_plan(
     s: Session, plan: Plan, status: LibraryStatus, answers: Answers, args: argparse.Namespace
 ) -> ApplyResult | None:
-    """Create what is missing (after confirmation); never touches lists in sync or drifted."""
-    out = sys.stderr if args.json else sys.stdout
-    for state in status.drifted:
-        print(f"Left as is (drifted; see `segment-lists plan`): {state.name}: {state.message}", file=out)
-    blocked = [state for state in status.items if state.status in {"needs-input", "conflict"}]
-    for state in blocked:
-        print(f"Not applied ({state.status}): {state.name}: {state.message}", file=out)
-    keys = status.applicable_keys()
-    if not keys:
-        print("Nothing to apply: every list of the segments file exists.", file=out)
-        return None
-    request = prepare_apply(s.rt, plan, keys, competitor_csv=answers.competitor_csv)
+    """Create what is missing (after confirmation; None when not confirmed); never touches lists in
+    sync or drifted."""
+    request = prepare_apply(s.rt, plan, status.applicable_keys(), competitor_csv=answers.competitor_csv)
     if not ask_yes_no(args, request.preview, f"Create {len(request.items)} list(s)?"):
-        print("Nothing was created.", file=out)
         return None
     with s.step(f"creating {len(request.items)} list(s)"):
         return request.carry_out(s.rt)
@@ -134,21 +155,9 @@ def apply_plan(
 # --- verify --------------------------------------------------------------------------------------
 
 
-def sandbox_bootstrap(s: Session, answers: Answers) -> None:
-    """An embedded sandbox is new on every command: bring it to the segments file first, or there is nothing."""
-    if s.sandbox is None:
-        return
-    plan, status = plan_status(s.rt, answers, estimate=False)
-    keys = status.applicable_keys()
-    if keys:
-        note(f"Fresh sandbox portal: creating the segments file's {len(keys)} list(s) first (demo data).")
-        prepare_apply(s.rt, plan, keys, competitor_csv=answers.competitor_csv).carry_out(s.rt)
-
-
 def cmd_verify(args: argparse.Namespace) -> int:
     answers = load_segments(args.segments)
     with session(args) as s:
-        sandbox_bootstrap(s, answers)
         check = check_library(s.rt, answers, wait=args.wait, steps=s)
     status, counts, exclusivity = check.status, check.counts, check.exclusivity
     processing = [c for c in counts.counts if c.verdict in {"still-processing", "not-found"}]
@@ -162,7 +171,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
         )
         missing = [state.name for state in status.items if state.status not in {"in-sync", "drifted"}]
         if missing:
-            print(f"\nNot in the portal yet ({len(missing)}): " + "; ".join(missing))
+            apply = command("apply", portal_options(args), str(args.segments) if args.segments else None)
+            print(f"\nNot in the portal yet ({len(missing)}): " + "; ".join(missing) + f". Create them: {apply}")
         print("\nExclusivity:")
         for group in exclusivity.groups:
             mark = "ok" if group.exclusive else "OVERLAP"
@@ -197,18 +207,45 @@ def cmd_rollback(args: argparse.Namespace) -> int:
                     print(said)
                 return int(code)
         if not ask_yes_no(args, request.preview, f"Delete these {len(request.lists)} list(s)?"):
-            print("Nothing was deleted.", file=sys.stderr if args.json else sys.stdout)
-            return int(Exit.DECLINED)
+            return declined(args, "nothing was deleted")
         with s.step(f"deleting {len(request.lists)} list(s)"):
             result = request.carry_out(s.rt)
     refused = [o for o in result.outcomes if o.outcome == "refused"]
     if args.json:
         emit_json({"result": result})
     else:
-        table([[o.outcome, o.name, o.list_id, o.message] for o in result.outcomes], ["outcome", "list", "id", "note"])
+        table([[o.outcome, o.name, o.list_id] for o in result.outcomes], ["outcome", "list", "id"])
+        for outcome in refused:  # in full: who uses the list, and how to agree
+            print(f"\n! {outcome.name} (list {outcome.list_id}): {outcome.message}")
         for folder in result.folders_removed:
             print(f"Removed the empty folder {folder}.")
+        if any(o.outcome == "deleted" for o in result.outcomes):
+            restore = next_steps_for(args)(Step.RESTORE)
+            print(f"\nContacts are untouched. To bring a list back within 90 days, {restore}.")
     return int(Exit.FAILED) if refused else int(Exit.OK)
+
+
+# --- restore -------------------------------------------------------------------------------------
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    with session(args) as s:
+        request = prepare_restore(s.rt, args.list_id)
+        if request.done is not None:
+            if args.json:
+                emit_json({"list_id": args.list_id, "outcome": None, "message": request.done})
+            else:
+                print(request.done)
+            return int(Exit.OK)
+        if not ask_yes_no(args, request.preview, "Restore this list?"):
+            return declined(args, "nothing was restored")
+        with s.step(f"restoring list {args.list_id}"):
+            outcome = request.carry_out(s.rt)
+    if args.json:
+        emit_json({"result": outcome})
+    else:
+        print(f"{outcome.message} (list {outcome.list_id}).")
+    return int(Exit.OK)
 
 
 def add_parsers(commands: Any) -> None:
@@ -261,3 +298,14 @@ def add_parsers(commands: Any) -> None:
     rollback.add_argument("--force", action="store_true", help="delete even lists that workflows/emails/lists use")
     add_portal_arguments(rollback)
     rollback.set_defaults(run=lambda a: run_command(cmd_rollback, a, "nothing more was deleted"))
+
+    restore = commands.add_parser(
+        "restore",
+        help="bring back a deleted list (HubSpot keeps them 90 days)",
+        description="Restore a list deleted in the last 90 days (by `rollback`, or in HubSpot), after "
+        "confirmation. It comes back with its name, filters and members as HubSpot kept them.",
+    )
+    restore.add_argument("list_id", type=list_id_argument, metavar="LIST_ID", help="the deleted list's id")
+    restore.add_argument("--yes", "-y", action="store_true", help="agree without asking (scripts, CI)")
+    add_portal_arguments(restore)
+    restore.set_defaults(run=lambda a: run_command(cmd_restore, a, "nothing was restored"))

@@ -10,12 +10,30 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from segment_lists.cli import demo_verb, library_verbs, report_verb, sandbox_verb, serve_verb, setup_verbs
+from segment_lists.cli.output import emit_json
+from segment_lists.cli.session import Exit, failure_json
+from segment_lists.workflow.failures import Failure
+
+
+class UsageError(Exception):
+    """Bad arguments: raised by the parser instead of printing and exiting, so that `--json` can
+    answer with a JSON object like every other failure."""
+
+    def __init__(self, parser: argparse.ArgumentParser, message: str) -> None:
+        super().__init__(message)
+        self.parser = parser
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(self, message)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="segment-lists",
         description="Build, verify and roll back a HubSpot segment-list library.",
         epilog="Exit codes: 0 ok, 1 failed, 2 usage, 3 exclusivity overlap, 4 drift, 5 changes pending, "
@@ -31,7 +49,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The arguments, or exit 2 with argparse's usage line (and with --json, a JSON object on stdout)."""
+    given = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return build_parser().parse_args(given)
+    except UsageError as error:
+        if "--json" in given:
+            emit_json(
+                failure_json(Failure(str(error), "nothing was done", f"See {error.parser.prog} --help."), Exit.USAGE)
+            )
+        error.parser.print_usage(sys.stderr)
+        print(f"{error.parser.prog}: error: {error}", file=sys.stderr)
+        sys.exit(int(Exit.USAGE))
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
-    args = build_parser().parse_args(argv)
+    args = parse(argv)
     sys.exit(args.run(args))

@@ -67,13 +67,16 @@ class Progress:
 
         thread = threading.Thread(target=run, daemon=True)
         thread.start()
+        # "done" only when it is: a step that raised says it stopped, and the error says why.
+        outcome = "stopped"
         try:
             yield
+            outcome = "done"
         finally:
             stop.set()
             thread.join()
             extra = f", {calls()} API calls" if calls is not None else ""
-            self._emit(f"done: {label} ({time.monotonic() - started:.1f} s{extra})", final=True)
+            self._emit(f"{outcome}: {label} ({time.monotonic() - started:.1f} s{extra})", final=True)
 
 
 def note(text: str) -> None:

@@ -2,12 +2,15 @@
 
 Pure functions of `ReportData` (gathered by `workflow.report_data`). The HTML page has no external
 assets at all (inline CSS and SVG, no scripts), so it can be mailed, attached to a ticket or opened
-offline.
+offline. A list has one name on the page (HubSpot's, with its catalog role beside it); heat-map
+labels wrap instead of being cut (the full name is on hover when even three lines are not enough);
+a trend is drawn only from two measurements or more.
 """
 
 from __future__ import annotations
 
 import html
+import unicodedata
 
 from segment_lists.boundary.text import markdown_cell
 from segment_lists.domain.i18n import words
@@ -28,18 +31,21 @@ def render_markdown(data: ReportData) -> str:
         "",
         f"{w['portal']}: {data.portal.notice} · {w['generated']}: {data.generated_at} · plan `{data.plan_id}`",
         "",
+        f"{w['memberships']}: {data.memberships:,} ({w['memberships_note']})"
+        + (f" · {w['portal_contacts']}: {data.portal_contacts:,}" if data.portal_contacts is not None else ""),
+        "",
         f"## {w['lists']}",
         "",
-        f"| {w['list']} | {w['id']} | {w['type']} | {w['members']} | {w['estimate']} | {w['trend']} | "
+        f"| {w['list']} | {w['role']} | {w['id']} | {w['type']} | {w['members']} | {w['estimate']} | {w['trend']} | "
         f"{w['status']} | {w['definition']} |",
-        "|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for item in data.lists:
         kind = w["active"] if item.kind == "DYNAMIC" else w["static"]
         trend = " → ".join(str(p.size) for p in _thin(item.trend, 4)) if len(item.trend) > 1 else ""
         lines.append(
-            f"| {_cell(item.name)} | {_cell(item.list_id or w['not_created'])} | {kind} | {_cell(item.size)} | "
-            f"{_cell(item.estimate)} | {trend} | {_cell(item.status)} | {_cell(item.definition)} |"
+            f"| {_cell(item.name)} | {_cell(item.role)} | {_cell(item.list_id or w['not_created'])} | {kind} | "
+            f"{_cell(item.size)} | {_cell(item.estimate)} | {trend} | {_cell(item.status)} | {_cell(item.definition)} |"
         )
     lines += ["", f"## {w['exclusivity']}", ""]
     if not data.groups:
@@ -77,6 +83,8 @@ table.lists{border-collapse:collapse;width:100%;background:#fff;border:1px solid
 .lists th,.lists td{padding:6px 8px;border-bottom:1px solid #e4e7eb;text-align:left;vertical-align:top}
 .lists th{background:#f0f4f8;font-weight:600}.num{text-align:right;font-variant-numeric:tabular-nums}
 .def{color:#3e4c59;font-size:12.5px;max-width:420px}
+.list-name{display:block;font-weight:600}.role{display:block;color:#616e7c;font-size:12px}
+.card small{display:block;color:#616e7c;font-size:11.5px;max-width:220px}
 .st{font-size:12px;padding:1px 6px;border-radius:10px;white-space:nowrap}
 .st-in-sync{background:#e3f9e5;color:#05400a}.st-drifted{background:#ffe3e3;color:#8a041a}
 .st-missing,.st-name-taken,.st-adopt{background:#e6f0ff;color:#0b3c7a}
@@ -93,27 +101,31 @@ def _e(text: object) -> str:
     return html.escape(str("" if text is None else text))
 
 
-def sparkline(points: list[TrendPoint], width: int = 120, height: int = 28) -> str:
-    """A small inline SVG of the size over time (journal snapshots and HubSpot's history)."""
+def sparkline(name: str, points: list[TrendPoint], one_point: str, width: int = 120, height: int = 28) -> str:
+    """A small inline SVG of the size over time (journal snapshots and HubSpot's history); a trend
+    needs two measurements, so one is said in words and none is left empty."""
     if not points:
         return ""
+    if len(points) == 1:
+        only = points[0]
+        return f'<span class="no-trend" title="{_e(f"{name}: {one_point} ({only.size} on {only.at[:10]})")}">—</span>'
     sizes = [p.size for p in points]
     low, high = min(sizes), max(sizes)
     span = (high - low) or 1
     pad = 3
-    if len(points) == 1:
-        coords = [(width / 2, height / 2)]
-    else:
-        coords = [
-            (pad + n * (width - 2 * pad) / (len(points) - 1), height - pad - (s - low) * (height - 2 * pad) / span)
-            for n, s in enumerate(sizes)
-        ]
+    coords = [
+        (
+            pad + n * (width - 2 * pad) / (len(points) - 1),
+            height / 2 if high == low else height - pad - (s - low) * (height - 2 * pad) / span,
+        )
+        for n, s in enumerate(sizes)
+    ]
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
     last_x, last_y = coords[-1]
-    title = _e(f"{points[0].at[:10]}: {sizes[0]} → {points[-1].at[:10]}: {sizes[-1]}")
+    title = _e(f"{name}: {points[0].at[:10]}: {sizes[0]} → {points[-1].at[:10]}: {sizes[-1]} ({len(points)} points)")
     return (
-        f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img">'
-        f"<title>{title}</title>"
+        f'<svg class="spark" data-list="{_e(name)}" data-points="{len(points)}" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img"><title>{title}</title>'
         f'<polyline points="{path}" fill="none" stroke="#2680c2" stroke-width="1.6"/>'
         f'<circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="2.4" fill="#2680c2"/></svg>'
     )
@@ -131,27 +143,83 @@ def heat_color(overlap: int | None, first: int | None, second: int | None) -> st
     return f"hsl(355, 78%, {lightness:.0f}%)"
 
 
+# Heat-map labels: a column wide enough for ~32 average characters a line at 12 px, up to three lines
+# of name and one of role per row. Widths are counted in units (a CJK character is two), a safe upper
+# bound for the system fonts; the page test measures what a browser really draws.
+LABEL_WIDTH = 270
+LINE_UNITS = 34
+NAME_LINES = 3
+
+
+def text_units(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in {"W", "F"} else 1 for ch in text)
+
+
+def wrap(text: str, units: int, lines: int) -> list[str]:
+    """Break at spaces (or anywhere, for a word too long) into at most `lines` lines of `units`; the
+    last line ends in "…" only when the text does not fit at all."""
+    out: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if text_units(candidate) <= units:
+            line = candidate
+            continue
+        if line:
+            out.append(line)
+        while text_units(word) > units:  # a long word (or CJK text without spaces) breaks where it must
+            cut = 0
+            while text_units(word[: cut + 1]) <= units:
+                cut += 1
+            out.append(word[:cut])
+            word = word[cut:]
+        line = word
+    if line:
+        out.append(line)
+    if len(out) > lines:
+        last = out[lines - 1]
+        while last and text_units(last + " …") > units:
+            last = last[:-1]
+        out = [*out[: lines - 1], last.rstrip() + " …"]
+    return out
+
+
 def heatmap(group: ReportGroup) -> str:
     n = len(group.names)
-    cell, label_width, top = 64, 250, 24
-    width, height = label_width + n * cell + 4, top + n * cell + 4
+    cell, top = 64, 24
+    width, height = LABEL_WIDTH + n * cell + 4, top + n * cell + 4
     parts = [
-        f'<svg class="heatmap" data-group="{_e(group.name)}" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{_e(group.name)} overlap matrix">'
+        f'<svg class="heatmap" data-group="{_e(group.name)}" data-label-width="{LABEL_WIDTH}" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{_e(group.name)} overlap matrix">'
     ]
     for col in range(n):
-        x = label_width + col * cell + cell / 2
+        x = LABEL_WIDTH + col * cell + cell / 2
         parts.append(f'<text x="{x:.0f}" y="16" text-anchor="middle" font-size="12" fill="#52606d">{col + 1}</text>')
-    for row, name in enumerate(group.names):
+    roles = group.roles or [""] * n
+    for row, (name, role) in enumerate(zip(group.names, roles, strict=True)):
         y = top + row * cell
-        short = name if len(name) <= 34 else name[:33] + "…"
+        number = f"{row + 1}. "
+        lines = wrap(number + name, LINE_UNITS, NAME_LINES)
+        role_line = wrap(role, LINE_UNITS + 4, 1) if role else []
+        block = 14 * len(lines) + 13 * len(role_line)
+        first_y = y + (cell - block) / 2 + 11
+        spans = "".join(
+            f'<tspan class="label-line" x="6" y="{first_y + 14 * k:.0f}">{_e(line)}</tspan>'
+            for k, line in enumerate(lines)
+        )
+        if role_line:
+            spans += (
+                f'<tspan class="label-role" x="6" y="{first_y + 14 * len(lines) + 1:.0f}" font-size="11" '
+                f'fill="#616e7c">{_e(role_line[0])}</tspan>'
+            )
+        tip = name + (f" ({role})" if role else "")
         parts.append(
-            f'<text x="{label_width - 8}" y="{y + cell / 2 + 4:.0f}" text-anchor="end" font-size="12" '
-            f'fill="#1f2933"><title>{_e(name)}</title>{row + 1}. {_e(short)}</text>'
+            f'<text class="label" data-row="{row}" data-name="{_e(name)}" font-size="12" fill="#1f2933">'
+            f"<title>{_e(f'{row + 1}. {tip}')}</title>{spans}</text>"
         )
         for col in range(n):
             value = group.overlaps[row][col]
-            x = label_width + col * cell
+            x = LABEL_WIDTH + col * cell
             diagonal = row == col
             fill = "#d9e2ec" if diagonal else heat_color(value, group.sizes[row], group.sizes[col])
             dark = not diagonal and value and fill.startswith("hsl") and float(fill.split(",")[2][:-2]) < 55
@@ -172,18 +240,18 @@ def heatmap(group: ReportGroup) -> str:
 def render_html(data: ReportData) -> str:
     w = words(data.language)
     created = [item for item in data.lists if item.list_id]
-    members = sum(item.size or 0 for item in created)
     drifted = sum(1 for item in data.lists if item.status == "drifted")
     rows = []
     for item in data.lists:
         kind = w["active"] if item.kind == "DYNAMIC" else w["static"]
         expected = f"{item.expected_range[0]}–{item.expected_range[1]}" if item.expected_range else ""
         rows.append(
-            f'<tr class="list" data-key="{_e(item.key)}"><td class="name">{_e(item.name)}</td>'
+            f'<tr class="list" data-key="{_e(item.key)}"><td class="name"><span class="list-name">{_e(item.name)}'
+            f'</span><span class="role">{_e(item.role)}</span></td>'
             f'<td class="num">{_e(item.list_id or "—")}</td><td>{kind}</td>'
             f'<td class="num size">{_e(item.size if item.size is not None else "—")}</td>'
             f'<td class="num">{_e(item.estimate if item.estimate is not None else "")}</td>'
-            f'<td class="num">{_e(expected)}</td><td>{sparkline(item.trend)}</td>'
+            f'<td class="num">{_e(expected)}</td><td>{sparkline(item.name, item.trend, w["one_point"])}</td>'
             f'<td><span class="st st-{_e(item.status)}" title="{_e(item.status_message)}">{_e(item.status)}</span></td>'
             f'<td class="def">{_e(item.definition)}</td></tr>'
         )
@@ -200,6 +268,11 @@ def render_html(data: ReportData) -> str:
         )
     notices = [f'<li class="warning">{_e(text)}</li>' for text in data.warnings + data.open_questions]
     sandbox = f'<div class="sandbox">{_e(w["sandbox"])}</div>' if data.portal.is_sandbox else ""
+    contacts = (
+        f'\n<div class="card"><b id="portal-contacts">{data.portal_contacts:,}</b>{_e(w["portal_contacts"])}</div>'
+        if data.portal_contacts is not None
+        else ""
+    )
     return f"""<!DOCTYPE html>
 <html lang="{"zh-CN" if data.language == "zh" else "en"}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -209,9 +282,10 @@ def render_html(data: ReportData) -> str:
 <div class="meta">{_e(w["portal"])}: {_e(data.portal.notice)} · {_e(w["generated"])}: {_e(data.generated_at)} ·
 plan <code>{_e(data.plan_id)}</code></div>{sandbox}
 <div class="cards"><div class="card"><b id="lists-count">{len(created)}/{len(data.lists)}</b>{_e(w["lists"])}</div>
-<div class="card"><b id="members-total">{members}</b>{_e(w["members"])}</div>
+<div class="card"><b id="memberships-total">{data.memberships:,}</b>{_e(w["memberships"])}
+<small>{_e(w["memberships_note"])}</small></div>{contacts}
 <div class="card"><b id="overlap-count">{data.overlapping_pairs}</b>{_e(w["overlapping_pairs"])}</div>
-<div class="card"><b id="drift-count">{drifted}</b>drifted</div></div>
+<div class="card"><b id="drift-count">{drifted}</b>{_e(w["drifted"])}</div></div>
 <h2>{_e(w["lists"])}</h2>
 <table class="lists"><thead><tr><th>{_e(w["list"])}</th><th>{_e(w["id"])}</th><th>{_e(w["type"])}</th>
 <th>{_e(w["members"])}</th><th>{_e(w["estimate"])}</th><th>{_e(w["expected"])}</th><th>{_e(w["trend"])}</th>

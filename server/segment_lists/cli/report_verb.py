@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from segment_lists.cli.library_verbs import sandbox_bootstrap
 from segment_lists.cli.output import emit_json
 from segment_lists.cli.report_render import render_html, render_markdown
 from segment_lists.cli.segments_file import load_segments
@@ -21,7 +20,6 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.language and args.language != answers.language:
         answers = answers.model_copy(update={"language": args.language})
     with session(args) as s:
-        sandbox_bootstrap(s, answers)
         data = library_report(s.rt, answers, wait=args.wait, language=language, steps=s)
     html_path: Path = args.output
     md_path: Path = args.markdown or html_path.with_suffix(".md")

@@ -9,10 +9,13 @@ loopback name (DNS rebinding) or one the user allowed; and it can require a bear
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hmac
 import logging
 import math
+import signal
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -30,6 +33,7 @@ MIN_TOKEN_LENGTH = 32
 MIN_TOKEN_BITS = 100  # estimated: length x the token's own character entropy
 MIN_TOKEN_DISTINCT = 10
 MAKE_TOKEN = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+MCP_PATH = "/mcp"  # the streamable-HTTP endpoint (the MCP SDK's default, said once here)
 
 
 class HttpRefused(Exception):
@@ -113,26 +117,56 @@ def http_app(server: Any, *, host: str, token: str | None, allowed_hosts: Sequen
     refused = refusal(host, token)
     if refused:
         raise HttpRefused(refused)
-    app = server.streamable_http_app(transport_security=transport_security(host, allowed_hosts), host=host)
+    app = server.streamable_http_app(
+        streamable_http_path=MCP_PATH, transport_security=transport_security(host, allowed_hosts), host=host
+    )
     return BearerGate(app, token) if token else app
 
 
+def http_banner(host: str, port: int, token: str | None) -> str:
+    """Where clients connect, and whether they must authenticate (stderr: stdout stays clean)."""
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}{MCP_PATH}"
+    if token:
+        auth = "a bearer token is required: clients send Authorization: Bearer <SEGMENT_LISTS_HTTP_TOKEN>"
+    else:
+        auth = "no bearer token is required (loopback only; set SEGMENT_LISTS_HTTP_TOKEN to require one)"
+    return (
+        f"hubspot-segment-lists: MCP server (streamable HTTP) at {url}\n"
+        f"  endpoint path: {MCP_PATH}; {auth}\n"
+        f"  Claude Code: claude mcp add --transport http hubspot-segment-lists {url}"
+        + (' --header "Authorization: Bearer $SEGMENT_LISTS_HTTP_TOKEN"' if token else "")
+    )
+
+
 def serve_http(server: Any, *, host: str, port: int, token: str | None, allowed_hosts: Sequence[str] = ()) -> None:
+    """Bind first (port 0 picks a free one), then say where the server is, then serve."""
+    import socket
+
     import uvicorn
 
     app = http_app(server, host=host, token=token, allowed_hosts=allowed_hosts)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)  # listening before the banner says so: a client that connects at once is queued
+    bound_port = sock.getsockname()[1]
     if host not in LOOPBACK:
         log.warning("binding %s: the server is reachable from other machines (bearer token required)", host)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    print(http_banner(host, bound_port, token), file=sys.stderr, flush=True)
+    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
 
 
-def _sandbox_without_token(args: argparse.Namespace) -> Callable[[Settings], tuple[Settings, EmbeddedSandbox]]:
+def _sandbox_without_token(
+    args: argparse.Namespace, journal_dir: Path
+) -> Callable[[Settings], tuple[Settings, EmbeddedSandbox]]:
     """The first run without a token: the embedded sandbox stands in, and every result says so and how
     to connect (DESIGN.md section 8: why a newcomer gets demo data rather than an error)."""
 
     def start(settings: Settings) -> tuple[Settings, EmbeddedSandbox]:
         sandbox = start_embedded_sandbox(args.contacts, args.seed)
-        standing_in = sandbox_settings(settings, sandbox.base_url, args.state_dir)
+        standing_in = sandbox_settings(settings, sandbox.base_url, journal_dir)
         print(f"hubspot-segment-lists: SANDBOX portal started at {sandbox.base_url} (demo data)", file=sys.stderr)
         return standing_in.model_copy(update={"no_token_sandbox": True}), sandbox
 
@@ -140,10 +174,6 @@ def _sandbox_without_token(args: argparse.Namespace) -> Callable[[Settings], tup
 
 
 def serve(args: argparse.Namespace) -> int:
-    from segment_lists.mcp.server import build_server
-    from segment_lists.mcp.state import AppState
-    from segment_lists.mcp.stdio import run_stdio
-
     overrides: dict[str, Any] = {}
     if args.confirmation:
         overrides["confirmation"] = args.confirmation
@@ -155,40 +185,71 @@ def serve(args: argparse.Namespace) -> int:
     if refused:
         print(f"segment-lists serve: {refused}", file=sys.stderr)
         return 2
+    # A stop request (SIGTERM, Ctrl-C) ends the server through its cleanup (the sandbox, the journal), not
+    # around it: uvicorn re-raises the signal it caught once it has shut down.
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        return _serve(args, settings, http_token, allowed_hosts)
+    except KeyboardInterrupt:
+        return 0
+
+
+def _stop(*_: object) -> None:
+    raise SystemExit(0)
+
+
+def _serve(args: argparse.Namespace, settings: Settings, http_token: str | None, allowed_hosts: list[str]) -> int:
+    from segment_lists.mcp.server import build_server
+    from segment_lists.mcp.state import AppState
+    from segment_lists.mcp.stdio import run_stdio
+
     # --sandbox / --no-sandbox win over SEGMENT_LISTS_SANDBOX (default auto: the sandbox only without a token).
     mode = {True: "always", False: "never", None: settings.sandbox_mode}[args.sandbox]
-    sandbox = None
-    if mode == "always":
-        sandbox = start_embedded_sandbox(args.contacts, args.seed)
-        settings = sandbox_settings(settings, sandbox.base_url, args.state_dir)
-        print(f"hubspot-segment-lists: serving the SANDBOX portal at {sandbox.base_url} (demo data)", file=sys.stderr)
-    elif args.state_dir:
-        settings = settings.model_copy(update={"state_dir": args.state_dir})
-    without_token = None
     # Only in place of HubSpot itself: a HUBSPOT_BASE_URL the user chose is never swapped for demo data.
-    if settings.token is None and mode == "auto" and settings.is_hubspot:
-        without_token = _sandbox_without_token(args)
-        print(
-            "hubspot-segment-lists: no HUBSPOT_ACCESS_TOKEN is set, so the tools use the SANDBOX portal "
-            f"(demo data, started on the first call). To use your HubSpot: {CONNECT_HINT}.",
-            file=sys.stderr,
-        )
-    elif settings.token is None:
-        print(
-            f"hubspot-segment-lists: not connected (no HUBSPOT_ACCESS_TOKEN). To connect: {CONNECT_HINT}.",
-            file=sys.stderr,
-        )
-    read_only = args.read_only or settings.read_only
-    state = AppState(settings=settings, read_only=read_only, sandbox=sandbox, without_token=without_token)
-    server = build_server(state)
-    try:
+    stands_in = settings.token is None and mode == "auto" and settings.is_hubspot
+    with contextlib.ExitStack() as cleanup:
+        # A sandbox served here is a fresh in-memory portal per server, and its journal goes with it (a temp
+        # folder removed at exit, unless --state-dir): a server runs for hours, and holding the command line's
+        # persistent sandbox that long would block every `--sandbox` command meanwhile.
+        journal_dir = args.state_dir
+        if journal_dir is None and (mode == "always" or stands_in):
+            journal_dir = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="segment-lists-serve-")))
+        sandbox = None
+        if mode == "always":
+            sandbox = start_embedded_sandbox(args.contacts, args.seed)
+            settings = sandbox_settings(settings, sandbox.base_url, journal_dir)
+            print(
+                f"hubspot-segment-lists: serving the SANDBOX portal at {sandbox.base_url} (demo data)", file=sys.stderr
+            )
+        elif args.state_dir:
+            settings = settings.model_copy(update={"state_dir": args.state_dir})
+        without_token = None
+        if stands_in and journal_dir is not None:
+            without_token = _sandbox_without_token(args, journal_dir)
+            print(
+                "hubspot-segment-lists: no HUBSPOT_ACCESS_TOKEN is set, so the tools use the SANDBOX portal "
+                f"(demo data, started on the first call). To use your HubSpot: {CONNECT_HINT}.",
+                file=sys.stderr,
+            )
+        elif settings.token is None:
+            print(
+                f"hubspot-segment-lists: not connected (no HUBSPOT_ACCESS_TOKEN). To connect: {CONNECT_HINT}.",
+                file=sys.stderr,
+            )
+        read_only = args.read_only or settings.read_only
+        state = AppState(settings=settings, read_only=read_only, sandbox=sandbox, without_token=without_token)
+        # At exit, in this order: the journal, then the portal (started here or on the first call), then its folder.
+        cleanup.callback(lambda: state.sandbox.stop() if state.sandbox is not None else None)
+        cleanup.callback(state.close)
+        server = build_server(state)
         if args.http:
-            serve_http(server, host=args.host, port=args.port, token=http_token, allowed_hosts=allowed_hosts)
+            try:
+                serve_http(server, host=args.host, port=args.port, token=http_token, allowed_hosts=allowed_hosts)
+            except OSError as error:  # the port is taken, the address is not ours, ...
+                print(f"segment-lists serve: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+                return 1
         else:
             run_stdio(server)
-    finally:
-        if state.sandbox is not None:
-            state.sandbox.stop()
     return 0
 
 

@@ -14,7 +14,8 @@ from segment_lists.cli.session import (
     Exit,
     add_portal_arguments,
     add_segments_argument,
-    resolve_settings,
+    chosen_portal,
+    next_steps_for,
     run_command,
 )
 from segment_lists.domain.i18n import LANGUAGES
@@ -23,12 +24,8 @@ from segment_lists.workflow.doctor import diagnose
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     answers = load_segments(args.segments)
-    settings, running = resolve_settings(args)
-    try:
-        report = diagnose(settings, answers, prerequisites=not args.skip_prerequisites)
-    finally:
-        if running is not None:
-            running.stop()
+    with chosen_portal(args) as (settings, _):
+        report = diagnose(settings, answers, prerequisites=not args.skip_prerequisites, next_steps=next_steps_for(args))
     if args.json:
         emit_json({"report": report, "ok": not report.failed})
     else:

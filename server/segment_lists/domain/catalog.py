@@ -263,7 +263,7 @@ def _company_note(reading: CompanyReading) -> str:
         )
     return (
         "By any associated company: a contact whose companies differ lands in several of these lists "
-        "(check_exclusivity names them)."
+        "(the exclusivity check names them)."
     )
 
 

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 from mcp.server.mcpserver.exceptions import ToolError
 
+from segment_lists.mcp.tool_steps import TOOL_STEPS
 from segment_lists.workflow.failures import EXPECTED_FAILURES, describe_failure
 
 
@@ -18,4 +19,4 @@ def tool_errors(action: str) -> Iterator[None]:
     try:
         yield
     except EXPECTED_FAILURES as error:
-        raise ToolError(describe_failure(error, action).text()) from None
+        raise ToolError(describe_failure(error, action, next_steps=TOOL_STEPS).text()) from None

@@ -10,6 +10,7 @@ from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
 
 from segment_lists.mcp.state import app_state
+from segment_lists.mcp.tool_steps import TOOL_STEPS
 from segment_lists.workflow.failures import EXPECTED_FAILURES, UnknownPlan, describe_failure
 from segment_lists.workflow.library import export_library
 from segment_lists.workflow.proposal import load_plan
@@ -28,9 +29,8 @@ def register_resources(server: MCPServer[Any]) -> None:
         try:
             export = export_library(app_state(ctx).runtime())
         except EXPECTED_FAILURES as error:  # a resource read reports, never crashes
-            raise ResourceError(
-                f"could not read the library: {describe_failure(error, 'nothing was read').text()}"
-            ) from None
+            failure = describe_failure(error, "nothing was read", next_steps=TOOL_STEPS)
+            raise ResourceError(f"could not read the library: {failure.text()}") from None
         return export.markdown if format == "markdown" else export.model_dump_json(indent=2)
 
     @server.resource(

@@ -9,6 +9,7 @@ from typing import Any
 
 from mcp.server.mcpserver import Context
 
+from segment_lists.mcp.tool_steps import TOOL_STEPS
 from segment_lists.workflow.environment import Settings
 from segment_lists.workflow.runtime import Runtime, open_runtime
 
@@ -33,7 +34,7 @@ class AppState:
             if self._runtime is None:
                 if self.settings.token is None and self.without_token is not None and self.sandbox is None:
                     self.settings, self.sandbox = self.without_token(self.settings)
-                self._runtime = open_runtime(self.settings)
+                self._runtime = open_runtime(self.settings, next_steps=TOOL_STEPS)
             return self._runtime
 
     def close(self) -> None:

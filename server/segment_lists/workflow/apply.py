@@ -23,9 +23,9 @@ from segment_lists.portal import AmbiguousWrite, DailyLimitReached, DuplicateLis
 from segment_lists.portal.models import Folder, HubSpotList
 from segment_lists.workflow.failures import NothingToApply
 from segment_lists.workflow.journal import Action
+from segment_lists.workflow.next_steps import PLAIN_STEPS, NextSteps, Step
 from segment_lists.workflow.runtime import PortalRef, Runtime
 from segment_lists.workflow.static_members import StaticAdds, parse_competitor_csv, static_additions
-from segment_lists.workflow.tool_names import ToolName
 
 APPLICABLE = ("create", "rename", "reuse")
 # How far HubSpot's clock may lag ours when judging whether a list was created after our intent.
@@ -62,7 +62,7 @@ class ApplyResult(BaseModel):
         return [item.list_id for item in self.items if item.outcome == "created" and item.list_id]
 
 
-def select_items(plan: Plan, keys: Sequence[str] | None) -> list[PlanItem]:
+def select_items(plan: Plan, keys: Sequence[str] | None, *, next_steps: NextSteps = PLAIN_STEPS) -> list[PlanItem]:
     """The plan items to apply: the given keys (all applicable ones when None), in plan order."""
     if keys is None:
         return [item for item in plan.items if item.action in APPLICABLE]
@@ -77,7 +77,7 @@ def select_items(plan: Plan, keys: Sequence[str] | None) -> list[PlanItem]:
     if blocked:
         raise NothingToApply(
             "; ".join(f"{item.key} is '{item.action}': {item.reason}" for item in blocked)
-            + f". Answer the open question (or resolve the conflict) and call {ToolName.PROPOSE_SEGMENTS} again."
+            + f". Answer the open question (or resolve the conflict) and {next_steps(Step.PLAN)} again."
         )
     return [item for item in plan.items if item.key in keys]
 

@@ -27,10 +27,11 @@ from segment_lists.portal import (
     PortalUnavailable,
 )
 from segment_lists.portal.errors import PRIVATE_APPS
-from segment_lists.workflow.environment import Settings
+from segment_lists.workflow.environment import TOKEN_VARIABLES, Settings
 from segment_lists.workflow.failures import NoToken
 from segment_lists.workflow.gather import per_list_access_of
-from segment_lists.workflow.runtime import Runtime, open_runtime
+from segment_lists.workflow.next_steps import PLAIN_STEPS, NextSteps, Step
+from segment_lists.workflow.runtime import Runtime, open_runtime, sandbox_token
 
 Verdict = Literal["ok", "warning", "fail"]
 REQUIRED_SCOPES = ("crm.lists.read", "crm.lists.write", "crm.objects.contacts.read", "crm.objects.companies.read")
@@ -72,26 +73,36 @@ PROBES: tuple[Probe, ...] = (
 )
 
 
-def _token_check(settings: Settings) -> Check:
-    if settings.sandbox:
-        return Check(area="token", verdict="ok", detail="sandbox portal: any token is accepted")
+def _token_check(settings: Settings, next_steps: NextSteps) -> Check:
+    """Which token is used and where it came from (never the token itself)."""
     if settings.token is None:
         return Check(
             area="token",
             verdict="fail",
-            detail="no HubSpot token configured",
+            detail=f"no HubSpot token configured: none of {', '.join(TOKEN_VARIABLES)} is set in the environment "
+            "or in .env",
             fix=f"Create a private app in {PRIVATE_APPS} with the scopes {', '.join(REQUIRED_SCOPES)}, and put its "
-            "token in HUBSPOT_ACCESS_TOKEN (environment or a .env file). Or try --sandbox.",
+            f"token in HUBSPOT_ACCESS_TOKEN (environment or a .env file). Or, {next_steps(Step.SANDBOX)}.",
         )
-    token = settings.token.get_secret_value()
-    if settings.is_hubspot and not token.startswith("pat-"):
+    source = settings.token_source or "given by the program that started this check"
+    if settings.sandbox:
+        return Check(area="token", verdict="ok", detail=f"used: {source}")
+    if settings.token.get_secret_value() == sandbox_token().get_secret_value():
         return Check(
             area="token",
             verdict="warning",
-            detail="the token does not look like a private app token (they start with 'pat-')",
+            detail=f"no token is set: {source}",
+            fix="If the portal refuses it, set HUBSPOT_ACCESS_TOKEN to the token it expects (for a "
+            "`segment-lists sandbox`, the one it was started with --token).",
+        )
+    if settings.is_hubspot and not settings.token.get_secret_value().startswith("pat-"):
+        return Check(
+            area="token",
+            verdict="warning",
+            detail=f"the token from {source} does not look like a private app token (they start with 'pat-')",
             fix=f"Copy the access token of a private app ({PRIVATE_APPS}), not an API key or a developer key.",
         )
-    return Check(area="token", verdict="ok", detail="a token is configured (not shown)")
+    return Check(area="token", verdict="ok", detail=f"used: the token from {source} (not shown)")
 
 
 def _probe(rt: Runtime, probe: Probe) -> Check:
@@ -118,13 +129,19 @@ def _probe(rt: Runtime, probe: Probe) -> Check:
     return Check(area=f"scope: {area}", verdict="ok", detail=f"{scope}: granted")
 
 
-def diagnose(settings: Settings, answers: Answers | None = None, *, prerequisites: bool = True) -> DoctorReport:
+def diagnose(
+    settings: Settings,
+    answers: Answers | None = None,
+    *,
+    prerequisites: bool = True,
+    next_steps: NextSteps = PLAIN_STEPS,
+) -> DoctorReport:
     started = time.monotonic()
-    checks = [_token_check(settings)]
+    checks = [_token_check(settings, next_steps)]
     if checks[0].verdict == "fail":
         return DoctorReport(checks=checks, seconds=round(time.monotonic() - started, 2))
     try:
-        rt = open_runtime(settings)
+        rt = open_runtime(settings, next_steps=next_steps)
     except NoToken as error:
         checks.append(Check(area="token", verdict="fail", detail=str(error)))
         return DoctorReport(checks=checks, seconds=round(time.monotonic() - started, 2))
@@ -164,7 +181,7 @@ def diagnose(settings: Settings, answers: Answers | None = None, *, prerequisite
             Check(
                 area="connectivity",
                 verdict="ok",
-                detail=f"{rt.ref.notice}; time zone {rt.time_zone}",
+                detail=f"{rt.ref.notice}; time zone {rt.time_zone}; it accepted the token",
             )
         )
         checks += [_probe(rt, probe) for probe in PROBES]

@@ -24,6 +24,9 @@ SandboxMode = Literal["auto", "always", "never"]
 
 class Settings(BaseModel):
     token: SecretStr | None = None
+    # Where the token came from, said to the user (never the token): "the environment variable
+    # HUBSPOT_ACCESS_TOKEN", "HUBSPOT_ACCESS_TOKEN in /path/.env", the sandbox's own, or a placeholder.
+    token_source: str | None = None
     base_url: str = HUBSPOT_API
     state_dir: Path = Field(default_factory=lambda: default_state_dir())
     confirmation: ConfirmationPolicy = "auto"
@@ -72,10 +75,18 @@ def read_dotenv(path: Path) -> dict[str, str]:
 
 def load_settings(env: dict[str, str] | None = None, dotenv: Path | None = None, **overrides: object) -> Settings:
     """The process environment wins over `.env` (in the working directory unless given)."""
-    merged = read_dotenv(dotenv if dotenv is not None else Path.cwd() / ".env")
-    merged.update(os.environ if env is None else env)
-    token = next((merged[name] for name in TOKEN_VARIABLES if merged.get(name)), None)
-    fields: dict[str, object] = {"token": SecretStr(token) if token else None}
+    dotenv_path = dotenv if dotenv is not None else Path.cwd() / ".env"
+    from_file = read_dotenv(dotenv_path)
+    environment = os.environ if env is None else env
+    merged = {**from_file, **environment}
+    token_name = next((name for name in TOKEN_VARIABLES if merged.get(name)), None)
+    fields: dict[str, object] = {"token": SecretStr(merged[token_name]) if token_name else None}
+    if token_name is not None:
+        fields["token_source"] = (
+            f"the environment variable {token_name}"
+            if environment.get(token_name)
+            else f"{token_name} in {dotenv_path.resolve()}"
+        )
     if merged.get("HUBSPOT_BASE_URL"):
         fields["base_url"] = merged["HUBSPOT_BASE_URL"]
     if merged.get("SEGMENT_LISTS_STATE_DIR"):

@@ -26,7 +26,7 @@ from segment_lists.portal import (
     ValidationFailed,
 )
 from segment_lists.portal.errors import PRIVATE_APPS
-from segment_lists.workflow.tool_names import ToolName
+from segment_lists.workflow.next_steps import NextSteps, Step
 
 # input: the request cannot be done as asked (exit 2 on the command line); setup: the token or the
 # connection; portal: HubSpot refused or failed.
@@ -56,6 +56,8 @@ class WorkflowFailure(Exception):
 
     kind: FailureKind = "input"
     fix: str | None = None
+    next_step: Step | None = None  # the fix when none is given: this step, in the face's words
+    or_step: Step | None = None  # an alternative to the fix, in the face's words ("...; or, <this>.")
 
     def __init__(self, message: str, *, fix: str | None = None) -> None:
         super().__init__(message)
@@ -67,6 +69,8 @@ class NoToken(WorkflowFailure):
     """No HubSpot token is configured."""
 
     kind: FailureKind = "setup"
+    next_step = Step.CONNECT
+    or_step = Step.SANDBOX
 
 
 class InvalidRequest(WorkflowFailure):
@@ -92,13 +96,13 @@ class ConfirmationRejected(WorkflowFailure):
 class ListNotFound(WorkflowFailure):
     """The list does not exist (or was deleted outside this tool)."""
 
-    fix = f"Call {ToolName.LIST_EXISTING_LISTS} for valid list ids."
+    next_step = Step.LIST_IDS
 
 
 class NothingToRestore(WorkflowFailure):
     """HubSpot has no deleted list of this id to restore."""
 
-    fix = f"{ToolName.EXPORT_LIBRARY} shows the lists this tool made, with their ids."
+    next_step = Step.LIBRARY
 
 
 # What the faces catch: the workflow's failures, the portal's, and invalid input (the filter grammar's
@@ -106,11 +110,17 @@ class NothingToRestore(WorkflowFailure):
 EXPECTED_FAILURES: tuple[type[Exception], ...] = (WorkflowFailure, PortalError, ValueError)
 
 
-def describe_failure(error: Exception, what_did_not_happen: str) -> Failure:
-    """The catalogue entry for an expected failure (one of `EXPECTED_FAILURES`)."""
+def describe_failure(error: Exception, what_did_not_happen: str, *, next_steps: NextSteps) -> Failure:
+    """The catalogue entry for an expected failure (one of `EXPECTED_FAILURES`); `next_steps` are the
+    words of the face that reports it."""
     action = what_did_not_happen
     if isinstance(error, WorkflowFailure):
-        return Failure(clean(str(error), limit=3000), action, error.fix, kind=error.kind)
+        fix = error.fix
+        if fix is None and error.next_step is not None:
+            fix = next_steps.sentence(error.next_step, rest=".")
+        if fix is not None and error.or_step is not None:
+            fix = f"{fix.rstrip(' .')}; or, {next_steps(error.or_step)}."
+        return Failure(clean(str(error), limit=3000), action, fix, kind=error.kind)
     if isinstance(error, AuthenticationFailed):
         return Failure(
             "HubSpot rejected the token (401)",
@@ -135,7 +145,7 @@ def describe_failure(error: Exception, what_did_not_happen: str) -> Failure:
             "HubSpot's rate limit was hit", action, fix, retry_after=error.retry_after or 60.0, kind="portal"
         )
     if isinstance(error, NotFound):
-        return Failure(clean(str(error)), action, ListNotFound.fix, kind="portal")
+        return Failure(clean(str(error)), action, next_steps.sentence(Step.LIST_IDS, rest="."), kind="portal")
     if isinstance(error, ValidationFailed):
         return Failure(f"HubSpot refused the request: {clean(str(error))}", action, kind="portal")
     if isinstance(error, PortalUnavailable):

@@ -17,10 +17,10 @@ from segment_lists.boundary.text import quoted
 from segment_lists.domain.plan import Plan, PlanItem
 from segment_lists.portal.models import HubSpotList
 from segment_lists.workflow.dependencies import INVISIBLE_USES, DependencyReport
+from segment_lists.workflow.next_steps import Step
 from segment_lists.workflow.rollback import RollbackTargets
 from segment_lists.workflow.runtime import Runtime
 from segment_lists.workflow.static_members import StaticAdds
-from segment_lists.workflow.tool_names import ToolName
 
 RESTORABLE = "Contacts are not deleted; each list can be restored for 90 days."
 
@@ -66,7 +66,7 @@ def apply_preview(
         teams = ", ".join(quoted(team) for team in plan.answers.edit_teams)
         given = f"team id(s) {', '.join(str(i) for i in plan.edit_team_ids)}" if plan.edit_team_ids else "none found"
         lines.append(f"Edit access for the teams {teams} ({given}).")
-    lines.append(f"Nothing is deleted. Every list can be rolled back with {ToolName.ROLLBACK_RUN}.")
+    lines.append(f"Nothing is deleted. To undo it, {rt.next_steps(Step.ROLLBACK)}.")
     return "\n".join(lines)
 
 
@@ -161,13 +161,13 @@ def rollback_preview(
     for list_id, reasons in blocked.items():
         lines.append(f"Not deleted, list {list_id}: " + " Also: ".join(reasons))
     if len(runs) > 1:
-        lines.append(f"To undo only the latest run, call {ToolName.ROLLBACK_RUN} with run_id {runs[0].run.run_id}.")
+        lines.append(f"To undo only the latest run, {rt.next_steps(Step.ROLLBACK, runs[0].run.run_id)}.")
     for folder_id, name in folders:
         lines.append(f"The folder {quoted(name)} (id {folder_id}), which these runs created, is removed if left empty.")
     for entry in targets.others:
         lines.append(
             f"Not part of this undo: run {entry.run.run_id} (plan {entry.run.plan_id}) with {len(entry.lists)} "
-            f"list(s); {ToolName.ROLLBACK_RUN} with its run_id undoes it."
+            f"list(s); to undo it, {rt.next_steps(Step.ROLLBACK, entry.run.run_id)}."
         )
     lines.append(RESTORABLE)
     lines.append(unseen_uses_sentence(None))

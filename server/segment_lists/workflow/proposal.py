@@ -8,8 +8,8 @@ from segment_lists.domain.planner import build_plan
 from segment_lists.workflow.estimate import estimate_plan
 from segment_lists.workflow.failures import UnknownPlan
 from segment_lists.workflow.gather import gather_facts
+from segment_lists.workflow.next_steps import Step
 from segment_lists.workflow.runtime import Runtime
-from segment_lists.workflow.tool_names import ToolName
 
 
 def propose(rt: Runtime, answers: Answers, *, estimate: bool = True) -> Plan:
@@ -24,5 +24,5 @@ def propose(rt: Runtime, answers: Answers, *, estimate: bool = True) -> Plan:
 def load_plan(rt: Runtime, plan_id: str) -> Plan:
     body = rt.journal.load_plan(rt.portal_id, plan_id)
     if body is None:
-        raise UnknownPlan(f"no plan '{plan_id}' for portal {rt.portal_id}; call {ToolName.PROPOSE_SEGMENTS} first")
+        raise UnknownPlan(f"no plan '{plan_id}' for portal {rt.portal_id}; {rt.next_steps(Step.PLAN)} first")
     return Plan.model_validate(body)

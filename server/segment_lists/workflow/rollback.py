@@ -19,9 +19,9 @@ from segment_lists.portal.models import HubSpotList
 from segment_lists.workflow.apply import reconcile
 from segment_lists.workflow.dependencies import DependencyReport, find_dependents
 from segment_lists.workflow.journal import Run
+from segment_lists.workflow.next_steps import Step
 from segment_lists.workflow.runs import apply_run, run_list_ids
 from segment_lists.workflow.runtime import PortalRef, Runtime
-from segment_lists.workflow.tool_names import ToolName
 
 
 class DeleteOutcome(BaseModel):
@@ -55,8 +55,7 @@ def deletion_blockers(
     entry = rt.journal.created_by_tool(rt.portal_id, lst.id)
     if (entry is None or entry.origin != "created") and not allow_foreign:
         reasons.append(
-            f"list {quoted(lst.name)} (id {lst.id}) was not created by this tool; call again with "
-            "allow_foreign=true only if the user explicitly agrees to delete it"
+            f"list {quoted(lst.name)} (id {lst.id}) was not created by this tool; " + rt.next_steps(Step.ALLOW_FOREIGN)
         )
     if not force:
         users = [d for d in report.dependents if not (d.kind == "list" and d.id in deleting_too)]
@@ -64,17 +63,17 @@ def deletion_blockers(
             reasons.append(
                 "it is used by "
                 + "; ".join(f"{d.kind} {quoted(d.name)} (id {d.id}): {d.how}" for d in users)
-                + ". Remove it there first, or call again with force=true after the user agrees"
+                + f". Remove it there first, or {rt.next_steps(Step.FORCE)}"
             )
         if report.unchecked:
             reasons.append(
                 "could not check "
                 + "; ".join(f"{u.kind}s ({u.reason})" for u in report.unchecked)
-                + ". Fix that, or call again with force=true after the user agrees"
+                + f". Fix that, or {rt.next_steps(Step.FORCE)}"
             )
         unseen = report.unseen_sentence()
         if unseen:
-            reasons.append(unseen + ", or call again with force=true after the user agrees")
+            reasons.append(f"{unseen}, or {rt.next_steps(Step.FORCE)}")
     return reasons
 
 
@@ -166,8 +165,8 @@ def _delete(rt: Runtime, lst: HubSpotList, report: DependencyReport, run_id: str
         name=clean(lst.name),
         outcome="deleted",
         dependencies=report,
-        message=f"deleted {quoted(lst.name)}; its contacts are untouched. {ToolName.RESTORE_LIST} can bring "
-        "it back within 90 days",
+        message=f"deleted {quoted(lst.name)}; its contacts are untouched. To bring it back within 90 days, "
+        + rt.next_steps(Step.RESTORE, lst.id),
     )
 
 

@@ -1,6 +1,6 @@
 """A run as the journal knows it: which apply run is meant, and the lists it made.
 
-Both faces name runs the same way ("the latest", or an id from create_list / `segment-lists apply`),
+Both faces name runs the same way ("the latest", or the id an apply run reported),
 so resolving one, and saying which ids exist when it is wrong, happens here once.
 """
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from segment_lists.workflow.failures import UnknownRun
 from segment_lists.workflow.journal import Run
+from segment_lists.workflow.next_steps import Step
 from segment_lists.workflow.runtime import Runtime
-from segment_lists.workflow.tool_names import ToolName
 
 
 def apply_run(rt: Runtime, run_id: str | None) -> Run:
@@ -17,13 +17,13 @@ def apply_run(rt: Runtime, run_id: str | None) -> Run:
     runs = rt.journal.runs(rt.portal_id, "apply")
     if run_id is None:
         if not runs:
-            raise UnknownRun(f"this portal's journal has no {ToolName.CREATE_LIST} run (segment-lists apply) yet")
+            raise UnknownRun(f"this portal's journal has no apply run yet; {rt.next_steps(Step.APPLY)} first")
         return runs[-1]
     for run in runs:
         if run.run_id == run_id:
             return run
     latest = f" (latest: {', '.join(r.run_id for r in runs[-5:])})" if runs else ""
-    raise UnknownRun(f"no {ToolName.CREATE_LIST} run '{run_id}' in this portal's journal{latest}")
+    raise UnknownRun(f"no apply run '{run_id}' in this portal's journal{latest}")
 
 
 def run_list_ids(rt: Runtime, run_id: str, *, created_only: bool) -> list[str]:

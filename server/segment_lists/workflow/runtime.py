@@ -27,6 +27,7 @@ from segment_lists.portal.models import AccountDetails, HubSpotList, Property
 from segment_lists.workflow.environment import Settings
 from segment_lists.workflow.failures import NoToken
 from segment_lists.workflow.journal import Journal
+from segment_lists.workflow.next_steps import CONNECT_HINT, PLAIN_STEPS, NextSteps
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -36,11 +37,6 @@ WORKERS = 8
 COUNT_TTL_SECONDS = 300.0  # a count older than this is asked again (records change under a long session)
 
 SANDBOX_NOTICE = "SANDBOX portal: demo data served locally, not your HubSpot account"
-# How to connect a real portal, said wherever the product is not connected (README: "Connect your portal").
-CONNECT_HINT = (
-    "set HUBSPOT_ACCESS_TOKEN (environment or .env) to a HubSpot service key or private-app token "
-    "(README: Connect your portal)"
-)
 NO_TOKEN_SANDBOX_NOTICE = (
     f"{SANDBOX_NOTICE}. Not connected to HubSpot: no HUBSPOT_ACCESS_TOKEN is set. "
     f"To use your portal, {CONNECT_HINT}, then restart the server."
@@ -63,6 +59,8 @@ class Runtime:
     portal: Portal
     journal: Journal
     account: AccountDetails
+    # The face's words for the next step a message names (`workflow.next_steps`).
+    next_steps: NextSteps = PLAIN_STEPS
     _properties: dict[str, list[Property]] = field(default_factory=dict)
     _lists: list[HubSpotList] | None = None
     _lock: threading.RLock = field(default_factory=threading.RLock)
@@ -190,17 +188,16 @@ def portal_settings(settings: Settings) -> PortalSettings:
     if settings.token is None:
         raise NoToken(
             "Not connected to HubSpot: no HUBSPOT_ACCESS_TOKEN is set",
-            fix=f"To connect, {CONNECT_HINT}, then restart; "
-            "or use --sandbox to try the built-in sandbox portal (demo data).",
         )
     return PortalSettings(token=settings.token, base_url=settings.base_url, tier=settings.rate_tier)
 
 
-def open_runtime(settings: Settings, **portal_overrides: Any) -> Runtime:
+def open_runtime(settings: Settings, *, next_steps: NextSteps = PLAIN_STEPS, **portal_overrides: Any) -> Runtime:
+    """`next_steps`: the opening face's words for the next step its messages name."""
     portal = Portal(portal_settings(settings).model_copy(update=portal_overrides))
     account = portal.account_details()
     journal = Journal(settings.state_dir / "journal.sqlite3")
-    return Runtime(settings=settings, portal=portal, journal=journal, account=account)
+    return Runtime(settings=settings, portal=portal, journal=journal, account=account, next_steps=next_steps)
 
 
 def sandbox_token() -> SecretStr:

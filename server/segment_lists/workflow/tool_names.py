@@ -1,8 +1,9 @@
 """The MCP tools' names, defined once.
 
-They live below the faces because the workflow's own messages name them as the next step ("call
-propose_segments first", "restore_list can bring it back"); the MCP face registers its tools under
-them and the tests list them from here.
+They live below the faces because a confirmation names the write it confirms by its tool (the
+command line's writes are confirmed under the same names); the MCP face registers its tools under
+them and the tests list them from here. Messages never spell them: they name a `next_steps.Step`,
+which each face says in its own words.
 """
 
 from __future__ import annotations

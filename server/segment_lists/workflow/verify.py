@@ -20,10 +20,10 @@ from segment_lists.boundary.ids import checked_list_id
 from segment_lists.boundary.text import clean
 from segment_lists.domain.plan import Plan
 from segment_lists.workflow.failures import InvalidRequest
+from segment_lists.workflow.next_steps import Step
 from segment_lists.workflow.proposal import load_plan
 from segment_lists.workflow.runs import apply_run, run_list_ids
 from segment_lists.workflow.runtime import PortalRef, Runtime
-from segment_lists.workflow.tool_names import ToolName
 
 Progress = Callable[[float, float, str], None]
 # Polling backoff while lists process: quick at first (small lists finish fast), then patient.
@@ -115,13 +115,14 @@ def count_members(
                     size=None,
                     processing_status=None,
                     verdict="not-found",
-                    message=f"list {list_id} does not exist (or was deleted); "
-                    f"call {ToolName.LIST_EXISTING_LISTS} for valid ids",
+                    message=f"list {list_id} does not exist (or was deleted); {rt.next_steps(Step.LIST_IDS)}",
                 )
             )
             continue
         estimate, expected = expectations.get(list_id, (None, None))
-        count = _judge(list_id, clean(lst.name), lst.size, lst.processing_status, estimate, expected)
+        count = _judge(
+            list_id, clean(lst.name), lst.size, lst.processing_status, estimate, expected, rt.next_steps(Step.COUNT)
+        )
         if lst.size is not None and lst.processing_status == "COMPLETE":
             rt.journal.snapshot(rt.portal_id, list_id, lst.size, "count_members")
         if include_history:
@@ -149,7 +150,7 @@ def count_requested(
         ids += run_list_ids(rt, run.run_id, created_only=False)
         plan_id = plan_id or run.plan_id
     if not ids:
-        raise InvalidRequest(f"Give list_ids or a run_id (from {ToolName.CREATE_LIST})")
+        raise InvalidRequest("Give list_ids or a run_id (of an apply run)")
     plan = load_plan(rt, plan_id) if plan_id else None
     return count_members(
         rt, ids, plan=plan, wait_seconds=wait_seconds, include_history=include_history, progress=progress
@@ -175,6 +176,7 @@ def _judge(
     status: str | None,
     estimate: int | None,
     expected: tuple[int, int] | None,
+    count_again: str,
 ) -> MemberCount:
     base = {
         "list_id": list_id,
@@ -188,7 +190,7 @@ def _judge(
         return MemberCount(
             **base,
             verdict="still-processing",
-            message=f"HubSpot is still processing this list; call {ToolName.COUNT_MEMBERS} again in a minute",
+            message=f"HubSpot is still processing this list; {count_again} again in a minute",
         )
     if expected is not None and not expected[0] <= size <= expected[1]:
         return MemberCount(

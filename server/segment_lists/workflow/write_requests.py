@@ -30,6 +30,7 @@ from segment_lists.workflow.custom_list import (
 )
 from segment_lists.workflow.dependencies import find_dependents
 from segment_lists.workflow.failures import InvalidRequest, ListNotFound, NothingToRestore
+from segment_lists.workflow.next_steps import Step
 from segment_lists.workflow.proposal import load_plan
 from segment_lists.workflow.rollback import (
     DeleteOutcome,
@@ -93,7 +94,7 @@ def prepare_apply(
     rt: Runtime, plan: Plan, keys: Sequence[str] | None, *, competitor_csv: str | None = None
 ) -> ApplyRequest:
     """Plan items to create or adopt (every applicable one when `keys` is None)."""
-    selected = select_items(plan, keys)
+    selected = select_items(plan, keys, next_steps=rt.next_steps)
     additions = {
         item.key: adds
         for item in selected
@@ -186,7 +187,7 @@ def prepare_delete(rt: Runtime, list_id: str, *, force: bool = False, allow_fore
             raise ListNotFound(f"List {list_id} does not exist (or was deleted outside this tool)") from None
         request.done = (
             f"List {list_id} ({quoted(entry.name)}) is already deleted; nothing was deleted. "
-            f"{ToolName.RESTORE_LIST} can bring it back within 90 days."
+            f"To bring it back within 90 days, {rt.next_steps(Step.RESTORE, list_id)}."
         )
         return request
     if check.blockers:
@@ -282,7 +283,7 @@ def prepare_rollback(rt: Runtime, run_id: str | None, *, force: bool = False) ->
     )
     others = "".join(
         f" Run {entry.run.run_id} (not part of this undo) still has {len(entry.lists)} list(s); "
-        f"{ToolName.ROLLBACK_RUN} with its run_id undoes it."
+        f"to undo it, {rt.next_steps(Step.ROLLBACK, entry.run.run_id)}."
         for entry in targets.others
     )
     if not lists:
