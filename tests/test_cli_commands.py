@@ -176,6 +176,12 @@ def test_json_errors_are_one_object_with_the_documented_exit_code(
     code, body, err = json_run(capsys, "restore", "not-an-id")
     assert code == Exit.USAGE and set(body) >= ERROR_KEYS and "list id" in body["error"]
     assert "usage: segment-lists restore" in err
+    # An alias of a list id (issue 10: one id, one truth) is refused with the accepted form before any
+    # portal call (no token is set here, so a call would have failed with "Not connected" instead).
+    for alias, why in (("09", "leading zero"), ("\uff19", "not ASCII"), ("9 ", "spaces"), ("+9", "sign")):
+        code, body, err = json_run(capsys, "restore", alias)
+        assert code == Exit.USAGE and why in body["error"] and "ASCII digits without a leading zero" in body["error"]
+        assert "Not connected" not in body["error"] + err
 
     # A bad segments file: exit 2.
     bad = tmp_path / "bad.toml"
