@@ -35,8 +35,9 @@ def print_status(plan: Plan, status: LibraryStatus) -> None:
     rows = []
     for item, state in zip(plan.items, status.items, strict=True):
         size = state.size if state.size is not None else item.estimated_size
-        rows.append([state.status, item.name, state.list_id or "", "" if size is None else size])
-    table(rows, ["status", "list", "id", "size/estimate"])
+        role = item.catalog_name if item.catalog_name and item.catalog_name != state.name else ""
+        rows.append([state.status, state.name, role, state.list_id or "", "" if size is None else size])
+    table(rows, ["status", "list (in HubSpot)", "catalog role", "id", "size/estimate"])
     for state in status.drifted:
         print(f"\n! {state.name} drifted: {state.message}")
         if state.live is not None:
@@ -48,7 +49,7 @@ def print_status(plan: Plan, status: LibraryStatus) -> None:
             print(f"    + added in HubSpot:  {line}")
     questions = [state for state in status.items if state.status in {"needs-input", "conflict"}]
     for state in questions:
-        print(f"\n? {state.name}: {state.message}")
+        print(f"\n? {state.name} ({state.key}): {state.message}")
     for warning in plan.warnings:
         print(f"\n! {warning.message}")
     counts = {key: status.count(key) for key in STATUS_WORDS if status.count(key)}  # type: ignore[arg-type]
@@ -114,10 +115,10 @@ def apply_plan(
         print("Nothing to apply: every list of the segments file exists.", file=out)
         return None
     request = prepare_apply(s.rt, plan, keys, competitor_csv=answers.competitor_csv)
-    if not ask_yes_no(args, request.preview, f"Create {len(request.items)} list(s)?"):
-        print("Nothing was created.", file=out)
+    if not ask_yes_no(args, request.preview, f"Apply {len(request.items)} item(s)?"):
+        print("Nothing was changed.", file=out)
         return None
-    with s.step(f"creating {len(request.items)} list(s)"):
+    with s.step(f"applying {len(request.items)} item(s)"):
         return request.carry_out(s.rt)
 
 
@@ -147,9 +148,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
     else:
         print(f"{status.portal.notice}")
         table(
-            [[c.name, c.list_id, c.size, c.estimate, c.verdict, c.message] for c in counts.counts],
-            ["list", "id", "members", "estimate", "verdict", "note"],
+            [
+                [c.name, c.catalog_name if c.catalog_name != c.name else "", c.list_id, c.size, c.estimate, c.verdict]
+                for c in counts.counts
+            ],
+            ["list (in HubSpot)", "catalog role", "id", "members", "estimate", "verdict"],
         )
+        for c in counts.counts:
+            if c.verdict != "ok":
+                print(f"  {c.name}: {c.message}")
         missing = [state.name for state in status.items if state.status not in {"in-sync", "drifted"}]
         if missing:
             print(f"\nNot in the portal yet ({len(missing)}): " + "; ".join(missing))
@@ -184,17 +191,24 @@ def cmd_rollback(args: argparse.Namespace) -> int:
             else:
                 print(request.done)
             return int(Exit.OK)
-        if not ask_yes_no(args, request.preview, f"Delete these {len(request.lists)} list(s)?"):
-            print("Nothing was deleted.", file=sys.stderr if args.json else sys.stdout)
+        restoring = sum(r.state == "to-restore" for r in request.restorations)
+        question = f"Delete {len(request.lists)} list(s)" + (
+            f" and restore {restoring} change(s) to existing lists?" if restoring else "?"
+        )
+        if not ask_yes_no(args, request.preview, question):
+            print("Nothing was changed.", file=sys.stderr if args.json else sys.stdout)
             return int(Exit.DECLINED)
-        with s.step(f"deleting {len(request.lists)} list(s)"):
+        with s.step("rolling back"):
             result = request.carry_out(s.rt)
     refused = [o for o in result.outcomes if o.outcome == "refused"]
+    failed = [r for r in result.restored if r.outcome == "failed"]
     if args.json:
         emit_json({"result": result})
     else:
-        table([[o.outcome, o.name, o.list_id, o.message] for o in result.outcomes], ["outcome", "list", "id", "note"])
-    return int(Exit.FAILED) if refused else int(Exit.OK)
+        rows = [[o.outcome, o.name, o.list_id, o.message] for o in result.outcomes]
+        rows += [[r.outcome, r.name, r.list_id, r.message] for r in result.restored]
+        table(rows, ["outcome", "list", "id", "note"])
+    return int(Exit.FAILED) if refused or failed else int(Exit.OK)
 
 
 def add_parsers(commands: Any) -> None:
@@ -212,9 +226,10 @@ def add_parsers(commands: Any) -> None:
 
     apply = commands.add_parser(
         "apply",
-        help="create the missing lists, after confirmation",
-        description="Create the segments file's missing lists (after showing what will happen and asking), "
-        "journaled so that `rollback` can undo them. Lists in sync or drifted are left alone.",
+        help="create the missing lists (and adopt / merge / move aside as the file chooses), after confirmation",
+        description="Create the segments file's missing lists, and adopt, merge or move aside existing lists as "
+        "its [choices] say (after showing what will happen and asking), journaled so that `rollback` can undo "
+        "them. Lists in sync or drifted are left alone.",
     )
     add_segments_argument(apply)
     apply.add_argument("--yes", "-y", action="store_true", help="agree without asking (scripts, CI)")
@@ -236,9 +251,10 @@ def add_parsers(commands: Any) -> None:
 
     rollback = commands.add_parser(
         "rollback",
-        help="undo an apply run: delete the lists it created",
-        description="Delete every list an apply run created (never lists it adopted), after a dependency check "
-        "and confirmation. Contacts are untouched; HubSpot can restore a list for 90 days.",
+        help="undo an apply run: delete the lists it created, restore the lists it changed",
+        description="Delete every list an apply run created (never lists it reused or adopted), after a "
+        "dependency check and confirmation, and give the lists it renamed or merged their previous names and "
+        "filters back. Contacts are untouched; HubSpot can restore a deleted list for 90 days.",
     )
     rollback.add_argument("run_id", nargs="?", help="the run to undo (default: the latest apply run)")
     rollback.add_argument("--yes", "-y", action="store_true", help="agree without asking (scripts, CI)")

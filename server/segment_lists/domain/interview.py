@@ -12,10 +12,18 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from segment_lists.domain.activity import read_activity
 from segment_lists.domain.catalog import Family, PartnerMarker, Signal
 from segment_lists.domain.i18n import Language, category_name, segment_name
 
 DEFAULT_FAMILIES: tuple[Family, ...] = ("core", "icp", "engagement")
+
+# What to do with a plan item, above all when an existing list clashes with it (DESIGN.md section 4a):
+# reuse it as it is; adopt it (reuse, renamed to the convention); merge (give it the catalog's filters,
+# HubSpot keeps the id); move it aside (rename it, then create the new list); create anyway under a
+# free name (only when asked); or skip the item.
+ItemChoice = Literal["reuse", "adopt", "merge", "move-aside", "create-anyway", "skip"]
+ITEM_CHOICES: tuple[ItemChoice, ...] = ("reuse", "adopt", "merge", "move-aside", "create-anyway", "skip")
 
 DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
@@ -46,9 +54,33 @@ class Answers(BaseModel):
         "'en' ([Core] - All Customers) or 'zh' ([核心] - 所有客户)",
     )
     folder: str | None = "Segment Library"
-    size_bands: tuple[int, int] = (100, 1000)  # SMB < 100 <= Mid-Market < 1000 <= Enterprise
-    regions: dict[str, list[str]] | None = None  # region -> country names; None = the default map
+    size_bands: tuple[int, int] = Field(
+        (100, 1000),
+        description="Employee thresholds (small, large): SMB < small <= Mid-Market < large <= Enterprise",
+    )
+    sizes: list[str] | None = Field(
+        default=None,
+        description="Which size bands get a list, by name (Enterprise, Mid-Market, SMB); the others go into "
+        "one remainder list so the bands still cover every contact. Default: all of them",
+    )
+    regions: list[str] | dict[str, list[str]] | None = Field(
+        default=None,
+        description="Which regions get a list: names (North America, EMEA, APAC, LATAM), or region name -> "
+        "country names for your own regions (an empty list takes a known region's countries). Everyone "
+        "else is in the remainder list '[Region] - Other or Unknown'. Default: the four regions",
+    )
+    choices: dict[str, ItemChoice] = Field(
+        default_factory=dict,
+        description="Per plan item key, the user's answer to a clash with an existing list (or to skip "
+        "the item): reuse, adopt, merge, move-aside, create-anyway or skip",
+    )
     # Q2: what "active" means.
+    active_means: str | None = Field(
+        default=None,
+        max_length=500,
+        description="Q2 in the user's words, e.g. 'email open or click in 90 days, website visit in 60 days'; "
+        "mapped to signals (anything that maps to none is asked back). Instead of signals",
+    )
     signals: list[Signal] = Field(
         default_factory=lambda: [Signal(kind="email_open"), Signal(kind="email_click")], min_length=1
     )
@@ -81,6 +113,54 @@ class Answers(BaseModel):
         except (KeyError, IndexError, ValueError) as error:
             raise ValueError(f"the naming template may only use {{category}} and {{name}} ({error})") from None
         return template
+
+    @field_validator("size_bands")
+    @classmethod
+    def _bands(cls, bands: tuple[int, int]) -> tuple[int, int]:
+        small, large = bands
+        if not 1 <= small < large:
+            raise ValueError(f"size_bands must be two employee counts, small < large (e.g. [100, 1000]); got {bands}")
+        return bands
+
+    @field_validator("choices")
+    @classmethod
+    def _choice_keys(cls, choices: dict[str, ItemChoice]) -> dict[str, ItemChoice]:
+        return {key.strip(): choice for key, choice in choices.items()}
+
+    @model_validator(mode="after")
+    def _named_members_ask_for_their_family(self) -> Answers:
+        # Naming regions, size bands or industries asks for those lists: never drop them because
+        # `families` was left at its default.
+        wanted: list[Family] = []
+        if self.regions:
+            wanted.append("regions")
+        if self.sizes:
+            wanted.append("size")
+        if self.industries:
+            wanted.append("industries")
+        self.families = list(dict.fromkeys([*self.families, *wanted]))
+        return self
+
+    @model_validator(mode="after")
+    def _activity_in_words(self) -> Answers:
+        if self.active_means is None:
+            return self
+        activity = read_activity(self.active_means)
+        if activity.is_default or not activity.signals:
+            return self
+        if "signals" in self.model_fields_set and self.signals != activity.signals:
+            read = ", ".join(f"{s.kind} within {s.window_days} days" for s in activity.signals)
+            raise ValueError(
+                "give what 'active' means either as active_means (words) or as signals, not both "
+                f"(active_means reads as {read})"
+            )
+        self.signals = activity.signals
+        return self
+
+    @property
+    def unmapped_activity(self) -> list[str]:
+        """Words of `active_means` that name no signal this tool can read: asked back, never dropped."""
+        return read_activity(self.active_means).unmapped if self.active_means else []
 
     @model_validator(mode="after")
     def _windows_keep_engagement_lists_disjoint(self) -> Answers:

@@ -27,7 +27,8 @@ class TrendPoint(BaseModel):
 
 class ReportList(BaseModel):
     key: str
-    name: str
+    name: str  # the list's name in HubSpot when it exists, else the name it will get
+    catalog_name: str | None = None  # the catalog's name for its segment (its role), shown beside it
     list_id: str | None
     kind: str  # DYNAMIC / MANUAL
     definition: str
@@ -90,7 +91,8 @@ def collect(
         lists.append(
             ReportList(
                 key=item.key,
-                name=item.name,
+                name=state.name,
+                catalog_name=item.catalog_name or item.name,
                 list_id=state.list_id,
                 kind=item.processing_type,
                 definition=clean(item.description, limit=2000),

@@ -1,5 +1,8 @@
 """Delete, restore and roll back, each behind a dependency check and the journal.
 
+Rolling back an apply run deletes the lists it created and gives the lists it changed (adopted,
+merged, moved aside) their previous names and filters back (`list_changes`), and says what it did.
+
 Lists this tool did not create are refused unless the user explicitly agrees (`allow_foreign`);
 lists something else uses are refused, with the names, unless the user agrees (`force`). HubSpot
 keeps a deleted list restorable for 90 days; deleting a list never deletes contacts.
@@ -17,6 +20,7 @@ from segment_lists.portal import NotFound
 from segment_lists.portal.models import HubSpotList
 from segment_lists.workflow.apply import reconcile
 from segment_lists.workflow.dependencies import DependencyReport, find_dependents
+from segment_lists.workflow.list_changes import Restoration, RestoreOutcome, restorations, restore, run_changes
 from segment_lists.workflow.runs import apply_run, run_list_ids
 from segment_lists.workflow.runtime import PortalRef, Runtime
 from segment_lists.workflow.tool_names import ToolName
@@ -35,6 +39,9 @@ class RollbackResult(BaseModel):
     run_id: str
     rollback_run_id: str
     outcomes: list[DeleteOutcome] = Field(default_factory=list)
+    restored: list[RestoreOutcome] = Field(
+        default_factory=list, description="Lists the run renamed or re-filtered, and what the rollback restored"
+    )
 
 
 def deletion_blockers(
@@ -156,15 +163,19 @@ def restore_list(rt: Runtime, list_id: str, *, run_id: str | None = None) -> Del
     )
 
 
-def rollback_targets(rt: Runtime, run_id: str | None) -> tuple[str, list[HubSpotList]]:
-    """The apply run meant (the latest when None) and the lists it created that still exist."""
+def rollback_targets(rt: Runtime, run_id: str | None) -> tuple[str, list[HubSpotList], list[Restoration]]:
+    """The apply run meant (the latest when None), the lists it created that still exist, and the
+    lists it changed, with what undoing each change would do."""
     run = apply_run(rt, run_id)
     ids = run_list_ids(rt, run.run_id, created_only=True)
-    return run.run_id, rt.portal.get_lists(ids, include_filters=False) if ids else []
+    lists = rt.portal.get_lists(ids, include_filters=False) if ids else []
+    return run.run_id, lists, restorations(rt, run.run_id)
 
 
 def rollback_run(rt: Runtime, run_id: str, *, force: bool = False) -> RollbackResult:
-    """Delete every list the run created (never lists it reused), newest first."""
+    """Delete every list the run created (never lists it reused), newest first; then give every list it
+    renamed or re-filtered its previous name and filters back (after the deletes: a list moved aside
+    gets back the name the deleted one had)."""
     reconcile(rt)
     entries = [e for e in rt.journal.library(rt.portal_id) if e.run_id == run_id and e.origin == "created"]
     rollback_id = rt.journal.start_run(rt.portal_id, "rollback", None)
@@ -196,5 +207,24 @@ def rollback_run(rt: Runtime, run_id: str, *, force: bool = False) -> RollbackRe
             )
             continue
         outcomes.append(_delete(rt, lst, report, rollback_id))
-    rt.journal.finish_run(rollback_id, "ok" if all(o.outcome != "refused" for o in outcomes) else "partial")
-    return RollbackResult(portal=rt.ref, run_id=run_id, rollback_run_id=rollback_id, outcomes=outcomes)
+    changes = run_changes(rt, run_id)
+    restored = restore(rt, rollback_id, changes) if changes else []
+    _forget_undone(rt, run_id, restored)
+    if restored:
+        rt.lists_changed()
+    clean_run = all(o.outcome != "refused" for o in outcomes) and all(r.outcome != "failed" for r in restored)
+    rt.journal.finish_run(rollback_id, "ok" if clean_run else "partial")
+    return RollbackResult(
+        portal=rt.ref, run_id=run_id, rollback_run_id=rollback_id, outcomes=outcomes, restored=restored
+    )
+
+
+def _forget_undone(rt: Runtime, run_id: str, restored: list[RestoreOutcome]) -> None:
+    """A list the run adopted or merged whose changes are all undone is no segment's list any more."""
+    undone = {"name-restored", "filters-restored", "already-restored"}
+    for entry in rt.journal.library(rt.portal_id):
+        if entry.run_id != run_id or entry.origin not in {"adopted", "merged"}:
+            continue
+        mine = [r.outcome for r in restored if r.list_id == entry.list_id]
+        if mine and all(outcome in undone for outcome in mine):
+            rt.journal.forget(rt.portal_id, entry.list_id)

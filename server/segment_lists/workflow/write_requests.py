@@ -16,12 +16,15 @@ from typing import Any
 
 from segment_lists.domain.plan import Plan, PlanItem
 from segment_lists.domain.text import clean
+from segment_lists.filters import definition_key
 from segment_lists.portal import NotFound
 from segment_lists.portal.models import HubSpotList
 from segment_lists.workflow import previews
 from segment_lists.workflow.apply import ApplyResult, apply_items, select_items
+from segment_lists.workflow.clash_evidence import dependents_of
 from segment_lists.workflow.custom_list import CustomList, create_custom_list, describe_custom, validate_custom
 from segment_lists.workflow.failures import InvalidRequest, ListNotFound, NothingToRestore
+from segment_lists.workflow.list_changes import Restoration
 from segment_lists.workflow.proposal import load_plan
 from segment_lists.workflow.rollback import (
     DeleteOutcome,
@@ -78,18 +81,33 @@ def prepare_apply(
 ) -> ApplyRequest:
     """Plan items to create or adopt (every applicable one when `keys` is None)."""
     selected = select_items(plan, keys)
-    # What the user confirmed must still hold: the plan, the items, and which planned names are taken.
+    # What the user confirmed must still hold: the plan, the items, which planned names are taken, and
+    # the existing lists the items rename or re-filter, as they are now.
     taken = {lst.name.strip().lower() for lst in rt.lists(refresh=True)}
+    touched = sorted(
+        {
+            str(i.existing_list_id)
+            for i in selected
+            if i.action in {"adopt", "merge", "move-aside"} and i.existing_list_id
+        }
+    )
+    existing = {lst.id: lst for lst in rt.portal.get_lists(touched, include_filters=True)} if touched else {}
+    # A merge changes who a workflow or an email reaches: who uses the list is checked now, for the preview.
+    merged = [str(i.existing_list_id) for i in selected if i.action == "merge" and i.existing_list_id]
     state = {
         "plan": plan.plan_id,
         "items": [item.key for item in selected],
         "taken": sorted(item.name for item in selected if item.name.strip().lower() in taken),
+        "existing": sorted(
+            (lst.id, lst.name, definition_key(lst.filter_branch) if lst.filter_branch else "")
+            for lst in existing.values()
+        ),
     }
     return ApplyRequest(
         tool=ToolName.CREATE_LIST,
         arguments={"plan_id": plan.plan_id, "items": [item.key for item in selected], "competitor_csv": competitor_csv},
         state=state,
-        preview=previews.apply_preview(rt, plan, selected),
+        preview=previews.apply_preview(rt, plan, selected, existing, dependents_of(rt, merged)),
         plan=plan,
         items=selected,
         competitor_csv=competitor_csv,
@@ -204,24 +222,30 @@ class RollbackRequest(WriteRequest):
     run_id: str
     force: bool = False
     lists: list[HubSpotList] = field(default_factory=list)
+    restorations: list[Restoration] = field(default_factory=list)
 
     def carry_out(self, rt: Runtime) -> RollbackResult:
         return rollback_run(rt, self.run_id, force=self.force)
 
 
 def prepare_rollback(rt: Runtime, run_id: str | None, *, force: bool = False) -> RollbackRequest:
-    """Undo an apply run (the latest when None): delete the lists it created that still exist."""
-    resolved, lists = rollback_targets(rt, run_id)
+    """Undo an apply run (the latest when None): delete the lists it created that still exist, and give
+    the lists it renamed or re-filtered their previous names and filters back."""
+    resolved, lists, undo = rollback_targets(rt, run_id)
     request = RollbackRequest(
         tool=ToolName.ROLLBACK_RUN,
         arguments={"run_id": resolved, "force": force},
-        state={"lists": sorted((lst.id, str(lst.updated_at)) for lst in lists)},
+        state={
+            "lists": sorted((lst.id, str(lst.updated_at)) for lst in lists),
+            "restore": [(r.action_id, r.state, r.name) for r in undo],
+        },
         run_id=resolved,
         force=force,
         lists=lists,
+        restorations=undo,
     )
-    if not lists:
-        request.done = f"Run {resolved} has no lists left to delete; nothing was deleted."
+    if not lists and not any(r.state == "to-restore" for r in undo):
+        request.done = f"Run {resolved} has no lists left to delete or restore; nothing was deleted or restored."
     else:
-        request.preview = previews.rollback_preview(rt, resolved, lists)
+        request.preview = previews.rollback_preview(rt, resolved, lists, undo)
     return request
