@@ -156,8 +156,10 @@ class RestoreOutcome(BaseModel):
 
 
 def run_changes(rt: Runtime, run_id: str) -> list[Action]:
-    """The renames and filter updates an apply run made (or may have made), newest first."""
-    return [a for a in reversed(rt.journal.actions(run_id)) if a.action in CHANGES and a.outcome != "failed"]
+    """The renames and filter updates an apply run announced, newest first. Failed ones too: a request
+    a crash cut off may land after the next run settled it as not done, so what the list shows decides
+    (a change that failed and does not show is simply not mentioned)."""
+    return [a for a in reversed(rt.journal.actions(run_id)) if a.action in CHANGES]
 
 
 def restorations(rt: Runtime, run_id: str) -> list[Restoration]:
@@ -167,7 +169,8 @@ def restorations(rt: Runtime, run_id: str) -> list[Restoration]:
         return []
     ids = sorted({str(a.list_id) for a in changes}, key=lambda i: int(i) if i.isdigit() else 0)
     lists = {lst.id: lst for lst in rt.portal.get_lists(ids, include_filters=True)}
-    return [_restoration(rt, action, lists.get(str(action.list_id))) for action in changes]
+    found = [_restoration(rt, action, lists.get(str(action.list_id))) for action in changes]
+    return [r for r, a in zip(found, changes, strict=True) if a.outcome != "failed" or r.state == "to-restore"]
 
 
 def _restoration(rt: Runtime, action: Action, lst: HubSpotList | None) -> Restoration:
@@ -186,12 +189,12 @@ def _restoration(rt: Runtime, action: Action, lst: HubSpotList | None) -> Restor
     if state == "not-done":
         return Restoration(**base, name=name, state="already-restored", message=f"'{name}' has its previous {kind}")
     if state == "other":
-        now = f"is named '{name}'" if kind == "name" else "has other filters"
+        what = "was renamed" if kind == "name" else "had its filters changed"
         return Restoration(
             **base,
             name=name,
             state="changed-since",
-            message=f"'{name}' (id {lst.id}) {now} since this tool changed it; left as it is",
+            message=f"'{name}' (id {lst.id}) {what} by someone since this tool changed it; left as it is",
         )
     message = (
         f"rename '{name}' (id {lst.id}) back to '{clean(back_to)}'"
@@ -210,10 +213,13 @@ def restore(rt: Runtime, rollback_run_id: str, changes: Sequence[Action]) -> lis
         try:
             lst = rt.portal.get_list(list_id, include_filters=action.action == "update_filters")
         except NotFound:
-            outcomes.append(RestoreOutcome(list_id=list_id, name="", outcome="gone", message="the list is gone"))
+            if action.outcome != "failed":
+                outcomes.append(RestoreOutcome(list_id=list_id, name="", outcome="gone", message="the list is gone"))
             continue
         state = _state(action, lst)
         name = clean(lst.name)
+        if state != "done" and action.outcome == "failed":
+            continue  # it never happened: nothing to undo or to mention
         if state != "done":
             outcome: Literal["already-restored", "left-as-is"] = (
                 "already-restored" if state == "not-done" else "left-as-is"

@@ -245,7 +245,10 @@ def prepare_rollback(rt: Runtime, run_id: str | None, *, force: bool = False) ->
         restorations=undo,
     )
     if not lists and not any(r.state == "to-restore" for r in undo):
-        request.done = f"Run {resolved} has no lists left to delete or restore; nothing was deleted or restored."
+        kept = [r.message for r in undo if r.state == "changed-since"]
+        request.done = f"Run {resolved} has no lists left to delete or restore; nothing was deleted or restored." + (
+            f" Left as they are: {'; '.join(kept)}." if kept else ""
+        )
     else:
         request.preview = previews.rollback_preview(rt, resolved, lists, undo)
     return request
