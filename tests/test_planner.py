@@ -267,3 +267,19 @@ def test_partner_candidates_are_proposed_not_applied() -> None:
     partners = plan.item("core.partners")
     assert partners.action == "needs-input"
     assert "contact property 'Contact type' (contact_type) = 'Partner' (partner)" in partners.question
+
+
+def test_prerequisites_say_what_is_wrong_with_counts_and_what_to_do_in_hubspot() -> None:
+    plan = build_plan(Answers(competitor_domains=["rival.com"]), facts(fill_counts={"contact.lifecyclestage": 900}))
+    icp = next(w for w in plan.warnings if w.code == "icp-property-missing")
+    # The default company property exists but no company has a tier: said with the count, and the fix.
+    assert "'Ideal Customer Profile Tier' (hs_ideal_customer_profile) is set on 0 of 100 companies" in icp.message
+    assert "In HubSpot" in icp.message and "icp_marker" in icp.message
+    lifecycle = next(w for w in plan.warnings if w.code == "lifecycle-cleanup")
+    assert "100 of 1000 contacts (10%) have no lifecycle stage" in lifecycle.message
+    assert "Lifecycle stage is unknown" in lifecycle.message
+    # What can be planned without them is planned.
+    assert plan.item("icp.tier_1").action == "needs-input"
+    assert plan.item("core.customers").action == "create" and plan.item("engagement.never_engaged").action == "create"
+    texts = [w.message for w in plan.warnings] + [i.question or "" for i in plan.items]
+    assert not any("/create-icp-tiers" in t or "/fix-lifecycle-stages" in t for t in texts)

@@ -48,8 +48,14 @@ def print_status(plan: Plan, status: LibraryStatus) -> None:
         for line in state.added:
             print(f"    + added in HubSpot:  {line}")
     questions = [state for state in status.items if state.status in {"needs-input", "conflict"}]
+    items = {item.key: item for item in plan.items}
     for state in questions:
         print(f"\n? {state.name} ({state.key}): {state.message}")
+        clash = items[state.key].clash
+        for option in clash.options if clash is not None and state.status == "conflict" else []:
+            print(f"    {'*' if option.recommended else ' '} {option.choice}: {option.consequence}")
+    if any(state.status == "conflict" for state in questions):
+        print('\n  Answer in the segments file, e.g. [choices] "core.suppressed" = "merge" (* recommended).')
     for warning in plan.warnings:
         print(f"\n! {warning.message}")
     counts = {key: status.count(key) for key in STATUS_WORDS if status.count(key)}  # type: ignore[arg-type]

@@ -191,7 +191,7 @@ def _uses(evidence: Evidence | None) -> tuple[str, bool]:
     if evidence.unchecked:
         words.append("could not check " + "; ".join(evidence.unchecked))
     if not words:
-        return "nothing uses it (checked other lists, workflows and marketing emails)", True
+        return "nothing uses it: other lists, workflows and marketing emails checked", True
     return ", ".join(words), False
 
 
@@ -286,9 +286,7 @@ def build_clash(
     for option in options:
         option.recommended = option.choice == recommended
     options.sort(key=lambda option: not option.recommended)
-    listing = "; ".join(
-        f"{option.choice}{' (recommended)' if option.recommended else ''}: {option.consequence}" for option in options
-    )
+    listing = ", ".join(option.choice for option in options)
     return Clash(
         kind=kind,
         list_id=lst.list_id,
@@ -300,8 +298,8 @@ def build_clash(
         unchecked=evidence.unchecked if evidence is not None else [],
         membership_change=evidence.membership_change if evidence is not None else None,
         options=options,
-        question=f"{question}. Recommended: {recommended}, because {why}. Options: {listing}. "
-        f"Answer with choices {{'{segment.key}': '<choice>'}}.",
+        question=f"{question}. Recommended: {recommended}, because {why}. Options (what each does: clash.options): "
+        f"{listing}. Answer with choices {{'{segment.key}': '<choice>'}}.",
     )
 
 

@@ -271,7 +271,8 @@ def _icp_missing(facts: PortalFacts) -> str:
             continue
         total = facts.total_companies if obj == "company" else facts.total_contacts
         filled = facts.fill_counts.get(f"{obj}.{name}", 0)
-        found.append(f"the {obj} property '{prop.label}' ({name}) is set on {filled} of {total} {obj}s")
+        records = "companies" if obj == "company" else "contacts"
+        found.append(f"the {obj} property '{prop.label}' ({name}) is set on {filled} of {total} {records}")
     what = (
         "No ICP tier is set in this portal: " + "; ".join(found)
         if found
