@@ -92,6 +92,20 @@ def decide(
         return _ours(segment, ours, choice, taken)
     # Lists the library holds for other segments are theirs: never adopted or merged for this one.
     free = [lst for lst in existing if lst.segment_key is None]
+    theirs = next(
+        (
+            lst
+            for lst in existing
+            if lst.segment_key is not None and lst.name.strip().casefold() == segment.name.strip().casefold()
+        ),
+        None,
+    )
+    if theirs is not None:
+        return Decision(
+            "conflict",
+            f"the name '{segment.name}' is held by list '{theirs.name}' (id {theirs.list_id}), which the library "
+            f"holds for segment {theirs.segment_key}; change the naming template, or skip this item",
+        )
     wanted = segment.name.strip().casefold()
     holder = next((lst for lst in free if lst.name.strip().casefold() == wanted), None)
     same_definition = None
