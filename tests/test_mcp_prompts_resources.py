@@ -122,6 +122,13 @@ async def test_resources_library_and_plan(portal: SeededPortal, mode: str) -> No
         assert customers["hubspot_name"] == "Customers (2023 import)" == customers["name"]
         assert customers["catalog_name"] == "[Core] - All Customers" and customers["origin"] == "reused"
         assert all(entry["hubspot_name"] == portal.lists()[entry["list_id"]][0] for entry in library["lists"])
+        counted = await call(client, "count_members", {"run_id": created["run_id"], "wait_seconds": 30})
+        row = next(c for c in counted["counts"] if c["list_id"] == customers["list_id"])
+        assert (row["name"], row["segment_key"], row["catalog_name"]) == (
+            "Customers (2023 import)",
+            "core.customers",
+            "[Core] - All Customers",
+        )
 
         markdown = _resource_text(await client.read_resource("segment-lists://library?format=markdown"))
         rows = [line for line in markdown.splitlines() if line.startswith("| ") and "---" not in line]

@@ -93,6 +93,11 @@ def test_markdown_summary_matches_the_data(report: tuple[Path, dict]) -> None:
     for item in data.lists:
         assert item.list_id, f"{item.name} was not created in the sandbox"
         assert f"| {item.name} | {item.list_id} |" in markdown
+    # Each list under HubSpot's name, with its catalog role beside it (the example file adopts the old
+    # customers list, so HubSpot's name is the catalog's now).
+    assert all(item.catalog_name for item in data.lists)
+    customers = next(item for item in data.lists if item.key == "core.customers")
+    assert customers.name == customers.catalog_name == "[Core] - All Customers"
     assert "⚠️ **customers-vs-competitors**" in markdown  # the planted overlap
     assert "✅ **engagement**" in markdown
 

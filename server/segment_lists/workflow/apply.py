@@ -315,29 +315,23 @@ def _take_over(rt: Runtime, item: PlanItem, run_id: str, competitor_csv: str | N
     """reuse / adopt / merge: the existing list becomes the segment's (renamed and re-filtered as chosen)."""
     list_id = str(item.existing_list_id)
     entry = rt.journal.created_by_tool(rt.portal_id, list_id)
-    if item.action == "reuse":
-        if entry is not None and entry.origin == "created":
-            # A list an earlier run of this tool created: it stays that run's (so its rollback still
-            # deletes it); adopting it here would make it nobody's to roll back.
-            added = _fill_static(rt, item, list_id, run_id, competitor_csv)
-            return ItemOutcome(
-                key=item.key,
-                name=entry.name,
-                outcome="already-created",
-                list_id=list_id,
-                members_added=added,
-                message=f"created by this tool in {entry.run_id}; left as is",
-            )
-        if entry is not None and entry.segment_key == item.key and entry.run_id != run_id:
-            added = _fill_static(rt, item, list_id, run_id, competitor_csv)
-            return ItemOutcome(
-                key=item.key,
-                name=entry.name,
-                outcome="reused",
-                list_id=list_id,
-                members_added=added,
-                message=f"in the library for this segment since {entry.run_id}; left as is",
-            )
+    # A list an earlier run of this tool created stays that run's (so its rollback still deletes it);
+    # adopting it here would make it nobody's to roll back. One an earlier run took over stays as is.
+    created = entry is not None and entry.origin == "created"
+    earlier = entry is not None and entry.segment_key == item.key and entry.run_id != run_id
+    if item.action == "reuse" and entry is not None and (created or earlier):
+        return ItemOutcome(
+            key=item.key,
+            name=entry.name,
+            outcome="already-created" if created else "reused",
+            list_id=list_id,
+            members_added=_fill_static(rt, item, list_id, run_id, competitor_csv),
+            message=(
+                f"created by this tool in {entry.run_id}; left as is"
+                if created
+                else f"in the library for this segment since {entry.run_id}; left as is"
+            ),
+        )
     try:
         lst = rt.portal.get_list(list_id, include_filters=True)
     except NotFound:
@@ -363,10 +357,7 @@ def _take_over(rt: Runtime, item: PlanItem, run_id: str, competitor_csv: str | N
     if item.rename_existing_to and item.action in {"adopt", "merge"}:
         lst = rename_journaled(rt, run_id, lst, item.rename_existing_to, why=item.action, segment_key=item.key)
     changed = before != (lst.name, lst.filter_branch)
-    # A list this tool created stays its creating run's (its rollback deletes it); any other becomes ours.
-    created = entry is not None and entry.origin == "created"
     origin = "created" if created else {"reuse": "reused", "adopt": "adopted", "merge": "merged"}[item.action]
-    earlier = entry is not None and entry.segment_key == item.key and entry.run_id != run_id
     if changed or not earlier:
         rt.journal.record_created(
             rt.portal_id,
@@ -385,28 +376,24 @@ def _take_over(rt: Runtime, item: PlanItem, run_id: str, competitor_csv: str | N
         return ItemOutcome(
             key=item.key, name=name, outcome="reused", list_id=list_id, members_added=added, message=item.reason
         )
-    if not changed and earlier and entry is not None:
-        return ItemOutcome(
-            key=item.key,
-            name=name,
-            outcome="adopted" if item.action == "adopt" else "merged",
-            list_id=list_id,
-            members_added=added,
-            message=f"already {origin} for this segment in {entry.run_id}; nothing changed",
+    if not changed:
+        message = f"already {origin} for this segment in {entry.run_id}" if earlier and entry else "already so"
+        message += "; nothing changed"
+    elif item.action == "adopt":
+        message = f"renamed '{clean(before[0])}' to '{name}'"
+    else:
+        message = "gave it the catalog's filters" + (
+            f" and renamed '{clean(before[0])}' to '{name}'" if before[0] != lst.name else ""
         )
-    done = (
-        f"renamed '{clean(before[0])}' to '{name}'"
-        if item.action == "adopt"
-        else "gave it the catalog's filters"
-        + (f" and renamed '{clean(before[0])}' to '{name}'" if before[0] != lst.name else "")
-    )
+    if changed:
+        message += f"; HubSpot keeps id {list_id}, so whatever uses it keeps working"
     return ItemOutcome(
         key=item.key,
         name=name,
         outcome="adopted" if item.action == "adopt" else "merged",
         list_id=list_id,
         members_added=added,
-        message=f"{done}; HubSpot keeps id {list_id}, so whatever uses it keeps working" if changed else "already so",
+        message=message,
     )
 
 

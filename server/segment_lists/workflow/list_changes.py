@@ -14,7 +14,7 @@ workflows and emails that use the list keep working
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -42,6 +42,34 @@ def _settle_failure(rt: Runtime, action_id: int, error: Exception) -> None:
     rt.journal.settle(action_id, outcome, detail=None)
 
 
+def _journaled(
+    rt: Runtime,
+    run_id: str,
+    kind: str,
+    lst: HubSpotList,
+    detail: dict[str, Any],
+    write: Callable[[], HubSpotList],
+    *,
+    list_name: str,
+    segment_key: str | None,
+    undoes: int | None,
+) -> HubSpotList:
+    """Journal the change (with what the list was before), make it, settle it."""
+    if undoes is not None:
+        detail["undoes"] = undoes
+    action = rt.journal.intend(
+        run_id, rt.portal_id, kind, segment_key=segment_key, list_name=list_name, list_id=lst.id, detail=detail
+    )
+    try:
+        changed = write()
+    except Exception as error:
+        _settle_failure(rt, action, error)
+        raise
+    rt.journal.settle(action, "ok")
+    rt.lists_changed()
+    return changed
+
+
 def rename_journaled(
     rt: Runtime,
     run_id: str,
@@ -55,20 +83,17 @@ def rename_journaled(
     """Give `lst` the name `name` (nothing to do when it has it already)."""
     if lst.name == name:
         return lst
-    detail: dict[str, Any] = {"previous_name": lst.name, "name": name, "why": why}
-    if undoes is not None:
-        detail["undoes"] = undoes
-    action = rt.journal.intend(
-        run_id, rt.portal_id, "rename", segment_key=segment_key, list_name=name, list_id=lst.id, detail=detail
+    return _journaled(
+        rt,
+        run_id,
+        "rename",
+        lst,
+        {"previous_name": lst.name, "name": name, "why": why},
+        lambda: rt.portal.rename_list(lst.id, name),
+        list_name=name,
+        segment_key=segment_key,
+        undoes=undoes,
     )
-    try:
-        renamed = rt.portal.rename_list(lst.id, name)
-    except Exception as error:
-        _settle_failure(rt, action, error)
-        raise
-    rt.journal.settle(action, "ok")
-    rt.lists_changed()
-    return renamed
 
 
 def refilter_journaled(
@@ -84,26 +109,17 @@ def refilter_journaled(
     """Give the active list `lst` (read with its filters) the definition `branch`."""
     if _same_filters(lst.filter_branch, branch):
         return lst
-    detail: dict[str, Any] = {"previous_filter_branch": lst.filter_branch, "filter_branch": branch, "why": why}
-    if undoes is not None:
-        detail["undoes"] = undoes
-    action = rt.journal.intend(
+    return _journaled(
+        rt,
         run_id,
-        rt.portal_id,
         "update_filters",
-        segment_key=segment_key,
+        lst,
+        {"previous_filter_branch": lst.filter_branch, "filter_branch": branch, "why": why},
+        lambda: rt.portal.update_list_filters(lst.id, branch),
         list_name=lst.name,
-        list_id=lst.id,
-        detail=detail,
+        segment_key=segment_key,
+        undoes=undoes,
     )
-    try:
-        updated = rt.portal.update_list_filters(lst.id, branch)
-    except Exception as error:
-        _settle_failure(rt, action, error)
-        raise
-    rt.journal.settle(action, "ok")
-    rt.lists_changed()
-    return updated
 
 
 def _state(action: Action, lst: HubSpotList) -> Literal["done", "not-done", "other"]:
