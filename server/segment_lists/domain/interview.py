@@ -60,6 +60,7 @@ class Answers(BaseModel):
     )
     sizes: list[str] | None = Field(
         default=None,
+        max_length=20,
         description="Which size bands get a list, by name (Enterprise, Mid-Market, SMB); the others go into "
         "one remainder list so the bands still cover every contact. Default: all of them",
     )
@@ -125,6 +126,8 @@ class Answers(BaseModel):
     @field_validator("choices")
     @classmethod
     def _choice_keys(cls, choices: dict[str, ItemChoice]) -> dict[str, ItemChoice]:
+        if len(choices) > 500 or any(len(key) > 200 for key in choices):
+            raise ValueError("choices holds plan item keys (such as 'core.suppressed'), at most 500 of them")
         return {key.strip(): choice for key, choice in choices.items()}
 
     @model_validator(mode="after")
