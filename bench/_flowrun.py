@@ -25,9 +25,12 @@ class Phase:
 
 
 def demo_answers(competitor_domains: list[str]) -> Answers:
+    # The demo portal's two planted clashes answered as the reliability harness does: the same lists
+    # are created as before clashes became questions (11, one reused), plus one rename.
     return Answers(
         competitor_domains=competitor_domains,
         partner_marker=PartnerMarker(property="contact_type", values=["partner"]),
+        choices={"core.customers": "reuse", "core.suppressed": "move-aside"},
     )
 
 

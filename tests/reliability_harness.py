@@ -45,10 +45,14 @@ FAST_LIMITER = LimiterSettings(enabled=False, window_seconds=1.0)
 
 
 def demo_answers(demo: DemoSummary) -> Answers:
+    """The default flow's answers. The demo portal's two planted clashes are answered: the list with the
+    customers' definition is reused as it is, and the one holding the Suppressed Contacts name is moved
+    aside (renamed; the new list is created), so crashes also land around a rename."""
     return Answers.model_validate(
         {
             "competitor_domains": demo.crm.competitor_domains,
             "partner_marker": {"property": "contact_type", "values": ["partner"]},
+            "choices": {"core.customers": "reuse", "core.suppressed": "move-aside"},
         }
     )
 

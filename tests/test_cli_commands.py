@@ -115,7 +115,8 @@ def test_doctor_on_the_sandbox_reports_prerequisites(capsys: pytest.CaptureFixtu
     assert run("doctor", "--sandbox", "--contacts", "200", "--no-progress") == Exit.OK
     out = capsys.readouterr().out
     assert "[warn] prerequisites: Lifecycle stages need cleanup" in out
-    assert "fix: Run /fix-lifecycle-stages" in out
+    assert "fix: Set a lifecycle stage for the contacts without one in HubSpot" in out
+    assert "/fix-lifecycle-stages" not in out
     assert "ready" in out
 
 

@@ -72,10 +72,15 @@ def test_plan_apply_verify_drift_rollback_leaves_the_portal_as_it_was(portal: st
     status = json.loads(planned.stdout)["status"]["items"]
     assert {item["status"] for item in status} >= {"missing"}
     assert not any(item["status"] == "drifted" for item in status)
+    # The example file answers the demo portal's two clashes: adopt one list, merge into the other.
+    by_key = {item["key"]: item for item in status}
+    assert by_key["core.customers"]["status"] == "adopt" and by_key["core.suppressed"]["status"] == "merge"
 
     declined = cli(portal, tmp_path, "apply", str(SEGMENTS), "--no-estimate")
     assert declined.returncode == 7, declined.stderr  # no terminal, no --yes: nothing happens
-    assert "Create " in declined.stdout and "Nothing was created." in declined.stdout
+    assert "Create " in declined.stdout and "Nothing was changed." in declined.stdout
+    assert "rename 'Customers (2023 import)' (id " in declined.stdout  # the preview names every rename...
+    assert "filters now: " in declined.stdout and "become: " in declined.stdout  # ...and filter change
     assert inventory(portal) == before
 
     applied = cli(portal, tmp_path, "apply", str(SEGMENTS), "--yes", "--json", "--no-estimate")
@@ -85,6 +90,10 @@ def test_plan_apply_verify_drift_rollback_leaves_the_portal_as_it_was(portal: st
     assert "core.partners" in created and len(created) >= 8
     names_now = {name for _, name, _ in inventory(portal)}
     assert "[Core] - All Partners" in names_now
+    assert "[Core] - All Customers" in names_now and "Customers (2023 import)" not in names_now
+    assert not any(name.endswith("(2)") for name in names_now)
+    outcomes = {item["key"]: item["outcome"] for item in result["items"]}
+    assert outcomes["core.customers"] == "adopted" and outcomes["core.suppressed"] == "merged"
 
     in_sync = cli(portal, tmp_path, "plan", str(SEGMENTS), "--check", "--no-estimate")
     assert in_sync.returncode == 0, in_sync.stdout + in_sync.stderr
@@ -163,4 +172,5 @@ def test_plan_apply_verify_drift_rollback_leaves_the_portal_as_it_was(portal: st
     rolled = cli(portal, tmp_path, "rollback", "--yes")
     assert rolled.returncode == 0, rolled.stdout + rolled.stderr
     assert rolled.stdout.count("deleted") >= len(created)
-    assert inventory(portal) == before
+    assert "name-restored" in rolled.stdout and "filters-restored" in rolled.stdout
+    assert inventory(portal) == before  # ids, names (the adopted list has its old name again) and types

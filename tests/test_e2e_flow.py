@@ -212,6 +212,10 @@ def flow(tmp_path_factory: pytest.TempPathFactory) -> FlowOutcome:
                                     "property": answers.partner_property,
                                     "values": list(answers.partner_values),
                                 },
+                                # The demo portal's planted clashes, answered: its list with the
+                                # customers' definition is adopted (renamed), the one holding the
+                                # Suppressed Contacts name is merged (given the catalog's filters).
+                                "choices": {"core.customers": "adopt", "core.suppressed": "merge"},
                             }
                         },
                     )
@@ -252,11 +256,17 @@ def _list_of(flow: FlowOutcome) -> dict[str, str]:
     return {i["key"]: i["list_id"] for i in flow.items if i["list_id"]}
 
 
-def test_every_catalog_segment_was_created_or_reused(flow: FlowOutcome, expected: dict[str, set[str]]) -> None:
+def test_every_catalog_segment_was_created_or_taken_over(flow: FlowOutcome, expected: dict[str, set[str]]) -> None:
     outcomes = {i["key"]: i["outcome"] for i in flow.items}
     assert set(outcomes) == set(expected)
-    assert outcomes["core.customers"] == "reused"  # 'Customers (2023 import)' has the same definition
-    assert all(outcome == "created" for key, outcome in outcomes.items() if key != "core.customers"), outcomes
+    assert outcomes["core.customers"] == "adopted"  # 'Customers (2023 import)' has the same definition
+    assert outcomes["core.suppressed"] == "merged"  # its members below are exactly the catalog's
+    taken_over = {"core.customers", "core.suppressed"}
+    assert all(outcome == "created" for key, outcome in outcomes.items() if key not in taken_over), outcomes
+    lists = _list_of(flow)
+    assert lists["core.customers"] == flow.demo.existing_lists["customers_old"]  # HubSpot kept the ids
+    assert lists["core.suppressed"] == flow.demo.existing_lists["suppressed_clash"]
+    assert not any(name.endswith("(2)") for name in (i["name"] for i in flow.items))
 
 
 def test_every_list_has_exactly_the_independently_computed_members(
@@ -357,7 +367,13 @@ def test_rollback_leaves_exactly_the_lists_that_existed_before(flow: FlowOutcome
     created = {i["list_id"] for i in flow.items if i["outcome"] == "created"}
     deleted = {o["list_id"] for o in flow.rollback["result"]["outcomes"] if o["outcome"] == "deleted"}
     assert deleted == created and created
+    # Ids and names: the adopted and the merged lists have their old names again.
     assert flow.lists_after_rollback == flow.lists_before
+    restored = {(r["list_id"], r["outcome"]) for r in flow.rollback["result"]["restored"]}
+    assert restored == {
+        (flow.demo.existing_lists["customers_old"], "name-restored"),
+        (flow.demo.existing_lists["suppressed_clash"], "filters-restored"),
+    }
     assert set(flow.demo.existing_lists.values()) <= set(flow.lists_before)
 
 

@@ -42,6 +42,8 @@ def flow(
         answers = Answers(
             competitor_domains=demo.crm.competitor_domains,
             partner_marker=PartnerMarker(property="contact_type", values=["partner"]),
+            # The demo portal's planted clashes, answered so that every catalog segment has a list.
+            choices={"core.customers": "reuse", "core.suppressed": "move-aside"},
         )
         plan = propose(rt, answers)
         applied = apply_items(rt, plan, select_items(plan, None))

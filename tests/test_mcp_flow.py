@@ -36,6 +36,9 @@ def _answers(portal: SeededPortal) -> dict[str, Any]:
     return {
         "competitor_domains": portal.demo.crm.competitor_domains,
         "partner_marker": {"property": "contact_type", "values": ["partner"]},
+        # One planted clash answered (the list with the customers' definition is reused as it is); the
+        # other ('[Core] - Suppressed Contacts' with another definition) stays a question.
+        "choices": {"core.customers": "reuse"},
     }
 
 
@@ -64,6 +67,9 @@ async def test_full_flow_token_path(portal: SeededPortal, mode: str) -> None:
         actions = {item["key"]: item["action"] for item in plan["items"]}
         assert actions["core.customers"] == "reuse"  # 'Customers (2023 import)' has the same definition
         assert "needs-input" not in actions.values()
+        suppressed = next(item for item in plan["items"] if item["key"] == "core.suppressed")
+        assert suppressed["action"] == "conflict" and suppressed["clash"]["list_name"] == "[Core] - Suppressed Contacts"
+        assert "core.suppressed" in proposed["next_step"] and "choices" in proposed["next_step"]
         assert plan["plan_id"] in proposed["next_step"]
         if estimate:
             sizes_planned = {item["key"]: item["estimated_size"] for item in plan["items"]}

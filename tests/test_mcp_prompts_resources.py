@@ -104,7 +104,9 @@ async def test_resources_library_and_plan(portal: SeededPortal, mode: str) -> No
         empty = json.loads(_resource_text(await client.read_resource("segment-lists://library")))
         assert empty["lists"] == [] and empty["portal"]["is_sandbox"] is True
 
-        proposed = await call(client, "propose_segments", {"estimate": False})
+        # The demo's list with the customers' definition is reused as it is: it keeps its own name.
+        answers = {"choices": {"core.customers": "reuse"}}
+        proposed = await call(client, "propose_segments", {"answers": answers, "estimate": False})
         plan_id = proposed["plan"]["plan_id"]
         keys = ["core.customers", "core.internal", "engagement.never_engaged"]
         _, created = await confirmed(client, "create_list", {"plan_id": plan_id, "items": keys})
@@ -115,10 +117,25 @@ async def test_resources_library_and_plan(portal: SeededPortal, mode: str) -> No
         by_id = {entry["list_id"]: entry for entry in library["lists"]}
         assert {entry["segment_key"] for entry in library["lists"]} == set(keys)
         assert all(entry["definition"] for entry in by_id.values())  # all three are active lists
+        # Each list under the name HubSpot has for it, with its catalog role beside it.
+        customers = by_id[portal.demo.existing_lists["customers_old"]]
+        assert customers["hubspot_name"] == "Customers (2023 import)" == customers["name"]
+        assert customers["catalog_name"] == "[Core] - All Customers" and customers["origin"] == "reused"
+        assert all(entry["hubspot_name"] == portal.lists()[entry["list_id"]][0] for entry in library["lists"])
+        counted = await call(client, "count_members", {"run_id": created["run_id"], "wait_seconds": 30})
+        row = next(c for c in counted["counts"] if c["list_id"] == customers["list_id"])
+        assert (row["name"], row["segment_key"], row["catalog_name"]) == (
+            "Customers (2023 import)",
+            "core.customers",
+            "[Core] - All Customers",
+        )
 
         markdown = _resource_text(await client.read_resource("segment-lists://library?format=markdown"))
         rows = [line for line in markdown.splitlines() if line.startswith("| ") and "---" not in line]
-        assert rows[0].startswith("| List | Id |")
+        assert rows[0].startswith("| List (in HubSpot) | Role | Id |")
+        assert any(
+            row.startswith("| Customers (2023 import) | core.customers ([Core] - All Customers) |") for row in rows
+        )
         assert len(rows) == 1 + len(ids)
         for list_id in ids:
             assert any(f"| {list_id} |" in row for row in rows)

@@ -131,6 +131,11 @@ def test_markdown_summary_matches_the_data(report: tuple[Path, dict, dict[str, t
         assert item.list_id, f"{item.name} was not created in the sandbox"
         assert item.name == hubspot_says[item.list_id][0]  # the name HubSpot has now
         assert f"| {item.name} | {item.role} | {item.list_id} |" in markdown
+    # Each list under HubSpot's name, with its catalog role beside it (the example file adopts the old
+    # customers list, so HubSpot's name is the catalog's now).
+    assert all(item.role for item in data.lists)
+    customers = next(item for item in data.lists if item.key == "core.customers")
+    assert (customers.name, customers.role) == ("[Core] - All Customers", "Core · All Customers")
     assert "⚠️ **customers-vs-competitors**" in markdown  # the planted overlap
     assert "✅ **engagement**" in markdown
     # Who can see the lists, said plainly (the demo portal has no per-list access).

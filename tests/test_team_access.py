@@ -58,11 +58,14 @@ def test_enterprise_restricts_to_the_team_keeps_exclusion_lists_open_and_reads_a
     running, demo = enterprise
     rt = runtime_for(running.base_url, tmp_path / "state")
     assert per_list_access_of(rt) == (True, "enterprise, from its daily API allowance of 1,000,000")
-    plan = propose(rt, answers(demo), estimate=False)
+    # The demo's two planted clashes answered: the old customers list is adopted (an existing list keeps
+    # its access), the old suppressed list moved aside (a new one is created).
+    choices = {"core.customers": "adopt", "core.suppressed": "move-aside"}
+    plan = propose(rt, answers(demo, choices=choices), estimate=False)
     assert "view and edit: Marketing (101); other teams and users: no access" in plan.access_note
     kept = plan.access_note.split("no access.")[1]
     assert "Suppressed Contacts" in kept and "Internal Employees" in kept and "stay visible to everyone" in kept
-    assert plan.item("core.customers").access.team_ids == [] or plan.item("core.customers").action == "reuse"
+    assert plan.item("core.customers").action == "adopt" and plan.item("core.customers").access.team_ids == []
     assert plan.item("core.suppressed").access.mode == "everyone"
     assert plan.item("core.internal").access.mode == "everyone"
     result = apply_items(rt, plan, select_items(plan, None))

@@ -1,7 +1,9 @@
 """`segment-lists demo`: the whole flow on a freshly seeded sandbox, through the real MCP server.
 
-It plays the user: answers the interview (the defaults, plus the follow-ups the plan asks for),
-confirms each write when the server asks, and prints what was planned, created, counted and found.
+It plays the user: answers the interview (the defaults, plus the follow-ups the plan asks for), takes
+the recommended option for each existing list that clashes with the plan (adopt, merge...), confirms
+each write when the server asks, and prints what was planned, created, counted and found; the
+rollback at the end deletes what it created and restores the lists it changed.
 The planted competitor-customer overlap must show up in the exclusivity check.
 """
 
@@ -67,6 +69,27 @@ async def _flow(server: Any, demo: Any, keep: bool) -> None:
         )
         for warning in plan["warnings"]:
             print(f"  ! {warning['message']}")
+        clashes = [item for item in plan["items"] if item["action"] == "conflict" and item["clash"]]
+        if clashes:
+            print("\n  Existing lists clash with the plan; each is a question for the user:")
+            for item in clashes:
+                clash = item["clash"]
+                print(f"  ? {item['key']}: '{clash['list_name']}' (id {clash['list_id']}, {clash['kind']})")
+                for option in clash["options"]:
+                    mark = "*" if option["recommended"] else " "
+                    print(f"     {mark} {option['choice']}: {option['consequence'][:150]}")
+            answers["choices"] = {item["key"]: item["clash"]["options"][0]["choice"] for item in clashes}
+            print(f"  The demo user takes the recommended options: {answers['choices']}")
+            proposed = await _call(client, ToolName.PROPOSE_SEGMENTS, {"answers": answers})
+            plan = proposed["plan"]
+            table(
+                [
+                    [item["key"], item["name"], item["action"]]
+                    for item in plan["items"]
+                    if item["key"] in answers["choices"]
+                ],
+                ["segment", "list name", "action"],
+            )
 
         print("\n3. Create (create_list)")
         created = await _confirmed(client, ToolName.CREATE_LIST, {"plan_id": plan["plan_id"]})
@@ -95,9 +118,9 @@ async def _flow(server: Any, demo: Any, keep: bool) -> None:
         print(f"  ({report['overlapping_pairs']} overlapping pairs; {report['calls']} API calls)")
 
         print("\n6. Delete and restore (delete_list, restore_list)")
-        reused = next(item for item in created["items"] if item["outcome"] == "reused")
-        refused = await _call(client, ToolName.DELETE_LIST, {"list_id": reused["list_id"]})
-        print(f"  delete '{reused['name']}': {refused['status']}: {refused['message'][:160]}...")
+        kept = next(item for item in created["items"] if item["outcome"] in {"reused", "adopted", "merged"})
+        refused = await _call(client, ToolName.DELETE_LIST, {"list_id": kept["list_id"]})
+        print(f"  delete '{kept['name']}': {refused['status']}: {refused['message'][:160]}...")
         target = next(item for item in created["items"] if item["outcome"] == "created")
         deleted = await _confirmed(client, ToolName.DELETE_LIST, {"list_id": target["list_id"]})
         print(f"  delete '{target['name']}': {deleted['message']}")

@@ -40,8 +40,9 @@ def print_status(plan: Plan, status: LibraryStatus) -> None:
     rows = []
     for item, state in zip(plan.items, status.items, strict=True):
         size = state.size if state.size is not None else item.estimated_size
-        rows.append([state.status, item.name, state.list_id or "", "" if size is None else size])
-    table(rows, ["status", "list", "id", "size/estimate"])
+        role = item.catalog_name if item.catalog_name and item.catalog_name != state.name else ""
+        rows.append([state.status, state.name, role, state.list_id or "", "" if size is None else size])
+    table(rows, ["status", "list (in HubSpot)", "catalog role", "id", "size/estimate"])
     for state in status.drifted:
         print(f"\n! {state.name} drifted: {state.message}")
         if state.live is not None:
@@ -52,8 +53,14 @@ def print_status(plan: Plan, status: LibraryStatus) -> None:
         for line in state.added:
             print(f"    + added in HubSpot:  {line}")
     questions = [state for state in status.items if state.status in {"needs-input", "conflict"}]
+    items = {item.key: item for item in plan.items}
     for state in questions:
-        print(f"\n? {state.name}: {state.message}")
+        print(f"\n? {state.name} ({state.key}): {state.message}")
+        clash = items[state.key].clash
+        for option in clash.options if clash is not None and state.status == "conflict" else []:
+            print(f"    {'*' if option.recommended else ' '} {option.choice}: {option.consequence}")
+    if any(state.status == "conflict" for state in questions):
+        print('\n  Answer in the segments file, e.g. [choices] "core.suppressed" = "merge" (* recommended).')
     for warning in plan.warnings:
         print(f"\n! {warning.message}")
     if plan.access_note:
@@ -103,7 +110,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
             return int(Exit.OK)
         result = apply_plan(s, plan, status, answers, args)
     if result is None:
-        return declined(args, "nothing was created")
+        return declined(args, "nothing was changed")
     failed = [item for item in result.items if item.outcome == "failed"]
     if args.json:
         emit_json({"result": result, "status": status})
@@ -143,12 +150,12 @@ def say_left_alone(status: LibraryStatus, args: argparse.Namespace) -> None:
 def apply_plan(
     s: Session, plan: Plan, status: LibraryStatus, answers: Answers, args: argparse.Namespace
 ) -> ApplyResult | None:
-    """Create what is missing (after confirmation; None when not confirmed); never touches lists in
-    sync or drifted."""
+    """Apply what is missing or chosen (after confirmation; None when not confirmed); never touches
+    lists in sync or drifted."""
     request = prepare_apply(s.rt, plan, status.applicable_keys(), competitor_csv=answers.competitor_csv)
-    if not ask_yes_no(args, request.preview, f"Create {len(request.items)} list(s)?"):
+    if not ask_yes_no(args, request.preview, f"Apply {len(request.items)} item(s)?"):
         return None
-    with s.step(f"creating {len(request.items)} list(s)"):
+    with s.step(f"applying {len(request.items)} item(s)"):
         return request.carry_out(s.rt)
 
 
@@ -166,9 +173,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
     else:
         print(f"{status.portal.notice}")
         table(
-            [[c.name, c.list_id, c.size, c.estimate, c.verdict, c.message] for c in counts.counts],
-            ["list", "id", "members", "estimate", "verdict", "note"],
+            [
+                [c.name, c.catalog_name if c.catalog_name != c.name else "", c.list_id, c.size, c.estimate, c.verdict]
+                for c in counts.counts
+            ],
+            ["list (in HubSpot)", "catalog role", "id", "members", "estimate", "verdict"],
         )
+        for c in counts.counts:
+            if c.verdict != "ok":
+                print(f"  {c.name}: {c.message}")
         missing = [state.name for state in status.items if state.status not in {"in-sync", "drifted"}]
         if missing:
             apply = command("apply", portal_options(args), str(args.segments) if args.segments else None)
@@ -198,7 +211,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_rollback(args: argparse.Namespace) -> int:
     with session(args) as s:
         request = prepare_rollback(s.rt, args.run_id, force=args.force)
-        # Nothing to delete (done), or nothing may be deleted (refused): said, and nothing asked.
+        # Nothing to undo (done), or nothing may be deleted (refused): said, and nothing asked.
         for said, code in ((request.done, Exit.OK), (request.refused, Exit.FAILED)):
             if said is not None:
                 if args.json:
@@ -206,15 +219,24 @@ def cmd_rollback(args: argparse.Namespace) -> int:
                 else:
                     print(said)
                 return int(code)
-        if not ask_yes_no(args, request.preview, f"Delete these {len(request.lists)} list(s)?"):
-            return declined(args, "nothing was deleted")
-        with s.step(f"deleting {len(request.lists)} list(s)"):
+        restoring = sum(r.state == "to-restore" for r in request.restorations)
+        question = f"Delete {len(request.lists)} list(s)" + (
+            f" and restore {restoring} change(s) to existing lists?" if restoring else "?"
+        )
+        if not ask_yes_no(args, request.preview, question):
+            return declined(args, "nothing was changed")
+        with s.step("rolling back"):
             result = request.carry_out(s.rt)
     refused = [o for o in result.outcomes if o.outcome == "refused"]
+    failed = [r for r in result.restored if r.outcome == "failed"]
     if args.json:
         emit_json({"result": result})
     else:
         table([[o.outcome, o.name, o.list_id] for o in result.outcomes], ["outcome", "list", "id"])
+        if result.restored:
+            table(
+                [[r.outcome, r.name, r.list_id, r.message] for r in result.restored], ["outcome", "list", "id", "note"]
+            )
         for outcome in refused:  # in full: who uses the list, and how to agree
             print(f"\n! {outcome.name} (list {outcome.list_id}): {outcome.message}")
         for folder in result.folders_removed:
@@ -222,7 +244,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
         if any(o.outcome == "deleted" for o in result.outcomes):
             restore = next_steps_for(args)(Step.RESTORE)
             print(f"\nContacts are untouched. To bring a list back within 90 days, {restore}.")
-    return int(Exit.FAILED) if refused else int(Exit.OK)
+    return int(Exit.FAILED) if refused or failed else int(Exit.OK)
 
 
 # --- restore -------------------------------------------------------------------------------------
@@ -263,9 +285,10 @@ def add_parsers(commands: Any) -> None:
 
     apply = commands.add_parser(
         "apply",
-        help="create the missing lists, after confirmation",
-        description="Create the segments file's missing lists (after showing what will happen and asking), "
-        "journaled so that `rollback` can undo them. Lists in sync or drifted are left alone.",
+        help="create the missing lists (and adopt / merge / move aside as the file chooses), after confirmation",
+        description="Create the segments file's missing lists, and adopt, merge or move aside existing lists as "
+        "its [choices] say (after showing what will happen and asking), journaled so that `rollback` can undo "
+        "them. Lists in sync or drifted are left alone.",
     )
     add_segments_argument(apply)
     apply.add_argument("--yes", "-y", action="store_true", help="agree without asking (scripts, CI)")
@@ -287,9 +310,10 @@ def add_parsers(commands: Any) -> None:
 
     rollback = commands.add_parser(
         "rollback",
-        help="undo an apply run: delete the lists it created",
-        description="Delete every list an apply run created (never lists it adopted), after a dependency check "
-        "and confirmation. Contacts are untouched; HubSpot can restore a list for 90 days.",
+        help="undo an apply run: delete the lists it created, restore the lists it changed",
+        description="Delete every list an apply run created (never lists it reused or adopted), after a "
+        "dependency check and confirmation, and give the lists it renamed or merged their previous names and "
+        "filters back. Contacts are untouched; HubSpot can restore a deleted list for 90 days.",
     )
     rollback.add_argument(
         "run_id", nargs="?", help="the run to undo (default: the latest apply run, with the other runs of its plan)"

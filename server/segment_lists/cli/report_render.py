@@ -87,7 +87,7 @@ table.lists{border-collapse:collapse;width:100%;background:#fff;border:1px solid
 .card small{display:block;color:#616e7c;font-size:11.5px;max-width:220px}
 .st{font-size:12px;padding:1px 6px;border-radius:10px;white-space:nowrap}
 .st-in-sync{background:#e3f9e5;color:#05400a}.st-drifted{background:#ffe3e3;color:#8a041a}
-.st-missing,.st-name-taken,.st-adopt{background:#e6f0ff;color:#0b3c7a}
+.st-missing,.st-reuse,.st-adopt,.st-merge,.st-move-aside,.st-skipped{background:#e6f0ff;color:#0b3c7a}
 .st-needs-input,.st-conflict{background:#fff3c4;color:#513c06}
 .groups{display:flex;flex-wrap:wrap;gap:18px}
 .group{background:#fff;border:1px solid #d9e2ec;border-radius:8px;padding:12px}

@@ -2,7 +2,9 @@
 
 The keys are the fields of `interview.Answers` (every one optional: a missing key takes the
 interview's default), plus `competitor_csv_file`, a CSV path read relative to the file. Unknown keys
-are refused with the valid ones named, so a typo never silently falls back to a default.
+are refused with the valid ones named, so a typo never silently falls back to a default. The
+`[choices]` table answers clashes per plan item key; its keys may be quoted ("core.suppressed") or
+dotted (core.suppressed = ...), which TOML reads as nested tables.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ def parse_segments(text: str, *, base_dir: Path | None = None, source: str = "se
         raise SegmentsFileError(
             f"{source}: unknown key(s) {', '.join(unknown)}; valid keys: {', '.join(sorted(known))}"
         )
+    if isinstance(data.get("choices"), dict):
+        data["choices"] = _flat(data["choices"])
     csv_file = data.pop("competitor_csv_file", None)
     if csv_file is not None:
         if "competitor_csv" in data:
@@ -49,6 +53,17 @@ def parse_segments(text: str, *, base_dir: Path | None = None, source: str = "se
             for issue in error.errors()
         )
         raise SegmentsFileError(f"{source}: {problems}") from None
+
+
+def _flat(table: dict[str, object], prefix: str = "") -> dict[str, object]:
+    """{"core": {"suppressed": "merge"}} (TOML's reading of core.suppressed = "merge") -> {"core.suppressed": ...}."""
+    flat: dict[str, object] = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            flat.update(_flat(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
 
 
 def load_segments(path: Path | None) -> Answers:
@@ -93,14 +108,28 @@ competitor_domains = []
 # property = "icp_tier"
 # object = "company"
 
-# industries = ["Manufacturing", "Retail"]          # with families = [..., "industries"]
+# industries = ["Manufacturing", "Retail"]          # naming industries adds the family
+# Regions and size bands by name; the rest of each goes into one remainder list ("... - Other or Unknown").
+# regions = ["North America", "EMEA"]                # of North America, EMEA, APAC, LATAM; or your own:
+# [regions]                                          #   DACH = ["Germany", "Austria", "Switzerland"]
+# sizes = ["Enterprise", "SMB"]                      # of Enterprise, Mid-Market, SMB
+# size_bands = [100, 1000]                           # SMB < 100 <= Mid-Market < 1000 <= Enterprise (employees)
 # naming = "[{{category}}] - {{name}}"
 # folder = "Segment Library"
 # edit_teams = ["Marketing"]                       # Enterprise only: these teams view and edit, others none
 # restrict_exclusion_lists = false                 # also restrict Suppressed / Internal (hidden from others)
 # company_association = "primary"                  # ICP tiers and size bands by the primary company, or "any"
 
-# Q2: what "active" means (default: a marketing email open or click within 90 days).
+# When an existing list clashes with a planned one, `plan` asks; answer here, per item key:
+# reuse, adopt (rename it to the plan's name), merge (give it the plan's filters; same id),
+# move-aside (rename it, create the new one), create-anyway (under a free name), or skip.
+# [choices]
+# "core.customers" = "adopt"
+# "core.suppressed" = "merge"
+
+# Q2: what "active" means (default: a marketing email open or click within 90 days), in words...
+# active_means = "email open or click in the last 90 days, website visit in the last 60 days"
+# ...or as signals:
 # [[signals]]
 # kind = "email_open"          # email_open, email_click, website_visit, form_submission, meeting_booked
 # window_days = 90

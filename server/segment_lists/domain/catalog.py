@@ -149,6 +149,108 @@ DEFAULT_REGIONS: dict[str, list[str]] = {
 }
 
 
+# Other ways people name the default regions (matched case-insensitively, spaces and dashes ignored).
+REGION_ALIASES: dict[str, str] = {
+    "na": "North America",
+    "nam": "North America",
+    "namer": "North America",
+    "noram": "North America",
+    "northamerica": "North America",
+    "北美": "North America",
+    "emea": "EMEA",
+    "europemiddleeastandafrica": "EMEA",
+    "europemiddleeastafrica": "EMEA",
+    "欧洲中东和非洲": "EMEA",
+    "欧洲中东非洲": "EMEA",
+    "apac": "APAC",
+    "asiapacific": "APAC",
+    "asiapac": "APAC",
+    "亚太": "APAC",
+    "亚太地区": "APAC",
+    "latam": "LATAM",
+    "latinamerica": "LATAM",
+    "拉丁美洲": "LATAM",
+    "拉美": "LATAM",
+}
+# Size bands by key, with the names people use for them.
+SIZE_BANDS: tuple[tuple[str, str], ...] = (("enterprise", "Enterprise"), ("mid_market", "Mid-Market"), ("smb", "SMB"))
+SIZE_ALIASES: dict[str, str] = {
+    "enterprise": "enterprise",
+    "ent": "enterprise",
+    "large": "enterprise",
+    "企业级": "enterprise",
+    "midmarket": "mid_market",
+    "mid": "mid_market",
+    "mm": "mid_market",
+    "中端市场": "mid_market",
+    "smb": "smb",
+    "small": "smb",
+    "smallbusiness": "smb",
+    "smallandmidsizebusiness": "smb",
+    "中小企业": "smb",
+}
+
+
+def _alias_key(name: str) -> str:
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+class RegionChoice(BaseModel):
+    """The regions the user asked for, resolved: each chosen one's countries, and names that are no
+    known region and came without countries (asked back, never dropped)."""
+
+    regions: dict[str, list[str]]
+    unknown: list[str] = Field(default_factory=list)
+    partial: bool = False  # fewer than the default four: the remainder list holds the rest
+
+
+def choose_regions(spec: Sequence[str] | Mapping[str, Sequence[str]] | None) -> RegionChoice:
+    if not spec:
+        return RegionChoice(regions={name: list(countries) for name, countries in DEFAULT_REGIONS.items()})
+    items = spec.items() if isinstance(spec, Mapping) else ((name, ()) for name in spec)
+    regions: dict[str, list[str]] = {}
+    unknown: list[str] = []
+    for raw, countries in items:
+        name = raw.strip()
+        known = REGION_ALIASES.get(_alias_key(name)) or next(
+            (region for region in DEFAULT_REGIONS if _alias_key(region) == _alias_key(name)), None
+        )
+        if countries:
+            regions[name] = [country.strip() for country in countries if country.strip()]
+        elif known is not None:
+            regions[known] = list(DEFAULT_REGIONS[known])
+        elif name:
+            unknown.append(name)
+    partial = not isinstance(spec, Mapping) and set(regions) != set(DEFAULT_REGIONS)
+    return RegionChoice(regions=regions, unknown=list(dict.fromkeys(unknown)), partial=partial)
+
+
+class SizeChoice(BaseModel):
+    """The size bands asked for (keys of SIZE_BANDS, in catalog order) and unknown names."""
+
+    bands: list[str]
+    unknown: list[str] = Field(default_factory=list)
+
+    @property
+    def partial(self) -> bool:
+        return len(self.bands) < len(SIZE_BANDS)
+
+
+def choose_sizes(names: Sequence[str] | None) -> SizeChoice:
+    if names is None:
+        return SizeChoice(bands=[key for key, _ in SIZE_BANDS])
+    chosen: set[str] = set()
+    unknown: list[str] = []
+    for raw in names:
+        key = SIZE_ALIASES.get(_alias_key(raw))
+        if key is None:
+            if raw.strip():
+                unknown.append(raw.strip())
+        else:
+            chosen.add(key)
+    return SizeChoice(bands=[key for key, _ in SIZE_BANDS if key in chosen], unknown=list(dict.fromkeys(unknown)))
+
+
 class Signal(BaseModel):
     """One "active" signal: e.g. an email click within the last 90 days."""
 
@@ -189,9 +291,13 @@ class SegmentChoices(Protocol):
     @property
     def size_bands(self) -> tuple[int, int]: ...
     @property
-    def regions(self) -> Mapping[str, Sequence[str]] | None: ...
+    def sizes(self) -> Sequence[str] | None: ...
+    @property
+    def regions(self) -> Sequence[str] | Mapping[str, Sequence[str]] | None: ...
     @property
     def signals(self) -> Sequence[Signal]: ...
+    @property
+    def unmapped_activity(self) -> Sequence[str]: ...
     @property
     def disengaged_after_days(self) -> int: ...
     @property
@@ -428,9 +534,10 @@ def _icp(answers: SegmentChoices, context: CatalogContext) -> list[Segment]:
     icp = context.icp
     if icp is None:
         question = (
-            "Where is the ICP tier stored? Name the property (usually on the company, e.g. "
-            "hs_ideal_customer_profile or icp_tier) and its Tier 1/2/3 values - or run "
-            "/create-icp-tiers first."
+            "Where is the ICP tier stored? Name the property as icp_marker (usually on the company, e.g. "
+            "hs_ideal_customer_profile or icp_tier) and its Tier 1/2/3 values. If your companies have no "
+            "tier yet, set HubSpot's 'Ideal Customer Profile Tier' company property first (see the "
+            "plan's warning); every other list can be created meanwhile."
         )
         tiers = [
             _segment(
@@ -564,6 +671,9 @@ def _size(answers: SegmentChoices) -> list[Segment]:
         ("size.mid_market", "Mid-Market", prop_between(employees, small, large - 1)),
         ("size.smb", "SMB", prop_number(employees, "IS_LESS_THAN", small)),
     ]
+    choice = choose_sizes(answers.sizes)
+    chosen = [band for band in bands if band[0].removeprefix("size.") in choice.bands]
+    thresholds = f"Enterprise: {large}+ employees, Mid-Market: {small}-{large - 1}, SMB: under {small}"
     segments = [
         _segment(
             answers,
@@ -576,21 +686,72 @@ def _size(answers: SegmentChoices) -> list[Segment]:
             expected_share=(0.0, 0.8),
             notes=[_company_note(reading)],
         )
-        for key, name, band in bands
+        for key, name, band in chosen
     ]
-    unknown = or_(and_(_company(prop_unknown(employees), reading=reading)), and_(prop_unknown("associatedcompanyid")))
+    segments += [
+        _segment(
+            answers,
+            f"size.{_slug(word)}",
+            "size",
+            "Size",
+            word,
+            processing_type="DYNAMIC",
+            needs_input=f"'{word}' is not a size band ({thresholds}). Which band do you mean? "
+            "The thresholds can be changed with size_bands.",
+        )
+        for word in choice.unknown
+    ]
+    # No employee count on the (primary) company, or no company at all (associatedcompanyid is the
+    # primary company's id, so this agrees with the primary reading).
+    no_count = [and_(_company(prop_unknown(employees), reading=reading)), and_(prop_unknown("associatedcompanyid"))]
+    waits = (
+        f"Waits for the size band(s) {', '.join(repr(w) for w in choice.unknown)}: it holds every contact "
+        "outside the chosen bands."
+        if choice.unknown
+        else None
+    )
+    if not choice.partial:
+        segments.append(
+            _segment(
+                answers,
+                "size.unknown",
+                "size",
+                "Size",
+                "Unknown Size",
+                processing_type="DYNAMIC",
+                filter_branch=None if waits else _branch(or_(*no_count)),
+                needs_input=waits,
+                expected_share=(0.0, 1.0),
+                notes=[
+                    "Completes the partition: companies without an employee count, and contacts without a primary "
+                    "company.",
+                    _company_note(reading),
+                ],
+            )
+        )
+        return segments
+    others = [band for band in bands if band not in chosen]
+    # Asked for some bands only: one remainder list keeps the family a partition (every contact in
+    # exactly one size list), and says what it holds.
     segments.append(
         _segment(
             answers,
-            "size.unknown",
+            "size.other",
             "size",
             "Size",
-            "Unknown Size",
+            "Other or Unknown Size",
             processing_type="DYNAMIC",
-            filter_branch=_branch(unknown),
+            filter_branch=None
+            if waits
+            else _branch(or_(*[and_(_company(band, reading=reading)) for _, _, band in others], *no_count)),
+            needs_input=waits,
             expected_share=(0.0, 1.0),
             notes=[
-                "Completes the partition: companies without an employee count, and contacts without a primary company.",
+                "Completes the partition: you asked for "
+                + (", ".join(name for _, name, _ in chosen) or "no known band")
+                + "; this list holds "
+                + ", ".join(name for _, name, _ in others)
+                + ", companies without an employee count, and contacts without a primary company.",
                 _company_note(reading),
             ],
         )
@@ -599,7 +760,7 @@ def _size(answers: SegmentChoices) -> list[Segment]:
 
 
 def _regions(answers: SegmentChoices) -> list[Segment]:
-    regions = answers.regions or DEFAULT_REGIONS
+    choice = choose_regions(answers.regions)
     segments = [
         _segment(
             answers,
@@ -612,10 +773,35 @@ def _regions(answers: SegmentChoices) -> list[Segment]:
             expected_share=(0.0, 0.9),
             notes=[f"Country is one of: {', '.join(countries)}."],
         )
-        for region, countries in regions.items()
+        for region, countries in choice.regions.items()
     ]
-    every_country = [country for countries in regions.values() for country in countries]
-    other = or_(and_(prop_multistring("country", "IS_NOT_EQUAL_TO", *every_country, include_unknown=True)))
+    segments += [
+        _segment(
+            answers,
+            f"region.{_slug(name)}",
+            "regions",
+            "Region",
+            name,
+            processing_type="DYNAMIC",
+            needs_input=f"Which countries make up '{name}'? Known regions: {', '.join(DEFAULT_REGIONS)}; "
+            f"give your own as regions = {{'{name}': ['Germany', 'Austria', ...]}}.",
+        )
+        for name in choice.unknown
+    ]
+    every_country = [country for countries in choice.regions.values() for country in countries]
+    waits = (
+        f"Waits for the countries of {', '.join(repr(n) for n in choice.unknown)}: it holds every contact "
+        "outside the chosen regions."
+        if choice.unknown or not every_country
+        else None
+    )
+    rest = [region for region in DEFAULT_REGIONS if region not in choice.regions]
+    holds = (
+        f"Completes the partition: you asked for {', '.join(choice.regions)}; this list holds everyone else "
+        f"({', '.join(rest)}, other countries) and contacts with no country."
+        if choice.partial
+        else "Completes the partition: other countries and contacts with no country."
+    )
     segments.append(
         _segment(
             answers,
@@ -624,9 +810,14 @@ def _regions(answers: SegmentChoices) -> list[Segment]:
             "Region",
             "Other or Unknown",
             processing_type="DYNAMIC",
-            filter_branch=_branch(other),
+            filter_branch=None
+            if waits
+            else _branch(
+                or_(and_(prop_multistring("country", "IS_NOT_EQUAL_TO", *every_country, include_unknown=True)))
+            ),
+            needs_input=waits,
             expected_share=(0.0, 1.0),
-            notes=["Completes the partition: other countries and contacts with no country."],
+            notes=[holds],
         )
     )
     return segments
@@ -656,7 +847,7 @@ def _engagement(answers: SegmentChoices, context: CatalogContext) -> list[Segmen
         )
     )
     months = answers.disengaged_after_days // 30
-    return [
+    segments = [
         _segment(
             answers,
             "engagement.highly_engaged",
@@ -694,6 +885,17 @@ def _engagement(answers: SegmentChoices, context: CatalogContext) -> list[Segmen
             ],
         ),
     ]
+    if answers.unmapped_activity:
+        # Q2 named something no signal stands for: ask, rather than define "active" without it.
+        question = (
+            "What 'active' means includes "
+            + "; ".join(repr(words) for words in answers.unmapped_activity)
+            + f", which is not a signal this tool can read ({', '.join(SIGNAL_LABELS.values())}, each within "
+            "a number of days). Say which of these it means, or restate active_means without it."
+        )
+        for segment in segments:
+            segment.needs_input, segment.filter_branch = question, None
+    return segments
 
 
 # Pairs that must never share a contact: (group name, the two segment keys, why).

@@ -30,6 +30,8 @@ class ExistingList(BaseModel):
     filter_branch: dict[str, Any] | None = None
     folder_id: str | None = None
     updated_at: str | None = None
+    # The segment this tool's library records the list for (it made or took it over earlier), if any.
+    segment_key: str | None = None
 
 
 class PortalFacts(BaseModel):

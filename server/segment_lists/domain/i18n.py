@@ -38,6 +38,7 @@ SEGMENTS_ZH: dict[str, str] = {
     "Mid-Market": "中端市场",
     "SMB": "中小企业",
     "Unknown Size": "规模未知",
+    "Other or Unknown Size": "其他或未知规模",
     "North America": "北美",
     "EMEA": "欧洲、中东和非洲",
     "APAC": "亚太",

@@ -13,10 +13,27 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from segment_lists.boundary.text import clean
+from segment_lists.domain.activity import read_activity
 from segment_lists.domain.catalog import CompanyReading, Family, PartnerMarker, Signal
 from segment_lists.domain.i18n import Language, category_name, segment_name
 
 DEFAULT_FAMILIES: tuple[Family, ...] = ("core", "icp", "engagement")
+
+# What to do with a plan item, above all when an existing list clashes with it (DESIGN.md section 4a):
+# reuse it as it is; adopt it (reuse, renamed to the convention); merge (give it the catalog's filters,
+# HubSpot keeps the id); move it aside (rename it, then create the new list); create anyway under a
+# free name (only when asked); or skip the item.
+ItemChoice = Literal["reuse", "adopt", "merge", "move-aside", "create-anyway", "skip"]
+ITEM_CHOICES: tuple[ItemChoice, ...] = ("reuse", "adopt", "merge", "move-aside", "create-anyway", "skip")
+
+
+def _visible(words: list[str]) -> list[str]:
+    """Words cleaned as CRM text is (boundary.text), none empty after cleaning, each once."""
+    cleaned = [clean(word, limit=200) for word in words]
+    if any(not word for word in cleaned):
+        raise ValueError("an entry has no visible characters; give words people can read")
+    return list(dict.fromkeys(cleaned))
+
 
 DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
@@ -66,15 +83,40 @@ class Answers(BaseModel):
         "'en' ([Core] - All Customers) or 'zh' ([核心] - 所有客户)",
     )
     folder: str | None = "Segment Library"
-    size_bands: tuple[int, int] = (100, 1000)  # SMB < 100 <= Mid-Market < 1000 <= Enterprise
+    size_bands: tuple[int, int] = Field(
+        (100, 1000),
+        description="Employee thresholds (small, large): SMB < small <= Mid-Market < large <= Enterprise",
+    )
+    sizes: list[str] | None = Field(
+        default=None,
+        max_length=20,
+        description="Which size bands get a list, by name (Enterprise, Mid-Market, SMB); the others go into "
+        "one remainder list so the bands still cover every contact. Default: all of them",
+    )
     company_association: CompanyReading = Field(
         "primary",
         description="Which company decides a contact's ICP tier and size band: 'primary' (HubSpot's primary "
         "company, so each contact is in exactly one tier and band) or 'any' (every associated company: "
         "contacts with several companies can land in several)",
     )
-    regions: dict[str, list[str]] | None = None  # region -> country names; None = the default map
+    regions: list[str] | dict[str, list[str]] | None = Field(
+        default=None,
+        description="Which regions get a list: names (North America, EMEA, APAC, LATAM), or region name -> "
+        "country names for your own regions (an empty list takes a known region's countries). Everyone "
+        "else is in the remainder list '[Region] - Other or Unknown'. Default: the four regions",
+    )
+    choices: dict[str, ItemChoice] = Field(
+        default_factory=dict,
+        description="Per plan item key, the user's answer to a clash with an existing list (or to skip "
+        "the item): reuse, adopt, merge, move-aside, create-anyway or skip",
+    )
     # Q2: what "active" means.
+    active_means: str | None = Field(
+        default=None,
+        max_length=500,
+        description="Q2 in the user's words, e.g. 'email open or click in 90 days, website visit in 60 days'; "
+        "mapped to signals (anything that maps to none is asked back). Instead of signals",
+    )
     signals: list[Signal] = Field(
         default_factory=lambda: [Signal(kind="email_open"), Signal(kind="email_click")], min_length=1
     )
@@ -91,14 +133,30 @@ class Answers(BaseModel):
     def _domains(cls, domains: list[str]) -> list[str]:
         return domain_names(domains)
 
-    @field_validator("industries", "edit_teams")
+    @field_validator("industries", "edit_teams", "sizes")
     @classmethod
-    def _visible_words(cls, words: list[str]) -> list[str]:
-        # They become list names (industries) or are matched with the CRM's cleaned names (teams).
-        cleaned = [clean(word, limit=200) for word in words]
-        if any(not word for word in cleaned):
-            raise ValueError("an entry has no visible characters; give words people can read")
-        return list(dict.fromkeys(cleaned))
+    def _visible_words(cls, words: list[str] | None) -> list[str] | None:
+        # They become list names (industries, size bands not known) or are matched with the CRM's cleaned
+        # names (teams).
+        if words is None:
+            return None
+        return _visible(words)
+
+    @field_validator("regions")
+    @classmethod
+    def _visible_regions(cls, regions: list[str] | dict[str, list[str]] | None) -> object:
+        # Region names become list names, countries filter values: cleaned like every other name.
+        if regions is None:
+            return None
+        if isinstance(regions, dict):
+            cleaned: dict[str, list[str]] = {}
+            for name, countries in regions.items():
+                (visible,) = _visible([name])
+                if visible in cleaned:
+                    raise ValueError(f"the region {visible!r} is named twice; give each region once")
+                cleaned[visible] = _visible(countries)
+            return cleaned
+        return _visible(regions)
 
     @field_validator("folder")
     @classmethod
@@ -121,6 +179,56 @@ class Answers(BaseModel):
         except (KeyError, IndexError, ValueError) as error:
             raise ValueError(f"the naming template may only use {{category}} and {{name}} ({error})") from None
         return template
+
+    @field_validator("size_bands")
+    @classmethod
+    def _bands(cls, bands: tuple[int, int]) -> tuple[int, int]:
+        small, large = bands
+        if not 1 <= small < large:
+            raise ValueError(f"size_bands must be two employee counts, small < large (e.g. [100, 1000]); got {bands}")
+        return bands
+
+    @field_validator("choices")
+    @classmethod
+    def _choice_keys(cls, choices: dict[str, ItemChoice]) -> dict[str, ItemChoice]:
+        if len(choices) > 500 or any(len(key) > 200 for key in choices):
+            raise ValueError("choices holds plan item keys (such as 'core.suppressed'), at most 500 of them")
+        return {key.strip(): choice for key, choice in choices.items()}
+
+    @model_validator(mode="after")
+    def _named_members_ask_for_their_family(self) -> Answers:
+        # Naming regions, size bands or industries asks for those lists: never drop them because
+        # `families` was left at its default.
+        wanted: list[Family] = []
+        if self.regions:
+            wanted.append("regions")
+        if self.sizes:
+            wanted.append("size")
+        if self.industries:
+            wanted.append("industries")
+        self.families = list(dict.fromkeys([*self.families, *wanted]))
+        return self
+
+    @model_validator(mode="after")
+    def _activity_in_words(self) -> Answers:
+        if self.active_means is None:
+            return self
+        activity = read_activity(self.active_means)
+        if activity.is_default or not activity.signals:
+            return self
+        if "signals" in self.model_fields_set and self.signals != activity.signals:
+            read = ", ".join(f"{s.kind} within {s.window_days} days" for s in activity.signals)
+            raise ValueError(
+                "give what 'active' means either as active_means (words) or as signals, not both "
+                f"(active_means reads as {read})"
+            )
+        self.signals = activity.signals
+        return self
+
+    @property
+    def unmapped_activity(self) -> list[str]:
+        """Words of `active_means` that name no signal this tool can read: asked back, never dropped."""
+        return read_activity(self.active_means).unmapped if self.active_means else []
 
     @model_validator(mode="after")
     def _windows_keep_engagement_lists_disjoint(self) -> Answers:

@@ -11,9 +11,54 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from segment_lists.domain.catalog import ExclusivityGroup, IcpLocation, IndustryMapping
-from segment_lists.domain.interview import Answers
+from segment_lists.domain.interview import Answers, ItemChoice
 
-Action = Literal["create", "reuse", "rename", "conflict", "needs-input"]
+# What applying an item does. create: a new list; reuse: an existing list as it is; adopt: an existing
+# list with the same definition, renamed to the convention; merge: an existing list given the catalog's
+# filters (same id); move-aside: the existing list renamed out of the way, then a new list; skip:
+# nothing. conflict and needs-input wait for an answer (a clash to decide, a question to answer).
+Action = Literal["create", "reuse", "adopt", "merge", "move-aside", "skip", "conflict", "needs-input"]
+APPLICABLE_ACTIONS: tuple[Action, ...] = ("create", "reuse", "adopt", "merge", "move-aside")
+ClashKind = Literal["same-definition", "same-name", "similar-name"]
+
+
+class ClashOption(BaseModel):
+    choice: ItemChoice
+    recommended: bool = False
+    consequence: str = Field(description="What happens if the user picks this, in plain words")
+
+
+class MembershipChange(BaseModel):
+    """How a merge would change an existing list's members, counted before it is made."""
+
+    joins: int | None = None  # contacts the catalog's definition adds
+    leaves: int | None = None  # contacts the list loses
+    note: str = ""
+
+
+class Clash(BaseModel):
+    """An existing list in the way of a plan item: what it is, and the user's options, recommended first."""
+
+    kind: ClashKind
+    list_id: str
+    list_name: str
+    processing_type: str
+    size: int | None = None
+    definition: str = Field(description="The existing list's definition in plain words")
+    dependents: list[str] | None = Field(
+        default=None, description="Workflows, emails and lists that use it (None: not checked yet)"
+    )
+    unchecked: list[str] = Field(default_factory=list, description="What could not be checked, and why")
+    membership_change: MembershipChange | None = None
+    options: list[ClashOption] = Field(default_factory=list)
+    question: str = ""
+
+    @property
+    def recommended(self) -> ItemChoice | None:
+        return next((option.choice for option in self.options if option.recommended), None)
+
+    def offers(self, choice: ItemChoice) -> bool:
+        return any(option.choice == choice for option in self.options)
 
 
 class PlanWarning(BaseModel):
@@ -45,6 +90,9 @@ class PlanItem(BaseModel):
     category: str
     segment: str
     name: str
+    catalog_name: str | None = Field(
+        default=None, description="The catalog's name for this segment (its role); `name` is the list's own"
+    )
     processing_type: Literal["DYNAMIC", "MANUAL"]
     object_type_id: str = "0-1"
     filter_branch: dict[str, Any] | None = None
@@ -53,6 +101,11 @@ class PlanItem(BaseModel):
     action: Action
     reason: str
     existing_list_id: str | None = None
+    clash: Clash | None = None
+    choice: ItemChoice | None = Field(default=None, description="The user's answer for this item, if any")
+    rename_existing_to: str | None = Field(
+        default=None, description="adopt, merge, move-aside: the name the existing list gets"
+    )
     question: str | None = None
     estimated_size: int | None = None
     estimate_note: str | None = None

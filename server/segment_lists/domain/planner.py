@@ -7,11 +7,10 @@ the planned definitions and actions, so the same situation always gets the same 
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import re
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -24,14 +23,17 @@ from segment_lists.domain.catalog import (
     IndustryMapping,
     Segment,
     catalog_segments,
+    choose_regions,
+    choose_sizes,
     exclusivity_groups,
 )
+from segment_lists.domain.clashes import Evidence, decide
 from segment_lists.domain.definitions import definition_issues, refusal
-from segment_lists.domain.facts import ExistingList, PortalFacts
+from segment_lists.domain.facts import PortalFacts
 from segment_lists.domain.industries import map_industries
 from segment_lists.domain.interview import Answers
-from segment_lists.domain.plan import Action, ListAccess, Plan, PlanItem, PlanWarning, Prerequisites
-from segment_lists.filters import definition_key, describe
+from segment_lists.domain.plan import APPLICABLE_ACTIONS, ListAccess, Plan, PlanItem, PlanWarning, Prerequisites
+from segment_lists.filters import describe
 
 # Where ICP tiers are usually kept, most likely first (DESIGN.md section 4).
 ICP_CANDIDATES: tuple[tuple[Literal["contact", "company"], str], ...] = (
@@ -96,7 +98,10 @@ def facts_needed(answers: Answers, properties: dict[str, set[str]] | None = None
     return FactsRequest(fill=list(dict.fromkeys(fill)), values=values)
 
 
-def build_plan(answers: Answers, facts: PortalFacts) -> Plan:
+def build_plan(answers: Answers, facts: PortalFacts, evidence: dict[str, Evidence] | None = None) -> Plan:
+    """`evidence`: what the workflow found out about the existing lists that clash with items (who uses
+    them, how a merge changes their members), by list id; it shapes the recommendations, never the
+    actions, so the plan id does not depend on it."""
     warnings: list[PlanWarning] = []
     icp, icp_how = _detect_icp(answers, facts, warnings)
     industries = _map_industries(answers, facts, warnings)
@@ -122,9 +127,20 @@ def build_plan(answers: Answers, facts: PortalFacts) -> Plan:
     )
     _lifecycle_warnings(facts, warnings)
     _fill_warnings(answers, facts, icp, warnings)
-    items = [_item(segment, facts, groups) for segment in segments]
+    items = [_item(segment, facts, groups, answers, evidence) for segment in segments]
     _dedupe_planned_names(items)
     _check_definitions(items, facts, warnings)
+    _partial_family_notes(answers, warnings)
+    unknown = sorted(set(answers.choices) - {item.key for item in items})
+    if unknown:
+        warnings.append(
+            PlanWarning(
+                code="choice-unknown-item",
+                message=f"The choices name no item of this plan: {', '.join(unknown)} (items: "
+                + ", ".join(item.key for item in items)
+                + "). Nothing was done with them; check the keys.",
+            )
+        )
     team_ids = _team_ids(answers, facts, warnings)
     access_note = _access(items, answers, facts, team_ids, warnings)
     open_questions = [item.question for item in items if item.question]
@@ -162,6 +178,7 @@ def plan_id(plan: Plan) -> str:
                 item.action,
                 item.existing_list_id,
                 item.access.team_ids,
+                item.rename_existing_to,
             ]
             for item in plan.items
         ],
@@ -240,12 +257,41 @@ def _detect_icp(answers: Answers, facts: PortalFacts, warnings: list[PlanWarning
         PlanWarning(
             code="icp-property-missing",
             segment_keys=["icp"],
-            message="No filled ICP tier property was found (looked for "
-            + ", ".join(f"{obj}.{name}" for obj, name in ICP_CANDIDATES)
-            + "). Run /create-icp-tiers first, or name the property in the interview.",
+            message=_icp_missing(facts),
         )
     )
     return None, ""
+
+
+def _icp_missing(facts: PortalFacts) -> str:
+    """What is wrong with the ICP tier, with counts, and what to do in HubSpot. HubSpot's default company
+    property 'Ideal Customer Profile Tier' (hs_ideal_customer_profile, Tier 1-3) is the usual home:
+    https://knowledge.hubspot.com/properties/hubspots-default-company-properties"""
+    found = []
+    for obj, name in ICP_CANDIDATES:
+        prop = facts.properties(obj).get(name)
+        if prop is None:
+            continue
+        if _tier_values(prop.options) is None:
+            found.append(f"the {obj} property {quoted(prop.label)} ({name}) has no Tier 1/2/3 options")
+            continue
+        total = facts.total_companies if obj == "company" else facts.total_contacts
+        filled = facts.fill_counts.get(f"{obj}.{name}", 0)
+        records = "companies" if obj == "company" else "contacts"
+        found.append(f"the {obj} property {quoted(prop.label)} ({name}) is set on {filled} of {total} {records}")
+    what = (
+        "No ICP tier is set in this portal: " + "; ".join(found)
+        if found
+        else "No ICP tier property exists in this portal (looked for "
+        + ", ".join(f"{obj}.{name}" for obj, name in ICP_CANDIDATES)
+        + ")"
+    )
+    return (
+        what + ". In HubSpot, give each company its tier in the company property 'Ideal Customer Profile Tier' "
+        "(hs_ideal_customer_profile: Tier 1, 2, 3) by hand, by import or with a workflow, or create your own "
+        "dropdown property with Tier 1/2/3 options (Settings > Properties) and name it as icp_marker. "
+        "The ICP lists wait for it; every other list is planned now."
+    )
 
 
 def _map_industries(answers: Answers, facts: PortalFacts, warnings: list[PlanWarning]) -> list[IndustryMapping]:
@@ -323,8 +369,9 @@ def _customer_stages(facts: PortalFacts, warnings: list[PlanWarning]) -> list[st
             code="no-customer-stage",
             segment_keys=["core.customers"],
             message=(
-                "The lifecycle stage 'customer' was removed from this portal; the All Customers list has no stage "
-                "to match. Run /fix-lifecycle-stages or name the stage."
+                "The lifecycle stage 'Customer' is not among this portal's lifecycle stages, so the All Customers "
+                "list would match no one. In HubSpot, restore the Customer stage (Settings > Objects > Contacts > "
+                "Lifecycle stage), then plan again; every other list is planned now."
             ),
         )
     )
@@ -358,14 +405,26 @@ def _lifecycle_warnings(facts: PortalFacts, warnings: list[PlanWarning]) -> None
         return
     prop = facts.contact_properties.get("lifecyclestage")
     labels = prop.options if prop else {}
-    missing = facts.total_contacts - sum(in_use.values())
+    total = facts.total_contacts
+    missing = total - sum(in_use.values())
     problems = []
+    fixes = []
     if missing > 0:
-        problems.append(f"{missing} contacts ({missing / facts.total_contacts:.0%}) have no lifecycle stage")
+        problems.append(f"{missing} of {total} contacts ({missing / total:.0%}) have no lifecycle stage")
+        fixes.append(
+            "filter the contacts view by 'Lifecycle stage is unknown' and set their stage (bulk edit, an import "
+            "or a workflow)"
+        )
     custom = {value: count for value, count in in_use.items() if value.isdigit() and count}
     for value, count in custom.items():
         problems.append(f"{count} contacts are in the custom stage {quoted(labels.get(value, value))}")
+    if custom:
+        fixes.append(
+            "check that the custom stages are meant as stages, and move contacts that are customers to Customer "
+            "(Settings > Objects > Contacts > Lifecycle stage)"
+        )
     if problems:
+        # https://knowledge.hubspot.com/object-settings/create-and-customize-lifecycle-stages
         warnings.append(
             PlanWarning(
                 code="lifecycle-cleanup",
@@ -373,7 +432,10 @@ def _lifecycle_warnings(facts: PortalFacts, warnings: list[PlanWarning]) -> None
                 message=(
                     "Lifecycle stages need cleanup: "
                     + "; ".join(problems)
-                    + ". Consider /fix-lifecycle-stages before relying on lifecycle-based lists."
+                    + ". In HubSpot, "
+                    + "; and ".join(fixes)
+                    + ". Until then '[Core] - All Customers' holds only contacts whose stage is Customer; "
+                    "the plan goes ahead."
                 ),
             )
         )
@@ -448,7 +510,9 @@ def _team_ids(answers: Answers, facts: PortalFacts, warnings: list[PlanWarning])
 
 # --- what the portal accepts ---------------------------------------------------------------------------
 
-SENT_ACTIONS = frozenset({"create", "rename", "conflict"})  # actions whose definition would be sent
+# Actions whose definition would be sent: a new list's (create, move-aside), an existing list's new
+# filters (merge), and a clash still open (its options may create or merge).
+SENT_ACTIONS = frozenset({"create", "move-aside", "merge", "conflict"})
 
 
 def _check_definitions(items: list[PlanItem], facts: PortalFacts, warnings: list[PlanWarning]) -> None:
@@ -517,6 +581,8 @@ def _access(
     restricted = ListAccess(mode="teams", team_ids=team_ids, team_names=[names.get(i, str(i)) for i in team_ids])
     kept: list[str] = []
     for item in items:
+        if item.action in TAKEN_OVER:
+            continue  # an existing list keeps the access it has: nothing about access is sent for it
         shared = item.key in EXCLUSION_LISTS
         if shared and not answers.restrict_exclusion_lists:
             kept.append(item.name)
@@ -542,25 +608,32 @@ def _access(
 
 # Lists every team's sends need as exclusions: restricting them hides them from the other teams.
 EXCLUSION_LISTS = frozenset({"core.suppressed", "core.internal"})
+# Actions that create no list: access is only ever set on a list this tool creates.
+TAKEN_OVER = frozenset({"reuse", "adopt", "merge", "skip"})
 
 
 # --- matching against what exists ------------------------------------------------------------------
 
 
-def _name_key(name: str) -> str:
-    words = re.sub(r"[^a-z0-9]+", " ", name.lower()).split()
-    return " ".join(word for word in words if word not in {"all", "list", "contacts", "the", "core", "segment"})
-
-
-def _item(segment: Segment, facts: PortalFacts, groups: list[ExclusivityGroup]) -> PlanItem:
+def _item(
+    segment: Segment,
+    facts: PortalFacts,
+    groups: list[ExclusivityGroup],
+    answers: Answers,
+    evidence: dict[str, Evidence] | None,
+) -> PlanItem:
     labels = {name: prop.label for name, prop in {**facts.company_properties, **facts.contact_properties}.items()}
     options = {
         name: prop.options
         for name, prop in {**facts.company_properties, **facts.contact_properties}.items()
         if prop.options
     }
+
+    def words(branch: dict[str, Any] | None) -> str:
+        return describe(branch, property_labels=labels, option_labels=options) if branch else "no filters"
+
     if segment.filter_branch is not None:
-        description = describe(segment.filter_branch, property_labels=labels, option_labels=options)
+        description = words(segment.filter_branch)
     elif segment.processing_type == "MANUAL":
         description = (
             "static list of contacts whose email domain is " + ", ".join(segment.static_domains)
@@ -573,79 +646,85 @@ def _item(segment: Segment, facts: PortalFacts, groups: list[ExclusivityGroup]) 
     if facts.total_contacts:
         low, high = segment.expected_share
         expected = (int(low * facts.total_contacts), int(round(high * facts.total_contacts)))
-    action, reason, existing_id = _action(segment, facts.existing_lists)
+    choice = answers.choices.get(segment.key)
+    if segment.needs_input:
+        decision = None
+    else:
+        decision = decide(segment, facts.existing_lists, choice, describe=words, evidence=evidence)
+    acts_on_existing = decision is not None and decision.action in {"reuse", "adopt", "merge", "move-aside", "conflict"}
     return PlanItem(
         key=segment.key,
         family=segment.family,
         category=segment.category,
         segment=segment.segment,
-        name=_free_name(segment.name, facts.existing_lists) if action == "rename" else segment.name,
+        name=(decision.name if decision is not None and decision.name else segment.name),
+        catalog_name=segment.name,
         processing_type=segment.processing_type,
         filter_branch=segment.filter_branch,
         description=description,
         static_domains=segment.static_domains,
-        action=action,
-        reason=reason,
-        existing_list_id=existing_id,
-        question=segment.needs_input,
+        action=decision.action if decision is not None else "needs-input",
+        reason=decision.reason if decision is not None else segment.needs_input or "",
+        existing_list_id=decision.existing.list_id if acts_on_existing and decision and decision.existing else None,
+        clash=decision.clash if decision is not None else None,
+        choice=choice,
+        rename_existing_to=decision.rename_existing_to if decision is not None else None,
+        question=segment.needs_input or (decision.reason if decision and decision.action == "conflict" else None),
         expected_range=expected,
         notes=segment.notes,
         exclusivity_groups=[group.name for group in groups if segment.key in group.members],
     )
 
 
-def _action(segment: Segment, existing: list[ExistingList]) -> tuple[Action, str, str | None]:
-    if segment.needs_input:
-        return "needs-input", segment.needs_input, None
-    same_type = [lst for lst in existing if lst.object_type_id == "0-1"]
-    if segment.processing_type == "DYNAMIC":
-        wanted = definition_key(segment.filter_branch)
-        for lst in same_type:
-            if lst.processing_type == "DYNAMIC" and lst.filter_branch and definition_key(lst.filter_branch) == wanted:
-                return (
-                    "reuse",
-                    f"list {quoted(lst.name)} (id {lst.list_id}) already has exactly this definition",
-                    lst.list_id,
-                )
-    by_name = next((lst for lst in existing if lst.name.strip().lower() == segment.name.strip().lower()), None)
-    if by_name is not None:
-        if segment.processing_type == "MANUAL" and by_name.processing_type in {"MANUAL", "SNAPSHOT"}:
-            return (
-                "reuse",
-                f"static list {quoted(by_name.name)} (id {by_name.list_id}) exists; matches are added to it",
-                by_name.list_id,
-            )
-        return (
-            "rename",
-            f"the name is taken by list {by_name.list_id}, which has a different definition; "
-            "a new name avoids the clash (or reuse that list if it is the same segment)",
-            None,
-        )
-    target = _name_key(segment.name)
-    for lst in same_type:
-        ratio = difflib.SequenceMatcher(None, target, _name_key(lst.name)).ratio()
-        if target and ratio >= 0.85:
-            return (
-                "conflict",
-                f"existing list {quoted(lst.name)} (id {lst.list_id}) looks like the same segment but its "
-                "definition differs; decide whether to reuse it, or create this one anyway",
-                lst.list_id,
-            )
-    return "create", "no existing list has this name or definition", None
-
-
-def _free_name(name: str, existing: list[ExistingList]) -> str:
-    taken = {lst.name.strip().lower() for lst in existing}
-    for number in range(2, 100):
-        candidate = f"{name} ({number})"
-        if candidate.lower() not in taken:
-            return candidate
-    raise ValueError(f"no free name near {name!r}")
+def _claims(item: PlanItem) -> list[str]:
+    """The names applying this item gives lists: a new list's, and an existing list's new name."""
+    names = [item.name] if item.action in {"create", "move-aside"} else []
+    return names + ([item.rename_existing_to] if item.rename_existing_to else [])
 
 
 def _dedupe_planned_names(items: list[PlanItem]) -> None:
-    seen: set[str] = set()
+    """Two items must not end up with one name, nor act on one existing list: the later one waits."""
+    claimed: dict[str, str] = {}
+    taken_over: dict[str, str] = {}
     for item in items:
-        if item.name.lower() in seen:
-            item.action, item.reason = "conflict", "two planned segments would get the same name"
-        seen.add(item.name.lower())
+        if item.action not in APPLICABLE_ACTIONS:
+            continue
+        names = [name.strip().casefold() for name in _claims(item)]
+        target = item.existing_list_id
+        other = next((claimed[name] for name in names if name in claimed), None)
+        if other is not None:
+            reason = f"item {other} already plans the name {quoted(item.name)}; answer one of them differently"
+        elif target is not None and target in taken_over:
+            reason = f"list {target} is already planned for item {taken_over[target]}; answer one of them differently"
+        else:
+            claimed.update(dict.fromkeys(names, item.key))
+            if target is not None:
+                taken_over[target] = item.key
+            continue
+        item.action, item.reason, item.question = "conflict", reason, reason
+
+
+def _partial_family_notes(answers: Answers, warnings: list[PlanWarning]) -> None:
+    """Say when a partition family was asked for in part: its remainder list keeps it a partition."""
+    regions = choose_regions(answers.regions) if "regions" in answers.families else None
+    if regions is not None and regions.partial and regions.regions:
+        warnings.append(
+            PlanWarning(
+                code="family-partial",
+                segment_keys=["region.other"],
+                message=f"Regions: you asked for {', '.join(regions.regions)}. '[Region] - Other or Unknown' holds "
+                "everyone else (the other regions, other countries, no country), so every contact is still in "
+                "exactly one region list.",
+            )
+        )
+    sizes = choose_sizes(answers.sizes) if "size" in answers.families else None
+    if sizes is not None and sizes.partial and sizes.bands:
+        warnings.append(
+            PlanWarning(
+                code="family-partial",
+                segment_keys=["size.other"],
+                message=f"Size: you asked for {len(sizes.bands)} of 3 bands. The remainder list 'Other or Unknown "
+                "Size' holds the other band(s) and contacts without an employee count, so every contact is still "
+                "in exactly one size list.",
+            )
+        )

@@ -50,7 +50,9 @@ async def propose_segments(
 ) -> ProposeResult:
     """Check prerequisites (ICP tier property, lifecycle stages, industry values, fill rates) and propose
     the plan: per segment its name, type, exact filterBranch, plain-words definition, estimated size and
-    action (create, reuse, rename, conflict, needs-input) with the reason. Creates nothing."""
+    action (create, reuse, adopt, merge, move-aside, skip, conflict, needs-input) with the reason. An
+    existing list that clashes with an item is a question (conflict) with options, recommended first;
+    answer it in answers.choices by item key. Creates nothing."""
     action = "no plan was made"
     rt = await runtime(ctx, action)
     plan = await run(action, propose, rt, answers or Answers(), estimate=estimate)
@@ -58,17 +60,29 @@ async def propose_segments(
 
 
 def _next_step(plan: Plan) -> str:
-    open_items = [i.key for i in plan.items if i.action in {"needs-input", "conflict"}]
-    return (
-        "Show the plan to the user. "
-        + (
-            f"Resolve {', '.join(open_items)} with them first (answer the questions and call "
-            f"{ToolName.PROPOSE_SEGMENTS} again). "
-            if open_items
-            else ""
+    clashes = [i for i in plan.items if i.action == "conflict" and i.clash is not None]
+    questions = [i.key for i in plan.items if i.action == "needs-input" or (i.action == "conflict" and i.clash is None)]
+    steps = ["Show the plan to the user."]
+    if clashes:
+        steps.append(
+            "Ask the user about each clash with an existing list, showing its options with the recommended one "
+            "first: "
+            + "; ".join(
+                f"{i.key}: {', '.join(o.choice for o in i.clash.options)} (recommended {i.clash.recommended})"
+                for i in clashes
+                if i.clash is not None
+            )
+            + ". Put the answers in answers.choices ({item key: choice})."
         )
-        + f"Then call {ToolName.CREATE_LIST} with plan_id '{plan.plan_id}' and the item keys they confirm."
+    if questions:
+        steps.append(f"Answer the open questions of {', '.join(questions)} with them.")
+    if clashes or questions:
+        steps.append(f"Then call {ToolName.PROPOSE_SEGMENTS} again with the updated answers.")
+    steps.append(
+        f"{'Items without a question can be created now: c' if clashes or questions else 'C'}all "
+        f"{ToolName.CREATE_LIST} with plan_id '{plan.plan_id}' and the item keys they confirm."
     )
+    return " ".join(steps)
 
 
 async def count_members(
@@ -113,8 +127,9 @@ async def check_exclusivity(
 
 
 async def export_library(ctx: Context[Any]) -> library.LibraryExport:
-    """Every list this tool created or adopted in this portal: ids, names, definitions, current sizes, as
-    data and as a Markdown table for documentation."""
+    """Every list this tool created or took over (reused, adopted, merged) in this portal: ids, the name
+    each has in HubSpot now with its catalog role beside it, definitions, current sizes, as data and as
+    a Markdown table for documentation."""
     action = "nothing was exported"
     rt = await runtime(ctx, action)
     return await run(action, library.export_library, rt)

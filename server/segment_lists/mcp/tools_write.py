@@ -77,9 +77,9 @@ async def create_list(
         list[str] | None,
         Field(
             max_length=100,
-            description="Plan item keys to create, e.g. "
+            description="Plan item keys to apply, e.g. "
             "['core.customers']; default: every item whose action is create, "
-            "rename or reuse",
+            "reuse, adopt, merge or move-aside",
         ),
     ] = None,
     custom: Annotated[CustomList | None, Field(description="Instead of a plan: one custom list")] = None,
@@ -92,10 +92,12 @@ async def create_list(
     ] = None,
     confirmation_token: TokenArg = None,
 ) -> CreateListResult:
-    """Create the confirmed plan items (or one custom list) in HubSpot, after the user confirms. Journals
-    each list before creating it; lists go into the plan's folder with the chosen teams' edit access; the
-    static Competitors list is filled from the competitor domains / CSV. Does not wait for processing:
-    call count_members next."""
+    """Apply the confirmed plan items (or create one custom list) in HubSpot, after the user confirms:
+    create new lists, and reuse, adopt (rename), merge (replace the filters, same id) or move aside
+    (rename, then create) existing lists as the user chose. Journals each write before making it (with
+    the list's previous name and filters); new lists go into the plan's folder with the chosen teams'
+    edit access; the static Competitors list is filled from the competitor domains / CSV. Does not wait
+    for processing: call count_members next."""
     action = "nothing was created"
     rt = await runtime(ctx, action)
     request = await run(
@@ -188,8 +190,9 @@ async def rollback_run(
     ] = False,
     confirmation_token: TokenArg = None,
 ) -> RollbackToolResult:
-    """Undo a create_list run: delete every list it created (never lists it reused), each after the
-    dependency check, once the user confirms. Contacts are never deleted; lists can be restored."""
+    """Undo a create_list run, once the user confirms: delete every list it created (never lists it
+    reused), each after the dependency check, and give every list it renamed or merged its previous
+    name and filters back. Contacts are never deleted; deleted lists can be restored."""
     action = "nothing was deleted"
     rt = await runtime(ctx, action)
     request = await run(action, prepare_rollback, rt, run_id, force=force)
@@ -200,9 +203,13 @@ async def rollback_run(
     result = await run(action, request.carry_out, rt)
     refused = [o for o in result.outcomes if o.outcome == "refused"]
     runs = f"run {result.run_id}" if len(result.run_ids) <= 1 else f"runs {', '.join(result.run_ids)}"
+    restored = [r for r in result.restored if r.outcome in {"name-restored", "filters-restored"}]
+    unrestored = [r for r in result.restored if r.outcome in {"failed", "left-as-is"}]
     message = (
         f"Deleted {sum(o.outcome == 'deleted' for o in result.outcomes)} list(s) of {runs}."
         + (f" {len(refused)} refused: see their messages." if refused else "")
+        + (f" Restored: {'; '.join(r.message for r in restored)}." if restored else "")
+        + (f" Not restored: {'; '.join(r.message for r in unrestored)}." if unrestored else "")
         + (f" Removed the empty folder(s) {', '.join(result.folders_removed)}." if result.folders_removed else "")
     )
     return RollbackToolResult(portal=rt.ref, status="done", message=message, preview=request.preview, result=result)

@@ -1,7 +1,9 @@
-"""Apply a plan: create lists (or adopt existing ones), fill the static Competitors list.
+"""Apply a plan: create lists, or reuse, adopt (rename), merge (new filters) or move aside existing
+ones as the user chose; fill the static Competitors list.
 
 Every write is journaled as an intent before the API call and settled with its outcome after, so
-a crash in between is reconciled on the next run (`reconcile`) by looking the list up by name.
+a crash in between is reconciled on the next run (`reconcile`): a create by looking the list up by
+name, a rename or filter update by reading the list back (`list_changes`).
 Confirmation is the caller's job (`write_requests`, then the face asks): by the time `apply_items`
 runs, the user has agreed to exactly these items.
 """
@@ -17,17 +19,17 @@ from pydantic import BaseModel, Field, field_validator
 
 from segment_lists.boundary.text import clean, quoted
 from segment_lists.data.hubspot_limits import MEMBERSHIP_WRITE_BATCH
-from segment_lists.domain.plan import ListAccess, Plan, PlanItem
+from segment_lists.domain.plan import APPLICABLE_ACTIONS, ListAccess, Plan, PlanItem
 from segment_lists.filters import definition_key
 from segment_lists.portal import AmbiguousWrite, DailyLimitReached, DuplicateListName, NotFound, PortalError
 from segment_lists.portal.models import Folder, HubSpotList
 from segment_lists.workflow.failures import NothingToApply
 from segment_lists.workflow.journal import Action
+from segment_lists.workflow.list_changes import CHANGES, reconcile_change, refilter_journaled, rename_journaled
 from segment_lists.workflow.next_steps import PLAIN_STEPS, NextSteps, Step
 from segment_lists.workflow.runtime import PortalRef, Runtime
 from segment_lists.workflow.static_members import StaticAdds, parse_competitor_csv, static_additions
 
-APPLICABLE = ("create", "rename", "reuse")
 # How far HubSpot's clock may lag ours when judging whether a list was created after our intent.
 CLOCK_SKEW_SECONDS = 120
 
@@ -35,7 +37,7 @@ CLOCK_SKEW_SECONDS = 120
 class ItemOutcome(BaseModel):
     key: str
     name: str
-    outcome: Literal["created", "reused", "already-created", "skipped", "failed"]
+    outcome: Literal["created", "reused", "adopted", "merged", "already-created", "skipped", "failed"]
     list_id: str | None = None
     members_added: int | None = None
     message: str
@@ -65,7 +67,7 @@ class ApplyResult(BaseModel):
 def select_items(plan: Plan, keys: Sequence[str] | None, *, next_steps: NextSteps = PLAIN_STEPS) -> list[PlanItem]:
     """The plan items to apply: the given keys (all applicable ones when None), in plan order."""
     if keys is None:
-        return [item for item in plan.items if item.action in APPLICABLE]
+        return [item for item in plan.items if item.action in APPLICABLE_ACTIONS]
     known = {item.key for item in plan.items}
     unknown = [key for key in keys if key not in known]
     if unknown:
@@ -73,11 +75,12 @@ def select_items(plan: Plan, keys: Sequence[str] | None, *, next_steps: NextStep
             f"no plan item {', '.join(repr(k) for k in unknown)} in {plan.plan_id}; "
             f"valid keys: {', '.join(sorted(known))}"
         )
-    blocked = [item for item in plan.items if item.key in keys and item.action not in APPLICABLE]
+    blocked = [item for item in plan.items if item.key in keys and item.action not in APPLICABLE_ACTIONS]
     if blocked:
         raise NothingToApply(
-            "; ".join(f"{item.key} is '{item.action}': {item.reason}" for item in blocked)
-            + f". Answer the open question (or resolve the conflict) and {next_steps(Step.PLAN)} again."
+            "; ".join(f"{item.key} is '{item.action}': {item.reason.rstrip('.')}" for item in blocked)
+            + ". Answer the open question (a clash is answered in answers.choices, by item key) and "
+            f"{next_steps(Step.PLAN)} again."
         )
     return [item for item in plan.items if item.key in keys]
 
@@ -99,6 +102,7 @@ def reconcile(rt: Runtime) -> list[str]:
                     found.processing_type,
                     action.segment_key,
                     detail.get("filter_branch"),
+                    detail.get("catalog_name"),
                 )
                 notes.append(f"{quoted(action.list_name)} was created (id {found.id}) before an interruption")
             else:
@@ -106,6 +110,8 @@ def reconcile(rt: Runtime) -> list[str]:
                 # such a list instead of failing on its name (see `_adopt`).
                 rt.journal.settle(action.action_id, "failed", detail={**detail, "reconciled": "not found"})
                 notes.append(f"{quoted(action.list_name)} was not created before an interruption")
+        elif action.action in CHANGES and action.list_id:
+            notes.append(reconcile_change(rt, action))
         elif action.action in {"delete", "restore"} and action.list_id:
             try:
                 rt.portal.get_list(action.list_id, include_filters=False)
@@ -269,7 +275,9 @@ def apply_items(
     (from `planned_additions`); without it they are looked up now."""
     reconciled = reconcile(rt)
     run_id = run_id or _unfinished_run(rt, plan.plan_id) or rt.journal.start_run(rt.portal_id, "apply", plan.plan_id)
-    folder_id = _folder_id(rt, plan.folder, run_id) if any(i.action in {"create", "rename"} for i in items) else None
+    folder_id = (
+        _folder_id(rt, plan.folder, run_id) if any(i.action in {"create", "move-aside"} for i in items) else None
+    )
     # Items are independent once the folder exists: they run concurrently under the portal's
     # limiter (each still journaled intent-before-call), and outcomes keep plan order.
     stop = threading.Event()
@@ -309,7 +317,7 @@ def apply_items(
         elif unexpected is None:
             unexpected = result
         # The list may exist though the item failed (created, then its members could not be added).
-        made = _already_created(rt, item) if item.action != "reuse" else item.existing_list_id
+        made = _already_created(rt, item) if item.action in {"create", "move-aside"} else item.existing_list_id
         outcomes.append(
             ItemOutcome(key=item.key, name=item.name, outcome="failed", list_id=made, message=clean(str(result)))
         )
@@ -353,39 +361,126 @@ def _apply_one(
     competitor_csv: str | None,
     confirmed: dict[str, list[str]] | None = None,
 ) -> ItemOutcome:
-    if item.action == "reuse" and item.existing_list_id:
-        ours = rt.journal.created_by_tool(rt.portal_id, item.existing_list_id)
-        if ours is not None and ours.origin == "created":
-            # A list an earlier run of this tool created: it stays that run's (so its rollback still
-            # deletes it); adopting it here would make it nobody's to roll back.
-            added = _fill_static(rt, item, item.existing_list_id, run_id, competitor_csv, confirmed)
-            return ItemOutcome(
-                key=item.key,
-                name=item.name,
-                outcome="already-created",
-                list_id=item.existing_list_id,
-                members_added=added,
-                message=f"created by this tool in {ours.run_id}; left as is",
-            )
-        rt.journal.record_created(
-            rt.portal_id,
-            run_id,
-            item.existing_list_id,
-            item.name,
-            item.processing_type,
-            item.key,
-            item.filter_branch,
-            origin="reused",
+    if item.action in {"reuse", "adopt", "merge"} and item.existing_list_id:
+        return _take_over(rt, item, run_id, competitor_csv, confirmed)
+    moved = _move_aside(rt, item, run_id) if item.action == "move-aside" and item.existing_list_id else ""
+    outcome = _create_item(rt, item, run_id, folder_id, competitor_csv, confirmed)
+    if moved:
+        outcome.message = f"{moved}; {outcome.message}"
+    return outcome
+
+
+def _take_over(
+    rt: Runtime, item: PlanItem, run_id: str, competitor_csv: str | None, confirmed: dict[str, list[str]] | None
+) -> ItemOutcome:
+    """reuse / adopt / merge: the existing list becomes the segment's (renamed and re-filtered as chosen)."""
+    list_id = str(item.existing_list_id)
+    entry = rt.journal.created_by_tool(rt.portal_id, list_id)
+    # A list an earlier run of this tool created stays that run's (so its rollback still deletes it);
+    # adopting it here would make it nobody's to roll back. One an earlier run took over stays as is.
+    created = entry is not None and entry.origin == "created"
+    earlier = entry is not None and entry.segment_key == item.key and entry.run_id != run_id
+    if item.action == "reuse" and entry is not None and (created or earlier):
+        return ItemOutcome(
+            key=item.key,
+            name=entry.name,
+            outcome="already-created" if created else "reused",
+            list_id=list_id,
+            members_added=_fill_static(rt, item, list_id, run_id, competitor_csv, confirmed),
+            message=(
+                f"created by this tool in {entry.run_id}; left as is"
+                if created
+                else f"in the library for this segment since {entry.run_id}; left as is"
+            ),
         )
-        added = _fill_static(rt, item, item.existing_list_id, run_id, competitor_csv, confirmed)
+    try:
+        lst = rt.portal.get_list(list_id, include_filters=True)
+    except NotFound:
         return ItemOutcome(
             key=item.key,
             name=item.name,
-            outcome="reused",
-            list_id=item.existing_list_id,
-            members_added=added,
-            message=item.reason,
+            outcome="failed",
+            list_id=None,
+            message=f"list {list_id} no longer exists; nothing was changed. To see where things stand, "
+            f"{rt.next_steps(Step.PLAN)} again",
         )
+    before = (lst.name, lst.filter_branch)
+    if item.action == "merge":
+        if not lst.is_dynamic:
+            return ItemOutcome(
+                key=item.key,
+                name=clean(lst.name),
+                outcome="failed",
+                list_id=list_id,
+                message=f"{quoted(lst.name)} is a {lst.processing_type} list now; only active lists can be merged. "
+                "Nothing was changed",
+            )
+        lst = refilter_journaled(rt, run_id, lst, item.filter_branch or {}, why="merge", segment_key=item.key)
+    if item.rename_existing_to and item.action in {"adopt", "merge"}:
+        lst = rename_journaled(rt, run_id, lst, item.rename_existing_to, why=item.action, segment_key=item.key)
+    changed = before != (lst.name, lst.filter_branch)
+    origin = "created" if created else {"reuse": "reused", "adopt": "adopted", "merge": "merged"}[item.action]
+    if changed or not earlier:
+        rt.journal.record_created(
+            rt.portal_id,
+            entry.run_id if created and entry is not None else run_id,
+            list_id,
+            lst.name,
+            item.processing_type,
+            item.key,
+            item.filter_branch,
+            origin=origin,  # type: ignore[arg-type]
+            catalog_name=item.catalog_name or item.name,
+        )
+    added = _fill_static(rt, item, list_id, run_id, competitor_csv, confirmed)
+    name = clean(lst.name)
+    if item.action == "reuse":
+        return ItemOutcome(
+            key=item.key, name=name, outcome="reused", list_id=list_id, members_added=added, message=item.reason
+        )
+    if not changed:
+        message = f"already {origin} for this segment in {entry.run_id}" if earlier and entry else "already so"
+        message += "; nothing changed"
+    elif item.action == "adopt":
+        message = f"renamed {quoted(before[0])} to {quoted(name)}"
+    else:
+        message = "gave it the catalog's filters" + (
+            f" and renamed {quoted(before[0])} to {quoted(name)}" if before[0] != lst.name else ""
+        )
+    if changed:
+        message += f"; HubSpot keeps id {list_id}, so whatever uses it keeps working"
+    return ItemOutcome(
+        key=item.key,
+        name=name,
+        outcome="adopted" if item.action == "adopt" else "merged",
+        list_id=list_id,
+        members_added=added,
+        message=message,
+    )
+
+
+def _move_aside(rt: Runtime, item: PlanItem, run_id: str) -> str:
+    """Rename the existing list out of the way (only while it still has the name it had when planned)."""
+    try:
+        lst = rt.portal.get_list(str(item.existing_list_id), include_filters=False)
+    except NotFound:
+        return ""
+    planned = item.clash.list_name if item.clash is not None else item.name
+    if not item.rename_existing_to or lst.name not in {planned, item.name}:
+        return ""  # already moved (a resumed run), or renamed by someone since: the name is not in the way
+    old = lst.name
+    rename_journaled(rt, run_id, lst, item.rename_existing_to, why="move-aside", segment_key=item.key)
+    return f"moved {quoted(old)} (id {lst.id}) aside as {quoted(item.rename_existing_to)}, unchanged otherwise"
+
+
+def _create_item(
+    rt: Runtime,
+    item: PlanItem,
+    run_id: str,
+    folder_id: str | None,
+    competitor_csv: str | None,
+    confirmed: dict[str, list[str]] | None,
+) -> ItemOutcome:
     existing = _already_created(rt, item)
     if existing is not None:
         try:
@@ -411,6 +506,7 @@ def _apply_one(
             segment_key=item.key,
             folder_id=folder_id,
             team_ids=item.access.team_ids if item.access.mode == "teams" else (),
+            catalog_name=item.catalog_name or item.name,
         )
     except DuplicateListName:
         # Another run of the same plan (a second client sharing this journal) got there first.
@@ -467,6 +563,7 @@ def create_journaled(
     segment_key: str | None,
     folder_id: str | None = None,
     team_ids: Sequence[int] = (),
+    catalog_name: str | None = None,
 ) -> HubSpotList:
     """Journal the intent, create, settle. Returns the list as HubSpot answered."""
     action = rt.journal.intend(
@@ -475,7 +572,7 @@ def create_journaled(
         "create",
         segment_key=segment_key,
         list_name=name,
-        detail={"filter_branch": filter_branch, "processing_type": processing_type},
+        detail={"filter_branch": filter_branch, "processing_type": processing_type, "catalog_name": catalog_name},
     )
     try:
         created = rt.portal.create_list(
@@ -499,7 +596,15 @@ def create_journaled(
         rt.journal.settle(action, "failed", detail={"error": clean(str(error))})
         raise
     rt.journal.settle_created(
-        action, rt.portal_id, run_id, created.id, created.name, processing_type, segment_key, filter_branch
+        action,
+        rt.portal_id,
+        run_id,
+        created.id,
+        created.name,
+        processing_type,
+        segment_key,
+        filter_branch,
+        catalog_name,
     )
     return created
 

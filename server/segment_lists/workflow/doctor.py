@@ -281,10 +281,11 @@ def _prerequisites(rt: Runtime, answers: Answers) -> list[Check]:
 
 
 FIXES = {
-    "icp-property-missing": "Run /create-icp-tiers first, or name the property as icp_marker in the segments file.",
+    "icp-property-missing": "Set the ICP tier on your companies in HubSpot (see the message), or name the "
+    "property as icp_marker in the segments file.",
     "icp-tiers-unknown": "Give icp_marker.tier_values in the segments file.",
-    "lifecycle-cleanup": "Run /fix-lifecycle-stages before relying on lifecycle-based lists.",
-    "no-customer-stage": "Run /fix-lifecycle-stages, or restore the Customer lifecycle stage.",
+    "lifecycle-cleanup": "Set a lifecycle stage for the contacts without one in HubSpot (see the message).",
+    "no-customer-stage": "Restore the Customer lifecycle stage in HubSpot (Settings > Objects > Contacts).",
     "property-sparse": "Fill the property (imports, workflows) or accept that lists miss those records.",
     "property-missing": "Create the property in HubSpot or leave that family out of the segments file.",
     "own-domains-assumed": "Confirm them as own_domains in the segments file.",

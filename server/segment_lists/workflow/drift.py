@@ -21,22 +21,30 @@ from segment_lists.workflow.library import lists_by_segment
 from segment_lists.workflow.proposal import propose
 from segment_lists.workflow.runtime import PortalRef, Runtime
 
-Status = Literal["missing", "in-sync", "drifted", "adopt", "name-taken", "needs-input", "conflict"]
+Status = Literal[
+    "missing", "in-sync", "drifted", "reuse", "adopt", "merge", "move-aside", "skipped", "needs-input", "conflict"
+]
 STATUS_WORDS: dict[str, str] = {
     "missing": "missing: apply creates it",
     "in-sync": "in sync",
     "drifted": "DRIFTED: the list in HubSpot differs from the segments file",
-    "adopt": "exists: an existing list has exactly this definition; apply adopts it",
-    "name-taken": "the name is taken by another list; apply creates it under a new name",
+    "reuse": "exists: apply reuses an existing list as it is",
+    "adopt": "exists with this definition: apply adopts it (renames it to this name)",
+    "merge": "exists with other filters: apply merges (gives it these filters; HubSpot keeps the id)",
+    "move-aside": "name taken: apply renames the existing list aside and creates this one",
+    "skipped": "skipped, as the segments file chooses",
     "needs-input": "needs an answer in the segments file",
-    "conflict": "conflict: decide in the segments file",
+    "conflict": "an existing list clashes: choose in the segments file's [choices]",
 }
+# What `apply` does something about.
+APPLICABLE: tuple[Status, ...] = ("missing", "reuse", "adopt", "merge", "move-aside")
 Labels = tuple[dict[str, str], dict[str, dict[str, str]]]
 
 
 class ItemStatus(BaseModel):
     key: str
-    name: str
+    name: str = Field(description="The list's name in HubSpot when it exists, else the name it will get")
+    catalog_name: str | None = Field(default=None, description="The catalog's name for the segment (its role)")
     status: Status
     list_id: str | None = None
     size: int | None = None
@@ -62,10 +70,10 @@ class LibraryStatus(BaseModel):
     @property
     def pending(self) -> list[ItemStatus]:
         """What `apply` would still do (or cannot do without an answer)."""
-        return [item for item in self.items if item.status in {"missing", "adopt", "name-taken", "needs-input"}]
+        return [item for item in self.items if item.status in {*APPLICABLE, "needs-input", "conflict"}]
 
     def applicable_keys(self) -> list[str]:
-        return [item.key for item in self.items if item.status in {"missing", "adopt", "name-taken"}]
+        return [item.key for item in self.items if item.status in APPLICABLE]
 
 
 def _words(branch: dict[str, Any], words: Labels) -> str:
@@ -119,9 +127,16 @@ def compare(
 
 
 def _status(item: PlanItem, list_id: str | None, live: dict[str, HubSpotList], words: Labels) -> ItemStatus:
-    base: dict[str, Any] = {"key": item.key, "name": item.name, "planned": item.description}
+    base: dict[str, Any] = {
+        "key": item.key,
+        "name": item.name,
+        "catalog_name": item.catalog_name or item.name,
+        "planned": item.description,
+    }
     if item.action in {"needs-input", "conflict"}:
         return ItemStatus(**base, status=item.action, message=item.question or item.reason)
+    if item.action == "skip":
+        return ItemStatus(**base, status="skipped", message=item.reason)
     lst = live.get(list_id) if list_id else None
     if list_id and lst is None:
         return ItemStatus(
@@ -130,14 +145,17 @@ def _status(item: PlanItem, list_id: str | None, live: dict[str, HubSpotList], w
             message=f"list {list_id} made for it earlier no longer exists in HubSpot (deleted); apply creates it",
         )
     if lst is None:
-        if item.action == "reuse":
-            return ItemStatus(**base, status="adopt", list_id=item.existing_list_id, message=item.reason)
-        if item.action == "rename":
-            return ItemStatus(**base, status="name-taken", message=item.reason)
+        if item.action in {"reuse", "adopt", "merge"}:
+            return ItemStatus(**base, status=item.action, list_id=item.existing_list_id, message=item.reason)
+        if item.action == "move-aside":
+            return ItemStatus(**base, status="move-aside", message=item.reason)
         return ItemStatus(**base, status="missing", message=STATUS_WORDS["missing"])
-    # The list as HubSpot names it: the plan may want a clash-free "(2)" name for a list that is ours.
+    # The list as HubSpot names it now, beside the catalog's name for its role.
     base.update(list_id=lst.id, size=lst.size, name=clean(lst.name))
-    # Names are not compared: an adopted list keeps its own name, and a clash-avoiding "(2)" is expected.
+    if item.action in {"adopt", "merge"}:
+        # The library holds it, but the segments file asks to adopt or merge it (again): apply does that.
+        return ItemStatus(**base, status=item.action, message=item.reason)
+    # Names are not compared: a reused list keeps its own name.
     problems = []
     if item.processing_type != lst.processing_type and not (
         item.processing_type == "MANUAL" and lst.processing_type in {"MANUAL", "SNAPSHOT"}

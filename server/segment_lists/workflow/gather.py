@@ -147,6 +147,8 @@ def per_list_access_of(rt: Runtime) -> tuple[bool | None, str]:
 
 def _existing_lists(rt: Runtime) -> list[ExistingList]:
     lists = rt.lists()
+    # The library's lists are this tool's (made or taken over for a segment): the planner reuses them.
+    library = {entry.list_id: entry.segment_key for entry in rt.journal.library(rt.portal_id)}
     dynamic = {lst.id for lst in lists if lst.is_dynamic}
     filters = (
         {lst.id: lst.filter_branch for lst in rt.portal.get_lists(sorted(dynamic), include_filters=True)}
@@ -164,6 +166,7 @@ def _existing_lists(rt: Runtime) -> list[ExistingList]:
             filter_branch=filters.get(lst.id),
             folder_id=lst.folder_id,
             updated_at=lst.updated_at.isoformat() if lst.updated_at else None,
+            segment_key=library.get(lst.id),
         )
         for lst in lists
     ]

@@ -86,10 +86,13 @@ CREATE TABLE IF NOT EXISTS library (
     run_id TEXT NOT NULL,
     created_at TEXT NOT NULL,
     deleted_at TEXT,
-    origin TEXT NOT NULL DEFAULT 'created',   -- 'created' by this tool, or 'reused' (adopted, never deleted)
+    origin TEXT NOT NULL DEFAULT 'created',   -- 'created' here; else 'reused', 'adopted', 'merged' (never deleted)
+    catalog_name TEXT,                        -- the catalog's name for the segment (its role); `name` is HubSpot's
     PRIMARY KEY (portal_id, list_id)
 );
 """
+# Columns added after a journal file may already exist: (table, column, declaration).
+MIGRATIONS = (("library", "catalog_name", "TEXT"),)
 
 Outcome = Literal["pending", "ok", "failed", "unknown"]
 
@@ -140,22 +143,26 @@ class Action(BaseModel):
     detail: dict[str, Any] | None
 
 
+Origin = Literal["created", "reused", "adopted", "merged"]
+
+
 class LibraryEntry(BaseModel):
     list_id: str
-    name: str
+    name: str  # the list's name in HubSpot when it was recorded
     segment_key: str | None
     processing_type: str
     definition: dict[str, Any] | None
     run_id: str
     created_at: str
     deleted_at: str | None
-    origin: Literal["created", "reused"] = "created"
+    origin: Origin = "created"
+    catalog_name: str | None = None  # the catalog's name for its segment (its role in the library)
 
-    @field_serializer("name")
-    def _as_data(self, name: str) -> str:
+    @field_serializer("name", "catalog_name")
+    def _as_data(self, name: str | None) -> str | None:
         # The true name stays on the attribute (names are matched); outputs get it stripped of
         # control and bidi characters, like every CRM string handed to a model.
-        return clean(name, limit=2000)
+        return None if name is None else clean(name, limit=2000)
 
 
 class Snapshot(BaseModel):
@@ -180,6 +187,10 @@ class Journal:
             # FULL: an intent must be on disk before the API call it announces.
             self._conn.execute("PRAGMA synchronous=FULL")
             self._conn.executescript(SCHEMA)
+            for table, column, declaration in MIGRATIONS:
+                present = {row["name"] for row in self._conn.execute(f"PRAGMA table_info({table})")}
+                if column not in present:
+                    self._conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -305,6 +316,7 @@ class Journal:
         processing_type: str,
         segment_key: str | None,
         definition: dict[str, Any] | None,
+        catalog_name: str | None = None,
     ) -> None:
         """Settle a create and add the list to the library in one transaction: a crash between the
         two would leave a list the journal calls created but the library does not know."""
@@ -313,7 +325,9 @@ class Journal:
                 "UPDATE actions SET outcome = 'ok', outcome_at = ?, list_id = ? WHERE action_id = ?",
                 (utcnow(), list_id, action_id),
             )
-            self._insert_library(db, portal_id, run_id, list_id, name, processing_type, segment_key, definition)
+            self._insert_library(
+                db, portal_id, run_id, list_id, name, processing_type, segment_key, definition, "created", catalog_name
+            )
 
     def settle_deleted(self, action_id: int, portal_id: str, list_id: str, *, deleted: bool) -> None:
         """Settle a delete (or restore) and mark the library entry in one transaction."""
@@ -359,10 +373,13 @@ class Journal:
         processing_type: str,
         segment_key: str | None,
         definition: dict[str, Any] | None,
-        origin: Literal["created", "reused"] = "created",
+        origin: Origin = "created",
+        catalog_name: str | None = None,
     ) -> None:
         with self._tx() as db:
-            self._insert_library(db, portal_id, run_id, list_id, name, processing_type, segment_key, definition, origin)
+            self._insert_library(
+                db, portal_id, run_id, list_id, name, processing_type, segment_key, definition, origin, catalog_name
+            )
 
     @staticmethod
     def _insert_library(
@@ -374,11 +391,12 @@ class Journal:
         processing_type: str,
         segment_key: str | None,
         definition: dict[str, Any] | None,
-        origin: Literal["created", "reused"] = "created",
+        origin: Origin = "created",
+        catalog_name: str | None = None,
     ) -> None:
         db.execute(
             "INSERT OR REPLACE INTO library (portal_id, list_id, name, segment_key, processing_type, definition,"
-            " run_id, created_at, deleted_at, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+            " run_id, created_at, deleted_at, origin, catalog_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
             (
                 portal_id,
                 list_id,
@@ -389,8 +407,14 @@ class Journal:
                 run_id,
                 utcnow(),
                 origin,
+                catalog_name,
             ),
         )
+
+    def forget(self, portal_id: str, list_id: str) -> None:
+        """Take a list out of the library (an adoption or merge that was undone: it is not ours any more)."""
+        with self._tx() as db:
+            db.execute("DELETE FROM library WHERE portal_id = ? AND list_id = ?", (portal_id, list_id))
 
     def mark_deleted(self, portal_id: str, list_id: str, deleted: bool = True) -> None:
         with self._tx() as db:

@@ -11,12 +11,13 @@ reads as part of our sentence.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from segment_lists.boundary.text import quoted
 from segment_lists.domain.plan import Plan, PlanItem
 from segment_lists.portal.models import HubSpotList
 from segment_lists.workflow.dependencies import INVISIBLE_USES, DependencyReport
+from segment_lists.workflow.list_changes import Restoration
 from segment_lists.workflow.next_steps import Step
 from segment_lists.workflow.rollback import RollbackTargets
 from segment_lists.workflow.runtime import Runtime
@@ -42,12 +43,33 @@ def additions_lines(name: str, adds: StaticAdds, indent: str = "  ") -> list[str
 
 
 def apply_preview(
-    rt: Runtime, plan: Plan, items: Sequence[PlanItem], additions: dict[str, StaticAdds] | None = None
+    rt: Runtime,
+    plan: Plan,
+    items: Sequence[PlanItem],
+    additions: Mapping[str, StaticAdds] | None = None,
+    existing: Mapping[str, HubSpotList] | None = None,
+    dependents: Mapping[str, tuple[list[str], list[str]]] | None = None,
 ) -> str:
-    """`additions`: per static item key, the contacts it gains (`apply.planned_additions`)."""
-    creates = [i for i in items if i.action in {"create", "rename"}]
+    """`additions`: per static item key, the contacts it gains (`apply.planned_additions`);
+    `existing`: the lists adopt/merge/move-aside act on, as they are now (with filters);
+    `dependents`: who uses each list a merge changes, in words (fresh)."""
+    existing = existing or {}
+    dependents = dependents or {}
+
+    def current(item: PlanItem) -> str:
+        lst = existing.get(str(item.existing_list_id))
+        name = lst.name if lst is not None else (item.clash.list_name if item.clash else "?")
+        return f"{quoted(name)} (id {item.existing_list_id})"
+
+    creates = [i for i in items if i.action in {"create", "move-aside"}]
     reuses = [i for i in items if i.action == "reuse"]
+    adopts = [i for i in items if i.action == "adopt"]
+    merges = [i for i in items if i.action == "merge"]
+    asides = [i for i in items if i.action == "move-aside"]
     lines = [f"In {where(rt)}, plan {plan.plan_id}:"]
+    if asides:
+        lines.append(f"Move {len(asides)} existing list(s) aside (renamed only; members, filters and id unchanged):")
+        lines += [f"  - rename {current(i)} to {quoted(i.rename_existing_to)}" for i in asides]
     if creates:
         folder = f" in folder {quoted(plan.folder)}" if plan.folder else ""
         lines.append(f"Create {len(creates)} list(s){folder}:")
@@ -55,9 +77,34 @@ def apply_preview(
             kind = "active" if item.processing_type == "DYNAMIC" else "static"
             size = f", about {item.estimated_size} contacts" if item.estimated_size is not None else ""
             lines.append(f"  - {quoted(item.name)} ({kind}{size}): {item.description}")
+    if adopts:
+        lines.append(f"Adopt {len(adopts)} existing list(s) (renamed; id, members and filters unchanged):")
+        for item in adopts:
+            target = f"rename {current(item)} to {quoted(item.rename_existing_to)}"
+            lines.append(f"  - {target}" if item.rename_existing_to else f"  - {current(item)} keeps its name")
+    if merges:
+        lines.append(f"Merge into {len(merges)} existing list(s) (their filters are replaced; HubSpot keeps each id):")
+        for item in merges:
+            lst = existing.get(str(item.existing_list_id))
+            before = rt.describe(lst.filter_branch) if lst is not None and lst.filter_branch else "no filters"
+            used, unchecked = dependents.get(str(item.existing_list_id), ([], []))
+            change = item.clash.membership_change if item.clash else None
+            lines.append(f"  - {current(item)}: filters now: {before}")
+            lines.append(f"      become: {item.description}")
+            if change is not None and change.joins is not None:
+                lines.append(f"      members: about {change.joins} join, {change.leaves} leave ({change.note})")
+            elif change is not None:
+                lines.append(f"      members: the change cannot be counted beforehand ({change.note})")
+            lines.append(
+                "      used by: "
+                + ("; ".join(used) if used else "nothing")
+                + (f"; could not check {'; '.join(unchecked)}" if unchecked else "")
+            )
+            if item.rename_existing_to:
+                lines.append(f"      and renamed to {quoted(item.rename_existing_to)}")
     if reuses:
         lines.append(f"Reuse {len(reuses)} existing list(s) (not changed, except adding matches to static lists):")
-        lines += [f"  - {quoted(item.name)} -> list {item.existing_list_id}" for item in reuses]
+        lines += [f"  - {quoted(item.catalog_name or item.name)} -> list {item.existing_list_id}" for item in reuses]
     for item in items:
         adds = (additions or {}).get(item.key)
         if adds is not None:
@@ -66,7 +113,14 @@ def apply_preview(
         teams = ", ".join(quoted(team) for team in plan.answers.edit_teams)
         given = f"team id(s) {', '.join(str(i) for i in plan.edit_team_ids)}" if plan.edit_team_ids else "none found"
         lines.append(f"Edit access for the teams {teams} ({given}).")
-    lines.append(f"Nothing is deleted. To undo it, {rt.next_steps(Step.ROLLBACK)}.")
+    changed = (
+        " and gives every renamed or merged list its previous name and filters back"
+        if (adopts or merges or asides)
+        else ""
+    )
+    lines.append(
+        f"Nothing is deleted. To undo it, {rt.next_steps(Step.ROLLBACK)}: that deletes the lists created{changed}."
+    )
     return "\n".join(lines)
 
 
@@ -139,7 +193,8 @@ def rollback_preview(
     force: bool,
     folders: Sequence[tuple[str, str]] = (),
 ) -> str:
-    """`blocked`: list id -> why it will not be deleted (empty when force deletes it anyway)."""
+    """`blocked`: list id -> why it will not be deleted (empty when force deletes it anyway). The
+    changes the runs made to existing lists (`targets.changes`) are given back after the deletes."""
     count = len(targets.lists) - len(blocked)
     runs = targets.runs
     what = f"run {runs[0].run.run_id}" if len(runs) == 1 else f"{len(runs)} runs of the same plan"
@@ -150,6 +205,14 @@ def rollback_preview(
         for lst in entry.lists:
             mark = "kept" if lst.id in blocked else "delete"
             lines.append(f"  - {mark} {quoted(lst.name)} (id {lst.id}, {_size(lst)})")
+    restore = [r for r in targets.changes if r.state == "to-restore"]
+    if restore:
+        lines.append(f"Then restore {len(restore)} change(s) they made to existing lists:")
+        lines += [f"  - {r.message}" for r in restore]
+    kept = [r for r in targets.changes if r.state == "changed-since"]
+    if kept:
+        lines.append("Left as they are (changed by someone since):")
+        lines += [f"  - {r.message}" for r in kept]
     broken = [lst for lst in targets.lists if lst.id not in blocked and reports.get(lst.id) and _used(reports[lst.id])]
     if broken and force:
         lines.append("With force these are deleted although something uses them; these will break:")
@@ -167,11 +230,16 @@ def rollback_preview(
     for entry in targets.others:
         lines.append(
             f"Not part of this undo: run {entry.run.run_id} (plan {entry.run.plan_id}) with {len(entry.lists)} "
-            f"list(s); to undo it, {rt.next_steps(Step.ROLLBACK, entry.run.run_id)}."
+            f"list(s){changed_count(entry.changes)}; to undo it, {rt.next_steps(Step.ROLLBACK, entry.run.run_id)}."
         )
     lines.append(RESTORABLE)
     lines.append(unseen_uses_sentence(None))
     return "\n".join(lines)
+
+
+def changed_count(changes: Sequence[Restoration]) -> str:
+    undoable = sum(1 for change in changes if change.state == "to-restore")
+    return f" and {undoable} change(s) to existing lists" if undoable else ""
 
 
 def _used(report: DependencyReport) -> bool:

@@ -3,8 +3,9 @@ size trend, and each exclusivity group as a matrix, in one model. The faces rend
 line as an HTML page and Markdown).
 
 Said once here, so every part of a page says it the same way:
-- a list is named as HubSpot names it now (an adopted list keeps its own name, a clash-free one has
-  its "(2)"), with its catalog role beside it; the table, the heat maps and the trends use that name;
+- a list is named as HubSpot names it now (a reused list keeps its own name, an adopted one has the
+  convention's, a list moved aside its "(legacy)" one), with its catalog role beside it (one field,
+  `role`: "Core · Suppressed Contacts"); the table, the heat maps and the trends use that name;
 - a property or an option is named by its label in the portal, never by its internal name or id;
 - the members of all lists added up are "list memberships" (a contact in two lists counts twice),
   shown beside the portal's own contact count;

@@ -1,5 +1,8 @@
 """Delete, restore and roll back, each behind a dependency check and the journal.
 
+Rolling back an apply run deletes the lists it created and gives the lists it changed (adopted,
+merged, moved aside) their previous names and filters back (`list_changes`), and says what it did.
+
 Lists this tool did not create are refused unless the user explicitly agrees (`allow_foreign`);
 lists something else uses are refused, with the names, unless the user agrees (`force`). HubSpot
 keeps a deleted list restorable for 90 days; deleting a list never deletes contacts.
@@ -19,6 +22,7 @@ from segment_lists.portal.models import HubSpotList
 from segment_lists.workflow.apply import reconcile
 from segment_lists.workflow.dependencies import DependencyReport, find_dependents
 from segment_lists.workflow.journal import Run
+from segment_lists.workflow.list_changes import Restoration, RestoreOutcome, restorations, restore, run_changes
 from segment_lists.workflow.next_steps import Step
 from segment_lists.workflow.runs import apply_run, run_list_ids
 from segment_lists.workflow.runtime import PortalRef, Runtime
@@ -39,6 +43,9 @@ class RollbackResult(BaseModel):
     rollback_run_id: str
     outcomes: list[DeleteOutcome] = Field(default_factory=list)
     folders_removed: list[str] = Field(default_factory=list)  # folders the runs created, left empty
+    restored: list[RestoreOutcome] = Field(
+        default_factory=list, description="Lists the runs renamed or re-filtered, and what the rollback restored"
+    )
 
 
 def deletion_blockers(
@@ -188,10 +195,16 @@ def restore_list(rt: Runtime, list_id: str, *, run_id: str | None = None) -> Del
 
 
 class RunLists(BaseModel):
-    """An apply run and the lists it created that still exist."""
+    """An apply run, the lists it created that still exist, and the lists it changed (renamed or
+    re-filtered: adopt, merge, move aside) with what undoing each change would do."""
 
     run: Run
     lists: list[HubSpotList] = Field(default_factory=list)
+    changes: list[Restoration] = Field(default_factory=list)
+
+    @property
+    def undoable(self) -> bool:
+        return bool(self.lists) or any(change.state == "to-restore" for change in self.changes)
 
 
 class RollbackTargets(BaseModel):
@@ -205,14 +218,20 @@ class RollbackTargets(BaseModel):
         return [lst for entry in self.runs for lst in entry.lists]
 
     @property
+    def changes(self) -> list[Restoration]:
+        """Every change of the runs, newest first (the order they are undone in)."""
+        return [change for entry in self.runs for change in entry.changes]
+
+    @property
     def run_ids(self) -> list[str]:
         return [entry.run.run_id for entry in self.runs]
 
 
 def rollback_targets(rt: Runtime, run_id: str | None) -> RollbackTargets:
-    """The apply run meant, with the lists it created that still exist. Without a run id: the latest
-    run and every other run of the same plan (the same interview answers: a plan proposed again after
-    an interruption is the same plan) that still has lists, so "undo" undoes all of it."""
+    """The apply run meant, with the lists it created that still exist and the lists it changed.
+    Without a run id: the latest run and every other run of the same plan (the same interview answers:
+    a plan proposed again after an interruption, or with a clash answered, is the same plan) that still
+    has something to undo, so "undo" undoes all of it."""
     chosen = apply_run(rt, run_id)
     runs = rt.journal.runs(rt.portal_id, "apply")
     ids_by_run = {run.run_id: run_list_ids(rt, run.run_id, created_only=True) for run in runs}
@@ -221,26 +240,33 @@ def rollback_targets(rt: Runtime, run_id: str | None) -> RollbackTargets:
     keys: dict[str, str] = {}
 
     def lists_of(run: Run) -> RunLists:
-        return RunLists(run=run, lists=[live[i] for i in ids_by_run[run.run_id] if i in live])
+        return RunLists(
+            run=run,
+            lists=[live[i] for i in ids_by_run[run.run_id] if i in live],
+            changes=restorations(rt, run.run_id),
+        )
 
     if run_id is None:
         family = [run for run in runs if _plan_key(rt, run, keys) == _plan_key(rt, chosen, keys)]
     else:
         family = [chosen]
     targets = [lists_of(run) for run in reversed(family)]
-    targets = [entry for entry in targets if entry.lists or entry.run.run_id == chosen.run_id]
+    targets = [entry for entry in targets if entry.undoable or entry.run.run_id == chosen.run_id]
     members = {run.run_id for run in family}
     others = [lists_of(run) for run in reversed(runs) if run.run_id not in members]
-    return RollbackTargets(runs=targets, others=[entry for entry in others if entry.lists])
+    return RollbackTargets(runs=targets, others=[entry for entry in others if entry.undoable])
 
 
 def _plan_key(rt: Runtime, run: Run, cache: dict[str, str]) -> str:
-    """Runs of the same plan share a key: their plans' interview answers (a custom list's run is alone)."""
+    """Runs of the same plan share a key: their plans' interview answers, less the answers to clashes
+    (`choices` refine the same library; a custom list's run is alone)."""
     if run.plan_id is None:
         return run.run_id
     if run.plan_id not in cache:
         body = rt.journal.load_plan(rt.portal_id, run.plan_id) or {}
         answers = body.get("answers")
+        if isinstance(answers, dict):
+            answers = {key: value for key, value in answers.items() if key != "choices"}
         cache[run.plan_id] = json.dumps(answers, sort_keys=True) if answers is not None else run.plan_id
     return cache[run.plan_id]
 
@@ -251,8 +277,10 @@ def rollback_run(rt: Runtime, run_id: str, *, force: bool = False) -> RollbackRe
 
 
 def rollback_runs(rt: Runtime, run_ids: Sequence[str], *, force: bool = False) -> RollbackResult:
-    """Delete every list the runs created (never lists they reused), newest first; then every folder
-    they created that is left empty."""
+    """Undo apply runs (newest first): delete every list they created (never lists they reused), newest
+    first; then give every list they renamed or re-filtered its previous name and filters back (after the
+    deletes: a list moved aside gets back the name the deleted one had); then remove every folder they
+    created that is left empty."""
     reconcile(rt)
     chosen = set(run_ids)
     entries = [e for e in rt.journal.library(rt.portal_id) if e.run_id in chosen and e.origin == "created"]
@@ -285,8 +313,14 @@ def rollback_runs(rt: Runtime, run_ids: Sequence[str], *, force: bool = False) -
             )
             continue
         outcomes.append(_delete(rt, lst, report, rollback_id))
+    changes = [change for run_id in run_ids for change in run_changes(rt, run_id)]
+    restored = restore(rt, rollback_id, changes) if changes else []
+    _forget_undone(rt, run_ids, restored)
+    if restored:
+        rt.lists_changed()
     removed = remove_empty_folders(rt, run_ids, rollback_id)
-    rt.journal.finish_run(rollback_id, "ok" if all(o.outcome != "refused" for o in outcomes) else "partial")
+    clean_run = all(o.outcome != "refused" for o in outcomes) and all(r.outcome != "failed" for r in restored)
+    rt.journal.finish_run(rollback_id, "ok" if clean_run else "partial")
     return RollbackResult(
         portal=rt.ref,
         run_id=run_ids[0],
@@ -294,7 +328,20 @@ def rollback_runs(rt: Runtime, run_ids: Sequence[str], *, force: bool = False) -
         rollback_run_id=rollback_id,
         outcomes=outcomes,
         folders_removed=removed,
+        restored=restored,
     )
+
+
+def _forget_undone(rt: Runtime, run_ids: Sequence[str], restored: list[RestoreOutcome]) -> None:
+    """A list the runs adopted or merged whose changes are all undone is no segment's list any more."""
+    undone = {"name-restored", "filters-restored", "already-restored"}
+    chosen = set(run_ids)
+    for entry in rt.journal.library(rt.portal_id):
+        if entry.run_id not in chosen or entry.origin not in {"adopted", "merged"}:
+            continue
+        mine = [r.outcome for r in restored if r.list_id == entry.list_id]
+        if mine and all(outcome in undone for outcome in mine):
+            rt.journal.forget(rt.portal_id, entry.list_id)
 
 
 def folders_created(rt: Runtime, run_ids: Sequence[str]) -> list[tuple[str, str]]:

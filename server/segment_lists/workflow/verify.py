@@ -46,7 +46,9 @@ class SizePoint(BaseModel):
 
 class MemberCount(BaseModel):
     list_id: str
-    name: str
+    name: str = Field(description="The list's name in HubSpot now")
+    segment_key: str | None = Field(default=None, description="Its role in the library: the catalog segment")
+    catalog_name: str | None = Field(default=None, description="The catalog's name for that segment")
     size: int | None
     processing_status: str | None
     estimate: int | None = None
@@ -99,6 +101,7 @@ def count_members(
     ids = list(dict.fromkeys(str(i) for i in list_ids))
     found = wait_for_processing(rt, ids, timeout=wait_seconds, progress=progress)
     expectations = _expectations(rt, plan)
+    roles = _roles(rt, plan)
     histories = (
         dict(zip(ids, rt.map(lambda i: _history(rt, i) if i in found else [], ids), strict=True))
         if include_history
@@ -123,6 +126,7 @@ def count_members(
         count = _judge(
             list_id, clean(lst.name), lst.size, lst.processing_status, estimate, expected, rt.next_steps(Step.COUNT)
         )
+        count.segment_key, count.catalog_name = roles.get(list_id, (None, None))
         if lst.size is not None and lst.processing_status == "COMPLETE":
             rt.journal.snapshot(rt.portal_id, list_id, lst.size, "count_members")
         if include_history:
@@ -155,6 +159,18 @@ def count_requested(
     return count_members(
         rt, ids, plan=plan, wait_seconds=wait_seconds, include_history=include_history, progress=progress
     )
+
+
+def _roles(rt: Runtime, plan: Plan | None) -> dict[str, tuple[str | None, str | None]]:
+    """List id -> (segment key, catalog name): the role each library list plays, beside HubSpot's name."""
+    planned = {item.key: item.catalog_name or item.name for item in plan.items} if plan else {}
+    return {
+        entry.list_id: (
+            entry.segment_key,
+            clean(entry.catalog_name or planned.get(entry.segment_key or "") or "") or None,
+        )
+        for entry in rt.journal.library(rt.portal_id)
+    }
 
 
 def _expectations(rt: Runtime, plan: Plan | None) -> dict[str, tuple[int | None, tuple[int, int] | None]]:

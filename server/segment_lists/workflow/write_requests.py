@@ -17,10 +17,12 @@ from typing import Any
 from segment_lists.boundary.ids import checked_list_id
 from segment_lists.boundary.text import quoted
 from segment_lists.domain.plan import Plan, PlanItem
+from segment_lists.filters import definition_key
 from segment_lists.portal import NotFound
 from segment_lists.portal.models import HubSpotList
 from segment_lists.workflow import previews
 from segment_lists.workflow.apply import ApplyResult, apply_items, planned_additions, select_items, static_target
+from segment_lists.workflow.clash_evidence import dependents_of
 from segment_lists.workflow.custom_list import (
     CustomList,
     create_custom_list,
@@ -30,6 +32,7 @@ from segment_lists.workflow.custom_list import (
 )
 from segment_lists.workflow.dependencies import find_dependents
 from segment_lists.workflow.failures import InvalidRequest, ListNotFound, NothingToRestore
+from segment_lists.workflow.list_changes import Restoration
 from segment_lists.workflow.next_steps import Step
 from segment_lists.workflow.proposal import load_plan
 from segment_lists.workflow.rollback import (
@@ -100,20 +103,35 @@ def prepare_apply(
         for item in selected
         if (adds := planned_additions(rt, item, static_target(rt, item), competitor_csv)) is not None
     }
-    # What the user confirmed must still hold: the plan, the items, which planned names are taken, and
-    # exactly which contacts the static lists gain.
+    # What the user confirmed must still hold: the plan, the items, which planned names are taken,
+    # exactly which contacts the static lists gain, and the existing lists the items rename or
+    # re-filter, as they are now.
     taken = {lst.name.strip().lower() for lst in rt.lists(refresh=True)}
+    touched = sorted(
+        {
+            str(i.existing_list_id)
+            for i in selected
+            if i.action in {"adopt", "merge", "move-aside"} and i.existing_list_id
+        }
+    )
+    existing = {lst.id: lst for lst in rt.portal.get_lists(touched, include_filters=True)} if touched else {}
+    # A merge changes who a workflow or an email reaches: who uses the list is checked now, for the preview.
+    merged = [str(i.existing_list_id) for i in selected if i.action == "merge" and i.existing_list_id]
     state = {
         "plan": plan.plan_id,
         "items": [item.key for item in selected],
         "taken": sorted(item.name for item in selected if item.name.strip().lower() in taken),
         "members": {key: adds.record_ids for key, adds in additions.items()},
+        "existing": sorted(
+            (lst.id, lst.name, definition_key(lst.filter_branch) if lst.filter_branch else "")
+            for lst in existing.values()
+        ),
     }
     return ApplyRequest(
         tool=ToolName.CREATE_LIST,
         arguments={"plan_id": plan.plan_id, "items": [item.key for item in selected], "competitor_csv": competitor_csv},
         state=state,
-        preview=previews.apply_preview(rt, plan, selected, additions),
+        preview=previews.apply_preview(rt, plan, selected, additions, existing, dependents_of(rt, merged)),
         plan=plan,
         items=selected,
         competitor_csv=competitor_csv,
@@ -246,17 +264,20 @@ class RollbackRequest(WriteRequest):
     run_ids: list[str] = field(default_factory=list)
     force: bool = False
     lists: list[HubSpotList] = field(default_factory=list)
+    restorations: list[Restoration] = field(default_factory=list)
 
     def carry_out(self, rt: Runtime) -> RollbackResult:
         return rollback_runs(rt, self.run_ids, force=self.force)
 
 
 def prepare_rollback(rt: Runtime, run_id: str | None, *, force: bool = False) -> RollbackRequest:
-    """Undo an apply run: delete the lists it created that still exist. Without a run id, the latest
-    run and the other runs of the same plan (`rollback_targets`), in one confirmation that names
-    every list, what will not be deleted and why, and (with force) what will break."""
+    """Undo an apply run: delete the lists it created that still exist, then give the lists it renamed
+    or re-filtered their previous names and filters back. Without a run id, the latest run and the
+    other runs of the same plan (`rollback_targets`), in one confirmation that names every list and
+    change, what will not be deleted and why, and (with force) what will break."""
     targets = rollback_targets(rt, run_id)
     lists = targets.lists
+    undo = targets.changes
     ids = [lst.id for lst in lists]
     reports = find_dependents(rt, ids) if ids else {}
     # Lists of this same undo that use each other do not block (or break) one another.
@@ -275,20 +296,28 @@ def prepare_rollback(rt: Runtime, run_id: str | None, *, force: bool = False) ->
             "lists": sorted((lst.id, str(lst.updated_at)) for lst in lists),
             "dependents": sorted((i, d.kind, d.id) for i, r in reports.items() for d in r.dependents),
             "unchecked": sorted((i, u.kind) for i, r in reports.items() for u in r.unchecked),
+            "restore": [(r.action_id, r.state, r.name) for r in undo],
         },
         run_id=newest,
         run_ids=targets.run_ids,
         force=force,
         lists=lists,
+        restorations=undo,
     )
     others = "".join(
-        f" Run {entry.run.run_id} (not part of this undo) still has {len(entry.lists)} list(s); "
-        f"to undo it, {rt.next_steps(Step.ROLLBACK, entry.run.run_id)}."
+        f" Run {entry.run.run_id} (not part of this undo) still has {len(entry.lists)} list(s)"
+        f"{previews.changed_count(entry.changes)}; to undo it, {rt.next_steps(Step.ROLLBACK, entry.run.run_id)}."
         for entry in targets.others
     )
-    if not lists:
-        request.done = f"Run {newest} has no lists left to delete; nothing was deleted.{others}"
-    elif len(blocked) == len(lists):
+    restorable = any(r.state == "to-restore" for r in undo)
+    if not lists and not restorable:
+        kept = [r.message for r in undo if r.state == "changed-since"]
+        request.done = (
+            f"Run {newest} has no lists left to delete or restore; nothing was deleted or restored."
+            + (f" Left as they are: {'; '.join(kept)}." if kept else "")
+            + others
+        )
+    elif len(blocked) == len(lists) and lists and not restorable:
         request.refused = "Nothing was deleted: " + " ".join(
             f"List {list_id}: " + " Also: ".join(reasons) + "." for list_id, reasons in blocked.items()
         )
