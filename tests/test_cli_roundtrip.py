@@ -79,7 +79,7 @@ def test_plan_apply_verify_drift_rollback_leaves_the_portal_as_it_was(portal: st
     declined = cli(portal, tmp_path, "apply", str(SEGMENTS), "--no-estimate")
     assert declined.returncode == 7, declined.stderr  # no terminal, no --yes: nothing happens
     assert "Create " in declined.stdout and "Nothing was changed." in declined.stdout
-    assert "rename 'Customers (2023 import)' (id " in declined.stdout  # the preview names every rename...
+    assert 'rename "Customers (2023 import)" (id ' in declined.stdout  # the preview names every rename...
     assert "filters now: " in declined.stdout and "become: " in declined.stdout  # ...and filter change
     assert inventory(portal) == before
 

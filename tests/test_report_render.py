@@ -91,6 +91,7 @@ def chromium(*args: str, profile: Path) -> subprocess.CompletedProcess[str]:
 
 
 CONTACTS_SEEDED = 300
+RENAMED = "Partners (renamed in HubSpot)"
 
 
 def cli(*argv: str) -> tuple[int, str]:
@@ -110,6 +111,13 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, dict[s
     out = tmp_path_factory.mktemp("report")
     common = ["--sandbox", "--contacts", str(CONTACTS_SEEDED), "--state-dir", str(out / "state"), "--no-progress"]
     assert cli("apply", str(SEGMENTS), "--yes", "--no-estimate", *common)[0] == 0
+    # Someone renames a list in HubSpot: the report must show it under the name HubSpot has now.
+    portal = Sandbox(SandboxConfig(db_path=str(out / "state" / "sandbox" / "portal.sqlite3")))
+    with RunningSandbox(sandbox=portal) as running:
+        api = hubspot.HubSpot(access_token="any", host=running.base_url, base_url=running.base_url).crm.lists.lists_api
+        partners = api.get_by_name(list_name="[Core] - All Partners", object_type_id="0-1").list
+        api.update_name(list_id=str(partners.list_id), list_name=RENAMED)
+    portal.store.close()
     assert cli("verify", str(SEGMENTS), *common)[0] == 3  # measured once before the report: trends get a point
     code, printed = cli("report", str(SEGMENTS), "-o", str(out / "library.html"), "--json", *common)
     assert code == 0
@@ -183,9 +191,11 @@ def test_the_page_shows_the_lists_the_numbers_and_the_heat_map(
         assert rows[name]["visible"], name
         assert rows[name]["size"] == str(size) == str(item.size)
         assert rows[name]["role"] == item.role and item.role
-    assert "Customers (2023 import)" in rows  # the adopted list keeps its own name...
-    assert rows["Customers (2023 import)"]["role"] == "Core · All Customers"  # ...with its role beside it
-    assert any(name.endswith("(2)") for name in rows)  # the clash-free name, as HubSpot has it
+    assert RENAMED in rows  # a list renamed in HubSpot is under its new name...
+    assert rows[RENAMED]["role"] == "Core · All Partners"  # ...with its role beside it
+    # The example file adopts the old customers list: renamed to the convention, its role beside it.
+    assert rows["[Core] - All Customers"]["role"] == "Core · All Customers" and "Customers (2023 import)" not in rows
+    assert not any(name.endswith("(2)") for name in rows)  # a clash is answered, never a "(2)" copy
     assert f"{len(data.lists)}/{len(data.lists)}" in seen["text"]
     # The cards: list memberships are called that (they are summed), beside the portal's contacts.
     assert f"{data.memberships:,}\nList memberships" in seen["text"] and data.memberships > CONTACTS_SEEDED
