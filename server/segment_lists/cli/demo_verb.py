@@ -16,6 +16,7 @@ from typing import Any
 
 import anyio
 
+from segment_lists.boundary.text import quoted
 from segment_lists.cli.embedded_sandbox import sandbox_settings, start_embedded_sandbox
 from segment_lists.cli.output import table
 from segment_lists.workflow.environment import load_settings
@@ -74,7 +75,7 @@ async def _flow(server: Any, demo: Any, keep: bool) -> None:
             print("\n  Existing lists clash with the plan; each is a question for the user:")
             for item in clashes:
                 clash = item["clash"]
-                print(f"  ? {item['key']}: '{clash['list_name']}' (id {clash['list_id']}, {clash['kind']})")
+                print(f"  ? {item['key']}: {quoted(clash['list_name'])} (id {clash['list_id']}, {clash['kind']})")
                 for option in clash["options"]:
                     mark = "*" if option["recommended"] else " "
                     print(f"     {mark} {option['choice']}: {option['consequence'][:150]}")
@@ -120,10 +121,10 @@ async def _flow(server: Any, demo: Any, keep: bool) -> None:
         print("\n6. Delete and restore (delete_list, restore_list)")
         kept = next(item for item in created["items"] if item["outcome"] in {"reused", "adopted", "merged"})
         refused = await _call(client, ToolName.DELETE_LIST, {"list_id": kept["list_id"]})
-        print(f"  delete '{kept['name']}': {refused['status']}: {refused['message'][:160]}...")
+        print(f"  delete {quoted(kept['name'])}: {refused['status']}: {refused['message'][:160]}...")
         target = next(item for item in created["items"] if item["outcome"] == "created")
         deleted = await _confirmed(client, ToolName.DELETE_LIST, {"list_id": target["list_id"]})
-        print(f"  delete '{target['name']}': {deleted['message']}")
+        print(f"  delete {quoted(target['name'])}: {deleted['message']}")
         restored = await _confirmed(client, ToolName.RESTORE_LIST, {"list_id": target["list_id"]})
         print(f"  restore: {restored['message']}")
 
