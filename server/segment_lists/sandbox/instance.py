@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from segment_lists.sandbox.access_log import AccessLog
 from segment_lists.sandbox.clock import Clock
 from segment_lists.sandbox.crm.associations import AssociationIndex
 from segment_lists.sandbox.crm.properties import DefinitionCache
@@ -29,6 +30,8 @@ class Sandbox:
         self.clock = Clock(self.config.time_zone, self.config.frozen_now)
         # Rate limits, latency and faults (off by default); `realism.configure(...)` while running.
         self.realism = Realism(self.config, self.clock)
+        # Every request's method, path and status (`access_log.entries()`).
+        self.access_log = AccessLog()
         # In-memory views of the database, each loaded on first use and kept current by the writes.
         self.property_cache = DefinitionCache()  # crm.properties: definitions by type and name
         self.record_cache = RecordCache()  # crm.records: records by type and id, unique emails

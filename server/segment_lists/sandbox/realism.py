@@ -8,8 +8,8 @@ seeded random sequence, which makes a run of faults reproducible.
 
 Rate limits (reference §12.1/§12.2): a rolling window per token (`per_ten_seconds`), a daily
 counter per account that resets at midnight in the portal's time zone, and a per-account
-`search_per_second` bucket for `POST /crm/v3/objects/*/search`. Requests refused with 429, and
-requests hit by an injected fault before processing, do not count.
+`search_per_second` bucket for CRM search (`POST /crm/objects/<version>/*/search`, and v3's).
+Requests refused with 429, and requests hit by an injected fault before processing, do not count.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ from pydantic import BaseModel
 from segment_lists.sandbox.clock import Clock
 from segment_lists.sandbox.sandbox_config import Faults, RateLimits, SandboxConfig
 
-SEARCH_PATH = re.compile(r"^/crm/v3/objects/[^/]+/search/?$")
+# CRM search at v3 and at every date version (`/crm/objects/2026-09/{objectType}/search`).
+SEARCH_PATH = re.compile(r"^/crm/(?:v3/objects|objects/\d{4}-\d{2})/[^/]+/search/?$")
 SEARCH_WINDOW_SECONDS = 1.0
 JSON_TYPE = b"application/json;charset=utf-8"
 

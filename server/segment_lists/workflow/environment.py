@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr
 
 from segment_lists.data.hubspot_limits import HUBSPOT_API, RateTier, is_hubspot_api
+from segment_lists.portal.endpoints import ApiVersion
 
 TOKEN_VARIABLES = ("HUBSPOT_ACCESS_TOKEN", "HUBSPOT_API_TOKEN")  # the second is the seed skill's name
 
@@ -26,6 +27,9 @@ class Settings(BaseModel):
     confirmation: ConfirmationPolicy = "auto"
     read_only: bool = False
     rate_tier: RateTier = "starter"
+    # Which HubSpot API paths to call: "latest" (each API at its latest GA date version, e.g.
+    # /crm/lists/2026-09) or "legacy" (the v3/v4 paths HubSpot stops supporting in 2027).
+    api_version: ApiVersion = "latest"
     sandbox: bool = False
     # Streamable HTTP: the bearer token clients must send (never the HubSpot token), and host names
     # besides loopback that the DNS-rebinding check accepts (e.g. behind a reverse proxy).
@@ -81,5 +85,7 @@ def load_settings(env: dict[str, str] | None = None, dotenv: Path | None = None,
         fields["http_allowed_hosts"] = [h.strip() for h in merged["SEGMENT_LISTS_HTTP_ALLOWED_HOSTS"].split(",") if h]
     if merged.get("HUBSPOT_RATE_TIER"):
         fields["rate_tier"] = merged["HUBSPOT_RATE_TIER"]
+    if merged.get("HUBSPOT_API_VERSION"):
+        fields["api_version"] = merged["HUBSPOT_API_VERSION"].strip().lower()
     fields.update(overrides)
     return Settings.model_validate(fields)

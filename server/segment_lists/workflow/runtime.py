@@ -184,7 +184,9 @@ def portal_settings(settings: Settings) -> PortalSettings:
             "app token with the crm.lists.read/write, crm.objects.contacts.read and crm.objects.companies.read "
             "scopes - or run with --sandbox to try the built-in sandbox portal."
         )
-    return PortalSettings(token=settings.token, base_url=settings.base_url, tier=settings.rate_tier)
+    return PortalSettings(
+        token=settings.token, base_url=settings.base_url, tier=settings.rate_tier, api_version=settings.api_version
+    )
 
 
 def open_runtime(settings: Settings, **portal_overrides: Any) -> Runtime:

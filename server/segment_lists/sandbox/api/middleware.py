@@ -45,6 +45,20 @@ class PortalMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        status = 0
+
+        async def logged(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self._handle(scope, receive, logged)
+        finally:
+            self.sandbox.access_log.record(scope["method"], scope["path"], status)
+
+    async def _handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         token = bearer_token(scope)
         if not self.sandbox.token_known(token):
             refusal = HubSpotError(401, "INVALID_AUTHENTICATION", UNAUTHENTICATED_MESSAGE)

@@ -6,6 +6,7 @@ from typing import Any
 
 from starlette.routing import BaseRoute, Route
 
+from segment_lists.sandbox.api import versions
 from segment_lists.sandbox.api.http import Call, Reply, endpoint, missing_scopes
 from segment_lists.sandbox.crm import associations
 from segment_lists.sandbox.crm.object_types import ObjectType, object_type, read_scopes, write_scopes
@@ -255,11 +256,16 @@ def batch_archive_labels(call: Call) -> Any:
 
 
 def routes() -> list[BaseRoute]:
-    batch = "/crm/v4/associations/{fromObjectType}/{toObjectType}/batch"
-    obj = "/crm/v4/objects/{objectType}/{objectId}/associations/{toObjectType}"
+    pairs = zip(versions.ASSOCIATION_BATCHES, versions.ASSOCIATION_RECORDS, strict=True)
+    return [route for batches, records in pairs for route in _routes(batches, records)]
+
+
+def _routes(batches: str, records: str) -> list[BaseRoute]:
+    batch = batches + "/{fromObjectType}/{toObjectType}/batch"
+    obj = records + "/{objectType}/{objectId}/associations/{toObjectType}"
     return [
         Route(
-            "/crm/v4/objects/{fromObjectType}/{fromObjectId}/associations/default/{toObjectType}/{toObjectId}",
+            records + "/{fromObjectType}/{fromObjectId}/associations/default/{toObjectType}/{toObjectId}",
             endpoint(create_default),
             methods=["PUT"],
         ),
