@@ -190,8 +190,8 @@ def test_a_limited_token_gets_missing_scope_naming_the_scope(sandbox: RunningSan
     with pytest.raises(MissingScope) as missing:
         limited.create_list("Nope", processing_type="MANUAL")
     assert missing.value.scopes == ["crm.lists.write"]
-    assert "lacks scope crm.lists.write" in str(missing.value)
-    assert "Settings > Integrations > Private apps" in str(missing.value)
+    assert 'lacks scope crm.lists.write ("Create or update segments")' in str(missing.value)
+    assert "to your service key (Development > Keys > Service keys)" in str(missing.value)
     assert missing.value.status == 403
 
 
@@ -199,7 +199,7 @@ def test_a_limited_token_gets_missing_scope_naming_the_scope(sandbox: RunningSan
 def test_an_unknown_token_is_authentication_failed(sandbox: RunningSandbox) -> None:
     with pytest.raises(AuthenticationFailed) as failed:
         make_portal(sandbox, token="pat-na1-wrong").all_lists()
-    assert failed.value.status == 401 and "Private apps" in str(failed.value)
+    assert failed.value.status == 401 and "service key (Development > Keys > Service keys" in str(failed.value)
 
 
 # --- pacing ---------------------------------------------------------------------------------

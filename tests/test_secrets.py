@@ -183,7 +183,7 @@ async def test_a_token_missing_a_scope_gets_an_error_naming_it(tmp_path: Path) -
             token = first.structured_content["confirmation_token"]
             result = await client.call_tool("create_list", {**custom, "confirmation_token": token})
             text = dump(result)
-            assert result.is_error and "crm.lists.write" in text and "Private apps" in text, text
+            assert result.is_error and "crm.lists.write" in text and "Development > Keys > Service keys" in text, text
             assert "nothing was created" in text and not leaks(text)
     finally:
         running.stop()

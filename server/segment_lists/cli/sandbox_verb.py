@@ -13,10 +13,11 @@ if TYPE_CHECKING:
 
 
 def build_sandbox(args: argparse.Namespace) -> Sandbox:
-    from segment_lists.sandbox import Sandbox, SandboxConfig, seed_demo
+    from segment_lists.sandbox import Credential, Sandbox, SandboxConfig, seed_demo
 
+    scopes = [s.strip() for s in args.scopes.split(",") if s.strip()] if args.scopes else None
     config = SandboxConfig(
-        tokens={args.token: None} if args.token else {},
+        tokens={args.token: Credential(kind="service_key", scopes=scopes)} if args.token else {},
         db_path=args.db,
         processing_seconds=args.processing_seconds,
     )
@@ -70,7 +71,8 @@ def add_parser(commands: Any) -> None:
     parser = commands.add_parser(
         "sandbox",
         help="serve a local HubSpot-compatible sandbox portal",
-        description="Serve a local portal that speaks HubSpot's public API (Lists v3, CRM, properties, ...).",
+        description="Serve a local portal that speaks HubSpot's public API (segments/lists, CRM, properties, "
+        "...) at the date-versioned paths (/crm/lists/2026-09/...) and the legacy v3/v4 ones.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
     parser.add_argument(
@@ -80,6 +82,11 @@ def add_parser(commands: Any) -> None:
         help="port (default: 8765, or a free one with --check; 0 picks a free one)",
     )
     parser.add_argument("--token", help="the only bearer token accepted (default: accept any token)")
+    parser.add_argument(
+        "--scopes",
+        help="with --token: the token is a service key with only these scopes, comma-separated "
+        "(default: every scope); try `segment-lists doctor` against it",
+    )
     parser.add_argument("--db", default=":memory:", help="SQLite file to keep the portal in (default: memory)")
     parser.add_argument(
         "--contacts",

@@ -18,7 +18,8 @@ from segment_lists.cli.session import (
     run_command,
 )
 from segment_lists.domain.i18n import LANGUAGES
-from segment_lists.workflow.doctor import diagnose
+from segment_lists.workflow.doctor import credential_status, diagnose
+from segment_lists.workflow.environment import load_settings
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
@@ -52,6 +53,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         raise CommandError(f"{path} exists; use --force to overwrite it", Exit.USAGE)
     path.write_text(template(path.name, args.language), encoding="utf-8")
     print(f"Wrote {path}. Next: segment-lists plan {path}", file=sys.stdout)
+    if not args.no_check:
+        for line in credential_status(load_settings()):
+            print(line, file=sys.stdout)
     return int(Exit.OK)
 
 
@@ -73,4 +77,5 @@ def add_parsers(commands: Any) -> None:
     init.add_argument("path", type=Path, nargs="?", default=Path("segments.toml"), help="default ./segments.toml")
     init.add_argument("--language", choices=LANGUAGES, default="en", help="list names in en or zh (default en)")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    init.add_argument("--no-check", action="store_true", help="do not check the HubSpot token's scopes")
     init.set_defaults(run=lambda a: run_command(cmd_init, a, "nothing was written"))

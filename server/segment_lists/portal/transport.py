@@ -45,7 +45,7 @@ import hubspot
 from segment_lists.portal.connection import PortalSettings
 from segment_lists.portal.endpoints import endpoint_path
 from segment_lists.portal.errors import (
-    PRIVATE_APPS,
+    TOKEN_REJECTED_FIX,
     AmbiguousWrite,
     AuthenticationFailed,
     DailyLimitReached,
@@ -269,8 +269,7 @@ class Transport:
         status = failure.status
         if status == 401:
             return AuthenticationFailed(
-                f"HubSpot rejected the access token ({message}) Check the private app's token in "
-                f"{PRIVATE_APPS}: it may be wrong, rotated or revoked.",
+                f"HubSpot rejected the access token ({message}). {TOKEN_REJECTED_FIX}",
                 **fields,
             )
         if status == 403:

@@ -16,7 +16,14 @@ from segment_lists.sandbox.crm.object_types import COMPANIES, CONTACTS
 from segment_lists.sandbox.instance import Sandbox
 from segment_lists.sandbox.lists import service as lists_service
 from segment_lists.sandbox.runner import RunningSandbox
-from segment_lists.sandbox.sandbox_config import ALL_SCOPES, TIER_LIMITS, Faults, RateLimits, SandboxConfig
+from segment_lists.sandbox.sandbox_config import (
+    ALL_SCOPES,
+    TIER_LIMITS,
+    Credential,
+    Faults,
+    RateLimits,
+    SandboxConfig,
+)
 from segment_lists.sandbox.seed import assets
 from segment_lists.sandbox.seed.crm_data import SeedSummary, seed_crm
 from segment_lists.sandbox.seed.demo_portal import DemoSummary, seed_demo
@@ -25,6 +32,7 @@ __all__ = [
     "ALL_SCOPES",
     "COMPANIES",
     "CONTACTS",
+    "Credential",
     "TIER_LIMITS",
     "DemoSummary",
     "Faults",

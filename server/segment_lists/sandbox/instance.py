@@ -19,7 +19,7 @@ from segment_lists.sandbox.crm.record_index import RecordIndex
 from segment_lists.sandbox.crm.records import RecordCache
 from segment_lists.sandbox.lists.engine import ListEngine
 from segment_lists.sandbox.realism import Realism
-from segment_lists.sandbox.sandbox_config import SandboxConfig
+from segment_lists.sandbox.sandbox_config import Credential, SandboxConfig
 from segment_lists.sandbox.store import Store
 
 
@@ -49,13 +49,21 @@ class Sandbox:
             return False
         return self.accepts_any_token() or token in self.config.tokens
 
-    def token_has_any_scope(self, token: str | None, scopes: Iterable[str]) -> bool:
-        if self.accepts_any_token():
-            return True
+    def credential(self, token: str | None) -> Credential | None:
+        """What the token stands for (None: not accepted). Any token, when none are configured, is a
+        private app's with every scope."""
+        if not self.token_known(token):
+            return None
         granted = self.config.tokens.get(token or "")
-        if granted is None:
-            return token in self.config.tokens
-        return any(scope in granted for scope in scopes)
+        if isinstance(granted, Credential):
+            return granted
+        return Credential(kind="private_app", scopes=granted)
+
+    def token_has_any_scope(self, token: str | None, scopes: Iterable[str]) -> bool:
+        credential = self.credential(token)
+        if credential is None:
+            return False
+        return credential.scopes is None or any(scope in credential.scopes for scope in scopes)
 
     # --- change notification -------------------------------------------------------------------
 

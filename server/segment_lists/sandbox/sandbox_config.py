@@ -38,6 +38,19 @@ ALL_SCOPES = frozenset(
 )
 
 
+TokenKind = Literal["service_key", "private_app", "oauth"]
+
+
+class Credential(BaseModel):
+    """A bearer token the portal accepts, as the HubSpot credential it stands for. Service keys (the
+    current way in), legacy private-app tokens and OAuth access tokens are all bearer tokens with
+    scopes; HubSpot documents no token format, so the kind is said here, never read off the token.
+    https://developers.hubspot.com/docs/apps/developer-platform/build-apps/authentication/account-service-keys"""
+
+    kind: TokenKind = "service_key"
+    scopes: list[str] | None = None  # None: every scope
+
+
 class RateLimits(BaseModel):
     """HubSpot's rate limits, emulated. `None` everywhere means unlimited (the default)."""
 
@@ -89,8 +102,9 @@ class SandboxConfig(BaseModel):
     time_zone: str = "America/New_York"
     company_domain: str = "sandbox-portal.example"
     currency: str = "USD"
-    # Bearer tokens accepted, each with its scopes (None = every scope). Empty = any token is accepted.
-    tokens: dict[str, list[str] | None] = Field(default_factory=dict)
+    # Bearer tokens accepted: each a Credential, or just its scopes (None = every scope; the kind is then
+    # a private app's, as before service keys). Empty = any token is accepted, with every scope.
+    tokens: dict[str, Credential | list[str] | None] = Field(default_factory=dict)
     db_path: str = ":memory:"
     # How long a new or changed DYNAMIC list stays PROCESSING before it is COMPLETE.
     processing_seconds: float = 0.0

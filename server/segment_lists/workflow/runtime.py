@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, SecretStr
 
+from segment_lists.data.hubspot_scopes import how_to_connect
 from segment_lists.domain.text import clean
 from segment_lists.filters import describe
 from segment_lists.portal import Portal, PortalSettings
@@ -179,11 +180,7 @@ def _count_key(object_type: str, filter_groups: list[dict[str, Any]] | None) -> 
 
 def portal_settings(settings: Settings) -> PortalSettings:
     if settings.token is None:
-        raise NoToken(
-            "No HubSpot token: set HUBSPOT_ACCESS_TOKEN (in the environment or a .env file) to a private "
-            "app token with the crm.lists.read/write, crm.objects.contacts.read and crm.objects.companies.read "
-            "scopes - or run with --sandbox to try the built-in sandbox portal."
-        )
+        raise NoToken(f"No HubSpot token. {how_to_connect()} Or run with --sandbox to try the built-in sandbox portal.")
     return PortalSettings(
         token=settings.token, base_url=settings.base_url, tier=settings.rate_tier, api_version=settings.api_version
     )
