@@ -199,7 +199,7 @@ def test_a_limited_token_gets_missing_scope_naming_the_scope(sandbox: RunningSan
 def test_an_unknown_token_is_authentication_failed(sandbox: RunningSandbox) -> None:
     with pytest.raises(AuthenticationFailed) as failed:
         make_portal(sandbox, token="pat-na1-wrong").all_lists()
-    assert failed.value.status == 401 and "service key (Development > Keys > Service keys" in str(failed.value)
+    assert failed.value.status == 401 and "service key again (Development > Keys > Service keys" in str(failed.value)
 
 
 # --- pacing ---------------------------------------------------------------------------------

@@ -24,7 +24,6 @@ SERVICE_KEYS_SCREEN_ALT = "Settings > Integrations > Service Keys"
 SERVICE_KEYS_DOCS = (
     "https://developers.hubspot.com/docs/apps/developer-platform/build-apps/authentication/account-service-keys"
 )
-LEGACY_APPS_SCREEN = "Development > Legacy apps"
 
 
 @dataclass(frozen=True)
