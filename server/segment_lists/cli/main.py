@@ -11,7 +11,15 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from segment_lists.cli import demo_verb, library_verbs, report_verb, sandbox_verb, serve_verb, setup_verbs
+from segment_lists.cli import (
+    demo_verb,
+    export_verb,
+    library_verbs,
+    report_verb,
+    sandbox_verb,
+    serve_verb,
+    setup_verbs,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo_verb.add_parser(commands)
     library_verbs.add_parsers(commands)
     report_verb.add_parser(commands)
+    export_verb.add_parser(commands)
     setup_verbs.add_parsers(commands)
     return parser
 

@@ -3,7 +3,7 @@ call on a worker thread -> its result (`propose_segments` adds the next step for
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import anyio.from_thread
 from mcp.server.mcpserver import Context
@@ -13,7 +13,7 @@ from segment_lists.domain.interview import Answers
 from segment_lists.domain.plan import Plan
 from segment_lists.mcp.results import ProposeResult
 from segment_lists.mcp.tool_support import READ, ToolSpec, run, runtime
-from segment_lists.workflow import library
+from segment_lists.workflow import agent_cli_export, library
 from segment_lists.workflow.exclusivity import ExclusivityReport, check_requested
 from segment_lists.workflow.inventory import Inventory, take_inventory
 from segment_lists.workflow.proposal import propose
@@ -111,11 +111,22 @@ async def check_exclusivity(
     return await run(action, check_requested, rt, run_id=run_id, list_ids=list_ids)
 
 
-async def export_library(ctx: Context[Any]) -> library.LibraryExport:
+async def export_library(
+    ctx: Context[Any],
+    format: Annotated[
+        Literal["json", "jsonl"],
+        Field(
+            description="json: lists as data plus a Markdown table; jsonl: one line per segment in HubSpot Agent "
+            "CLI's record shape (id, name, objectTypeId, listType, filterBranch, properties), nothing else"
+        ),
+    ] = "json",
+) -> library.LibraryExport:
     """Every list this tool created or adopted in this portal: ids, names, definitions, current sizes, as
-    data and as a Markdown table for documentation."""
+    data and as a Markdown table for documentation, or as JSON Lines for HubSpot's Agent CLI and skills."""
     action = "nothing was exported"
     rt = await runtime(ctx, action)
+    if format == "jsonl":
+        return await run(action, agent_cli_export.export_jsonl, rt)
     return await run(action, library.export_library, rt)
 
 
