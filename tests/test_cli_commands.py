@@ -86,7 +86,7 @@ def test_doctor_names_the_missing_scopes_and_the_fix(
     monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", "pat-na1-limited")
     assert run("doctor", "--no-progress", "--skip-prerequisites") == Exit.DOCTOR
     out = capsys.readouterr().out
-    assert "[ok  ] scope: lists: read" in out
+    assert "[ok  ] scope: segments: read" in out
     assert "[FAIL] scope: companies: read: the token lacks crm.objects.companies.read" in out
     # A legacy private app's token still works; the fix names the service key first, in HubSpot's words.
     assert 'fix: Add crm.objects.companies.read ("View company records") to your service key' in out
@@ -120,7 +120,7 @@ def test_doctor_with_a_service_key_names_the_missing_scopes_in_hubspots_words(
     checks = {c["area"]: c for c in json.loads(capsys.readouterr().out)["report"]["checks"]}
     # Not judged by its shape: a service key's format is undocumented (this one has no `pat-` prefix).
     assert checks["token"]["verdict"] == "ok"
-    granted = {"lists: read", "contacts: read", "contact properties", "users", "marketing emails"}
+    granted = {"segments: read", "contacts: read", "contact properties", "users", "marketing emails"}
     assert {area.removeprefix("scope: ") for area, c in checks.items() if c["verdict"] == "ok"} >= granted
     missing = {area.removeprefix("scope: "): c for area, c in checks.items() if c.get("missing_scope")}
     assert {area: c["missing_scope"] for area, c in missing.items()} == {

@@ -25,7 +25,7 @@ from segment_lists.cli import (
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="segment-lists",
-        description="Build, verify and roll back a HubSpot segment-list library.",
+        description="Build, verify and roll back a library of HubSpot segments (lists, in the API).",
         epilog="Exit codes: 0 ok, 1 failed, 2 usage, 3 exclusivity overlap, 4 drift, 5 changes pending, "
         "6 doctor found problems, 7 not confirmed. See docs/cli.md.",
     )

@@ -99,7 +99,7 @@ def add_parser(commands: Any) -> None:
         "--processing-seconds",
         type=float,
         default=2.0,
-        help="how long a new active list stays PROCESSING (default: 2)",
+        help="how long a new active segment stays PROCESSING (default: 2)",
     )
     parser.add_argument(
         "--check",

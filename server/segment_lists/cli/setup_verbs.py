@@ -75,7 +75,7 @@ def add_parsers(commands: Any) -> None:
         "init", help="write a starter segments file", description="Write a commented segments file."
     )
     init.add_argument("path", type=Path, nargs="?", default=Path("segments.toml"), help="default ./segments.toml")
-    init.add_argument("--language", choices=LANGUAGES, default="en", help="list names in en or zh (default en)")
+    init.add_argument("--language", choices=LANGUAGES, default="en", help="segment names in en or zh (default en)")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
     init.add_argument("--no-check", action="store_true", help="do not check the HubSpot token's scopes")
     init.set_defaults(run=lambda a: run_command(cmd_init, a, "nothing was written"))

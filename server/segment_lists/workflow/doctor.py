@@ -60,14 +60,14 @@ class DoctorReport(BaseModel):
 # their own: HubSpot accepts the object's read scope (or any of ~100 others) for `GET /crm/properties/...`.
 Probe = tuple[str, str, bool, Callable[[Runtime], Any], str]
 PROBES: tuple[Probe, ...] = (
-    ("lists: read", "crm.lists.read", True, lambda rt: next(rt.portal.iter_lists(), None), "inventory and verify"),
+    ("segments: read", "crm.lists.read", True, lambda rt: next(rt.portal.iter_lists(), None), "inventory and verify"),
     ("contacts: read", "crm.objects.contacts.read", True, lambda rt: rt.portal.count("contacts"), "estimates"),
     ("companies: read", "crm.objects.companies.read", True, lambda rt: rt.portal.count("companies"), "ICP tiers"),
     ("contact properties", "crm.objects.contacts.read", True, lambda rt: rt.portal.properties("contacts"), "plan"),
     ("company properties", "crm.objects.companies.read", True, lambda rt: rt.portal.properties("companies"), "plan"),
     ("users", "settings.users.read", False, lambda rt: rt.portal.user_email_domains(), "your own email domains"),
     ("teams", "settings.users.teams.read", False, lambda rt: rt.portal.teams(), "edit access for teams"),
-    ("workflows", "automation", False, lambda rt: rt.portal.workflows(), "the check before deleting a list"),
+    ("workflows", "automation", False, lambda rt: rt.portal.workflows(), "the check before deleting a segment"),
     ("marketing emails", "content", False, lambda rt: rt.portal.marketing_emails(), "the check before deleting"),
 )
 
@@ -166,7 +166,7 @@ def diagnose(settings: Settings, answers: Answers | None = None, *, prerequisite
         checks += [_probe(rt, probe) for probe in PROBES]
         checks.append(
             Check(
-                area="scope: lists: write",
+                area="scope: segments: write",
                 verdict="ok" if settings.sandbox else "warning",
                 detail="crm.lists.write cannot be checked without writing; apply says so at once if it is missing",
                 fix=None if settings.sandbox else f"Make sure the token has {scope_words('crm.lists.write')}.",
