@@ -10,6 +10,7 @@ from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
 
 from segment_lists.mcp.state import app_state
+from segment_lists.workflow.agent_cli_export import library_jsonl
 from segment_lists.workflow.failures import EXPECTED_FAILURES, UnknownPlan, describe_failure
 from segment_lists.workflow.library import export_library
 from segment_lists.workflow.proposal import load_plan
@@ -21,12 +22,15 @@ def register_resources(server: MCPServer[Any]) -> None:
         name="segment-library",
         mime_type="application/json",
         title="Segment library",
-        description="Every list this tool created or adopted in the portal: ids, names, definitions, "
-        "sizes. format=markdown for a table.",
+        description="Every segment this tool created or adopted in the portal: ids, names, definitions, "
+        "sizes. format=markdown for a table, format=jsonl for HubSpot Agent CLI's JSON Lines.",
     )
     def library(ctx: Context[Any], format: str = "json") -> str:
         try:
-            export = export_library(app_state(ctx).runtime())
+            rt = app_state(ctx).runtime()
+            if format == "jsonl":
+                return library_jsonl(rt)
+            export = export_library(rt)
         except EXPECTED_FAILURES as error:  # a resource read reports, never crashes
             raise ResourceError(
                 f"could not read the library: {describe_failure(error, 'nothing was read').text()}"
