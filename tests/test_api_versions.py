@@ -30,6 +30,7 @@ from segment_lists.portal.endpoints import (
     version_of,
 )
 from segment_lists.sandbox import RunningSandbox, SandboxConfig, seed_demo
+from test_portal import customers_branch
 
 TOKEN = "pat-na1-00000000-api-versions"
 SAMPLE = {
@@ -106,21 +107,7 @@ def demo_portal() -> Iterator[RunningSandbox]:
 
 def _every_portal_call(portal: Portal) -> None:
     """Each Portal method once (every endpoint of `portal.endpoints`)."""
-    branch = {
-        "filterBranchType": "OR",
-        "filterBranches": [
-            {
-                "filterBranchType": "AND",
-                "filters": [
-                    {
-                        "filterType": "PROPERTY",
-                        "property": "lifecyclestage",
-                        "operation": {"operationType": "ENUMERATION", "operator": "IS_ANY_OF", "values": ["lead"]},
-                    }
-                ],
-            }
-        ],
-    }
+    branch = customers_branch("lead")
     suffix = portal.settings.api_version
     portal.account_details()
     existing = portal.all_lists()

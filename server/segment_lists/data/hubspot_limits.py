@@ -11,7 +11,7 @@ from typing import Literal
 
 HUBSPOT_API = "https://api.hubapi.com"
 
-# Private-app burst per 10 s by subscription tier (reference §12.1). Daily limits are the server's
+# Burst per 10 s by subscription tier for service keys and private apps (reference §12.1). Daily limits are the server's
 # business: the client only reacts to a DAILY 429.
 RateTier = Literal["free", "starter", "professional", "enterprise", "api-limit-increase"]
 TIER_BURST: dict[RateTier, int] = {
