@@ -6,13 +6,15 @@ portal holds is read with the official HubSpot SDK over HTTP, never through the 
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mcp import Client
+from mcp import Client, StdioServerParameters
 from mcp.client import ClientRequestContext
 from mcp.types import CallToolResult, ElicitRequestParams, ElicitResult
 
@@ -86,6 +88,19 @@ def seeded_portal(
         state_dir = tmp_path / "state"
         state_dir.mkdir(exist_ok=True)
         yield SeededPortal(running=running, demo=demo, state_dir=state_dir)
+
+
+def newcomer(tmp_path: Path, **extra: str) -> StdioServerParameters:
+    """`python -m segment_lists serve`, the shipped configs' verb, as a newcomer's Claude Code starts it:
+    no token (no HUBSPOT_* or SEGMENT_LISTS_* variable), an empty HOME and temp directory, and a
+    working directory without a .env file. `extra` adds environment variables."""
+    home, tmp, work = tmp_path / "home", tmp_path / "tmp", tmp_path / "work"
+    for path in (home, tmp, work):
+        path.mkdir(exist_ok=True)
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(home), "TMPDIR": str(tmp), "PYTHONUNBUFFERED": "1"}
+    return StdioServerParameters(
+        command=sys.executable, args=["-m", "segment_lists", "serve"], env={**env, **extra}, cwd=str(work)
+    )
 
 
 def error_text(result: CallToolResult) -> str:

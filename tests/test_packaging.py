@@ -1,10 +1,9 @@
 """Installing: the wheel carries the prompts and the skill, installs into a fresh virtual environment,
-and serves the MCP tools over stdio, installed and through `uvx --from <wheel>`. Plus the Claude
-Code plugin layout and `.mcp.json`."""
+and serves the MCP tools over stdio, installed and through `uvx --from <wheel>`. (The Claude Code
+plugin and `.mcp.json`: test_claude_code_plugin.py.)"""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -140,26 +139,3 @@ async def test_uvx_from_the_wheel_serves_the_tools(wheel: Path, pins: Path, tmp_
     async with Client(params) as client:
         tools = {tool.name for tool in (await client.list_tools()).tools}
     assert tools >= EXPECTED_TOOLS
-
-
-def test_claude_code_plugin_layout() -> None:
-    manifest = json.loads((ROOT / ".claude-plugin" / "plugin.json").read_text(encoding="utf-8"))
-    assert manifest["name"] == "hubspot-segment-lists"
-    skill = ROOT / ".claude-plugin" / manifest["skills"].removeprefix("./.claude-plugin/") / "create-segment-lists"
-    assert (skill / "SKILL.md").resolve() == (ROOT / "SKILL.md").resolve()
-    front = (skill / "SKILL.md").read_text(encoding="utf-8").split("---")[1]
-    assert "name: create-segment-lists" in front and "description:" in front
-    server = manifest["mcpServers"]["hubspot-segment-lists"]
-    assert server["command"] == "uvx" and "${CLAUDE_PLUGIN_ROOT}" in server["args"]
-    assert server["args"][-2:] == ["hubspot-segment-lists", "serve"]
-    market = json.loads((ROOT / ".claude-plugin" / "marketplace.json").read_text(encoding="utf-8"))
-    assert market["plugins"][0]["name"] == manifest["name"] and market["plugins"][0]["source"] == "./"
-    # SKILL.md's allowed-tools name the server as the manifest does.
-    assert "mcp__hubspot-segment-lists__" in (ROOT / "SKILL.md").read_text(encoding="utf-8")
-
-
-def test_project_mcp_json_starts_the_server() -> None:
-    config = json.loads((ROOT / ".mcp.json").read_text(encoding="utf-8"))
-    server = config["mcpServers"]["hubspot-segment-lists"]
-    assert server["command"] == "uv" and server["args"][-2:] == ["hubspot-segment-lists", "serve"]
-    assert "env" not in server  # the token comes from the environment or .env, never from a file in git

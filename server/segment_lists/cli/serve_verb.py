@@ -12,12 +12,13 @@ import argparse
 import hmac
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from segment_lists.cli.embedded_sandbox import sandbox_settings, start_embedded_sandbox
-from segment_lists.workflow.environment import load_settings
+from segment_lists.cli.embedded_sandbox import EmbeddedSandbox, sandbox_settings, start_embedded_sandbox
+from segment_lists.workflow.environment import Settings, load_settings
+from segment_lists.workflow.runtime import CONNECT_HINT
 
 log = logging.getLogger("segment_lists.serve")
 
@@ -90,6 +91,19 @@ def serve_http(server: Any, *, host: str, port: int, token: str | None, allowed_
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
+def _sandbox_without_token(args: argparse.Namespace) -> Callable[[Settings], tuple[Settings, EmbeddedSandbox]]:
+    """The first run without a token: the embedded sandbox stands in, and every result says so and how
+    to connect (DESIGN.md section 8: why a newcomer gets demo data rather than an error)."""
+
+    def start(settings: Settings) -> tuple[Settings, EmbeddedSandbox]:
+        sandbox = start_embedded_sandbox(args.contacts, args.seed)
+        standing_in = sandbox_settings(settings, sandbox.base_url, args.state_dir)
+        print(f"hubspot-segment-lists: SANDBOX portal started at {sandbox.base_url} (demo data)", file=sys.stderr)
+        return standing_in.model_copy(update={"no_token_sandbox": True}), sandbox
+
+    return start
+
+
 def serve(args: argparse.Namespace) -> int:
     from segment_lists.mcp.server import build_server
     from segment_lists.mcp.state import AppState
@@ -108,23 +122,40 @@ def serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    # --sandbox / --no-sandbox win over SEGMENT_LISTS_SANDBOX (default auto: the sandbox only without a token).
+    mode = {True: "always", False: "never", None: settings.sandbox_mode}[args.sandbox]
     sandbox = None
-    if args.sandbox:
+    if mode == "always":
         sandbox = start_embedded_sandbox(args.contacts, args.seed)
         settings = sandbox_settings(settings, sandbox.base_url, args.state_dir)
         print(f"hubspot-segment-lists: serving the SANDBOX portal at {sandbox.base_url} (demo data)", file=sys.stderr)
     elif args.state_dir:
         settings = settings.model_copy(update={"state_dir": args.state_dir})
+    without_token = None
+    # Only in place of HubSpot itself: a HUBSPOT_BASE_URL the user chose is never swapped for demo data.
+    if settings.token is None and mode == "auto" and settings.is_hubspot:
+        without_token = _sandbox_without_token(args)
+        print(
+            "hubspot-segment-lists: no HUBSPOT_ACCESS_TOKEN is set, so the tools use the SANDBOX portal "
+            f"(demo data, started on the first call). To use your HubSpot: {CONNECT_HINT}.",
+            file=sys.stderr,
+        )
+    elif settings.token is None:
+        print(
+            f"hubspot-segment-lists: not connected (no HUBSPOT_ACCESS_TOKEN). To connect: {CONNECT_HINT}.",
+            file=sys.stderr,
+        )
     read_only = args.read_only or settings.read_only
-    server = build_server(AppState(settings=settings, read_only=read_only, sandbox=sandbox))
+    state = AppState(settings=settings, read_only=read_only, sandbox=sandbox, without_token=without_token)
+    server = build_server(state)
     try:
         if args.http:
             serve_http(server, host=args.host, port=args.port, token=http_token, allowed_hosts=allowed_hosts)
         else:
             server.run()
     finally:
-        if sandbox is not None:
-            sandbox.stop()
+        if state.sandbox is not None:
+            state.sandbox.stop()
     return 0
 
 
@@ -136,8 +167,10 @@ def add_parser(commands: Any) -> None:
     )
     parser.add_argument(
         "--sandbox",
-        action="store_true",
-        help="serve an embedded, seeded sandbox portal instead of HubSpot (no token needed)",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="--sandbox: always serve an embedded, seeded sandbox portal (demo data); --no-sandbox: never, "
+        "not even without a token (default: the sandbox stands in only when no HUBSPOT_ACCESS_TOKEN is set)",
     )
     parser.add_argument("--read-only", action="store_true", help="register no write tools at all")
     parser.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,12 +12,18 @@ from mcp.server.mcpserver import Context
 from segment_lists.workflow.environment import Settings
 from segment_lists.workflow.runtime import Runtime, open_runtime
 
+# Starts a stand-in portal when no token is set (serve's first run): new settings and what to stop.
+StandIn = Callable[[Settings], tuple[Settings, Any]]
+
 
 @dataclass
 class AppState:
     settings: Settings
     read_only: bool = False
-    sandbox: Any = None  # a RunningSandbox when serving the embedded sandbox portal
+    sandbox: Any = None  # the embedded sandbox portal being served, if any (whoever started it stops it)
+    # Without a token, the portal to use instead (the embedded sandbox, labelled so in every result),
+    # started on the first tool call: a server that is only listed never seeds anything.
+    without_token: StandIn | None = None
     _runtime: Runtime | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -24,6 +31,8 @@ class AppState:
         """Opened on first use: a cold start answers tools/list without touching HubSpot."""
         with self._lock:
             if self._runtime is None:
+                if self.settings.token is None and self.without_token is not None and self.sandbox is None:
+                    self.settings, self.sandbox = self.without_token(self.settings)
                 self._runtime = open_runtime(self.settings)
             return self._runtime
 

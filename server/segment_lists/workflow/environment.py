@@ -18,6 +18,9 @@ from segment_lists.portal.endpoints import ApiVersion
 TOKEN_VARIABLES = ("HUBSPOT_ACCESS_TOKEN", "HUBSPOT_API_TOKEN")  # the second is the seed skill's name
 
 ConfirmationPolicy = Literal["auto", "elicitation", "token", "refuse"]
+# `serve` without a token: `auto` stands in the embedded sandbox (labelled in every result), `never`
+# answers every tool with how to connect, `always` serves the sandbox even when a token is set.
+SandboxMode = Literal["auto", "always", "never"]
 
 
 class Settings(BaseModel):
@@ -31,6 +34,9 @@ class Settings(BaseModel):
     # /crm/lists/2026-09) or "legacy" (the v3/v4 paths HubSpot stops supporting in 2027).
     api_version: ApiVersion = "latest"
     sandbox: bool = False
+    sandbox_mode: SandboxMode = "auto"
+    # The sandbox stands in because no token is set (serve's first run): results say how to connect.
+    no_token_sandbox: bool = False
     # Streamable HTTP: the bearer token clients must send (never the HubSpot token), and host names
     # besides loopback that the DNS-rebinding check accepts (e.g. behind a reverse proxy).
     http_token: SecretStr | None = None
@@ -83,6 +89,8 @@ def load_settings(env: dict[str, str] | None = None, dotenv: Path | None = None,
         fields["http_token"] = SecretStr(merged["SEGMENT_LISTS_HTTP_TOKEN"])
     if merged.get("SEGMENT_LISTS_HTTP_ALLOWED_HOSTS"):
         fields["http_allowed_hosts"] = [h.strip() for h in merged["SEGMENT_LISTS_HTTP_ALLOWED_HOSTS"].split(",") if h]
+    if merged.get("SEGMENT_LISTS_SANDBOX"):
+        fields["sandbox_mode"] = merged["SEGMENT_LISTS_SANDBOX"].strip().lower()
     if merged.get("HUBSPOT_RATE_TIER"):
         fields["rate_tier"] = merged["HUBSPOT_RATE_TIER"]
     if merged.get("HUBSPOT_API_VERSION"):

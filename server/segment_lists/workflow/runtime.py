@@ -20,7 +20,6 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, SecretStr
 
-from segment_lists.data.hubspot_scopes import how_to_connect
 from segment_lists.domain.text import clean
 from segment_lists.filters import describe
 from segment_lists.portal import Portal, PortalSettings
@@ -37,6 +36,15 @@ WORKERS = 8
 COUNT_TTL_SECONDS = 300.0  # a count older than this is asked again (records change under a long session)
 
 SANDBOX_NOTICE = "SANDBOX portal: demo data served locally, not your HubSpot account"
+# How to connect a real portal, said wherever the product is not connected (README: "Connect your portal").
+CONNECT_HINT = (
+    "set HUBSPOT_ACCESS_TOKEN (environment or .env) to a HubSpot service key or private-app token "
+    "(README: Connect your portal)"
+)
+NO_TOKEN_SANDBOX_NOTICE = (
+    f"{SANDBOX_NOTICE}. Not connected to HubSpot: no HUBSPOT_ACCESS_TOKEN is set. "
+    f"To use your portal, {CONNECT_HINT}, then restart the server."
+)
 
 
 class PortalRef(BaseModel):
@@ -71,7 +79,7 @@ class Runtime:
     def ref(self) -> PortalRef:
         sandbox = self.settings.sandbox
         notice = (
-            SANDBOX_NOTICE
+            (NO_TOKEN_SANDBOX_NOTICE if self.settings.no_token_sandbox else SANDBOX_NOTICE)
             if sandbox
             else (
                 f"HubSpot portal {self.portal_id}"
@@ -180,7 +188,11 @@ def _count_key(object_type: str, filter_groups: list[dict[str, Any]] | None) -> 
 
 def portal_settings(settings: Settings) -> PortalSettings:
     if settings.token is None:
-        raise NoToken(f"No HubSpot token. {how_to_connect()} Or run with --sandbox to try the built-in sandbox portal.")
+        raise NoToken(
+            "Not connected to HubSpot: no HUBSPOT_ACCESS_TOKEN is set",
+            fix=f"To connect, {CONNECT_HINT}, then restart; "
+            "or use --sandbox to try the built-in sandbox portal (demo data).",
+        )
     return PortalSettings(
         token=settings.token, base_url=settings.base_url, tier=settings.rate_tier, api_version=settings.api_version
     )
