@@ -60,6 +60,7 @@ def main() -> int:
         ),
         "left_after_rollback": sum(len(r["after_rollback"]["left_behind"]) for r in results),
         "wrongly_deleted": sum(len(r["after_rollback"]["wrongly_deleted"]) for r in results),
+        "folders_left_after_rollback": sum(len(r["after_rollback"]["folders_left"]) for r in results),
         "seconds": round(time.monotonic() - started, 1),
     }
     print("\nTally:", json.dumps(tally, indent=2))

@@ -306,6 +306,7 @@ def crash_trial(trial: int, tmp: Path, reference: dict[str, int | None]) -> dict
     running, demo = seeded_sandbox(SandboxConfig(latency_seconds=0.01))
     try:
         lists_before = portal_lists(running)
+        folders_before = _folder_names(running)
         preexisting = {str(item["listId"]) for item in lists_before.values()}
         answers = demo_answers(demo)
         apply_rows = rng.randint(0, 13)
@@ -333,6 +334,8 @@ def crash_trial(trial: int, tmp: Path, reference: dict[str, int | None]) -> dict
             # Exactly the lists that were there before: the tool's own gone, nothing else touched.
             "left_behind": sorted(n for n, item in live.items() if str(item["listId"]) not in preexisting),
             "wrongly_deleted": sorted(n for n in lists_before if n not in live),
+            # The folder the apply made goes with the last of its lists (issue 10, item 7).
+            "folders_left": sorted(set(_folder_names(running)) - set(folders_before)),
         }
         orphans_after_rollback = orphans(rt, running, preexisting)
         live_library = [e.name for e in rt.journal.library(rt.portal_id) if e.origin == "created"]
@@ -361,7 +364,7 @@ def crash_trial_ok(result: dict[str, Any]) -> bool:
     return (
         result["after_apply"] == {"extra": [], "missing": [], "mismatched": []}
         and result["orphans_after_apply"] == clean
-        and result["after_rollback"] == {"left_behind": [], "wrongly_deleted": []}
+        and result["after_rollback"] == {"left_behind": [], "wrongly_deleted": [], "folders_left": []}
         and result["orphans_after_rollback"] == clean
         and result["library_left"] == []
         and not result["apply_kill"]["stderr"]

@@ -10,8 +10,10 @@ dependency, only a later one. Imports under `if TYPE_CHECKING:` (annotations onl
   from the domain they take only what they accept or display (the Plan, the answers, words, text
   cleaning), never the catalog, the planner, the facts or the search translation;
 - nothing below the faces imports a face (`mcp`, `cli`), and `mcp` does not import `cli`;
-- the domain is pure: it imports only the domain, `filters` and `data`, and no I/O library;
-- the portal imports only itself and `data`;
+- `boundary` (CRM text, ids, redaction: what crosses the edge, made safe) is the floor: it imports
+  nothing else of the package, and every layer but the sandbox may use it;
+- the domain is pure: it imports only the domain, `filters`, `data` and `boundary`, and no I/O library;
+- the portal imports only itself, `data` and `boundary` (it cleans CRM text where HubSpot's answer enters);
 - the sandbox (HubSpot's side of the wire) imports only `filters`, `data` and itself; outside it, only
   the command line's `embedded_sandbox` (for `--sandbox`, `serve --sandbox`, `demo`) and `sandbox_verb`
   import it, and only its public `segment_lists.sandbox`.
@@ -33,6 +35,7 @@ JOURNAL = f"{PACKAGE}.workflow.journal"
 PORTAL = f"{PACKAGE}.portal"
 DOMAIN = f"{PACKAGE}.domain"
 SHARED = (f"{PACKAGE}.filters", f"{PACKAGE}.data")
+BOUNDARY = f"{PACKAGE}.boundary"
 SANDBOX = f"{PACKAGE}.sandbox"
 FACE_DOMAIN = tuple(f"{DOMAIN}.{name}" for name in ("plan", "interview", "i18n", "text", "industries"))
 SANDBOX_USERS = (f"{PACKAGE}.cli.embedded_sandbox", f"{PACKAGE}.cli.sandbox_verb")
@@ -242,12 +245,20 @@ def violations(root: Path) -> list[str]:
             if within(name, SANDBOX) and within(target, PACKAGE) and not within(target, SANDBOX, *SHARED):
                 problems.append(f"{where(module, line)}: the sandbox imports {target} (only filters, data, sandbox)")
             if within(name, DOMAIN):
-                if within(target, PACKAGE) and not within(target, DOMAIN, *SHARED):
-                    problems.append(f"{where(module, line)}: the domain imports {target} (only domain, filters, data)")
+                if within(target, PACKAGE) and not within(target, DOMAIN, *SHARED, BOUNDARY):
+                    problems.append(
+                        f"{where(module, line)}: the domain imports {target} (only domain, filters, data, boundary)"
+                    )
                 if within(target, *IO_LIBRARIES):
                     problems.append(f"{where(module, line)}: the domain imports {target}, an I/O library")
-            if within(name, PORTAL) and within(target, PACKAGE) and not within(target, PORTAL, f"{PACKAGE}.data"):
-                problems.append(f"{where(module, line)}: the portal imports {target} (only portal, data)")
+            if (
+                within(name, PORTAL)
+                and within(target, PACKAGE)
+                and not within(target, PORTAL, f"{PACKAGE}.data", BOUNDARY)
+            ):
+                problems.append(f"{where(module, line)}: the portal imports {target} (only portal, data, boundary)")
+            if within(name, BOUNDARY) and within(target, PACKAGE) and not within(target, BOUNDARY):
+                problems.append(f"{where(module, line)}: the boundary imports {target} (only itself)")
         if within(name, *FACES):
             for what, line in module.reaches:
                 problems.append(f"{where(module, line)}: a face reaches {what}; call a workflow function")
@@ -276,7 +287,7 @@ def _write(root: Path, files: Iterable[tuple[str, str]]) -> None:
 @pytest.fixture
 def broken(tmp_path: Path) -> Path:
     root = tmp_path / PACKAGE
-    packages = ["", "mcp/", "cli/", "workflow/", "portal/", "domain/", "sandbox/", "filters/", "data/"]
+    packages = ["", "mcp/", "cli/", "workflow/", "portal/", "domain/", "sandbox/", "filters/", "data/", "boundary/"]
     _write(root, [("domain/planner.py", "")])
     _write(root, [(f"{p}__init__.py", "") for p in packages])
     _write(
@@ -300,6 +311,8 @@ def broken(tmp_path: Path) -> Path:
             ("sandbox/app.py", "from segment_lists.portal import client\n"),
             ("cli/embedded_sandbox.py", "from segment_lists.sandbox.app import x\n"),
             ("cli/demo_verb.py", "from segment_lists.sandbox import RunningSandbox\n"),
+            ("boundary/text.py", "from segment_lists.domain import planner\n"),
+            ("sandbox/ids.py", "from segment_lists.boundary import text\n"),
         ],
     )
     return root
@@ -322,6 +335,8 @@ def test_the_check_finds_every_kind_of_breach(broken: Path) -> None:
         "sandbox/app.py:1: the sandbox imports segment_lists.portal.client",
         "cli/embedded_sandbox.py:1: imports segment_lists.sandbox.app; only segment_lists.sandbox is public",
         "cli/demo_verb.py:1: segment_lists.cli.demo_verb starts a sandbox; use cli.embedded_sandbox",
+        "boundary/text.py:1: the boundary imports segment_lists.domain.planner",
+        "sandbox/ids.py:1: the sandbox imports segment_lists.boundary.text",
     ]
     missing = [line for line in expected if line not in found]
     assert missing == [], f"not reported: {missing}\nreported:\n{found}"

@@ -121,3 +121,17 @@ async def test_elicitation_is_not_asked_for_a_bad_request(portal: SeededPortal, 
         text = await failing(client, "create_list", {"plan_id": "plan-0000000000000000"})
     assert "propose_segments" in text and "nothing was created" in text
     assert user.seen == []
+
+
+@pytest.mark.parametrize("answer", ["yes", "true", "True", 1, "1", 1.0])
+async def test_consent_is_exactly_the_boolean_the_form_asks_for(portal: SeededPortal, answer: object) -> None:
+    """A dialog answered with "yes" (or 1, or "true") is not the boolean true the schema asks for: no write
+    (issue 10, item 8). Only `true` itself is consent."""
+    user = Answering("accept", confirm=answer)  # type: ignore[arg-type]
+    before = portal.lists()
+    async with portal.client("auto", elicitation_callback=user) as client:
+        result = await client.call_tool("create_list", {"custom": _custom()})
+    assert user.seen, "the user was asked"
+    content = result.structured_content or {}
+    assert result.is_error or content.get("status") in {"declined", "refused"}, content
+    assert portal.lists() == before

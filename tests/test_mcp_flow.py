@@ -227,7 +227,7 @@ async def test_expired_token_is_refused(portal: SeededPortal) -> None:
                 portal_id=str(portal.running.sandbox.config.portal_id),
                 tool="create_list",
                 arguments={"custom": CustomList.model_validate(custom).model_dump(mode="json")},
-                state={"name_taken": False},
+                state={"name_taken": False, "members": []},  # a static list gaining nobody
                 summary="preview",
                 ttl=ttl,
             )

@@ -63,6 +63,18 @@ async def test_stdio_sandbox_server(tmp_path: Path, mode: str) -> None:
     assert (tmp_path / "state" / "journal.sqlite3").is_file()
 
 
+def _spawn(tmp_path: Path) -> subprocess.Popen[str]:
+    """The server as a client starts it, with its pipes in text mode."""
+    return subprocess.Popen(
+        [sys.executable, *_command(tmp_path / "state")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    )
+
+
 def test_stdout_carries_only_mcp_messages(tmp_path: Path) -> None:
     requests = [
         {
@@ -80,14 +92,7 @@ def test_stdout_carries_only_mcp_messages(tmp_path: Path) -> None:
         {"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "list_existing_lists", "arguments": {}}},
         {"jsonrpc": "2.0", "id": 4, "method": "prompts/list"},
     ]
-    process = subprocess.Popen(
-        [sys.executable, *_command(tmp_path / "state")],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=tmp_path,
-    )
+    process = _spawn(tmp_path)
     watchdog = threading.Timer(60, process.kill)
     watchdog.start()
     lines: list[str] = []
@@ -126,3 +131,71 @@ def test_stdout_carries_only_mcp_messages(tmp_path: Path) -> None:
     assert answers[3]["result"]["structuredContent"]["portal"]["is_sandbox"] is True
     # The human-readable notice goes to stderr, where clients show server logs.
     assert "SANDBOX" in stderr
+
+
+def _deep_branch(levels: int) -> dict[str, Any]:
+    branch: dict[str, Any] = {"filterBranchType": "AND", "filters": []}
+    for _ in range(levels):
+        branch = {"filterBranchType": "OR", "filterBranches": [branch], "filters": []}
+    return branch
+
+
+def test_every_line_gets_an_answer_even_unreadable_ones(tmp_path: Path) -> None:
+    """Malformed JSON, JSON nested past the SDK's parser limit (a filterBranch 100 levels deep), and a
+    message that is not JSON-RPC each get a JSON-RPC error (issue 10, item 4) instead of silence; a
+    readable id is echoed so the client's pending call ends. The server keeps serving afterwards."""
+    initialize = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "raw", "version": "0"}},
+    }
+    deep_call = {
+        "jsonrpc": "2.0",
+        "id": 3,
+        "method": "tools/call",
+        "params": {
+            "name": "create_list",
+            "arguments": {"custom": {"name": "deep", "filter_branch": _deep_branch(100)}},
+        },
+    }
+    lines = [
+        (json.dumps(initialize), 1),
+        (json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}), None),
+        ("{this is not json", "malformed"),
+        (json.dumps(deep_call), 3),
+        (json.dumps({"jsonrpc": "2.0", "id": 4, "nonsense": True}), 4),
+        ("[" * 5000 + "]" * 5000, "too deep to parse"),
+        (json.dumps({"jsonrpc": "2.0", "id": 6, "method": "tools/list"}), 6),
+    ]
+    process = _spawn(tmp_path)
+    watchdog = threading.Timer(90, process.kill)
+    watchdog.start()
+    answers: list[dict[str, Any]] = []
+    try:
+        assert process.stdin is not None and process.stdout is not None
+        for line, expected in lines:
+            process.stdin.write(line + "\n")
+            process.stdin.flush()
+            if expected is None:
+                continue
+            while True:  # the answer to this line (notifications the server sends are skipped)
+                raw = process.stdout.readline()
+                assert raw, f"no answer to {line[:80]!r}: the server closed stdout"
+                message = json.loads(raw)
+                if "id" in message:
+                    answers.append(message)
+                    break
+        process.stdin.close()
+        process.wait(timeout=30)
+    finally:
+        watchdog.cancel()
+        process.kill()
+    by_line = dict(zip([e for _, e in lines if e is not None], answers, strict=True))
+    assert "result" in by_line[1]
+    for unparsable in ("malformed", "too deep to parse"):
+        assert by_line[unparsable]["id"] is None and by_line[unparsable]["error"]["code"] == -32700
+    assert by_line[3]["id"] == 3 and by_line[3]["error"]["code"] == -32600, by_line[3]
+    assert "recursion limit" in by_line[3]["error"]["message"]
+    assert by_line[4]["id"] == 4 and by_line[4]["error"]["code"] == -32600
+    assert "result" in by_line[6] and by_line[6]["result"]["tools"], "the server kept serving"

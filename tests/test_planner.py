@@ -68,7 +68,7 @@ def test_default_plan_detects_icp_and_builds_valid_definitions() -> None:
     partners = plan.item("core.partners")
     assert partners.action == "needs-input" and "partners" in partners.question
     # HubSpot's default company 'Type' has Partner and Reseller options: proposed, not applied.
-    assert "company property 'Type' (type) = 'Partner' (PARTNER)" in partners.question
+    assert 'company property "Type" (type) = "Partner" (PARTNER)' in partners.question
     assert plan.item("core.internal").filter_branch is not None
     assert plan.prerequisites.own_domains == ["acme.com"]  # gmail.com is not anybody's own domain
     assert any(w.code == "own-domains-assumed" for w in plan.warnings)
@@ -181,4 +181,4 @@ def test_partner_candidates_are_proposed_not_applied() -> None:
     plan = build_plan(Answers(), facts(contact_properties=contact_props))
     partners = plan.item("core.partners")
     assert partners.action == "needs-input"
-    assert "contact property 'Contact type' (contact_type) = 'Partner' (partner)" in partners.question
+    assert 'contact property "Contact type" (contact_type) = "Partner" (partner)' in partners.question

@@ -43,7 +43,7 @@ def test_killed_apply_and_rollback_resume_to_the_planned_state(
     assert result["apply_kill"]["killed"] and result["rollback_kill"]["killed"], result
     assert result["after_apply"] == {"extra": [], "missing": [], "mismatched": []}, result
     assert result["orphans_after_apply"] == {"untracked": [], "missing": [], "unsettled": []}
-    assert result["after_rollback"] == {"left_behind": [], "wrongly_deleted": []}, result
+    assert result["after_rollback"] == {"left_behind": [], "wrongly_deleted": [], "folders_left": []}, result
     assert result["orphans_after_rollback"] == {"untracked": [], "missing": [], "unsettled": []}
     assert result["library_left"] == [] and result["created"] == 11
     assert crash_trial_ok(result)

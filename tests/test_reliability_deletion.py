@@ -88,8 +88,8 @@ def test_a_list_in_use_is_refused_with_the_names_of_its_users(
     outcome = delete_list(rt, target)
     assert outcome.outcome == "refused" and target in live_ids(running)
     for name, ident in (("Partners who are customers", other["listId"]), ("Partner onboarding", flow["id"])):
-        assert f"'{name}' (id {ident})" in outcome.message
-    assert f"'Partner digest' (id {email['id']})" in outcome.message and "sends to this list" in outcome.message
+        assert f'"{name}" (id {ident})' in outcome.message
+    assert f'"Partner digest" (id {email["id"]})' in outcome.message and "sends to this list" in outcome.message
     assert "force=true" in outcome.message
     kinds = sorted(d.kind for d in outcome.dependencies.dependents)  # type: ignore[union-attr]
     assert kinds == ["list", "marketing-email", "workflow"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -112,7 +113,13 @@ def test_non_loopback_binding_needs_a_token(tmp_path: Path) -> None:
     state = AppState(settings=settings_for("http://127.0.0.1:9", tmp_path))
     with pytest.raises(HttpRefused, match="SEGMENT_LISTS_HTTP_TOKEN"):
         http_app(build_server(state), host="0.0.0.0", token=None)
-    assert http_app(build_server(state), host="0.0.0.0", token="t") is not None
+    # Beyond loopback the token must be hard to guess: long enough and varied enough (issue 10).
+    for weak in ("t", "x" * 40, "abcd" * 10, "password1"):
+        with pytest.raises(HttpRefused, match="too weak"):
+            http_app(build_server(state), host="0.0.0.0", token=weak)
+    assert http_app(build_server(state), host="0.0.0.0", token=secrets.token_urlsafe(32)) is not None
+    assert http_app(build_server(state), host="0.0.0.0", token=secrets.token_hex(16)) is not None
+    assert http_app(build_server(state), host="127.0.0.1", token="t") is not None  # loopback: the user's choice
 
 
 def test_serve_http_binds_loopback_by_default(tmp_path: Path) -> None:

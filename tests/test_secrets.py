@@ -9,23 +9,28 @@ scope gets an error naming the scope.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
+import string
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from mcp import Client, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from pydantic import SecretStr
 
-from reliability_harness import seeded_sandbox
+from reliability_harness import runtime_for, seeded_sandbox
+from segment_lists.boundary.redaction import mask_token_shapes, redact
 from segment_lists.mcp.server import build_server
 from segment_lists.mcp.state import AppState
 from segment_lists.sandbox import ALL_SCOPES, Faults, SandboxConfig
-from segment_lists.workflow.environment import load_settings
+from segment_lists.workflow.environment import Settings, load_settings
 
 pytestmark = pytest.mark.anyio
 CANARY = "pat-na1-c4na7y00-5ec7-4e1d-9b1e-d0n0tl3ak0000"
@@ -36,6 +41,16 @@ FRAGMENTS = [CANARY, CANARY[8:], "c4na7y00", "d0n0tl3ak"]
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+def canary_settings(base_url: str, tmp_path: Path, **overrides: Any) -> Settings:
+    """The server's settings with the canary token, from an environment of nothing else."""
+    return load_settings(
+        env={"HUBSPOT_ACCESS_TOKEN": CANARY, "HUBSPOT_BASE_URL": base_url},
+        dotenv=tmp_path / "none",
+        state_dir=tmp_path / "state",
+        **overrides,
+    )
 
 
 def leaks(text: str | bytes) -> list[str]:
@@ -170,12 +185,7 @@ async def test_a_token_missing_a_scope_gets_an_error_naming_it(tmp_path: Path) -
     scopes = sorted(ALL_SCOPES - {"crm.lists.write"})
     running, demo = seeded_sandbox(SandboxConfig(tokens={CANARY: scopes}), contacts=60)
     try:
-        settings = load_settings(
-            env={"HUBSPOT_ACCESS_TOKEN": CANARY, "HUBSPOT_BASE_URL": running.base_url},
-            dotenv=tmp_path / "none",
-            state_dir=tmp_path / "state",
-            confirmation="token",
-        )
+        settings = canary_settings(running.base_url, tmp_path, confirmation="token")
         assert isinstance(settings.token, SecretStr)
         async with Client(build_server(AppState(settings=settings))) as client:
             custom = {"custom": {"name": "Scope probe", "processing_type": "MANUAL"}}
@@ -187,3 +197,73 @@ async def test_a_token_missing_a_scope_gets_an_error_naming_it(tmp_path: Path) -
             assert "nothing was created" in text and not leaks(text)
     finally:
         running.stop()
+
+
+# --- redaction by shape (issue 10, item 6) ------------------------------------------------------------
+
+ECHO_FORMS = ["plain", "lower", "upper", "url", "spaced", "base64", "basic", "bearer"]
+
+
+def echoed(token: str) -> list[str]:
+    """The token as the sandbox's echo fault writes it, in every form (what must never come out)."""
+    return [
+        token,
+        token.lower(),
+        token.upper(),
+        "".join(f"%{byte:02X}" for byte in token.encode()),
+        " ".join(token),
+        base64.b64encode(token.encode()).decode(),
+        base64.b64encode(f"api:{token}".encode()).decode(),
+    ]
+
+
+@given(
+    token=st.one_of(
+        st.from_regex(
+            r"pat-(na|eu|ap)[1-9]-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", fullmatch=True
+        ),
+        st.text(alphabet=string.ascii_letters + string.digits + "-_", min_size=12, max_size=60),
+    ),
+    prefix=st.text(max_size=20),
+    form=st.integers(min_value=0, max_value=6),
+)
+def test_the_token_is_removed_in_any_case_and_encoding(token: str, prefix: str, form: int) -> None:
+    text = f"{prefix}error: {echoed(token)[form]} (while calling lists.get)"
+    out = redact(text, token)
+    assert all(shape not in out for shape in echoed(token)), out
+    assert token.lower() not in out.lower()
+    assert "while calling lists.get" in out  # the rest of the message survives
+
+
+def test_anything_shaped_like_a_hubspot_token_is_masked_without_knowing_it() -> None:
+    text = (
+        "key pat-eu1-1a2b3c4d-0000-4e1d-9b1e-abcdefabcdef, Authorization: Bearer CJSP5qf1KhICAQEYs-gDIIGOBii1, "
+        "hapikey=0a1b2c3d-1234-5678-9abc-def012345678; list 123, correlation 0222830a-dfc3-40b0-88dd-8256874bf7e0"
+    )
+    out = mask_token_shapes(text)
+    assert "pat-eu1" not in out and "CJSP5" not in out and "0a1b2c3d" not in out
+    assert "list 123" in out and "0222830a-dfc3-40b0-88dd-8256874bf7e0" in out and "Bearer [token]" in out
+
+
+@pytest.mark.parametrize("status", [503, 400])
+async def test_an_error_that_echoes_the_token_in_any_form_never_reaches_the_model(tmp_path: Path, status: int) -> None:
+    """A misbehaving portal (or proxy) quotes the caller's token back in its error, in every form at once;
+    a 503 reaches the model after the retries, a 400 at once. Neither carries the token in any form."""
+    running, _ = seeded_sandbox(SandboxConfig(tokens={CANARY: None}), contacts=20)
+    try:
+        settings = canary_settings(running.base_url, tmp_path)
+        runtime = runtime_for(running.base_url, tmp_path / "state", token=CANARY)
+        running.sandbox.realism.configure(
+            faults=Faults(
+                rate_5xx=1.0, statuses_5xx=[status], body_5xx="json", echo_token=ECHO_FORMS, paths=["/lists/search"]
+            )
+        )
+        async with Client(build_server(AppState(settings=settings, sandbox=running, _runtime=runtime))) as client:
+            result = await client.call_tool("list_existing_lists", {})
+        assert running.sandbox.realism.stats().injected_5xx >= 1, "the echoing fault ran"
+    finally:
+        running.stop()
+    text = dump(result)
+    assert result.is_error and "nothing was read" in text, text
+    assert not leaks(text) and all(form not in text for form in echoed(CANARY)), text
+    assert "[token]" in text  # it was there, and was masked

@@ -178,12 +178,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_rollback(args: argparse.Namespace) -> int:
     with session(args) as s:
         request = prepare_rollback(s.rt, args.run_id, force=args.force)
-        if request.done is not None:
-            if args.json:
-                emit_json({"run_id": request.run_id, "outcomes": [], "message": request.done})
-            else:
-                print(request.done)
-            return int(Exit.OK)
+        # Nothing to delete (done), or nothing may be deleted (refused): said, and nothing asked.
+        for said, code in ((request.done, Exit.OK), (request.refused, Exit.FAILED)):
+            if said is not None:
+                if args.json:
+                    emit_json({"run_id": request.run_id, "outcomes": [], "message": said})
+                else:
+                    print(said)
+                return int(code)
         if not ask_yes_no(args, request.preview, f"Delete these {len(request.lists)} list(s)?"):
             print("Nothing was deleted.", file=sys.stderr if args.json else sys.stdout)
             return int(Exit.DECLINED)
@@ -194,6 +196,8 @@ def cmd_rollback(args: argparse.Namespace) -> int:
         emit_json({"result": result})
     else:
         table([[o.outcome, o.name, o.list_id, o.message] for o in result.outcomes], ["outcome", "list", "id", "note"])
+        for folder in result.folders_removed:
+            print(f"Removed the empty folder {folder}.")
     return int(Exit.FAILED) if refused else int(Exit.OK)
 
 
@@ -240,7 +244,9 @@ def add_parsers(commands: Any) -> None:
         description="Delete every segment an apply run created (never ones it adopted), after a dependency check "
         "and confirmation. Contacts are untouched; HubSpot can restore a segment for 90 days.",
     )
-    rollback.add_argument("run_id", nargs="?", help="the run to undo (default: the latest apply run)")
+    rollback.add_argument(
+        "run_id", nargs="?", help="the run to undo (default: the latest apply run, with the other runs of its plan)"
+    )
     rollback.add_argument("--yes", "-y", action="store_true", help="agree without asking (scripts, CI)")
     rollback.add_argument(
         "--force", action="store_true", help="delete even segments that workflows, emails or other segments use"

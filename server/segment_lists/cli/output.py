@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 from pydantic import BaseModel
 
-from segment_lists.domain.text import clean
+from segment_lists.boundary.text import clean
 
 
 class Progress:

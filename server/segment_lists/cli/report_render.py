@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 
+from segment_lists.boundary.text import markdown_cell
 from segment_lists.domain.i18n import words
 from segment_lists.workflow.report_data import ReportData, ReportGroup, TrendPoint
 
@@ -16,7 +17,8 @@ from segment_lists.workflow.report_data import ReportData, ReportGroup, TrendPoi
 
 
 def _cell(text: object) -> str:
-    return str("" if text is None else text).replace("|", "\\|").replace("\n", " ")
+    """Text (CRM names and definitions among it) as Markdown shows it literally: no HTML, no markup."""
+    return markdown_cell(text)
 
 
 def render_markdown(data: ReportData) -> str:
@@ -44,11 +46,11 @@ def render_markdown(data: ReportData) -> str:
         lines.append(w["no_groups"])
     for group in data.groups:
         mark = "✅" if group.exclusive and not group.uncovered else "⚠️"
-        lines.append(f"- {mark} **{group.name}**: {_cell(group.message)}")
+        lines.append(f"- {mark} **{_cell(group.name)}**: {_cell(group.message)}")
     lines += ["", f"## {w['prerequisites']}", ""]
-    lines += [f"- {line}" for line in data.prerequisites] or ["-"]
+    lines += [f"- {_cell(line)}" for line in data.prerequisites] or ["-"]
     lines += ["", f"## {w['warnings']}", ""]
-    lines += [f"- {line}" for line in data.warnings + data.open_questions] or [w["no_warnings"]]
+    lines += [f"- {_cell(line)}" for line in data.warnings + data.open_questions] or [w["no_warnings"]]
     return "\n".join(lines) + "\n"
 
 

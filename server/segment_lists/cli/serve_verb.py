@@ -11,7 +11,9 @@ from __future__ import annotations
 import argparse
 import hmac
 import logging
+import math
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,10 @@ log = logging.getLogger("segment_lists.serve")
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+MIN_TOKEN_LENGTH = 32
+MIN_TOKEN_BITS = 100  # estimated: length x the token's own character entropy
+MIN_TOKEN_DISTINCT = 10
+MAKE_TOKEN = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
 
 
 class HttpRefused(Exception):
@@ -71,13 +77,42 @@ class BearerGate:
         await self.app(scope, receive, send)
 
 
+def token_weakness(token: str) -> str | None:
+    """Why a bearer token is too easy to guess for a server other machines can reach (None: strong
+    enough): shorter than 32 characters, or too little variety (few distinct characters, repeats)."""
+    if len(token) < MIN_TOKEN_LENGTH:
+        return f"it has {len(token)} characters; at least {MIN_TOKEN_LENGTH} are needed"
+    counts = Counter(token)
+    per_char = -sum(n / len(token) * math.log2(n / len(token)) for n in counts.values())
+    if len(counts) < MIN_TOKEN_DISTINCT or per_char * len(token) < MIN_TOKEN_BITS:
+        return "it is too predictable (too few different characters, or repeated patterns)"
+    return None
+
+
+def refusal(host: str, token: str | None) -> str | None:
+    """Why HTTP must not be served on `host` with this token (None: it may). Beyond loopback anyone who
+    can reach the port could use the HubSpot portal, so a strong token is required there."""
+    if host in LOOPBACK:
+        return None
+    if not token:
+        return (
+            f"refusing to serve HTTP on {host} without a token: anyone who can reach it could use your HubSpot "
+            "portal. Set SEGMENT_LISTS_HTTP_TOKEN (clients send it as a bearer token), or bind 127.0.0.1."
+        )
+    weakness = token_weakness(token)
+    if weakness:
+        return (
+            f"refusing to serve HTTP on {host}: SEGMENT_LISTS_HTTP_TOKEN is too weak ({weakness}). Make one with "
+            f"{MAKE_TOKEN} and set it, or bind 127.0.0.1."
+        )
+    return None
+
+
 def http_app(server: Any, *, host: str, token: str | None, allowed_hosts: Sequence[str] = ()) -> Any:
     """The streamable-HTTP ASGI app with rebinding protection and, if a token is set, the bearer gate."""
-    if host not in LOOPBACK and not token:
-        raise HttpRefused(
-            f"refusing to serve HTTP on {host} without a token: anyone who can reach it could use your "
-            "HubSpot portal. Set SEGMENT_LISTS_HTTP_TOKEN (clients send it as a bearer token), or bind 127.0.0.1."
-        )
+    refused = refusal(host, token)
+    if refused:
+        raise HttpRefused(refused)
     app = server.streamable_http_app(transport_security=transport_security(host, allowed_hosts), host=host)
     return BearerGate(app, token) if token else app
 
@@ -107,6 +142,7 @@ def _sandbox_without_token(args: argparse.Namespace) -> Callable[[Settings], tup
 def serve(args: argparse.Namespace) -> int:
     from segment_lists.mcp.server import build_server
     from segment_lists.mcp.state import AppState
+    from segment_lists.mcp.stdio import run_stdio
 
     overrides: dict[str, Any] = {}
     if args.confirmation:
@@ -115,12 +151,9 @@ def serve(args: argparse.Namespace) -> int:
     # Secrets come from the environment only, never from a flag (DESIGN.md section 8).
     http_token = settings.http_token.get_secret_value() if settings.http_token else None
     allowed_hosts = [*settings.http_allowed_hosts, *(args.allowed_host or [])]
-    if args.http and args.host not in LOOPBACK and not http_token:
-        print(
-            f"segment-lists: refusing to serve HTTP on {args.host} without SEGMENT_LISTS_HTTP_TOKEN; "
-            "bind 127.0.0.1 or set a token.",
-            file=sys.stderr,
-        )
+    refused = refusal(args.host, http_token) if args.http else None
+    if refused:
+        print(f"segment-lists serve: {refused}", file=sys.stderr)
         return 2
     # --sandbox / --no-sandbox win over SEGMENT_LISTS_SANDBOX (default auto: the sandbox only without a token).
     mode = {True: "always", False: "never", None: settings.sandbox_mode}[args.sandbox]
@@ -152,7 +185,7 @@ def serve(args: argparse.Namespace) -> int:
         if args.http:
             serve_http(server, host=args.host, port=args.port, token=http_token, allowed_hosts=allowed_hosts)
         else:
-            server.run()
+            run_stdio(server)
     finally:
         if state.sandbox is not None:
             state.sandbox.stop()

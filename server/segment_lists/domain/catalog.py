@@ -17,6 +17,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, Field
 
+from segment_lists.boundary.text import quoted
 from segment_lists.filters import (
     Filter,
     FilterBranch,
@@ -504,7 +505,9 @@ def _industries(answers: SegmentChoices, context: CatalogContext) -> list[Segmen
                     "Industry",
                     name,
                     processing_type="DYNAMIC",
-                    needs_input=f"'{word}' matches none of the portal's industry values; which values should it cover?",
+                    needs_input=(
+                        f"{quoted(word)} matches none of the portal's industry values; which values should it cover?"
+                    ),
                 )
             )
             continue

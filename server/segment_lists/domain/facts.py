@@ -47,6 +47,8 @@ class PortalFacts(BaseModel):
     existing_lists: list[ExistingList] = Field(default_factory=list)
     user_email_domains: list[str] = Field(default_factory=list)  # the portal's users: the company's own
     teams: dict[str, int] = Field(default_factory=dict)  # team name -> id
+    # Optional reads that failed ("users", "teams") -> why, in words (e.g. the token lacks a scope).
+    unread: dict[str, str] = Field(default_factory=dict)
 
     def properties(self, object_name: str) -> dict[str, PropertyInfo]:
         return self.contact_properties if object_name == "contact" else self.company_properties

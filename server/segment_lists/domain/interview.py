@@ -12,12 +12,24 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from segment_lists.boundary.text import clean
 from segment_lists.domain.catalog import Family, PartnerMarker, Signal
 from segment_lists.domain.i18n import Language, category_name, segment_name
 
 DEFAULT_FAMILIES: tuple[Family, ...] = ("core", "icp", "engagement")
 
 DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def domain_names(domains: list[str]) -> list[str]:
+    """Email domains as HubSpot stores them (lower case, no '@'), each checked, duplicates dropped."""
+    cleaned = []
+    for raw in domains:
+        domain = raw.strip().lower().removeprefix("@")
+        if not DOMAIN.match(domain):
+            raise ValueError(f"{raw!r} is not a domain name; give domains like 'acme.com'")
+        cleaned.append(domain)
+    return list(dict.fromkeys(cleaned))
 
 
 class IcpMarker(BaseModel):
@@ -63,17 +75,31 @@ class Answers(BaseModel):
     @field_validator("own_domains", "competitor_domains")
     @classmethod
     def _domains(cls, domains: list[str]) -> list[str]:
-        cleaned = []
-        for raw in domains:
-            domain = raw.strip().lower().removeprefix("@")
-            if not DOMAIN.match(domain):
-                raise ValueError(f"{raw!r} is not a domain name; give domains like 'acme.com'")
-            cleaned.append(domain)
+        return domain_names(domains)
+
+    @field_validator("industries", "edit_teams")
+    @classmethod
+    def _visible_words(cls, words: list[str]) -> list[str]:
+        # They become list names (industries) or are matched with the CRM's cleaned names (teams).
+        cleaned = [clean(word, limit=200) for word in words]
+        if any(not word for word in cleaned):
+            raise ValueError("an entry has no visible characters; give words people can read")
         return list(dict.fromkeys(cleaned))
+
+    @field_validator("folder")
+    @classmethod
+    def _visible_folder(cls, folder: str | None) -> str | None:
+        if folder is None:
+            return None
+        visible = clean(folder, limit=200)
+        if not visible:
+            raise ValueError("the folder name has no visible characters; give a readable name, or null for none")
+        return visible
 
     @field_validator("naming")
     @classmethod
     def _naming(cls, template: str) -> str:
+        template = clean(template, limit=200)
         if "{name}" not in template:
             raise ValueError("the naming template must contain {name}, e.g. '[{category}] - {name}'")
         try:

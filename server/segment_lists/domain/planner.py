@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from segment_lists.boundary.text import quoted
 from segment_lists.domain.catalog import (
     SIGNAL_PROPERTIES,
     CatalogContext,
@@ -192,7 +193,7 @@ def _detect_icp(answers: Answers, facts: PortalFacts, warnings: list[PlanWarning
                 PlanWarning(
                     code="icp-property-missing",
                     segment_keys=["icp"],
-                    message=f"The {marker.object} property '{marker.property}' you named for "
+                    message=f"The {marker.object} property {quoted(marker.property)} you named for "
                     "the ICP tier does not exist in this portal.",
                 )
             )
@@ -203,7 +204,7 @@ def _detect_icp(answers: Answers, facts: PortalFacts, warnings: list[PlanWarning
                 PlanWarning(
                     code="icp-tiers-unknown",
                     segment_keys=["icp"],
-                    message=f"Could not tell which options of '{marker.property}' are Tier 1, "
+                    message=f"Could not tell which options of {quoted(marker.property)} are Tier 1, "
                     "2 and 3; give them as tier_values.",
                 )
             )
@@ -228,7 +229,7 @@ def _detect_icp(answers: Answers, facts: PortalFacts, warnings: list[PlanWarning
                 tier_values=values,
                 tier_labels=[prop.options.get(v, v) for v in values],
             ),
-            f"detected: the {obj} property '{prop.label}' ({name}) is filled and has Tier 1-3 options",
+            f"detected: the {obj} property {quoted(prop.label)} ({name}) is filled and has Tier 1-3 options",
         )
     warnings.append(
         PlanWarning(
@@ -255,7 +256,7 @@ def _map_industries(answers: Answers, facts: PortalFacts, warnings: list[PlanWar
                 PlanWarning(
                     code="industry-unmapped",
                     segment_keys=[f"industry.{mapping.word}"],
-                    message=f"'{mapping.word}' matches none of the portal's industry values.",
+                    message=f"{quoted(mapping.word)} matches none of the portal's industry values.",
                 )
             )
         elif counts and not any(counts.get(value) for value in mapping.values):
@@ -263,7 +264,7 @@ def _map_industries(answers: Answers, facts: PortalFacts, warnings: list[PlanWar
                 PlanWarning(
                     code="industry-empty",
                     message=(
-                        f"No company has an industry mapped from '{mapping.word}' "
+                        f"No company has an industry mapped from {quoted(mapping.word)} "
                         f"({', '.join(mapping.labels)}); the list would be empty."
                     ),
                 )
@@ -276,6 +277,18 @@ def _own_domains(
 ) -> tuple[list[str], Literal["answers", "portal users", "none"]]:
     if answers.own_domains:
         return list(answers.own_domains), "answers"
+    if "users" in facts.unread and "core" in answers.families:
+        warnings.append(
+            PlanWarning(
+                code="users-unread",
+                segment_keys=["core.internal"],
+                message=(
+                    f"Could not read the portal's users ({facts.unread['users']}), so your own email domains "
+                    "cannot be suggested from them: give own_domains for the Internal Employees list, or add "
+                    "the scope settings.users.read and propose again."
+                ),
+            )
+        )
     candidates = [domain for domain in facts.user_email_domains if domain not in FREE_EMAIL_DOMAINS]
     if candidates and "core" in answers.families:
         warnings.append(
@@ -320,7 +333,7 @@ def _partner_candidates(facts: PortalFacts) -> list[str]:
         for prop in facts.properties(obj).values():
             for value, label in prop.options.items():
                 if re.search(r"partner|reseller", label, re.IGNORECASE) and prop.name != "lifecyclestage":
-                    found.append(f"{obj} property '{prop.label}' ({prop.name}) = '{label}' ({value})")
+                    found.append(f"{obj} property {quoted(prop.label)} ({prop.name}) = {quoted(label)} ({value})")
     return found
 
 
@@ -346,7 +359,7 @@ def _lifecycle_warnings(facts: PortalFacts, warnings: list[PlanWarning]) -> None
         problems.append(f"{missing} contacts ({missing / facts.total_contacts:.0%}) have no lifecycle stage")
     custom = {value: count for value, count in in_use.items() if value.isdigit() and count}
     for value, count in custom.items():
-        problems.append(f"{count} contacts are in the custom stage '{labels.get(value, value)}'")
+        problems.append(f"{count} contacts are in the custom stage {quoted(labels.get(value, value))}")
     if problems:
         warnings.append(
             PlanWarning(
@@ -378,7 +391,7 @@ def _fill_warnings(answers: Answers, facts: PortalFacts, icp: IcpLocation | None
                 PlanWarning(
                     code="property-missing",
                     segment_keys=keys,
-                    message=f"The {obj} property '{name}' does not exist in this portal.",
+                    message=f"The {obj} property {quoted(name)} does not exist in this portal.",
                 )
             )
             continue
@@ -389,15 +402,27 @@ def _fill_warnings(answers: Answers, facts: PortalFacts, icp: IcpLocation | None
                     code="property-sparse",
                     segment_keys=keys,
                     message=(
-                        f"Only {rate:.0%} of {obj}s have '{prop.label}' ({name}) filled; lists that depend on it will "
-                        "miss the rest."
+                        f"Only {rate:.0%} of {obj}s have {quoted(prop.label)} ({name}) filled; "
+                        "lists that depend on it will miss the rest."
                     ),
                 )
             )
 
 
 def _team_ids(answers: Answers, facts: PortalFacts, warnings: list[PlanWarning]) -> list[int]:
-    ids = []
+    ids: list[int] = []
+    if answers.edit_teams and "teams" in facts.unread:
+        warnings.append(
+            PlanWarning(
+                code="teams-unread",
+                message=(
+                    f"Could not read the portal's teams ({facts.unread['teams']}), so the lists will be created "
+                    f"without edit access for {', '.join(quoted(t) for t in answers.edit_teams)}. Add the scope "
+                    "settings.users.teams.read and propose again to give those teams access."
+                ),
+            )
+        )
+        return ids
     lowered = {name.lower(): team_id for name, team_id in facts.teams.items()}
     for team in answers.edit_teams:
         team_id = lowered.get(team.strip().lower())
@@ -406,7 +431,8 @@ def _team_ids(answers: Answers, facts: PortalFacts, warnings: list[PlanWarning])
                 PlanWarning(
                     code="team-unknown",
                     message=(
-                        f"No team named '{team}' in this portal (teams: {', '.join(sorted(facts.teams)) or 'none'})."
+                        f"No team named {quoted(team)} in this portal "
+                        f"(teams: {', '.join(quoted(t) for t in sorted(facts.teams)) or 'none'})."
                     ),
                 )
             )
@@ -475,7 +501,7 @@ def _action(segment: Segment, existing: list[ExistingList]) -> tuple[Action, str
             if lst.processing_type == "DYNAMIC" and lst.filter_branch and definition_key(lst.filter_branch) == wanted:
                 return (
                     "reuse",
-                    f"list '{lst.name}' (id {lst.list_id}) already has exactly this definition",
+                    f"list {quoted(lst.name)} (id {lst.list_id}) already has exactly this definition",
                     lst.list_id,
                 )
     by_name = next((lst for lst in existing if lst.name.strip().lower() == segment.name.strip().lower()), None)
@@ -483,7 +509,7 @@ def _action(segment: Segment, existing: list[ExistingList]) -> tuple[Action, str
         if segment.processing_type == "MANUAL" and by_name.processing_type in {"MANUAL", "SNAPSHOT"}:
             return (
                 "reuse",
-                f"static list '{by_name.name}' (id {by_name.list_id}) exists; matches are added to it",
+                f"static list {quoted(by_name.name)} (id {by_name.list_id}) exists; matches are added to it",
                 by_name.list_id,
             )
         return (
@@ -498,7 +524,7 @@ def _action(segment: Segment, existing: list[ExistingList]) -> tuple[Action, str
         if target and ratio >= 0.85:
             return (
                 "conflict",
-                f"existing list '{lst.name}' (id {lst.list_id}) looks like the same segment but its "
+                f"existing list {quoted(lst.name)} (id {lst.list_id}) looks like the same segment but its "
                 "definition differs; decide whether to reuse it, or create this one anyway",
                 lst.list_id,
             )

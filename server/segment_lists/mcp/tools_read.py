@@ -9,6 +9,7 @@ import anyio.from_thread
 from mcp.server.mcpserver import Context
 from pydantic import Field
 
+from segment_lists.boundary.ids import ListId
 from segment_lists.domain.interview import Answers
 from segment_lists.domain.plan import Plan
 from segment_lists.mcp.results import ProposeResult
@@ -73,7 +74,7 @@ def _next_step(plan: Plan) -> str:
 
 async def count_members(
     ctx: Context[Any],
-    list_ids: Annotated[list[str] | None, Field(max_length=500, description="Segment (list) ids to count")] = None,
+    list_ids: Annotated[list[ListId] | None, Field(max_length=500, description="Segment (list) ids to count")] = None,
     run_id: Annotated[str | None, Field(description="Count every segment of this create_list run instead")] = None,
     plan_id: Annotated[str | None, Field(description="Compare with this plan's estimates and ranges")] = None,
     wait_seconds: Annotated[int, Field(ge=0, le=900, description="How long to wait for processing")] = 120,
@@ -104,7 +105,7 @@ async def check_exclusivity(
     ctx: Context[Any],
     run_id: Annotated[str | None, Field(description="Check the declared groups among this run's segments")] = None,
     list_ids: Annotated[
-        list[str] | None, Field(max_length=50, description="Or: check these segment (list) ids pairwise")
+        list[ListId] | None, Field(max_length=50, description="Or: check these segment (list) ids pairwise")
     ] = None,
 ) -> ExclusivityReport:
     """Mutually exclusive segments (Customers vs Competitors, ICP tiers, engagement...) must not overlap:

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from mcp.server.mcpserver import Context, ElicitationResult, Resolve
 from pydantic import Field
 
+from segment_lists.boundary.ids import ListId
 from segment_lists.mcp.results import CreateListResult, DeleteListResult, RollbackToolResult, not_done
 from segment_lists.mcp.tool_support import CREATE, DELETE, RESTORE, Status, TokenArg, ToolSpec, run, runtime
 from segment_lists.mcp.write_gate import ConfirmWrite, ask_about, gate
@@ -25,9 +26,16 @@ from segment_lists.workflow.write_requests import (
 
 
 async def ask_create(
-    ctx: Context[Any], plan_id: str | None = None, items: list[str] | None = None, custom: CustomList | None = None
+    ctx: Context[Any],
+    plan_id: str | None = None,
+    items: list[str] | None = None,
+    custom: CustomList | None = None,
+    competitor_csv: str | None = None,
 ) -> Any:
-    return await ask_about(ctx, prepare_create, plan_id=plan_id, items=items, custom=custom)
+    # Every argument the write takes: the dialog must show what the CSV adds, as the token path does.
+    return await ask_about(
+        ctx, prepare_create, plan_id=plan_id, items=items, custom=custom, competitor_csv=competitor_csv
+    )
 
 
 async def ask_delete(ctx: Context[Any], list_id: str, force: bool = False, allow_foreign: bool = False) -> Any:
@@ -118,9 +126,7 @@ async def create_list(
 
 async def delete_list(
     ctx: Context[Any],
-    list_id: Annotated[
-        str, Field(min_length=1, max_length=32, pattern=r"^\d+$", description="The segment's id (its list id)")
-    ],
+    list_id: Annotated[ListId, Field(description="The segment's id (its list id)")],
     decision: Annotated[ElicitationResult[ConfirmWrite], Resolve(ask_delete)],
     force: Annotated[
         bool,
@@ -152,7 +158,7 @@ async def delete_list(
 
 async def restore_list(
     ctx: Context[Any],
-    list_id: Annotated[str, Field(min_length=1, max_length=32, pattern=r"^\d+$")],
+    list_id: Annotated[ListId, Field(description="The id of the deleted list")],
     decision: Annotated[ElicitationResult[ConfirmWrite], Resolve(ask_restore)],
     confirmation_token: TokenArg = None,
 ) -> DeleteListResult:
@@ -173,7 +179,10 @@ async def restore_list(
 async def rollback_run(
     ctx: Context[Any],
     decision: Annotated[ElicitationResult[ConfirmWrite], Resolve(ask_rollback)],
-    run_id: Annotated[str | None, Field(description="The create_list run to undo (default: the latest)")] = None,
+    run_id: Annotated[
+        str | None,
+        Field(description="The create_list run to undo (default: the latest, with the other runs of its plan)"),
+    ] = None,
     force: Annotated[
         bool, Field(description="Delete even segments that something uses - only after the user explicitly agrees")
     ] = False,
@@ -190,8 +199,11 @@ async def rollback_run(
         return answer
     result = await run(action, request.carry_out, rt)
     refused = [o for o in result.outcomes if o.outcome == "refused"]
-    message = f"Deleted {sum(o.outcome == 'deleted' for o in result.outcomes)} list(s) of run {result.run_id}." + (
-        f" {len(refused)} refused: see their messages." if refused else ""
+    runs = f"run {result.run_id}" if len(result.run_ids) <= 1 else f"runs {', '.join(result.run_ids)}"
+    message = (
+        f"Deleted {sum(o.outcome == 'deleted' for o in result.outcomes)} list(s) of {runs}."
+        + (f" {len(refused)} refused: see their messages." if refused else "")
+        + (f" Removed the empty folder(s) {', '.join(result.folders_removed)}." if result.folders_removed else "")
     )
     return RollbackToolResult(portal=rt.ref, status="done", message=message, preview=request.preview, result=result)
 

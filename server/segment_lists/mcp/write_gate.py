@@ -29,7 +29,8 @@ Verdict = Literal["go", "confirmation_required", "declined", "refused"]
 class ConfirmWrite(BaseModel):
     """The form the user sees. Elicitation schemas allow flat primitive fields only."""
 
-    confirm: bool = Field(description="Go ahead with exactly this change?")
+    # Strict: consent is exactly the boolean true the form asks for; "yes", "true" or 1 is not.
+    confirm: bool = Field(strict=True, description="Go ahead with exactly this change?")
 
 
 class Gate(BaseModel):
@@ -72,7 +73,7 @@ async def ask_about(ctx: Context[Any], prepare: Callable[..., WriteRequest], *ar
 def gate(ctx: Context[Any], rt: Runtime, decision: Any, request: WriteRequest, token: str | None) -> Gate:
     settings = app_state(ctx).settings
     if will_elicit(ctx):
-        if isinstance(decision, AcceptedElicitation) and decision.data.confirm:
+        if isinstance(decision, AcceptedElicitation) and decision.data.confirm is True:
             return Gate(verdict="go")
         return Gate(verdict="declined", message="The user did not confirm; nothing was changed.")
     if settings.confirmation == "elicitation":

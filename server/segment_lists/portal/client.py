@@ -7,11 +7,13 @@ helpers read everything; methods that would need many pages say so in their name
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
+from segment_lists.boundary.text import clean, quoted
 from segment_lists.data.hubspot_limits import (
     BATCH_SIZE,
     CRM_PAGE,
@@ -39,11 +41,13 @@ from segment_lists.portal.models import (
     RecordMembership,
     SizeHistory,
     Team,
+    User,
     Workflow,
     referenced_list_ids,
 )
 from segment_lists.portal.transport import CallStats, Transport
 
+DOMAIN_SHAPE = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 GET_MANY_CHUNK = 100  # list ids per GET /crm/lists/<version>?listIds=... (keeps URLs short)
 LIST_SEARCH_PROPERTIES = ["hs_list_size", "hs_folder_id", "hs_folder_name", "hs_list_reference_count"]
 # A list we created and then could not see confirmed must have been created after we started.
@@ -182,7 +186,7 @@ class Portal:
             except DuplicateListName as error:
                 raise DuplicateListName(
                     name,
-                    f"a list named '{name}' already exists; choose another name or reuse that list",
+                    f"a list named {quoted(name)} already exists; choose another name or reuse that list",
                     status=error.status,
                     category=error.category,
                     sub_category=error.sub_category,
@@ -195,7 +199,8 @@ class Portal:
                     return existing
                 raise DuplicateListName(
                     name,
-                    f"a list named '{name}' already exists (id {existing.id}); choose another name or reuse that list",
+                    f"a list named {quoted(name)} already exists (id {existing.id}); "
+                    "choose another name or reuse that list",
                     endpoint="lists.create",
                 )
             time.sleep(min(self.settings.retry.backoff_cap_seconds, self.settings.retry.backoff_base_seconds))
@@ -318,6 +323,10 @@ class Portal:
             reply = t.request("lists.folders.create", body=body)
             return Folder.from_api(reply["folder"])
 
+    def delete_folder(self, folder_id: str) -> None:
+        """Delete an empty folder (HubSpot refuses one that still holds lists or folders)."""
+        self.transport.request("lists.folders.delete", path={"folderId": str(folder_id)}, gone_ok=True)
+
     def move_list(self, list_id: str, folder_id: str) -> None:
         self.transport.request("lists.folders.move_list", body={"listId": str(list_id), "newFolderId": str(folder_id)})
 
@@ -349,11 +358,17 @@ class Portal:
         return int(reply.get("total") or 0), [CrmRecord.model_validate(r) for r in reply.get("results") or []]
 
     def search_ids(self, object_type: str, filter_groups: list[dict[str, Any]] | None = None) -> list[str]:
-        """Ids of every matching record (200 per call). HubSpot stops paging one query at 10,000
-        results; past that the query is re-issued with `hs_object_id > last id seen` added to
+        """Ids of every matching record (see `search_records`)."""
+        return [record.id for record in self.search_records(object_type, filter_groups)]
+
+    def search_records(
+        self, object_type: str, filter_groups: list[dict[str, Any]] | None = None, properties: list[str] | None = None
+    ) -> list[CrmRecord]:
+        """Every matching record with `properties` (200 per call). HubSpot stops paging one query at
+        10,000 results; past that the query is re-issued with `hs_object_id > last id seen` added to
         every filter group (results sorted by id), so any number of records can be read."""
         groups = [dict(g, filters=list(g.get("filters") or [])) for g in filter_groups or []]
-        ids: list[str] = []
+        found: list[CrmRecord] = []
         floor: str | None = None
         while True:
             query_groups = _with_floor(groups, floor)
@@ -363,14 +378,14 @@ class Portal:
                 body: dict[str, Any] = {
                     "filterGroups": query_groups,
                     "limit": CRM_SEARCH_PAGE,
-                    "properties": ["hs_object_id"],
+                    "properties": properties or ["hs_object_id"],
                     "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
                 }
                 if after is not None:
                     body["after"] = after
                 page = self.transport.request("crm.search", path={"objectType": object_type}, body=body, search=True)
                 results = page.get("results") or []
-                ids.extend(str(r["id"]) for r in results)
+                found.extend(CrmRecord.model_validate({**r, "id": str(r["id"])}) for r in results)
                 seen += len(results)
                 after = ((page.get("paging") or {}).get("next") or {}).get("after")
                 # At the cap HubSpot may offer no next page, or one that answers 400: either way
@@ -378,8 +393,8 @@ class Portal:
                 if seen >= CRM_SEARCH_CAP or (after and int(after) + CRM_SEARCH_PAGE > CRM_SEARCH_CAP):
                     break
                 if not after or not results:
-                    return ids
-            floor = ids[-1]
+                    return found
+            floor = found[-1].id
 
     def batch_read(self, object_type: str, record_ids: Iterable[str], properties: list[str]) -> list[CrmRecord]:
         ids = [str(i) for i in record_ids]
@@ -433,6 +448,10 @@ class Portal:
         reply = self.transport.request("settings.teams")
         return [Team.model_validate(team) for team in reply.get("results") or []]
 
+    def user(self, user_id: str) -> User:
+        """One user of the portal (needs settings.users.read)."""
+        return User.model_validate(self.transport.request("settings.user", path={"userId": str(user_id)}) or {})
+
     def user_email_domains(self) -> list[str]:
         """The email domains of the portal's users, most common first: the company's own domains."""
         counts: dict[str, int] = {}
@@ -440,9 +459,9 @@ class Portal:
             lambda after: self.transport.request("settings.users", query={"limit": 100, "after": after})
         )
         for user in pages:
-            email = str(user.get("email") or "")
-            if "@" in email:
-                domain = email.rsplit("@", 1)[1].lower()
+            email = clean(str(user.get("email") or "")).lower()
+            domain = email.rsplit("@", 1)[1] if "@" in email else ""
+            if DOMAIN_SHAPE.fullmatch(domain):  # CRM text: only what can be an email domain is kept
                 counts[domain] = counts.get(domain, 0) + 1
         return sorted(counts, key=lambda d: (-counts[d], d))
 

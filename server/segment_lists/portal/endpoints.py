@@ -122,6 +122,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     ),
     "lists.folders.get": Endpoint("GET", "lists", "/crm/v3/lists/folders", "/crm/lists/{version}/folders"),
     "lists.folders.create": Endpoint("POST", "lists", "/crm/v3/lists/folders", "/crm/lists/{version}/folders"),
+    "lists.folders.delete": Endpoint(
+        "DELETE", "lists", "/crm/v3/lists/folders/{folderId}", "/crm/lists/{version}/folders/{folderId}"
+    ),
     "lists.folders.move_list": Endpoint(
         "PUT", "lists", "/crm/v3/lists/folders/move-list", "/crm/lists/{version}/folders/move-list"
     ),
@@ -146,6 +149,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "account.details": Endpoint("GET", "account", "/account-info/v3/details", "/account-info/{version}/details"),
     # The SDK's (and HubSpot's long-documented) v3 paths; the 2026-03 spec moves both under /settings/users/.
     "settings.users": Endpoint("GET", "users", "/settings/v3/users/", "/settings/users/{version}"),
+    "settings.user": Endpoint("GET", "users", "/settings/v3/users/{userId}", "/settings/users/{version}/{userId}"),
     "settings.teams": Endpoint("GET", "users", "/settings/v3/users/teams", "/settings/users/{version}/teams"),
     # Assets that reference lists.
     "automation.flows": Endpoint("GET", "automation", "/automation/v4/flows", None),

@@ -2,6 +2,12 @@
 
 Built from HubSpot's JSON (`from_api`), whatever produced it: an SDK model serialised back to
 JSON, or a raw call for an endpoint the SDK lacks. Unknown fields are ignored.
+
+This is where CRM text enters the product, so it is cleaned here, once (`boundary.text.clean`): list,
+folder, team, workflow and email names, property and option labels and descriptions, record property
+values. A name with nothing visible left reads as a placeholder ("(unnamed list 123)"). Definitions
+(`filter_branch`) and internal names (property names, option values) stay exactly as HubSpot sent them:
+they are sent back and must match.
 """
 
 from __future__ import annotations
@@ -9,12 +15,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
+
+from segment_lists.boundary.ids import same_id
+from segment_lists.boundary.text import clean, display_name
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore", frozen=True)
+
+
+def _named(data: Any, kind: str, *id_keys: str) -> Any:
+    """HubSpot's JSON with its `name` cleaned, or the placeholder "(unnamed <kind> <id>)"."""
+    if not isinstance(data, dict):
+        return data
+    found = next((data[key] for key in id_keys if data.get(key) is not None), "?")
+    return {**data, "name": display_name(data.get("name"), f"(unnamed {kind} {found})")}
 
 
 class HubSpotList(_Model):
@@ -38,6 +55,16 @@ class HubSpotList(_Model):
     folder_name: str | None = None
     # Search results only: HubSpot's additionalProperties (all values strings).
     additional_properties: dict[str, str | None] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clean_name(cls, data: Any) -> Any:
+        return _named(data, "list", "listId", "id")
+
+    @field_validator("folder_name")
+    @classmethod
+    def _clean_folder_name(cls, name: str | None) -> str | None:
+        return clean(name) or None if name is not None else None
 
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> HubSpotList:
@@ -99,6 +126,12 @@ class Folder(_Model):
     parent_folder_id: str | None = None
     child_nodes: list[Folder] = Field(default_factory=list)
     child_lists: list[str] = Field(default_factory=list)
+    created_at: datetime | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clean_name(cls, data: Any) -> Any:
+        return _named(data, "folder", "id")
 
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> Folder:
@@ -125,6 +158,17 @@ class PropertyOption(_Model):
     display_order: int | None = None
     description: str | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _clean_text(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        return {
+            **data,
+            "label": display_name(data.get("label"), clean(str(data.get("value") or "")) or "(unlabelled option)"),
+            "description": clean(data.get("description")) or None,
+        }
+
 
 class Property(_Model):
     name: str
@@ -138,6 +182,18 @@ class Property(_Model):
     calculated: bool | None = None
     archived: bool | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _clean_text(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        fallback = clean(str(data.get("name") or "")) or "(unlabelled)"
+        cleaned = {**data, "label": display_name(data.get("label"), fallback)}
+        for key in ("description", "groupName", "group_name"):
+            if data.get(key) is not None:
+                cleaned[key] = clean(data[key]) or None
+        return cleaned
+
     @property
     def option_values(self) -> list[str]:
         return [option.value for option in self.options]
@@ -149,6 +205,12 @@ class CrmRecord(_Model):
     created_at: datetime | None = None
     updated_at: datetime | None = None
     archived: bool | None = None
+
+    @field_validator("properties")
+    @classmethod
+    def _clean_values(cls, values: dict[str, str | None]) -> dict[str, str | None]:
+        # Shown (sample offenders' emails and names), never sent back.
+        return {key: None if value is None else clean(value, limit=1000) for key, value in values.items()}
 
 
 class AccountDetails(_Model):
@@ -166,6 +228,38 @@ class Team(_Model):
     user_ids: list[str] = Field(default_factory=list)
     secondary_user_ids: list[str] = Field(default_factory=list)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _clean_name(cls, data: Any) -> Any:
+        return _named(data, "team", "id")
+
+
+class User(_Model):
+    """A user of the portal (settings users API), its text cleaned."""
+
+    id: str = ""
+    email: str = ""
+    first_name: str | None = None
+    last_name: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clean_text(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        cleaned = {**data, "id": str(data.get("id") or ""), "email": clean(str(data.get("email") or ""))}
+        for key in ("firstName", "lastName"):
+            cleaned[key] = clean(data.get(key)) or None
+        return cleaned
+
+    @property
+    def shown(self) -> str:
+        """'Jane Doe <jane@acme.com>', or what there is of it."""
+        name = " ".join(part for part in (self.first_name, self.last_name) if part)
+        if name and self.email:
+            return f"{name} <{self.email}>"
+        return name or self.email
+
 
 class Workflow(_Model):
     """A workflow (automation v4 flow) summary, with the ids of the lists it refers to."""
@@ -177,6 +271,11 @@ class Workflow(_Model):
     object_type_id: str | None = None
     list_ids: list[str] = Field(default_factory=list)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _clean_name(cls, data: Any) -> Any:
+        return _named(data, "workflow", "id")
+
 
 class MarketingEmail(_Model):
     """A marketing email, with the lists it is sent to (`include`) or kept from (`exclude`)."""
@@ -187,6 +286,16 @@ class MarketingEmail(_Model):
     is_published: bool | None = None
     include_list_ids: list[str] = Field(default_factory=list)
     exclude_list_ids: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clean_name(cls, data: Any) -> Any:
+        return _named(data, "marketing email", "id")
+
+    @field_validator("include_list_ids", "exclude_list_ids")
+    @classmethod
+    def _one_form(cls, ids: list[str]) -> list[str]:
+        return [found for found in (same_id(i) for i in ids) if found is not None]
 
     @property
     def list_ids(self) -> list[str]:
@@ -210,8 +319,9 @@ def referenced_list_ids(node: Any) -> list[str]:
             for item in value:
                 visit(item, key)
         elif key in {"listId", "suppressionListIds", "listIds"} and value is not None:
-            text = str(value)
-            if text not in found:
+            # Ids in the one form, so they compare with ours whether HubSpot wrote 9, "9" or "09".
+            text = same_id(value)
+            if text is not None and text not in found:
                 found.append(text)
 
     visit(node)

@@ -42,6 +42,7 @@ import urllib3
 from urllib3.util.retry import Retry
 
 import hubspot
+from segment_lists.boundary.redaction import redact
 from segment_lists.portal.connection import PortalSettings
 from segment_lists.portal.endpoints import endpoint_path
 from segment_lists.portal.errors import (
@@ -284,7 +285,7 @@ class Transport:
         if status in (400, 409, 422):
             details = failure.body.get("errors")
             return ValidationFailed(message, errors=details if isinstance(details, list) else None, **fields)
-        return PortalError(f"{endpoint} failed: {failure.describe()}", **fields)
+        return PortalError(self._redact(f"{endpoint} failed: {failure.describe()}"), **fields)
 
     def _fields(self, failure: Failure, endpoint: str) -> dict[str, Any]:
         return {
@@ -296,8 +297,9 @@ class Transport:
         }
 
     def _redact(self, text: str) -> str:
-        secret = self.settings.token.get_secret_value()
-        return text.replace(secret, "[token]") if secret else text
+        """The token in any case or encoding, and anything shaped like a token, masked (an error body
+        may echo what it was sent: a proxy, a gateway page, an API quoting the header)."""
+        return redact(text, self.settings.token.get_secret_value())
 
 
 def _query_params(query: Mapping[str, Any]) -> list[tuple[str, str]]:

@@ -14,6 +14,7 @@ Requests refused with 429, and requests hit by an injected fault before processi
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import random
@@ -155,7 +156,7 @@ class Realism:
                 self._stats.latency_spikes += 1
                 verdict.delay += faults.latency_spike_seconds
             if self._fault_applies(faults, method, path):
-                self._inject(faults, verdict)
+                self._inject(faults, verdict, token)
                 if verdict.reply is not None or verdict.drop == "before":
                     return verdict
             self._apply_rate_limits(method, path, token or "", verdict)
@@ -178,7 +179,7 @@ class Realism:
             return False
         return faults.max_injected is None or self._injected < faults.max_injected
 
-    def _inject(self, faults: Faults, verdict: Verdict) -> None:
+    def _inject(self, faults: Faults, verdict: Verdict, token: str | None) -> None:
         if self._burst_left > 0:
             self._burst_left -= 1
             self._injected_429(faults, verdict)
@@ -196,7 +197,7 @@ class Realism:
         elif draw < faults.rate_drop + faults.rate_5xx:
             self._injected += 1
             self._stats.injected_5xx += 1
-            verdict.reply = self._five_xx(faults)
+            verdict.reply = self._five_xx(faults, token)
         elif draw < faults.rate_drop + faults.rate_5xx + faults.rate_429:
             self._burst_left = max(faults.burst_429, 1) - 1
             self._injected_429(faults, verdict)
@@ -209,19 +210,19 @@ class Realism:
         )
         verdict.reply = rate_limit_reply("TEN_SECONDLY_ROLLING", headers)
 
-    def _five_xx(self, faults: Faults) -> Canned:
+    def _five_xx(self, faults: Faults, token: str | None) -> Canned:
         status = self._rng.choice(faults.statuses_5xx or [502])
+        echo = "; ".join(_echoed(token or "", form) for form in faults.echo_token)
         kind = faults.body_5xx
         if kind == "mixed":
             kind = "html" if self._rng.random() < 0.5 else "json"
         if kind == "html":
             reason = REASONS.get(status, "Server Error")
-            return Canned(
-                status, GATEWAY_PAGE.format(status=status, reason=reason).encode(), [(b"content-type", b"text/html")]
-            )
+            page = GATEWAY_PAGE.format(status=status, reason=reason) + (f"<!-- {echo} -->" if echo else "")
+            return Canned(status, page.encode(), [(b"content-type", b"text/html")])
         body = {
             "status": "error",
-            "message": "internal error",
+            "message": "internal error" + (f" (request credentials: {echo})" if echo else ""),
             "correlationId": str(uuid.uuid4()),
             "category": "INTERNAL_ERROR",
         }
@@ -292,6 +293,25 @@ class Realism:
         tomorrow = local.date() + timedelta(days=1)
         midnight = datetime.combine(tomorrow, datetime.min.time(), tzinfo=self.clock.zone)
         return (midnight - local).total_seconds()
+
+
+def _echoed(token: str, form: str) -> str:
+    """The token as a careless server might quote it back."""
+    if form == "lower":
+        return token.lower()
+    if form == "upper":
+        return token.upper()
+    if form == "url":
+        return "".join(f"%{byte:02X}" for byte in token.encode())
+    if form == "spaced":
+        return " ".join(token)
+    if form == "base64":
+        return base64.b64encode(token.encode()).decode()
+    if form == "basic":
+        return "Basic " + base64.b64encode(f"api:{token}".encode()).decode()
+    if form == "bearer":
+        return f"Authorization: Bearer {token}"
+    return token
 
 
 def rate_limit_reply(policy: Policy, headers: list[tuple[bytes, bytes]]) -> Canned:

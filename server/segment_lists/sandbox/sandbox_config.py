@@ -71,6 +71,9 @@ class RateLimits(BaseModel):
         return cls(per_ten_seconds=burst, daily=daily, search_per_second=5, send_retry_after=send_retry_after)
 
 
+TokenEcho = Literal["plain", "lower", "upper", "url", "spaced", "base64", "basic", "bearer"]
+
+
 class Faults(BaseModel):
     """Fault injection at set rates (0..1 per request), reproducible with `seed`."""
 
@@ -95,6 +98,9 @@ class Faults(BaseModel):
     # "after": the request is processed, then the connection dies before the body (the write
     # happened but the client cannot know); "before": it dies without the request being processed.
     drop_mode: Literal["before", "after", "mixed"] = "mixed"
+    # A misbehaving gateway or API that quotes the caller's credentials back: injected 5xx bodies (the
+    # JSON message and the HTML page) echo the bearer token in each of these forms.
+    echo_token: list[TokenEcho] = Field(default_factory=list)
 
 
 class SandboxConfig(BaseModel):

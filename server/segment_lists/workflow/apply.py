@@ -8,9 +8,6 @@ runs, the user has agreed to exactly these items.
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 import threading
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -18,18 +15,18 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from segment_lists.boundary.text import clean, quoted
 from segment_lists.data.hubspot_limits import MEMBERSHIP_WRITE_BATCH
 from segment_lists.domain.plan import Plan, PlanItem
-from segment_lists.domain.text import clean
 from segment_lists.filters import definition_key
 from segment_lists.portal import AmbiguousWrite, DailyLimitReached, DuplicateListName, NotFound, PortalError
-from segment_lists.portal.models import HubSpotList
+from segment_lists.portal.models import Folder, HubSpotList
 from segment_lists.workflow.failures import NothingToApply
 from segment_lists.workflow.journal import Action
 from segment_lists.workflow.runtime import PortalRef, Runtime
+from segment_lists.workflow.static_members import StaticAdds, parse_competitor_csv, static_additions
 from segment_lists.workflow.tool_names import ToolName
 
-EMAIL = re.compile(r"^[^@\s]+@([^@\s]+\.[^@\s]+)$")
 APPLICABLE = ("create", "rename", "reuse")
 # How far HubSpot's clock may lag ours when judging whether a list was created after our intent.
 CLOCK_SKEW_SECONDS = 120
@@ -83,38 +80,6 @@ def select_items(plan: Plan, keys: Sequence[str] | None) -> list[PlanItem]:
     return [item for item in plan.items if item.key in keys]
 
 
-def parse_competitor_csv(text: str | None) -> tuple[list[str], list[str]]:
-    """Emails and domains from a CSV (any column; header rows and junk are ignored)."""
-    emails: list[str] = []
-    domains: list[str] = []
-    if not text:
-        return emails, domains
-    for row in csv.reader(io.StringIO(text)):
-        for cell in row:
-            value = cell.strip().lower()
-            if EMAIL.match(value):
-                emails.append(value)
-            elif re.fullmatch(r"@?[a-z0-9-]+(\.[a-z0-9-]+)+", value):
-                domains.append(value.removeprefix("@"))
-    return list(dict.fromkeys(emails)), list(dict.fromkeys(domains))
-
-
-def competitor_record_ids(rt: Runtime, domains: Sequence[str], emails: Sequence[str]) -> list[str]:
-    """Contacts whose email domain is a competitor's, or whose email is listed."""
-    ids: list[str] = []
-    for start in range(0, len(domains), 100):
-        chunk = [d.lower() for d in domains[start : start + 100]]
-        ids += rt.portal.search_ids(
-            "contacts", [{"filters": [{"propertyName": "hs_email_domain", "operator": "IN", "values": chunk}]}]
-        )
-    for start in range(0, len(emails), 100):
-        chunk = [e.lower() for e in emails[start : start + 100]]
-        ids += rt.portal.search_ids(
-            "contacts", [{"filters": [{"propertyName": "email", "operator": "IN", "values": chunk}]}]
-        )
-    return sorted(set(ids), key=int)
-
-
 def reconcile(rt: Runtime) -> list[str]:
     """Settle intents left without an outcome by a crash, by looking at the portal."""
     notes = []
@@ -133,12 +98,12 @@ def reconcile(rt: Runtime) -> list[str]:
                     action.segment_key,
                     detail.get("filter_branch"),
                 )
-                notes.append(f"'{clean(action.list_name)}' was created (id {found.id}) before an interruption")
+                notes.append(f"{quoted(action.list_name)} was created (id {found.id}) before an interruption")
             else:
                 # Not there (yet): a request still in flight could land later; `create_journaled` adopts
                 # such a list instead of failing on its name (see `_adopt`).
                 rt.journal.settle(action.action_id, "failed", detail={**detail, "reconciled": "not found"})
-                notes.append(f"'{clean(action.list_name)}' was not created before an interruption")
+                notes.append(f"{quoted(action.list_name)} was not created before an interruption")
         elif action.action in {"delete", "restore"} and action.list_id:
             try:
                 rt.portal.get_list(action.list_id, include_filters=False)
@@ -153,13 +118,44 @@ def reconcile(rt: Runtime) -> list[str]:
             else:
                 rt.journal.settle(action.action_id, "failed", detail={**detail, "reconciled": "not done"})
             notes.append(f"{action.action} of list {action.list_id} {'completed' if done else 'did not happen'}")
+        elif action.action == "create_folder":
+            made = _folder_made_after(rt, action)
+            if made is not None:
+                # Recorded as ours, so a rollback of the run removes it once it is empty.
+                rt.journal.settle(action.action_id, "ok", detail={**detail, "folder_id": made.id})
+            else:
+                rt.journal.settle(action.action_id, "failed", detail={**detail, "reconciled": "not found"})
+        elif action.action == "delete_folder" and detail.get("folder_id"):
+            try:
+                rt.portal.folder_tree(str(detail["folder_id"]))
+                rt.journal.settle(action.action_id, "failed", detail={**detail, "reconciled": "not done"})
+            except NotFound:
+                rt.journal.settle(action.action_id, "ok")
         else:
-            # Adding members is idempotent (the next apply adds whatever is missing); a folder is
-            # found again by name.
+            # Adding members is idempotent (the next apply adds whatever is missing).
             rt.journal.settle(action.action_id, "unknown")
     if notes:
         rt.lists_changed()
     return notes
+
+
+def _folder_made_after(rt: Runtime, intent: Action) -> Folder | None:
+    """The folder an interrupted create_folder intent made: of that name, created after the intent
+    (allowing for clock skew) and not already recorded as made by another intent. None when unsure: a
+    folder that may be the user's is never claimed (a rollback would remove it)."""
+    name = str((intent.detail or {}).get("name") or "")
+    announced = datetime.fromisoformat(intent.intent_at.replace("Z", "+00:00")) - timedelta(seconds=CLOCK_SKEW_SECONDS)
+    claimed = _folders_we_made(rt)
+    fresh = (
+        [
+            folder
+            for folder in _same_name_folders(rt, name)
+            if folder.created_at is not None and folder.created_at >= announced and folder.id not in claimed
+        ]
+        if name
+        else []
+    )
+    return fresh[-1] if fresh else None
 
 
 def _ours(found: HubSpotList, intent: Action) -> bool:
@@ -196,30 +192,79 @@ def _adopt(rt: Runtime, name: str, current: int) -> HubSpotList | None:
 
 
 def _folder_id(rt: Runtime, name: str | None, run_id: str) -> str | None:
+    """The plan's folder: found by name, else created. HubSpot does not refuse a second folder of the
+    same name, so runs converge on one: runs sharing this journal take turns (a file lock), and a run
+    with another journal (another machine) that created one at the same moment keeps whichever is
+    oldest, removing its own while it is still empty. Every run decides alike, so all lists end up in
+    one folder and no empty duplicate is left."""
     if not name:
         return None
-    # HubSpot does not refuse a second folder of the same name: two runs sharing this journal take
-    # turns, so the second finds the first one's folder.
     with rt.journal.lock("folders"):
-        found = _find_folder(rt, name)
-        if found is not None:
-            return found
+        found = _same_name_folders(rt, name)
+        if found:
+            _remove_our_duplicates(rt, found[1:], run_id)
+            return found[0].id
         action = rt.journal.intend(run_id, rt.portal_id, "create_folder", detail={"name": name})
         folder = rt.portal.create_folder(name)
         rt.journal.settle(action, "ok", detail={"name": name, "folder_id": folder.id})
-    # A run elsewhere (another journal) may have made one at the same moment: every run then uses
-    # the oldest, so the lists still end up in one folder.
-    return _find_folder(rt, name) or folder.id
+    found = _same_name_folders(rt, name)
+    oldest = found[0].id if found else folder.id
+    if oldest != folder.id:
+        _remove_our_duplicates(rt, [f for f in found if f.id == folder.id], run_id)
+    return oldest
 
 
-def _find_folder(rt: Runtime, name: str) -> str | None:
-    matches = [f.id for f in rt.portal.folder_tree().walk() if f.name.strip().lower() == name.strip().lower()]
-    return min(matches, key=lambda i: int(i) if str(i).isdigit() else 0) if matches else None
+def _folders_we_made(rt: Runtime) -> set[str]:
+    """Ids of the folders this journal's runs created (as their settled create_folder actions say)."""
+    return {
+        str((action.detail or {}).get("folder_id"))
+        for run in rt.journal.runs(rt.portal_id, "apply")
+        for action in rt.journal.actions(run.run_id)
+        if action.action == "create_folder" and action.outcome == "ok"
+    }
+
+
+def _same_name_folders(rt: Runtime, name: str) -> list[Folder]:
+    """Folders of this name (as HubSpot compares names: case-insensitively), oldest first."""
+    wanted = name.strip().lower()
+    matches = [f for f in rt.portal.folder_tree().walk() if f.id != "0" and f.name.strip().lower() == wanted]
+    return sorted(matches, key=lambda f: (f.created_at is None, f.created_at or 0, int(f.id) if f.id.isdigit() else 0))
+
+
+def _remove_our_duplicates(rt: Runtime, duplicates: Sequence[Folder], run_id: str) -> None:
+    """Delete the duplicates this journal created, if they are still empty (journaled); others stay."""
+    ours = _folders_we_made(rt)
+    for duplicate in duplicates:
+        if duplicate.id not in ours:
+            continue
+        try:
+            current = rt.portal.folder_tree(duplicate.id)
+        except NotFound:
+            continue
+        if current.child_lists or current.child_nodes:
+            continue
+        action = rt.journal.intend(
+            run_id, rt.portal_id, "delete_folder", detail={"folder_id": duplicate.id, "why": "duplicate"}
+        )
+        try:
+            rt.portal.delete_folder(duplicate.id)
+        except PortalError as error:
+            rt.journal.settle(action, "failed", detail={"folder_id": duplicate.id, "error": clean(str(error))})
+            continue
+        rt.journal.settle(action, "ok")
 
 
 def apply_items(
-    rt: Runtime, plan: Plan, items: Sequence[PlanItem], *, competitor_csv: str | None = None, run_id: str | None = None
+    rt: Runtime,
+    plan: Plan,
+    items: Sequence[PlanItem],
+    *,
+    competitor_csv: str | None = None,
+    run_id: str | None = None,
+    static_members: dict[str, list[str]] | None = None,
 ) -> ApplyResult:
+    """Create (or adopt) `items`. `static_members`: per static item, the contacts the user confirmed
+    (from `planned_additions`); without it they are looked up now."""
     reconciled = reconcile(rt)
     run_id = run_id or _unfinished_run(rt, plan.plan_id) or rt.journal.start_run(rt.portal_id, "apply", plan.plan_id)
     folder_id = _folder_id(rt, plan.folder, run_id) if any(i.action in {"create", "rename"} for i in items) else None
@@ -236,7 +281,7 @@ def apply_items(
             # Nothing more can be done today; the same call resumes without duplicates.
             return ItemOutcome(key=item.key, name=item.name, outcome="skipped", message=limit_message)
         try:
-            return _apply_one(rt, plan, item, run_id, folder_id, competitor_csv)
+            return _apply_one(rt, plan, item, run_id, folder_id, competitor_csv, static_members)
         except DailyLimitReached as error:
             stop.set()
             return error
@@ -283,6 +328,12 @@ def _unfinished_run(rt: Runtime, plan_id: str) -> str | None:
     return None
 
 
+def static_target(rt: Runtime, item: PlanItem) -> str | None:
+    """The existing list a plan item's members would go into (the one it reuses, or one an earlier run
+    created for it), or None when the list is still to be created."""
+    return item.existing_list_id if item.action == "reuse" else _already_created(rt, item)
+
+
 def _already_created(rt: Runtime, item: PlanItem) -> str | None:
     """A list this tool created for the same segment and name, still present."""
     for entry in rt.journal.library(rt.portal_id):
@@ -292,14 +343,20 @@ def _already_created(rt: Runtime, item: PlanItem) -> str | None:
 
 
 def _apply_one(
-    rt: Runtime, plan: Plan, item: PlanItem, run_id: str, folder_id: str | None, competitor_csv: str | None
+    rt: Runtime,
+    plan: Plan,
+    item: PlanItem,
+    run_id: str,
+    folder_id: str | None,
+    competitor_csv: str | None,
+    confirmed: dict[str, list[str]] | None = None,
 ) -> ItemOutcome:
     if item.action == "reuse" and item.existing_list_id:
         ours = rt.journal.created_by_tool(rt.portal_id, item.existing_list_id)
         if ours is not None and ours.origin == "created":
             # A list an earlier run of this tool created: it stays that run's (so its rollback still
             # deletes it); adopting it here would make it nobody's to roll back.
-            added = _fill_static(rt, item, item.existing_list_id, run_id, competitor_csv)
+            added = _fill_static(rt, item, item.existing_list_id, run_id, competitor_csv, confirmed)
             return ItemOutcome(
                 key=item.key,
                 name=item.name,
@@ -318,7 +375,7 @@ def _apply_one(
             item.filter_branch,
             origin="reused",
         )
-        added = _fill_static(rt, item, item.existing_list_id, run_id, competitor_csv)
+        added = _fill_static(rt, item, item.existing_list_id, run_id, competitor_csv, confirmed)
         return ItemOutcome(
             key=item.key,
             name=item.name,
@@ -331,7 +388,7 @@ def _apply_one(
     if existing is not None:
         try:
             rt.portal.get_list(existing, include_filters=False)
-            added = _fill_static(rt, item, existing, run_id, competitor_csv)
+            added = _fill_static(rt, item, existing, run_id, competitor_csv, confirmed)
             return ItemOutcome(
                 key=item.key,
                 name=item.name,
@@ -363,10 +420,10 @@ def _apply_one(
             name=item.name,
             outcome="already-created",
             list_id=existing,
-            members_added=_fill_static(rt, item, existing, run_id, competitor_csv),
+            members_added=_fill_static(rt, item, existing, run_id, competitor_csv, confirmed),
             message="created by another run of this plan at the same time; left as is",
         )
-    added = _fill_static(rt, item, created, run_id, competitor_csv)
+    added = _fill_static(rt, item, created, run_id, competitor_csv, confirmed)
     return ItemOutcome(
         key=item.key,
         name=item.name,
@@ -424,12 +481,38 @@ def create_journaled(
     return created.id
 
 
-def _fill_static(rt: Runtime, item: PlanItem, list_id: str, run_id: str, competitor_csv: str | None) -> int | None:
+def planned_additions(
+    rt: Runtime, item: PlanItem, list_id: str | None, competitor_csv: str | None
+) -> StaticAdds | None:
+    """What filling a static plan item adds now (None for an active list): every contact at its
+    domains (the interview's and the CSV's) and at the CSV's listed addresses, less its members."""
     if item.processing_type != "MANUAL":
         return None
-    emails, csv_domains = parse_competitor_csv(competitor_csv)
-    domains = list(dict.fromkeys([*item.static_domains, *csv_domains]))
-    wanted = competitor_record_ids(rt, domains, emails)
+    return static_additions(
+        rt,
+        domains=[(domain, "interview") for domain in item.static_domains],
+        csv_entries=parse_competitor_csv(competitor_csv),
+        current=rt.portal.member_ids(list_id) if list_id else (),
+    )
+
+
+def _fill_static(
+    rt: Runtime,
+    item: PlanItem,
+    list_id: str,
+    run_id: str,
+    competitor_csv: str | None,
+    confirmed: dict[str, list[str]] | None = None,
+) -> int | None:
+    """Add the static item's contacts: the ones the user confirmed (`confirmed`, by item key) when
+    given, else those `planned_additions` finds now; never one that is a member already."""
+    if item.processing_type != "MANUAL":
+        return None
+    if confirmed is not None and item.key in confirmed:
+        wanted = confirmed[item.key]
+    else:
+        adds = planned_additions(rt, item, None, competitor_csv)
+        wanted = adds.record_ids if adds is not None else []
     current = set(rt.portal.member_ids(list_id))
     missing = [record_id for record_id in wanted if record_id not in current]
     return add_members_journaled(rt, run_id, list_id, missing, list_name=item.name, segment_key=item.key)

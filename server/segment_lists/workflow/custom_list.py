@@ -6,17 +6,15 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
+from segment_lists.boundary.ids import RecordId
+from segment_lists.boundary.text import clean
+from segment_lists.domain.interview import domain_names
 from segment_lists.filters import parse_filter_branch
-from segment_lists.workflow.apply import (
-    ApplyResult,
-    ItemOutcome,
-    add_members_journaled,
-    competitor_record_ids,
-    create_journaled,
-)
+from segment_lists.workflow.apply import ApplyResult, ItemOutcome, add_members_journaled, create_journaled
 from segment_lists.workflow.runtime import Runtime
+from segment_lists.workflow.static_members import StaticAdds, static_additions
 
 
 class CustomList(BaseModel):
@@ -26,18 +24,33 @@ class CustomList(BaseModel):
         default=None,
         description="HubSpot's Lists API filterBranch JSON (root OR, AND groups); required for DYNAMIC (active)",
     )
-    record_ids: list[str] = Field(
+    record_ids: list[RecordId] = Field(
         default_factory=list, max_length=10_000, description="MANUAL (static) segments: contact ids"
     )
     competitor_domains: list[str] = Field(
         default_factory=list, description="MANUAL (static) segments: add contacts at these email domains"
     )
 
+    @field_validator("name")
+    @classmethod
+    def _visible_name(cls, name: str) -> str:
+        # The list gets the name the user reads in the preview: without hidden or control characters.
+        # A name with nothing visible left is refused by `validate_custom` (an error of ours, which
+        # does not echo the invisible input back the way an argument-validation error would).
+        return clean(name, limit=255)
 
-def validate_custom(filter_branch: dict[str, Any] | None, processing_type: str) -> dict[str, Any] | None:
-    """A custom definition, checked with HubSpot's grammar before anything is sent.
+    @field_validator("competitor_domains")
+    @classmethod
+    def _domains(cls, domains: list[str]) -> list[str]:
+        return domain_names(domains)
 
-    Raises ValueError (FilterValidationError for grammar issues, naming each path and its fix)."""
+
+def validate_custom(custom: CustomList) -> dict[str, Any] | None:
+    """A custom list, checked before anything is sent: a visible name, and the definition by HubSpot's
+    grammar. Raises ValueError (FilterValidationError for grammar issues, naming each path and its fix)."""
+    if not custom.name:
+        raise ValueError("the list name has no visible characters; give a name people can read")
+    filter_branch, processing_type = custom.filter_branch, custom.processing_type
     if processing_type == "MANUAL":
         if filter_branch is not None:
             raise ValueError("a static (MANUAL) list takes no filter_branch; leave it out, or use DYNAMIC")
@@ -56,15 +69,30 @@ def describe_custom(rt: Runtime, custom: CustomList, branch: dict[str, Any] | No
     return "members added by id"
 
 
-def create_custom_list(rt: Runtime, custom: CustomList, branch: dict[str, Any] | None) -> ApplyResult:
-    """Create the list (journaled), fill a static one, in a run of its own."""
+def custom_additions(rt: Runtime, custom: CustomList) -> StaticAdds | None:
+    """What a static custom list gets: the contacts at its domains and the records given by id."""
+    if custom.processing_type != "MANUAL":
+        return None
+    return static_additions(
+        rt, domains=[(domain, "request") for domain in custom.competitor_domains], record_ids=custom.record_ids
+    )
+
+
+def create_custom_list(
+    rt: Runtime, custom: CustomList, branch: dict[str, Any] | None, members: list[str] | None = None
+) -> ApplyResult:
+    """Create the list (journaled), fill a static one (with `members`, as the user confirmed them, or
+    what `custom_additions` finds now), in a run of its own."""
     run_id = rt.journal.start_run(rt.portal_id, "apply")
     list_id = create_journaled(
         rt, run_id, custom.name, processing_type=custom.processing_type, filter_branch=branch, segment_key=None
     )
     added = None
     if custom.processing_type == "MANUAL":
-        ids = list(dict.fromkeys([*custom.record_ids, *competitor_record_ids(rt, custom.competitor_domains, [])]))
+        if members is None:
+            adds = custom_additions(rt, custom)
+            members = adds.record_ids if adds is not None else []
+        ids = members
         added = add_members_journaled(rt, run_id, list_id, ids, list_name=custom.name)
     rt.journal.finish_run(run_id, "ok")
     rt.lists_changed()

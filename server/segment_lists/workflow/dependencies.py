@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from segment_lists.domain.text import clean
+from segment_lists.boundary.text import clean
 from segment_lists.portal import MissingScope, PortalError
 from segment_lists.workflow.runtime import Runtime
 

@@ -14,10 +14,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, SecretStr
 
+from segment_lists.boundary.text import clean
 from segment_lists.data.hubspot_limits import TIER_BURST
 from segment_lists.data.hubspot_scopes import how_to_connect, scope_words, where_to_add
 from segment_lists.domain.interview import Answers
-from segment_lists.domain.text import clean
 from segment_lists.portal import (
     AuthenticationFailed,
     MissingScope,

@@ -12,9 +12,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from segment_lists.boundary.text import clean
 from segment_lists.domain.interview import Answers
 from segment_lists.domain.plan import Plan, PlanItem
-from segment_lists.domain.text import clean
 from segment_lists.filters import definition_key, describe
 from segment_lists.portal.models import HubSpotList
 from segment_lists.workflow.library import lists_by_segment

@@ -30,6 +30,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from segment_lists.boundary.ids import checked_list_id
+from segment_lists.boundary.text import clean, quoted
 from segment_lists.data.hubspot_limits import (
     MEMBERSHIP_PAGE,
     SEARCH_MAX_FILTERS,
@@ -39,7 +41,6 @@ from segment_lists.data.hubspot_limits import (
 from segment_lists.domain.catalog import ExclusivityGroup
 from segment_lists.domain.plan import Plan
 from segment_lists.domain.search_translation import to_search_groups
-from segment_lists.domain.text import clean
 from segment_lists.portal.models import HubSpotList
 from segment_lists.workflow.failures import InvalidRequest
 from segment_lists.workflow.library import lists_by_segment
@@ -139,7 +140,7 @@ def check_requested(
     """The given lists pairwise, and/or the declared groups of a run (the latest one when neither is given)."""
     groups: list[GroupLists] = []
     if list_ids:
-        ids = list(dict.fromkeys(list_ids))
+        ids = list(dict.fromkeys(checked_list_id(i) for i in list_ids))
         given = ExclusivityGroup(name="given lists", members=ids, description="The lists you named, pairwise.")
         groups.append((given, {i: i for i in ids}))
     if run_id or not list_ids:
@@ -517,7 +518,8 @@ def _message(pairs: list[PairOverlap], uncovered: int | None) -> str:
     if bad:
         parts.append(
             "; ".join(
-                f"{pair.overlap} contacts are in both '{pair.first_name}' and '{pair.second_name}'" for pair in bad
+                f"{pair.overlap} contacts are in both {quoted(pair.first_name)} and {quoted(pair.second_name)}"
+                for pair in bad
             )
         )
     else:

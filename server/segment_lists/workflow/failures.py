@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from segment_lists.domain.text import clean
+from segment_lists.boundary.redaction import mask_token_shapes
+from segment_lists.boundary.text import clean
 from segment_lists.portal import (
     AuthenticationFailed,
     DailyLimitReached,
@@ -41,8 +42,10 @@ class Failure:
     kind: FailureKind = "input"
 
     def text(self) -> str:
-        """One short paragraph: 'message; nothing was created. Fix.'"""
-        return f"{self.message.rstrip(' .')}; {self.what_did_not_happen}." + (f" {self.fix}" if self.fix else "")
+        """One short paragraph: 'message; nothing was created. Fix.' Anything shaped like a HubSpot
+        token is masked, whatever produced the message (the transport has removed the configured one)."""
+        said = f"{self.message.rstrip(' .')}; {self.what_did_not_happen}." + (f" {self.fix}" if self.fix else "")
+        return mask_token_shapes(said)
 
 
 # --- the workflow's own failures --------------------------------------------------------------------

@@ -8,13 +8,17 @@ the runtime, so the estimates that follow do not ask again (e.g. customers = lif
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar
 
+from segment_lists.boundary.text import clean, inline
 from segment_lists.domain.facts import ExistingList, PortalFacts, PropertyInfo
 from segment_lists.domain.interview import Answers
 from segment_lists.domain.planner import facts_needed
-from segment_lists.domain.text import clean
+from segment_lists.portal import MissingScope, PortalError
 from segment_lists.workflow.runtime import Runtime
+
+T = TypeVar("T")
 
 OBJECT_TYPES = {"contact": "contacts", "company": "companies"}
 
@@ -23,10 +27,10 @@ def _properties(rt: Runtime, object_name: str) -> dict[str, PropertyInfo]:
     return {
         prop.name: PropertyInfo(
             name=prop.name,
-            label=clean(prop.label),  # CRM text: shown to the model in the plan's questions
+            label=inline(prop.label),  # CRM text: shown to the model in the plan's questions
             type=prop.type,
             field_type=prop.field_type,
-            options={o.value: clean(o.label) for o in prop.options},
+            options={o.value: inline(o.label) for o in prop.options},
             hubspot_defined=bool(prop.hubspot_defined),
         )
         for prop in rt.properties(OBJECT_TYPES[object_name])
@@ -69,7 +73,10 @@ def gather_facts(rt: Runtime, answers: Answers) -> PortalFacts:
         for key, value, count in values:
             if count:
                 value_counts.setdefault(key, {})[value] = count
-        teams, existing, user_domains = teams_future.result(), lists_future.result(), users_future.result()
+        existing = lists_future.result()
+        unread: dict[str, str] = {}
+        teams = _optional(teams_future, "teams", unread) or []
+        user_domains = _optional(users_future, "users", unread) or []
     return PortalFacts(
         portal_id=rt.portal_id,
         is_sandbox=rt.settings.sandbox,
@@ -83,7 +90,20 @@ def gather_facts(rt: Runtime, answers: Answers) -> PortalFacts:
         existing_lists=existing,
         user_email_domains=user_domains,
         teams={team.name: int(team.id) for team in teams},
+        unread=unread,
     )
+
+
+def _optional(future: Future[T], what: str, unread: dict[str, str]) -> T | None:
+    """The result of an optional read (users, teams: scopes HubSpot documents as optional), or None
+    with the reason noted in `unread`: the plan is made without it and says what that changes."""
+    try:
+        return future.result()
+    except MissingScope as error:
+        unread[what] = f"the token lacks {' or '.join(error.scopes) or 'a scope'}"
+    except PortalError as error:
+        unread[what] = f"HubSpot did not answer ({clean(str(error), limit=200)})"
+    return None
 
 
 def _existing_lists(rt: Runtime) -> list[ExistingList]:

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from segment_lists.domain.text import clean
+from segment_lists.boundary.text import clean
 from segment_lists.filters import definition_key
 from segment_lists.portal.models import HubSpotList
 from segment_lists.workflow.runtime import PortalRef, Runtime

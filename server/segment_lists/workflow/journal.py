@@ -25,7 +25,7 @@ try:  # POSIX; elsewhere the folder lock is per process only
 except ImportError:  # pragma: no cover
     fcntl = None  # type: ignore[assignment]
 
-from segment_lists.domain.text import clean
+from segment_lists.boundary.text import clean
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS plans (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from segment_lists.domain.text import clean
+from segment_lists.boundary.text import markdown_cell
 from segment_lists.workflow.journal import LibraryEntry
 from segment_lists.workflow.runtime import PortalRef, Runtime
 
@@ -42,7 +42,8 @@ def _markdown(rt: Runtime, entries: list[LibraryEntry], sizes: dict[str, int | N
         definition = rt.describe(entry.definition) if entry.definition else "static list"
         kind = "active" if entry.processing_type == "DYNAMIC" else "static"
         size = sizes.get(entry.list_id)
+        count = "" if size is None else size
         lines.append(
-            f"| {clean(entry.name)} | {entry.list_id} | {kind} | {'' if size is None else size} | {clean(definition)} |"
+            f"| {markdown_cell(entry.name)} | {entry.list_id} | {kind} | {count} | {markdown_cell(definition)} |"
         )
     return "\n".join(lines)

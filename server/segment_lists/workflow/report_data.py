@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, Field
 
+from segment_lists.boundary.text import clean
 from segment_lists.domain.i18n import Language
 from segment_lists.domain.interview import Answers
 from segment_lists.domain.plan import Plan
-from segment_lists.domain.text import clean
 from segment_lists.workflow.drift import LibraryStatus
 from segment_lists.workflow.exclusivity import ExclusivityReport
 from segment_lists.workflow.measure import Steps, check_library

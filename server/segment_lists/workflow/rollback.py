@@ -7,16 +7,18 @@ keeps a deleted list restorable for 90 days; deleting a list never deletes conta
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from segment_lists.domain.text import clean
-from segment_lists.portal import NotFound
+from segment_lists.boundary.text import clean, quoted
+from segment_lists.portal import NotFound, PortalError
 from segment_lists.portal.models import HubSpotList
 from segment_lists.workflow.apply import reconcile
 from segment_lists.workflow.dependencies import DependencyReport, find_dependents
+from segment_lists.workflow.journal import Run
 from segment_lists.workflow.runs import apply_run, run_list_ids
 from segment_lists.workflow.runtime import PortalRef, Runtime
 from segment_lists.workflow.tool_names import ToolName
@@ -32,9 +34,11 @@ class DeleteOutcome(BaseModel):
 
 class RollbackResult(BaseModel):
     portal: PortalRef
-    run_id: str
+    run_id: str  # the newest run undone
+    run_ids: list[str] = Field(default_factory=list)  # every run undone, newest first
     rollback_run_id: str
     outcomes: list[DeleteOutcome] = Field(default_factory=list)
+    folders_removed: list[str] = Field(default_factory=list)  # folders the runs created, left empty
 
 
 def deletion_blockers(
@@ -51,7 +55,7 @@ def deletion_blockers(
     entry = rt.journal.created_by_tool(rt.portal_id, lst.id)
     if (entry is None or entry.origin != "created") and not allow_foreign:
         reasons.append(
-            f"list '{clean(lst.name)}' (id {lst.id}) was not created by this tool; call again with "
+            f"list {quoted(lst.name)} (id {lst.id}) was not created by this tool; call again with "
             "allow_foreign=true only if the user explicitly agrees to delete it"
         )
     if not force:
@@ -59,7 +63,7 @@ def deletion_blockers(
         if users:
             reasons.append(
                 "it is used by "
-                + "; ".join(f"{d.kind} '{d.name}' (id {d.id}): {d.how}" for d in users)
+                + "; ".join(f"{d.kind} {quoted(d.name)} (id {d.id}): {d.how}" for d in users)
                 + ". Remove it there first, or call again with force=true after the user agrees"
             )
         if report.unchecked:
@@ -72,11 +76,12 @@ def deletion_blockers(
 
 
 class DeletionCheck(BaseModel):
-    """A list as it is now, who uses it, and why it must not be deleted (empty: it may be)."""
+    """A list as it is now, who uses it, who made it, and why it must not be deleted (empty: it may be)."""
 
     list: HubSpotList
     report: DependencyReport
     blockers: list[str]
+    made_by: str | None = None  # when this tool did not create it: by whom and when, as far as known
 
 
 def check_deletion(rt: Runtime, list_id: str, *, force: bool = False, allow_foreign: bool = False) -> DeletionCheck:
@@ -85,8 +90,32 @@ def check_deletion(rt: Runtime, list_id: str, *, force: bool = False, allow_fore
     lst = rt.portal.get_list(list_id, include_filters=False)
     report = find_dependents(rt, [list_id])[list_id]
     return DeletionCheck(
-        list=lst, report=report, blockers=deletion_blockers(rt, lst, report, force=force, allow_foreign=allow_foreign)
+        list=lst,
+        report=report,
+        blockers=deletion_blockers(rt, lst, report, force=force, allow_foreign=allow_foreign),
+        made_by=made_outside(rt, lst),
     )
+
+
+def made_outside(rt: Runtime, lst: HubSpotList) -> str | None:
+    """Who made a list this tool did not create, in words ("created in HubSpot by Jane Doe
+    <jane@acme.com> (user 42) on 2024-03-01"); None for a list this tool created. The user's name
+    needs settings.users.read: without it the user id is all that is said."""
+    entry = rt.journal.created_by_tool(rt.portal_id, lst.id)
+    if entry is not None and entry.origin == "created":
+        return None
+    who = ""
+    if lst.created_by_id:
+        who = f" by user {lst.created_by_id}"
+        try:
+            shown = rt.portal.user(lst.created_by_id).shown
+        except PortalError:
+            shown = ""
+        if shown:
+            who = f" by {quoted(shown)} (user {lst.created_by_id})"
+    when = f" on {lst.created_at.date().isoformat()}" if lst.created_at else ""
+    adopted = f"; this tool adopted it in {entry.run_id}" if entry is not None else ""
+    return f"created in HubSpot{who}{when}{adopted}"
 
 
 def delete_checked(rt: Runtime, check: DeletionCheck, run_id: str | None = None) -> DeleteOutcome:
@@ -134,7 +163,7 @@ def _delete(rt: Runtime, lst: HubSpotList, report: DependencyReport, run_id: str
         name=clean(lst.name),
         outcome="deleted",
         dependencies=report,
-        message=f"deleted '{clean(lst.name)}'; its contacts are untouched. {ToolName.RESTORE_LIST} can bring "
+        message=f"deleted {quoted(lst.name)}; its contacts are untouched. {ToolName.RESTORE_LIST} can bring "
         "it back within 90 days",
     )
 
@@ -152,21 +181,79 @@ def restore_list(rt: Runtime, list_id: str, *, run_id: str | None = None) -> Del
     rt.lists_changed()
     lst = rt.portal.get_list(list_id, include_filters=False)
     return DeleteOutcome(
-        list_id=list_id, name=clean(lst.name), outcome="restored", message=f"restored '{clean(lst.name)}'"
+        list_id=list_id, name=clean(lst.name), outcome="restored", message=f"restored {quoted(lst.name)}"
     )
 
 
-def rollback_targets(rt: Runtime, run_id: str | None) -> tuple[str, list[HubSpotList]]:
-    """The apply run meant (the latest when None) and the lists it created that still exist."""
-    run = apply_run(rt, run_id)
-    ids = run_list_ids(rt, run.run_id, created_only=True)
-    return run.run_id, rt.portal.get_lists(ids, include_filters=False) if ids else []
+class RunLists(BaseModel):
+    """An apply run and the lists it created that still exist."""
+
+    run: Run
+    lists: list[HubSpotList] = Field(default_factory=list)
+
+
+class RollbackTargets(BaseModel):
+    """What an undo covers (`runs`, newest first) and the apply runs with lists it leaves alone."""
+
+    runs: list[RunLists]
+    others: list[RunLists] = Field(default_factory=list)
+
+    @property
+    def lists(self) -> list[HubSpotList]:
+        return [lst for entry in self.runs for lst in entry.lists]
+
+    @property
+    def run_ids(self) -> list[str]:
+        return [entry.run.run_id for entry in self.runs]
+
+
+def rollback_targets(rt: Runtime, run_id: str | None) -> RollbackTargets:
+    """The apply run meant, with the lists it created that still exist. Without a run id: the latest
+    run and every other run of the same plan (the same interview answers: a plan proposed again after
+    an interruption is the same plan) that still has lists, so "undo" undoes all of it."""
+    chosen = apply_run(rt, run_id)
+    runs = rt.journal.runs(rt.portal_id, "apply")
+    ids_by_run = {run.run_id: run_list_ids(rt, run.run_id, created_only=True) for run in runs}
+    wanted = [list_id for ids in ids_by_run.values() for list_id in ids]
+    live = {lst.id: lst for lst in rt.portal.get_lists(wanted, include_filters=False)} if wanted else {}
+    keys: dict[str, str] = {}
+
+    def lists_of(run: Run) -> RunLists:
+        return RunLists(run=run, lists=[live[i] for i in ids_by_run[run.run_id] if i in live])
+
+    if run_id is None:
+        family = [run for run in runs if _plan_key(rt, run, keys) == _plan_key(rt, chosen, keys)]
+    else:
+        family = [chosen]
+    targets = [lists_of(run) for run in reversed(family)]
+    targets = [entry for entry in targets if entry.lists or entry.run.run_id == chosen.run_id]
+    members = {run.run_id for run in family}
+    others = [lists_of(run) for run in reversed(runs) if run.run_id not in members]
+    return RollbackTargets(runs=targets, others=[entry for entry in others if entry.lists])
+
+
+def _plan_key(rt: Runtime, run: Run, cache: dict[str, str]) -> str:
+    """Runs of the same plan share a key: their plans' interview answers (a custom list's run is alone)."""
+    if run.plan_id is None:
+        return run.run_id
+    if run.plan_id not in cache:
+        body = rt.journal.load_plan(rt.portal_id, run.plan_id) or {}
+        answers = body.get("answers")
+        cache[run.plan_id] = json.dumps(answers, sort_keys=True) if answers is not None else run.plan_id
+    return cache[run.plan_id]
 
 
 def rollback_run(rt: Runtime, run_id: str, *, force: bool = False) -> RollbackResult:
-    """Delete every list the run created (never lists it reused), newest first."""
+    """Undo one apply run (see `rollback_runs`)."""
+    return rollback_runs(rt, [run_id], force=force)
+
+
+def rollback_runs(rt: Runtime, run_ids: Sequence[str], *, force: bool = False) -> RollbackResult:
+    """Delete every list the runs created (never lists they reused), newest first; then every folder
+    they created that is left empty."""
     reconcile(rt)
-    entries = [e for e in rt.journal.library(rt.portal_id) if e.run_id == run_id and e.origin == "created"]
+    chosen = set(run_ids)
+    entries = [e for e in rt.journal.library(rt.portal_id) if e.run_id in chosen and e.origin == "created"]
     rollback_id = rt.journal.start_run(rt.portal_id, "rollback", None)
     ids = [e.list_id for e in entries]
     reports = find_dependents(rt, ids) if ids else {}
@@ -196,5 +283,46 @@ def rollback_run(rt: Runtime, run_id: str, *, force: bool = False) -> RollbackRe
             )
             continue
         outcomes.append(_delete(rt, lst, report, rollback_id))
+    removed = remove_empty_folders(rt, run_ids, rollback_id)
     rt.journal.finish_run(rollback_id, "ok" if all(o.outcome != "refused" for o in outcomes) else "partial")
-    return RollbackResult(portal=rt.ref, run_id=run_id, rollback_run_id=rollback_id, outcomes=outcomes)
+    return RollbackResult(
+        portal=rt.ref,
+        run_id=run_ids[0],
+        run_ids=list(run_ids),
+        rollback_run_id=rollback_id,
+        outcomes=outcomes,
+        folders_removed=removed,
+    )
+
+
+def folders_created(rt: Runtime, run_ids: Sequence[str]) -> list[tuple[str, str]]:
+    """(folder id, name) of every folder these runs created, as the journal recorded them."""
+    found = []
+    for run_id in run_ids:
+        for action in rt.journal.actions(run_id):
+            detail = action.detail or {}
+            if action.action == "create_folder" and action.outcome == "ok" and detail.get("folder_id"):
+                found.append((str(detail["folder_id"]), str(detail.get("name") or "")))
+    return found
+
+
+def remove_empty_folders(rt: Runtime, run_ids: Sequence[str], rollback_id: str) -> list[str]:
+    """Delete the folders these runs created that hold nothing now (journaled); a folder with lists or
+    folders in it (another run's, or the user's) stays. Returns what was removed, in words."""
+    removed = []
+    for folder_id, name in folders_created(rt, run_ids):
+        try:
+            folder = rt.portal.folder_tree(folder_id)
+        except NotFound:
+            continue
+        if folder.child_lists or folder.child_nodes:
+            continue
+        action = rt.journal.intend(rollback_id, rt.portal_id, "delete_folder", detail={"folder_id": folder_id})
+        try:
+            rt.portal.delete_folder(folder_id)
+        except PortalError as error:
+            rt.journal.settle(action, "failed", detail={"folder_id": folder_id, "error": clean(str(error))})
+            continue
+        rt.journal.settle(action, "ok")
+        removed.append(f"{quoted(name or folder.name)} (id {folder_id})")
+    return removed

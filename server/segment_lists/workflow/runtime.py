@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, SecretStr
 
-from segment_lists.domain.text import clean
+from segment_lists.boundary.text import clean, inline
 from segment_lists.filters import describe
 from segment_lists.portal import Portal, PortalSettings
 from segment_lists.portal.models import AccountDetails, HubSpotList, Property
@@ -113,9 +113,9 @@ class Runtime:
         for object_type, qualifier in (("companies", "0-2"), ("contacts", "0-1")):  # contact labels win a clash
             for prop in self.properties(object_type):
                 for key in (prop.name, f"{qualifier}.{prop.name}"):
-                    names[key] = clean(prop.label)
+                    names[key] = inline(prop.label)
                     if prop.options:
-                        options[key] = {o.value: clean(o.label) for o in prop.options}
+                        options[key] = {o.value: inline(o.label) for o in prop.options}
         return names, options
 
     def describe(self, branch: dict[str, Any] | None) -> str:

@@ -16,8 +16,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from segment_lists.boundary.ids import checked_list_id
+from segment_lists.boundary.text import clean
 from segment_lists.domain.plan import Plan
-from segment_lists.domain.text import clean
 from segment_lists.workflow.failures import InvalidRequest
 from segment_lists.workflow.proposal import load_plan
 from segment_lists.workflow.runs import apply_run, run_list_ids
@@ -142,7 +143,7 @@ def count_requested(
 ) -> CountReport:
     """Count the given lists and/or every list of an apply run, judged against the plan given or the
     run's own plan."""
-    ids = list(list_ids or [])
+    ids = [checked_list_id(i) for i in list_ids or []]  # the faces checked them; a third face may not have
     if run_id:
         run = apply_run(rt, run_id)
         ids += run_list_ids(rt, run.run_id, created_only=False)

@@ -14,13 +14,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from segment_lists.boundary.ids import checked_list_id
+from segment_lists.boundary.text import quoted
 from segment_lists.domain.plan import Plan, PlanItem
-from segment_lists.domain.text import clean
 from segment_lists.portal import NotFound
 from segment_lists.portal.models import HubSpotList
 from segment_lists.workflow import previews
-from segment_lists.workflow.apply import ApplyResult, apply_items, select_items
-from segment_lists.workflow.custom_list import CustomList, create_custom_list, describe_custom, validate_custom
+from segment_lists.workflow.apply import ApplyResult, apply_items, planned_additions, select_items, static_target
+from segment_lists.workflow.custom_list import (
+    CustomList,
+    create_custom_list,
+    custom_additions,
+    describe_custom,
+    validate_custom,
+)
+from segment_lists.workflow.dependencies import find_dependents
 from segment_lists.workflow.failures import InvalidRequest, ListNotFound, NothingToRestore
 from segment_lists.workflow.proposal import load_plan
 from segment_lists.workflow.rollback import (
@@ -29,11 +37,14 @@ from segment_lists.workflow.rollback import (
     RollbackResult,
     check_deletion,
     delete_checked,
+    deletion_blockers,
+    folders_created,
     restore_list,
-    rollback_run,
+    rollback_runs,
     rollback_targets,
 )
 from segment_lists.workflow.runtime import Runtime
+from segment_lists.workflow.static_members import StaticAdds
 from segment_lists.workflow.tool_names import ToolName
 
 
@@ -59,18 +70,23 @@ class ApplyRequest(WriteRequest):
     plan: Plan
     items: list[PlanItem]
     competitor_csv: str | None = None
+    additions: dict[str, StaticAdds] = field(default_factory=dict)  # static item key -> what it gains
 
     def carry_out(self, rt: Runtime) -> ApplyResult:
-        return apply_items(rt, self.plan, self.items, competitor_csv=self.competitor_csv)
+        # Exactly the contacts the user confirmed (the token also bound them, through the state).
+        members = {key: adds.record_ids for key, adds in self.additions.items()}
+        return apply_items(rt, self.plan, self.items, competitor_csv=self.competitor_csv, static_members=members)
 
 
 @dataclass(kw_only=True)
 class CustomListRequest(WriteRequest):
     custom: CustomList
     branch: dict[str, Any] | None
+    additions: StaticAdds | None = None
 
     def carry_out(self, rt: Runtime) -> ApplyResult:
-        return create_custom_list(rt, self.custom, self.branch)
+        members = self.additions.record_ids if self.additions is not None else None
+        return create_custom_list(rt, self.custom, self.branch, members)
 
 
 def prepare_apply(
@@ -78,36 +94,49 @@ def prepare_apply(
 ) -> ApplyRequest:
     """Plan items to create or adopt (every applicable one when `keys` is None)."""
     selected = select_items(plan, keys)
-    # What the user confirmed must still hold: the plan, the items, and which planned names are taken.
+    additions = {
+        item.key: adds
+        for item in selected
+        if (adds := planned_additions(rt, item, static_target(rt, item), competitor_csv)) is not None
+    }
+    # What the user confirmed must still hold: the plan, the items, which planned names are taken, and
+    # exactly which contacts the static lists gain.
     taken = {lst.name.strip().lower() for lst in rt.lists(refresh=True)}
     state = {
         "plan": plan.plan_id,
         "items": [item.key for item in selected],
         "taken": sorted(item.name for item in selected if item.name.strip().lower() in taken),
+        "members": {key: adds.record_ids for key, adds in additions.items()},
     }
     return ApplyRequest(
         tool=ToolName.CREATE_LIST,
         arguments={"plan_id": plan.plan_id, "items": [item.key for item in selected], "competitor_csv": competitor_csv},
         state=state,
-        preview=previews.apply_preview(rt, plan, selected),
+        preview=previews.apply_preview(rt, plan, selected, additions),
         plan=plan,
         items=selected,
         competitor_csv=competitor_csv,
+        additions=additions,
     )
 
 
 def prepare_custom(rt: Runtime, custom: CustomList) -> CustomListRequest:
-    branch = validate_custom(custom.filter_branch, custom.processing_type)
+    branch = validate_custom(custom)
+    additions = custom_additions(rt, custom)
     preview = previews.custom_preview(
-        rt, custom.name, custom.processing_type, describe_custom(rt, custom, branch), len(custom.record_ids)
+        rt, custom.name, custom.processing_type, describe_custom(rt, custom, branch), additions
     )
     return CustomListRequest(
         tool=ToolName.CREATE_LIST,
         arguments={"custom": custom.model_dump(mode="json")},
-        state={"name_taken": rt.portal.get_list_by_name(custom.name) is not None},
+        state={
+            "name_taken": rt.portal.get_list_by_name(custom.name) is not None,
+            "members": additions.record_ids if additions is not None else None,
+        },
         preview=preview,
         custom=custom,
         branch=branch,
+        additions=additions,
     )
 
 
@@ -143,6 +172,7 @@ class DeleteRequest(WriteRequest):
 
 
 def prepare_delete(rt: Runtime, list_id: str, *, force: bool = False, allow_foreign: bool = False) -> DeleteRequest:
+    list_id = checked_list_id(list_id)  # one id for the check, the journal, the token and the delete
     request = DeleteRequest(
         tool=ToolName.DELETE_LIST, arguments={"list_id": list_id, "force": force, "allow_foreign": allow_foreign}
     )
@@ -155,7 +185,7 @@ def prepare_delete(rt: Runtime, list_id: str, *, force: bool = False, allow_fore
         if entry is None or entry.deleted_at is None:
             raise ListNotFound(f"List {list_id} does not exist (or was deleted outside this tool)") from None
         request.done = (
-            f"List {list_id} ('{clean(entry.name)}') is already deleted; nothing was deleted. "
+            f"List {list_id} ({quoted(entry.name)}) is already deleted; nothing was deleted. "
             f"{ToolName.RESTORE_LIST} can bring it back within 90 days."
         )
         return request
@@ -163,8 +193,17 @@ def prepare_delete(rt: Runtime, list_id: str, *, force: bool = False, allow_fore
         request.refused = "Nothing was deleted: " + " Also: ".join(check.blockers)
         return request
     request.check = check
-    request.state = {"updated_at": str(check.list.updated_at), "size": check.list.size}
-    request.preview = previews.delete_preview(rt, check.list)
+    # The token binds what the user saw: the list as it is, who uses it, and whose it is.
+    request.state = {
+        "updated_at": str(check.list.updated_at),
+        "size": check.list.size,
+        "dependents": sorted((d.kind, d.id) for d in check.report.dependents),
+        "unchecked": sorted(u.kind for u in check.report.unchecked),
+        "made_by_tool": check.made_by is None,
+    }
+    request.preview = previews.delete_preview(
+        rt, check.list, check.report, force=force, allow_foreign=allow_foreign, made_by=check.made_by
+    )
     return request
 
 
@@ -184,13 +223,14 @@ class RestoreRequest(WriteRequest):
 def prepare_restore(rt: Runtime, list_id: str) -> RestoreRequest:
     """HubSpot cannot list deleted lists, so an id that is neither live nor in the journal is only
     found out by the restore itself."""
+    list_id = checked_list_id(list_id)
     request = RestoreRequest(
         tool=ToolName.RESTORE_LIST, arguments={"list_id": list_id}, state={"list_id": list_id}, list_id=list_id
     )
     try:
         live = rt.portal.get_list(list_id, include_filters=False)
         if live.deleted_at is None:
-            request.done = f"List {list_id} ('{clean(live.name)}') is not deleted; nothing was restored."
+            request.done = f"List {list_id} ({quoted(live.name)}) is not deleted; nothing was restored."
             return request
     except NotFound:
         pass
@@ -201,27 +241,58 @@ def prepare_restore(rt: Runtime, list_id: str) -> RestoreRequest:
 
 @dataclass(kw_only=True)
 class RollbackRequest(WriteRequest):
-    run_id: str
+    run_id: str  # the newest run undone
+    run_ids: list[str] = field(default_factory=list)
     force: bool = False
     lists: list[HubSpotList] = field(default_factory=list)
 
     def carry_out(self, rt: Runtime) -> RollbackResult:
-        return rollback_run(rt, self.run_id, force=self.force)
+        return rollback_runs(rt, self.run_ids, force=self.force)
 
 
 def prepare_rollback(rt: Runtime, run_id: str | None, *, force: bool = False) -> RollbackRequest:
-    """Undo an apply run (the latest when None): delete the lists it created that still exist."""
-    resolved, lists = rollback_targets(rt, run_id)
+    """Undo an apply run: delete the lists it created that still exist. Without a run id, the latest
+    run and the other runs of the same plan (`rollback_targets`), in one confirmation that names
+    every list, what will not be deleted and why, and (with force) what will break."""
+    targets = rollback_targets(rt, run_id)
+    lists = targets.lists
+    ids = [lst.id for lst in lists]
+    reports = find_dependents(rt, ids) if ids else {}
+    # Lists of this same undo that use each other do not block (or break) one another.
+    for report in reports.values():
+        report.dependents = [d for d in report.dependents if not (d.kind == "list" and d.id in ids)]
+    blocked = {
+        lst.id: reasons
+        for lst in lists
+        if (reasons := deletion_blockers(rt, lst, reports[lst.id], force=force, allow_foreign=False, deleting_too=ids))
+    }
+    newest = targets.runs[0].run.run_id
     request = RollbackRequest(
         tool=ToolName.ROLLBACK_RUN,
-        arguments={"run_id": resolved, "force": force},
-        state={"lists": sorted((lst.id, str(lst.updated_at)) for lst in lists)},
-        run_id=resolved,
+        arguments={"run_ids": targets.run_ids, "force": force},
+        state={
+            "lists": sorted((lst.id, str(lst.updated_at)) for lst in lists),
+            "dependents": sorted((i, d.kind, d.id) for i, r in reports.items() for d in r.dependents),
+            "unchecked": sorted((i, u.kind) for i, r in reports.items() for u in r.unchecked),
+        },
+        run_id=newest,
+        run_ids=targets.run_ids,
         force=force,
         lists=lists,
     )
+    others = "".join(
+        f" Run {entry.run.run_id} (not part of this undo) still has {len(entry.lists)} list(s); "
+        f"{ToolName.ROLLBACK_RUN} with its run_id undoes it."
+        for entry in targets.others
+    )
     if not lists:
-        request.done = f"Run {resolved} has no lists left to delete; nothing was deleted."
+        request.done = f"Run {newest} has no lists left to delete; nothing was deleted.{others}"
+    elif len(blocked) == len(lists):
+        request.refused = "Nothing was deleted: " + " ".join(
+            f"List {list_id}: " + " Also: ".join(reasons) + "." for list_id, reasons in blocked.items()
+        )
     else:
-        request.preview = previews.rollback_preview(rt, resolved, lists)
+        request.preview = previews.rollback_preview(
+            rt, targets, reports, blocked, force=force, folders=folders_created(rt, targets.run_ids)
+        )
     return request

@@ -137,6 +137,10 @@ def endpoint(handler: Handler, *, scopes: tuple[str, ...] = ()) -> Callable[[Req
             result = await run_in_threadpool(handler, call)
         except HubSpotError as error:
             return error.response()
+        except OverflowError:
+            # A number past what a long holds, in a place no parser above caught: HubSpot answers a bad
+            # request (400), and a client must not retry it as a server fault.
+            return validation_error("Invalid input: a number is out of range (at most 9223372036854775807).").response()
         if result is None:
             return Response(status_code=204)
         if isinstance(result, Reply):

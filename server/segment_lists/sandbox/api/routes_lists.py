@@ -20,7 +20,7 @@ from starlette.routing import BaseRoute, Route
 from segment_lists.sandbox.api import versions
 from segment_lists.sandbox.api.http import Call, Reply, endpoint
 from segment_lists.sandbox.api.routes_folders import folder_routes
-from segment_lists.sandbox.errors import validation_error
+from segment_lists.sandbox.errors import parse_id, validation_error
 from segment_lists.sandbox.lists import memberships, service
 
 READ = ("crm.lists.read",)
@@ -136,10 +136,8 @@ def _remove_all(call: Call) -> Any:
 
 
 def _record_memberships(call: Call) -> Any:
-    record = call.param("recordId").strip()
-    if not record.isdigit():
-        raise validation_error(f"Invalid record id: {record!r}.")
-    results = memberships.record_memberships(call.sandbox, call.param("objectTypeId"), int(record))
+    record = parse_id(call.param("recordId"), "record id")
+    results = memberships.record_memberships(call.sandbox, call.param("objectTypeId"), record)
     return {"results": results, "total": len(results)}
 
 

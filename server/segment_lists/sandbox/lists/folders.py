@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from segment_lists.sandbox.errors import HubSpotError, not_found, validation_error
+from segment_lists.sandbox.errors import HubSpotError, not_found, parse_id, validation_error
 from segment_lists.sandbox.lists import tables
 
 if TYPE_CHECKING:
@@ -21,10 +21,8 @@ ROOT_NAME = "Root"  # HubSpot's name for the root folder is undocumented
 
 
 def _folder_id(raw: Any, what: str = "folder id") -> int:
-    text = str(raw).strip()
-    if not text.isdigit():
-        raise validation_error(f"Invalid {what}: {raw!r}. Folder ids are numeric strings; the root folder is '0'.")
-    return int(text)
+    # Folder ids are int32 in HubSpot's spec (ListCreateRequest.listFolderId); the root folder is 0.
+    return parse_id(raw, what, maximum=2**31 - 1)
 
 
 def _missing(folder_id: int) -> HubSpotError:

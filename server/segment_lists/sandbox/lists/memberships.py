@@ -11,7 +11,7 @@ import base64
 import json
 from typing import TYPE_CHECKING, Any
 
-from segment_lists.sandbox.errors import HubSpotError, validation_error
+from segment_lists.sandbox.errors import MAX_ID, HubSpotError, validation_error
 from segment_lists.sandbox.lists import tables
 from segment_lists.sandbox.lists.service import OBJECT_TYPE_ID, load
 
@@ -123,6 +123,11 @@ def _static(sandbox: Sandbox, list_id: str) -> tables.ListRow:
     return row
 
 
+def _record_number(value: str) -> int | None:
+    """A record id as HubSpot reads one (ASCII digits within a long), or None: then it is "missing"."""
+    return int(value) if value.isascii() and value.isdigit() and int(value) <= MAX_ID else None
+
+
 def change_memberships(sandbox: Sandbox, list_id: str, to_add: list[Any], to_remove: list[Any]) -> dict[str, Any]:
     """add / remove / add-and-remove. Already-members (add) and non-members (remove) are ignored;
     ids that are not records of the list's object type come back in recordIdsMissing."""
@@ -130,14 +135,15 @@ def change_memberships(sandbox: Sandbox, list_id: str, to_add: list[Any], to_rem
     engine = sandbox.list_engine
     adds = list(dict.fromkeys(str(v).strip() for v in to_add))  # input order, duplicates dropped
     removes = list(dict.fromkeys(str(v).strip() for v in to_remove))
-    numeric = [int(v) for v in {*adds, *removes} if v.isdigit()]
+    number = {v: _record_number(v) for v in {*adds, *removes}}
+    numeric = [n for n in number.values() if n is not None]
     with sandbox.store.lock:
         existing = engine.index.exists(row.object_type_id, numeric)
-        missing = list(dict.fromkeys(v for v in [*adds, *removes] if not v.isdigit() or int(v) not in existing))
+        missing = list(dict.fromkeys(v for v in [*adds, *removes] if number[v] not in existing))
         with sandbox.store.transaction() as db:
             current = tables.member_ids(db, row.list_id)
-            add_ids = [int(v) for v in adds if v.isdigit() and int(v) in existing and int(v) not in current]
-            remove_ids = [int(v) for v in removes if v.isdigit() and int(v) in current and int(v) not in add_ids]
+            add_ids = [n for v in adds if (n := number[v]) in existing and n not in current]
+            remove_ids = [n for v in removes if (n := number[v]) in current and n not in add_ids]
             if add_ids or remove_ids:
                 engine.change(db, row.list_id, add_ids, remove_ids)
     return {
@@ -217,10 +223,11 @@ def batch_record_memberships(sandbox: Sandbox, body: dict[str, Any]) -> tuple[in
     results, missing = [], []
     for item in inputs:
         object_type, record = str(item.get("objectTypeId", "")), str(item.get("recordId", "")).strip()
-        if not OBJECT_TYPE_ID.match(object_type) or not record.isdigit():
+        number = _record_number(record)
+        if not OBJECT_TYPE_ID.match(object_type) or number is None:
             raise validation_error("Each input needs an objectTypeId (e.g. '0-1') and a numeric recordId.")
         with sandbox.store.lock:
-            exists = bool(engine.index.exists(object_type, [int(record)]))
+            exists = bool(engine.index.exists(object_type, [number]))
         if not exists:
             missing.append(record)
             continue
@@ -228,7 +235,7 @@ def batch_record_memberships(sandbox: Sandbox, body: dict[str, Any]) -> tuple[in
             {
                 "objectTypeId": object_type,
                 "recordId": record,
-                "recordListMemberships": record_memberships(sandbox, object_type, int(record)),
+                "recordListMemberships": record_memberships(sandbox, object_type, number),
             }
         )
     out: dict[str, Any] = {

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from segment_lists.sandbox.crm.values import parse_datetime_ms
-from segment_lists.sandbox.errors import HubSpotError, not_found, validation_error
+from segment_lists.sandbox.errors import HubSpotError, not_found, parse_id, validation_error
 from segment_lists.sandbox.lists import tables
 from segment_lists.sandbox.lists.evaluator import Plan, referenced_list_ids
 from segment_lists.sandbox.lists.filter_branch import prepare_branch
@@ -220,9 +220,10 @@ def create_list(sandbox: Sandbox, request: dict[str, Any]) -> dict[str, Any]:
             )
         branch, plan = prepare_branch(raw_branch, object_type)
     folder_raw = request.get("listFolderId")
-    if folder_raw is not None and (isinstance(folder_raw, bool) or not str(folder_raw).isdigit()):
+    if isinstance(folder_raw, bool):
         raise validation_error("Invalid listFolderId: expected an integer folder id.")
-    folder_id = int(folder_raw) if folder_raw is not None else 0
+    # int32 in HubSpot's spec (ListCreateRequest.listFolderId).
+    folder_id = parse_id(folder_raw, "listFolderId", maximum=2**31 - 1) if folder_raw is not None else 0
     permissions = _permissions(request.get("listPermissions"))
     settings = _membership_settings(request.get("membershipSettings"))
     custom = request.get("customProperties") or {}
@@ -301,8 +302,7 @@ def get_many(sandbox: Sandbox, ids: list[str], include_filters: bool) -> dict[st
     """Ids that do not exist (or are deleted) are left out, as in a HubSpot multi-get."""
     lists = []
     for raw in dict.fromkeys(ids):
-        if not raw.strip().isdigit():
-            raise validation_error(f"Invalid list id: {raw!r}. List ids are numeric strings.")
+        tables.parse_list_id(raw)
         try:
             lists.append(public_list(sandbox, load(sandbox, raw), include_filters=include_filters))
         except HubSpotError as error:

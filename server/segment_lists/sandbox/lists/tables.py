@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from segment_lists.sandbox.errors import HubSpotError, not_found, validation_error
+from segment_lists.sandbox.errors import HubSpotError, not_found, parse_id
 from segment_lists.sandbox.store import Store, dumps, loads
 
 # The user the sandbox acts as (createdById / updatedById / folder userId): one portal, one user.
@@ -88,10 +88,7 @@ class ListState:
 
 
 def parse_list_id(raw: str) -> int:
-    text = str(raw).strip()
-    if not text.isdigit():
-        raise validation_error(f"Invalid list id: {raw!r}. List ids are numeric strings.")
-    return int(text)
+    return parse_id(raw, "list id")
 
 
 def missing_list(list_id: int | str) -> HubSpotError:

@@ -14,6 +14,7 @@ import copy
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from segment_lists.sandbox.errors import MAX_ID
 from segment_lists.sandbox.store import dumps, loads
 
 if TYPE_CHECKING:
@@ -89,10 +90,9 @@ def workflows(sandbox: Sandbox) -> list[dict[str, Any]]:
 
 
 def workflow(sandbox: Sandbox, flow_id: str) -> dict[str, Any] | None:
-    try:
-        key = int(flow_id)
-    except ValueError:
+    if not (flow_id.isascii() and flow_id.isdigit()) or int(flow_id) > MAX_ID:
         return None
+    key = int(flow_id)
     with sandbox.store.read() as db:
         row = db.execute("SELECT data FROM workflows WHERE id = ?", (key,)).fetchone()
     return loads(row["data"]) if row else None
@@ -150,10 +150,9 @@ def marketing_emails(sandbox: Sandbox) -> list[dict[str, Any]]:
 
 
 def marketing_email(sandbox: Sandbox, email_id: str) -> dict[str, Any] | None:
-    try:
-        key = int(email_id)
-    except ValueError:
+    if not (email_id.isascii() and email_id.isdigit()) or int(email_id) > MAX_ID:
         return None
+    key = int(email_id)
     with sandbox.store.read() as db:
         row = db.execute("SELECT data FROM marketing_emails WHERE id = ?", (key,)).fetchone()
     return loads(row["data"]) if row else None

@@ -1,0 +1,115 @@
+"""The stdio transport, with an answer for every line.
+
+The SDK's stdio reader turns a line it cannot parse into an exception on the read stream, and the
+server only logs it: a client that sent malformed JSON, or JSON nested deeper than the SDK's parser
+accepts (a `filterBranch` about 100 levels deep), waits forever for its answer. Over HTTP the same
+input gets a 400. Here every such line gets a JSON-RPC error instead: -32700 (parse error) for text
+that is not JSON, -32600 (invalid request) for JSON that is not a request the server can read, with
+the request's id when it can be read (so the client's pending call ends) and null otherwise, as
+JSON-RPC 2.0 says (section 5.1).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import anyio
+from mcp.server import MCPServer
+from mcp.server.stdio import stdio_server
+from mcp.shared.message import SessionMessage
+from mcp_types import INVALID_REQUEST, PARSE_ERROR, ErrorData, JSONRPCError
+from pydantic import ValidationError
+
+
+def error_for(problem: Exception) -> JSONRPCError:
+    """The JSON-RPC error that answers a line the SDK could not read."""
+    line, why = _raw_line(problem)
+    try:
+        data = json.loads(line) if line is not None else _parsed_input(problem)
+    except (ValueError, RecursionError):
+        return JSONRPCError(
+            jsonrpc="2.0",
+            id=None,
+            error=ErrorData(
+                code=PARSE_ERROR, message=f"Parse error: the line is not JSON this server can read ({why})"
+            ),
+        )
+    request_id = data.get("id") if isinstance(data, dict) else None
+    if isinstance(request_id, bool) or not isinstance(request_id, int | str):
+        request_id = None
+    reason = (
+        f"this server cannot read it ({why}; the limit keeps a hostile message from exhausting the server)"
+        if line is not None
+        else "it is not a JSON-RPC 2.0 request, notification or response this server understands"
+    )
+    return JSONRPCError(
+        jsonrpc="2.0", id=request_id, error=ErrorData(code=INVALID_REQUEST, message=f"Invalid Request: {reason}")
+    )
+
+
+def _raw_line(problem: Exception) -> tuple[str | None, str]:
+    """The raw line and the parser's reason, when the SDK's parser gave up on the JSON itself (it keeps
+    the line as the error's input: malformed, or nested past its recursion limit)."""
+    if isinstance(problem, ValidationError):
+        for item in problem.errors():
+            if item.get("type") == "json_invalid" and isinstance(item.get("input"), str):
+                return str(item["input"]), str((item.get("ctx") or {}).get("error") or item.get("msg"))
+    return None, "unreadable"
+
+
+def _parsed_input(problem: Exception) -> Any:
+    """The parsed message, when it was JSON but not a valid message (the error's outermost input)."""
+    if isinstance(problem, ValidationError):
+        for item in problem.errors():
+            if isinstance(item.get("input"), dict):
+                return item["input"]
+    return None
+
+
+class AnsweringReader:
+    """The read stream the server sees: messages pass through; an unreadable line is answered on the
+    write stream and never reaches the server."""
+
+    def __init__(self, inner: Any, write_stream: Any) -> None:
+        self._inner = inner
+        self._write = write_stream
+
+    async def receive(self) -> Any:
+        while True:
+            item = await self._inner.receive()
+            if not isinstance(item, Exception):
+                return item
+            await self._write.send(SessionMessage(error_for(item)))
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    def __aiter__(self) -> AnsweringReader:
+        return self
+
+    async def __anext__(self) -> Any:
+        try:
+            return await self.receive()
+        except (anyio.EndOfStream, anyio.ClosedResourceError):
+            raise StopAsyncIteration from None
+
+    async def __aenter__(self) -> AnsweringReader:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+
+async def serve_stdio(server: MCPServer[Any]) -> None:
+    """`server.run_stdio_async()`, with every line answered. The low-level server is the SDK's own
+    (`MCPServer.run_stdio_async` and the SDK's in-memory client reach it the same way)."""
+    lowlevel = server._lowlevel_server  # noqa: SLF001 - the SDK exposes no public handle (its TODO)
+    async with stdio_server() as (read_stream, write_stream):
+        await lowlevel.run(
+            AnsweringReader(read_stream, write_stream), write_stream, lowlevel.create_initialization_options()
+        )
+
+
+def run_stdio(server: MCPServer[Any]) -> None:
+    anyio.run(serve_stdio, server)
