@@ -41,6 +41,8 @@ SAMPLE = {
     "objectType": "contacts",
     "propertyName": "email",
     "flowId": "789",
+    "folderId": "42",
+    "userId": "7",
 }
 # Paths the portal calls that differ from the current spec file of their version, and why.
 SPEC_DRIFT = {
@@ -132,11 +134,14 @@ def _every_portal_call(portal: Portal) -> None:
     portal.size_history(manual.id, now - timedelta(days=1), now)
     portal.folder_tree()
     portal.move_list(dynamic.id, folder.id)
+    empty = portal.create_folder(f"Empty {suffix}")
+    portal.delete_folder(empty.id)
     portal.batch_read("contacts", ids, ["email"])
     next(portal.iter_records("companies", ["name"]))
     portal.properties("contacts")
     portal.property("contacts", "email")
-    portal.teams()
+    member = next(user_id for team in portal.teams() for user_id in team.user_ids)
+    assert portal.user(member).id == member
     portal.user_email_domains()
     assert portal.workflows()
     assert portal.marketing_emails()

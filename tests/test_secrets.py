@@ -29,6 +29,7 @@ from reliability_harness import runtime_for, seeded_sandbox
 from segment_lists.boundary.redaction import mask_token_shapes, redact
 from segment_lists.mcp.server import build_server
 from segment_lists.mcp.state import AppState
+from segment_lists.portal.endpoints import endpoint_path
 from segment_lists.sandbox import ALL_SCOPES, Faults, SandboxConfig
 from segment_lists.workflow.environment import Settings, load_settings
 
@@ -245,6 +246,10 @@ def test_anything_shaped_like_a_hubspot_token_is_masked_without_knowing_it() -> 
     assert "list 123" in out and "0222830a-dfc3-40b0-88dd-8256874bf7e0" in out and "Bearer [token]" in out
 
 
+# The inventory's listing call at the default API version (2026-09's `POST /crm/lists/2026-09/all`).
+LISTING_PATH = endpoint_path("lists.all", "latest")[1]
+
+
 @pytest.mark.parametrize("status", [503, 400])
 async def test_an_error_that_echoes_the_token_in_any_form_never_reaches_the_model(tmp_path: Path, status: int) -> None:
     """A misbehaving portal (or proxy) quotes the caller's token back in its error, in every form at once;
@@ -255,7 +260,7 @@ async def test_an_error_that_echoes_the_token_in_any_form_never_reaches_the_mode
         runtime = runtime_for(running.base_url, tmp_path / "state", token=CANARY)
         running.sandbox.realism.configure(
             faults=Faults(
-                rate_5xx=1.0, statuses_5xx=[status], body_5xx="json", echo_token=ECHO_FORMS, paths=["/lists/search"]
+                rate_5xx=1.0, statuses_5xx=[status], body_5xx="json", echo_token=ECHO_FORMS, paths=[LISTING_PATH]
             )
         )
         async with Client(build_server(AppState(settings=settings, sandbox=running, _runtime=runtime))) as client:
