@@ -11,7 +11,10 @@ documented behaviour of the filters the catalog uses), not from the product's fi
   shift that midnight by an hour.
 - "more than N days ago" (TIME_POINT IS_BEFORE, EXCLUSIVE) = strictly before the start of today
   minus N days.
-- Company filters on a contact (ASSOCIATION branch) hold when ANY associated company passes.
+- ICP tiers and size bands read the contact's primary company (association type 1, at most one), so
+  each contact is in exactly one tier and one band; with `company_reading="any"` they read every
+  associated company (any association type), and a contact with several companies can be in several.
+  "No company" is the contact's `associatedcompanyid` (its primary company's id) being unset.
 """
 
 from __future__ import annotations
@@ -25,8 +28,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 CONTACT, COMPANY = "0-1", "0-2"
+PRIMARY = 1  # HubSpot's contact -> company primary association type
 TIERS = ("tier_1", "tier_2", "tier_3")
 TIER_KEYS = ("icp.tier_1", "icp.tier_2", "icp.tier_3", "icp.non_icp")
+SIZE_KEYS = ("size.enterprise", "size.mid_market", "size.smb", "size.unknown")
 ENGAGEMENT_KEYS = ("engagement.highly_engaged", "engagement.disengaged", "engagement.never_engaged")
 
 
@@ -37,6 +42,7 @@ class PortalData:
     contacts: dict[str, dict[str, str]]
     companies: dict[str, dict[str, str]]
     contact_companies: dict[str, set[str]]  # contact id -> associated company ids (any association type)
+    contact_primary: dict[str, str]  # contact id -> its primary company's id (association type 1)
     user_domains: set[str]
 
 
@@ -47,11 +53,15 @@ class DemoAnswers:
     competitor_domains: Sequence[str]
     partner_property: str = "contact_type"
     partner_values: Sequence[str] = ("partner",)
+    partner_object: str = "contact"  # or "company": any associated company has the value
     customer_stages: Sequence[str] = ("customer",)
     signals: Sequence[str] = ("hs_email_last_open_date", "hs_email_last_click_date")
     active_days: int = 90
     disengaged_days: int = 180
     never_engaged_min_age_days: int = 30
+    families: Sequence[str] = ("core", "icp", "engagement")
+    company_reading: str = "primary"  # ICP tiers and size bands: "primary" company or "any" company
+    size_bands: tuple[int, int] = (100, 1000)
 
 
 @dataclass(frozen=True)
@@ -68,17 +78,20 @@ def read_portal(store: Any) -> PortalData:
     with store.read() as db:
         objects = db.execute("SELECT object_type, id, properties FROM objects WHERE archived = 0").fetchall()
         links = db.execute(
-            "SELECT from_id, to_id FROM associations WHERE from_type = ? AND to_type = ?", (CONTACT, COMPANY)
+            "SELECT from_id, to_id, type_id FROM associations WHERE from_type = ? AND to_type = ?", (CONTACT, COMPANY)
         ).fetchall()
         users = db.execute("SELECT data FROM users").fetchall()
     contacts = {str(row[1]): json.loads(row[2]) for row in objects if row[0] == CONTACT}
     companies = {str(row[1]): json.loads(row[2]) for row in objects if row[0] == COMPANY}
     contact_companies: dict[str, set[str]] = {}
-    for contact_id, company_id in links:
+    contact_primary: dict[str, str] = {}
+    for contact_id, company_id, type_id in links:
         if str(contact_id) in contacts and str(company_id) in companies:
             contact_companies.setdefault(str(contact_id), set()).add(str(company_id))
+            if type_id == PRIMARY:
+                contact_primary[str(contact_id)] = str(company_id)
     user_domains = {_domain(json.loads(row[0]).get("email")) for row in users} - {None}
-    return PortalData(contacts, companies, contact_companies, {d for d in user_domains if d})
+    return PortalData(contacts, companies, contact_companies, contact_primary, {d for d in user_domains if d})
 
 
 def _domain(email: str | None) -> str | None:
@@ -113,7 +126,14 @@ def expected_members(data: PortalData, answers: DemoAnswers, now: datetime, zone
         domain = _domain(props.get("email"))
         if props.get("lifecyclestage") in answers.customer_stages:
             members["core.customers"].add(contact_id)
-        if props.get(answers.partner_property) in answers.partner_values:
+        if answers.partner_object == "contact":
+            is_partner = props.get(answers.partner_property) in answers.partner_values
+        else:
+            is_partner = any(
+                data.companies[c].get(answers.partner_property) in answers.partner_values
+                for c in data.contact_companies.get(contact_id, ())
+            )
+        if is_partner:
             members["core.partners"].add(contact_id)
         if domain in competitors:
             members["core.competitors"].add(contact_id)
@@ -122,14 +142,25 @@ def expected_members(data: PortalData, answers: DemoAnswers, now: datetime, zone
         if props.get("hs_marketable_status") == "false" or props.get("hs_email_optout") == "true":
             members["core.suppressed"].add(contact_id)
 
-        tiers = [
-            data.companies[c].get("hs_ideal_customer_profile") or "" for c in data.contact_companies.get(contact_id, ())
-        ]
+        companies = _companies(data, contact_id, answers.company_reading)
+        no_company = not props.get("associatedcompanyid")
+        tiers = [data.companies[c].get("hs_ideal_customer_profile") or "" for c in companies]
         for n, tier in enumerate(TIERS, start=1):
             if tier in tiers:
                 members[f"icp.tier_{n}"].add(contact_id)
-        if not tiers or any(tier not in TIERS for tier in tiers):
+        if no_company or any(tier not in TIERS for tier in tiers):
             members["icp.non_icp"].add(contact_id)
+        small, large = answers.size_bands
+        sizes = [data.companies[c].get("numberofemployees") for c in companies]
+        counts = [float(size) for size in sizes if size not in (None, "")]
+        if any(count >= large for count in counts):
+            members["size.enterprise"].add(contact_id)
+        if any(small <= count <= large - 1 for count in counts):
+            members["size.mid_market"].add(contact_id)
+        if any(count < small for count in counts):
+            members["size.smb"].add(contact_id)
+        if no_company or any(size in (None, "") for size in sizes):
+            members["size.unknown"].add(contact_id)
 
         signals = [parse_instant(props.get(name)) for name in answers.signals]
         known = [moment for moment in signals if moment is not None]
@@ -140,7 +171,23 @@ def expected_members(data: PortalData, answers: DemoAnswers, now: datetime, zone
         created = parse_instant(props.get("createdate"))
         if not known and created is not None and created < created_before:
             members["engagement.never_engaged"].add(contact_id)
-    return members
+    return {key: ids for key, ids in members.items() if FAMILY_OF[key.split(".")[0]] in answers.families}
+
+
+FAMILY_OF = {"core": "core", "icp": "icp", "size": "size", "engagement": "engagement"}
+
+
+def _companies(data: PortalData, contact_id: str, reading: str) -> list[str]:
+    """The companies whose properties decide a contact's tier and size band."""
+    if reading == "primary":
+        primary = data.contact_primary.get(contact_id)
+        return [primary] if primary else []
+    return sorted(data.contact_companies.get(contact_id, ()))
+
+
+def several_companies(data: PortalData) -> set[str]:
+    """Contacts associated with more than one company."""
+    return {contact for contact, companies in data.contact_companies.items() if len(companies) > 1}
 
 
 _KEYS = (
@@ -150,6 +197,7 @@ _KEYS = (
     "core.internal",
     "core.suppressed",
     *TIER_KEYS,
+    *SIZE_KEYS,
     *ENGAGEMENT_KEYS,
 )
 
@@ -160,15 +208,19 @@ GROUPS: tuple[tuple[str, tuple[str, ...], bool], ...] = (
     ("internal-vs-competitors", ("core.internal", "core.competitors"), False),
     ("partners-vs-competitors", ("core.partners", "core.competitors"), False),
     ("icp-tiers", TIER_KEYS, True),
+    ("size-bands", SIZE_KEYS, True),
     ("engagement", ENGAGEMENT_KEYS, False),
 )
 
 
 def expected_groups(members: Mapping[str, set[str]], all_contacts: Iterable[str]) -> list[ExpectedGroup]:
-    """Pairwise intersections of every declared group; for partitions, the contacts in no member."""
+    """Pairwise intersections of every declared group whose lists exist; for partitions, the contacts in
+    no member."""
     everyone = set(all_contacts)
     groups = []
     for name, keys, partition in GROUPS:
+        if not all(key in members for key in keys):
+            continue
         overlaps = {(a, b): members[a] & members[b] for a, b in itertools.combinations(keys, 2)}
         uncovered = everyone - set().union(*(members[k] for k in keys)) if partition else None
         groups.append(ExpectedGroup(name, keys, partition, overlaps, uncovered))

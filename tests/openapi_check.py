@@ -33,6 +33,9 @@ SPEC_FILES = [
     "crm-associations-v4/associations.json",
     "crm-associations-2026-03/associations.json",
     "crm-associations-2026-09/associations.json",
+    "crm-associations-schema-v4/associationsSchema.json",
+    "crm-associations-schema-2026-03/associationsSchema.json",
+    "crm-associations-schema-2026-09/associationsSchema.json",
     "account-info-v3/accountInfo.json",
     "account-info-2026-03/accountInfo.json",
     "account-info-2026-09/accountInfo.json",
@@ -50,8 +53,16 @@ SPEC_FILES = [
 PATH_ALIASES = {"crm-lists-2026-09-beta/lists.json": ("/crm/lists/2026-09-beta", "/crm/lists/2026-09")}
 
 
+# HubSpot's generator writes a map of Java `Object`s (any JSON value) as additionalProperties of this
+# shape, e.g. a workflow action's `fields` ({"listId": "1234"} in HubSpot's own changelog examples):
+# read it as "any value".
+_ANY_OBJECT = {"type": "object", "properties": {}, "example": None}
+
+
 def _rewrite(node: Any) -> Any:
     if isinstance(node, dict):
+        if node.get("additionalProperties") == _ANY_OBJECT:
+            node = {**node, "additionalProperties": {}}
         out = {("anyOf" if key == "oneOf" else key): _rewrite(value) for key, value in node.items()}
         if out.get("nullable") is True and "type" in out:
             out["type"] = [out["type"], "null"]

@@ -100,13 +100,18 @@ def test_doctor_names_the_missing_scopes_and_the_fix(
 
     monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", TOKEN)
     assert run("doctor", "--no-progress", "--skip-prerequisites") == Exit.OK
+    out = capsys.readouterr().out
+    # The limits HubSpot reports in its headers (this portal: Professional), not the assumed tier.
+    assert "[ok  ] rate limits: HubSpot reports 190 calls per 10 s, 625,000 a day (" in out
+    assert "that is HubSpot's professional allowance" in out
+    assert "[ok  ] per-list access: every list is visible to everyone (Enterprise only)" in out
 
 
 @pytest.fixture
 def service_key_portal() -> RunningSandbox:
     """A portal whose only credential is a service key without the company and workflow scopes."""
     granted = ["crm.lists.read", "crm.lists.write", "crm.objects.contacts.read", "settings.users.read", "content"]
-    config = SandboxConfig(tokens={SERVICE_KEY: Credential(kind="service_key", scopes=granted)})
+    config = SandboxConfig(tokens={SERVICE_KEY: Credential(kind="service-key", scopes=granted)})
     with RunningSandbox(config) as running:
         yield running
 

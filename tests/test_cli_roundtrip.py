@@ -110,17 +110,29 @@ def test_plan_apply_verify_drift_rollback_leaves_the_portal_as_it_was(portal: st
                     {
                         "filterBranchType": "AND",
                         "filterBranchOperator": "AND",
-                        "filterBranches": [],
-                        "filters": [
+                        "filters": [],
+                        "filterBranches": [
                             {
-                                "filterType": "PROPERTY",
-                                "property": "contact_type",
-                                "operation": {
-                                    "operationType": "ENUMERATION",
-                                    "operator": "IS_ANY_OF",
-                                    "includeObjectsWithNoValueSet": False,
-                                    "values": ["partner", "vendor"],
-                                },
+                                # The example file's partner marker (HubSpot's company Type), widened.
+                                "filterBranchType": "ASSOCIATION",
+                                "filterBranchOperator": "AND",
+                                "objectTypeId": "0-2",
+                                "operator": "IN_LIST",
+                                "associationTypeId": 279,
+                                "associationCategory": "HUBSPOT_DEFINED",
+                                "filterBranches": [],
+                                "filters": [
+                                    {
+                                        "filterType": "PROPERTY",
+                                        "property": "type",
+                                        "operation": {
+                                            "operationType": "ENUMERATION",
+                                            "operator": "IS_ANY_OF",
+                                            "includeObjectsWithNoValueSet": False,
+                                            "values": ["PARTNER", "RESELLER"],
+                                        },
+                                    }
+                                ],
                             }
                         ],
                     }
@@ -132,11 +144,12 @@ def test_plan_apply_verify_drift_rollback_leaves_the_portal_as_it_was(portal: st
     assert drifted.returncode == 4, drifted.stdout + drifted.stderr
     text = drifted.stdout
     assert "drifted" in text and "[Core] - All Partners" in text
-    assert "Contact type is any of Partner, Vendor" in text  # the difference, in plain words
-    assert "lost in HubSpot:   Contact type is any of Partner\n" in text
+    widened = "associated company's Type is any of Partner, Reseller"
+    assert widened in text  # the difference, in plain words
+    assert "lost in HubSpot:   associated company's Type is any of Partner\n" in text
     as_json = json.loads(cli(portal, tmp_path, "plan", str(SEGMENTS), "--no-estimate", "--json").stdout)
     partner = next(item for item in as_json["status"]["items"] if item["key"] == "core.partners")
-    assert partner["status"] == "drifted" and partner["added"] == ["Contact type is any of Partner, Vendor"]
+    assert partner["status"] == "drifted" and partner["added"] == [widened]
 
     # apply leaves a drifted list alone: no second "All Partners (2)".
     again = cli(portal, tmp_path, "apply", str(SEGMENTS), "--yes", "--no-estimate")

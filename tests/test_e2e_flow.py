@@ -3,6 +3,8 @@
 A frozen portal clock makes "now" exact. The demo portal is seeded, then a few contacts are planted
 on the edges the catalog's semantics decide (window boundaries to the millisecond, a DST change inside
 the 90-day window, a contact whose companies have different tiers, an employee who is a customer).
+ICP tiers and size bands read the primary company: with the demo's multi-company contacts they must
+come out as true partitions (no overlap, nobody left out).
 The flow runs as a user of an MCP client without elicitation would run it (token confirmation), and
 every created or reused list's members, read through the official SDK, must equal the set computed
 by `expected_segments` from the raw records; `check_exclusivity` must report exactly the expected
@@ -39,6 +41,7 @@ from expected_segments import (
     expected_groups,
     expected_members,
     read_portal,
+    several_companies,
 )
 from segment_lists.cli.embedded_sandbox import sandbox_settings
 from segment_lists.mcp.server import build_server
@@ -190,7 +193,9 @@ def flow(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReques
         planted = _plant_edges(portal)
         sdk = hubspot.HubSpot(access_token=TOKEN, host=sandbox.base_url, base_url=sandbox.base_url)
         lists_before = _portal_lists(sdk)
-        answers = DemoAnswers(competitor_domains=demo.crm.competitor_domains)
+        answers = DemoAnswers(
+            competitor_domains=demo.crm.competitor_domains, families=("core", "icp", "size", "engagement")
+        )
         # No token or base URL from the developer's environment or .env: only the sandbox's.
         base = load_settings(env={}, dotenv=Path("/nonexistent/.env"), confirmation="token", api_version=request.param)
         settings = sandbox_settings(base, sandbox.base_url, tmp_path_factory.mktemp("e2e-state"))
@@ -208,6 +213,7 @@ def flow(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReques
                         "propose_segments",
                         {
                             "answers": {
+                                "families": list(answers.families),
                                 "competitor_domains": list(answers.competitor_domains),
                                 "partner_marker": {
                                     "property": answers.partner_property,
@@ -301,7 +307,15 @@ def test_expectations_are_not_vacuous(flow: FlowOutcome, expected: dict[str, set
     assert p["created_just_before_age"] in never
     assert not {p["created_at_age_boundary"], p["created_last_week"]} & never
     assert p["employee_customer"] in expected["core.internal"] & expected["core.customers"]
-    assert p["tier_1_and_untiered"] in expected["icp.tier_1"] & expected["icp.non_icp"]
+    # Primary company Tier 1, another company untiered: Tier 1 only (the primary company decides).
+    assert p["tier_1_and_untiered"] in expected["icp.tier_1"] - expected["icp.non_icp"]
+    several = several_companies(flow.data)
+    assert len(several) >= 10 and flow.demo.crm.contacts_with_several_companies > 0
+    tiers_of = {
+        c: {flow.data.companies[co].get("hs_ideal_customer_profile") for co in flow.data.contact_companies[c]}
+        for c in several
+    }
+    assert sum(1 for tiers in tiers_of.values() if len(tiers - {None}) >= 2) >= 5  # companies in different tiers
 
 
 def _reported(flow: FlowOutcome) -> dict[str, dict[str, Any]]:
@@ -344,9 +358,10 @@ def test_the_planted_overlaps_are_found(flow: FlowOutcome, expected: dict[str, s
     internal_vs_customers = reported["internal-vs-customers"]["pairs"][0]
     assert internal_vs_customers["overlap"] == 1
     assert [s["record_id"] for s in internal_vs_customers["samples"]] == [flow.planted["employee_customer"]]
-    icp = {frozenset((p["first_name"], p["second_name"])): p["overlap"] for p in reported["icp-tiers"]["pairs"]}
-    assert icp[frozenset(("[ICP] - Tier 1", "[ICP] - Non-ICP"))] >= 1  # the planted two-company contact
-    assert sum(icp.values()) >= flow.demo.crm.contacts_with_two_companies
+    # By the primary company, ICP tiers and size bands are partitions: multi-company contacts included.
+    for group in ("icp-tiers", "size-bands"):
+        assert all(pair["overlap"] == 0 for pair in reported[group]["pairs"]), group
+        assert reported[group]["exclusive"] and reported[group]["uncovered"] == 0, group
     assert all(pair["overlap"] == 0 for pair in reported["engagement"]["pairs"])
 
 

@@ -297,6 +297,7 @@ def branches(*, with_others: bool = True) -> st.SearchStrategy[dict[str, Any]]:
             "pruningRefineBy": refine,
         },
     )
+    # An AND branch has at least one filter or nested branch (an empty one is refused, the strict reading).
     and_branch = st.fixed_dictionaries(
         {"filterBranchType": st.just("AND")},
         optional={
@@ -304,7 +305,7 @@ def branches(*, with_others: bool = True) -> st.SearchStrategy[dict[str, Any]]:
             "filters": st.lists(filters, max_size=4),
             "filterBranches": st.lists(st.one_of(association, unified), max_size=2),
         },
-    )
+    ).filter(lambda group: bool(group.get("filters") or group.get("filterBranches")))
     return st.fixed_dictionaries(
         {"filterBranchType": st.just("OR"), "filterBranches": st.lists(and_branch, min_size=1, max_size=3)},
         optional={"filterBranchOperator": st.just("OR"), "filters": st.just([])},

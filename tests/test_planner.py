@@ -83,7 +83,9 @@ def test_plan_id_is_stable_and_depends_on_answers() -> None:
 
 
 def test_reuse_rename_conflict_against_existing_lists() -> None:
-    base = build_plan(Answers(partner_marker=PartnerMarker(property="hs_persona", values=["persona_1"])), facts())
+    base = build_plan(
+        Answers(partner_marker=PartnerMarker(property="type", values=["PARTNER"], object="company")), facts()
+    )
     customers = base.item("core.customers")
     existing = [
         ExistingList(
@@ -98,7 +100,7 @@ def test_reuse_rename_conflict_against_existing_lists() -> None:
         ExistingList(list_id="9", name="Core: Internal Employee", processing_type="DYNAMIC", filter_branch=None),
     ]
     plan = build_plan(
-        Answers(partner_marker=PartnerMarker(property="hs_persona", values=["persona_1"])),
+        Answers(partner_marker=PartnerMarker(property="type", values=["PARTNER"], object="company")),
         facts(existing_lists=existing),
     )
     assert (plan.item("core.customers").action, plan.item("core.customers").existing_list_id) == ("reuse", "7")

@@ -313,3 +313,37 @@ def test_a_tls_failure_is_a_portal_error_and_not_retried(sandbox: RunningSandbox
         portal.get_list("1")
     assert not isinstance(failure.value, PortalUnavailable)
     assert portal.stats().calls["lists.get"] == 1
+
+
+# --- the limits HubSpot reports -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sandbox_config", [SandboxConfig(rate_limits=RateLimits(per_ten_seconds=12, window_seconds=1.0, daily=5000))]
+)
+@pytest.mark.parametrize("learns", [True, False])
+def test_the_client_paces_by_the_limits_hubspot_reports_not_the_assumed_tier(
+    sandbox: RunningSandbox, learns: bool
+) -> None:
+    created = make_portal(sandbox).create_list("Target", processing_type="MANUAL")
+    sandbox.sandbox.realism.reset()
+    # Assumes the biggest tier (250 a window); only an explicit burst keeps the client from learning.
+    limiter = LimiterSettings(window_seconds=1.0, burst=None if learns else 250)
+    portal = Portal(
+        PortalSettings(
+            token=TOKEN, base_url=sandbox.base_url, retry=FAST_RETRY, tier="api-limit-increase", limiter=limiter
+        )
+    )
+    portal.get_list(created.id)  # the first answer carries the headers
+    learned = portal.learned_limits()
+    assert (learned.burst, learned.window_seconds, learned.daily) == (12, 1.0, 5000)
+    threads = [threading.Thread(target=lambda: [portal.get_list(created.id) for _ in range(8)]) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    refused = sandbox.sandbox.realism.stats().limited_ten_secondly
+    if learns:
+        assert refused == 0 and portal.stats().rate_limited == 0
+    else:  # the control: paced by the assumed 250, the same burst is refused
+        assert refused > 0

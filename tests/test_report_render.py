@@ -95,6 +95,9 @@ def test_markdown_summary_matches_the_data(report: tuple[Path, dict]) -> None:
         assert f"| {item.name} | {item.list_id} |" in markdown
     assert "⚠️ **customers-vs-competitors**" in markdown  # the planted overlap
     assert "✅ **engagement**" in markdown
+    # Who can see the lists, said plainly (the demo portal has no per-list access).
+    access = next(line for line in data.prerequisites if line.startswith("Access: "))
+    assert "This portal has no per-list access" in access and access in markdown
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)")

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from hubspot.crm.contacts import ApiException as ContactsApiException
 
 import hubspot
 from openapi_check import assert_conforms
@@ -68,9 +69,14 @@ def f(name: str, operator: str, value: Any = None, **more: Any) -> dict[str, Any
     return out
 
 
-def test_operators(sdk: hubspot.HubSpot, people: dict[str, str]) -> None:
+def test_operators(sdk: hubspot.HubSpot, people: dict[str, str], sandbox: RunningSandbox) -> None:
     assert emails(sdk, [f("email", "EQ", "ANN@ACME.COM")]) == ["ann@acme.com"]  # strings: case-insensitive
-    assert emails(sdk, [f("lifecyclestage", "EQ", "Lead")]) == []  # enumerations: exact
+    # Enumerations are exact: "Lead" is no option. Strict (default): refused, naming the valid options.
+    with pytest.raises(ContactsApiException) as refused:
+        emails(sdk, [f("lifecyclestage", "EQ", "Lead")])
+    assert refused.value.status == 400 and "not a valid option for property lifecyclestage" in refused.value.body
+    sandbox.sandbox.config.strictness.search_option_values = False  # lenient: it matches nobody
+    assert emails(sdk, [f("lifecyclestage", "EQ", "Lead")]) == []
     assert emails(sdk, [f("lifecyclestage", "EQ", "lead")]) == ["bob@acme.com", "cy@globex.io"]
     # NEQ also matches records with no value (di has no lifecycle stage).
     assert emails(sdk, [f("lifecyclestage", "NEQ", "lead")]) == ["ann@acme.com", "di@initech.net"]
@@ -187,11 +193,18 @@ def test_association_pseudo_property(sdk: hubspot.HubSpot, people: dict[str, str
 
 def test_ten_thousand_result_cap(sandbox: RunningSandbox, sdk: hubspot.HubSpot) -> None:
     seed_crm(sandbox.sandbox, contacts=10_050, companies=20, seed=3)
-    status, body = _status(sdk, {"filterGroups": [], "limit": 200, "after": "9900"})
+    status, body = _status(sdk, {"filterGroups": [], "limit": 200, "after": "9800"})
     assert status == 200 and body["total"] == 10_050
-    assert len(body["results"]) == 100 and "paging" not in body  # nothing can be paged beyond 10,000
+    assert len(body["results"]) == 200 and "paging" not in body  # nothing can be paged beyond 10,000
     status, body = _status(sdk, {"filterGroups": [], "limit": 10, "after": "10000"})
     assert status == 400 and body["category"] == "VALIDATION_ERROR"
+    # A page that would reach past the 10,000th result: refused by default (the strict reading) ...
+    status, body = _status(sdk, {"filterGroups": [], "limit": 20, "after": "9990"})
+    assert status == 400 and body["category"] == "VALIDATION_ERROR" and "10000" in body["message"]
+    # ... or cut at 10,000 (the lenient reading).
+    sandbox.sandbox.config.strictness.search_window = "truncate"
+    status, body = _status(sdk, {"filterGroups": [], "limit": 200, "after": "9900"})
+    assert status == 200 and len(body["results"]) == 100 and "paging" not in body
 
 
 def test_search_agrees_with_the_seeded_data(sandbox: RunningSandbox, sdk: hubspot.HubSpot) -> None:

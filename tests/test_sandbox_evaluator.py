@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from sandbox_lists_data import COMPANY, CONTACT, Portal, association, branch, prop
-from segment_lists.sandbox import Sandbox, SandboxConfig
+from segment_lists.sandbox import Sandbox, SandboxConfig, Strictness
 from segment_lists.sandbox.errors import HubSpotError
 from segment_lists.sandbox.lists.memberships import get_list_members
 from segment_lists.sandbox.lists.service import create_list, update_filters
@@ -25,7 +25,10 @@ _names = itertools.count()
 
 @pytest.fixture
 def portal() -> Portal:
-    return Portal(Sandbox(SandboxConfig(frozen_now=NOW, time_zone="America/New_York")))
+    # Evaluation semantics on ad-hoc properties written straight into records: the checks against the
+    # portal's property schema are off here (they are test_sandbox_strictness.py's subject).
+    schema_off = Strictness(properties=False, operation_types=False, option_values=False)
+    return Portal(Sandbox(SandboxConfig(frozen_now=NOW, time_zone="America/New_York", strictness=schema_off)))
 
 
 def members(
@@ -431,7 +434,11 @@ def test_or_of_and_groups_and_constant(portal: Portal) -> None:
     everyone = members(portal, [{"filterType": "CONSTANT", "shouldAccept": True}])
     assert len(everyone) == 4
     assert members(portal, [{"filterType": "CONSTANT", "shouldAccept": False}]) == set()
-    assert members(portal, []) == everyone  # an AND group without filters accepts everyone
+    with pytest.raises(HubSpotError) as refused:  # an AND group without filters: refused (the strict reading)
+        members(portal, [])
+    assert "needs at least one filter" in refused.value.message
+    portal.sandbox.config.strictness.empty_and_branches = True  # the lenient reading: it accepts everyone
+    assert members(portal, []) == everyone
 
 
 def test_association_branches(portal: Portal) -> None:

@@ -33,7 +33,8 @@ CUSTOMER = prop(
 
 @pytest.fixture
 def sandbox_config() -> SandboxConfig:
-    return SandboxConfig(frozen_now=NOW)
+    # Enterprise: per-list access (listPermissions) exists, as the create test sends it.
+    return SandboxConfig(frozen_now=NOW, tier="enterprise")
 
 
 @pytest.fixture

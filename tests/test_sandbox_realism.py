@@ -67,7 +67,10 @@ def assert_rate_limit_body(response: urllib3.BaseHTTPResponse, policy: str, mess
 def test_everything_is_off_by_default_and_auth_still_applies(sandbox: RunningSandbox) -> None:
     responses = [call(sandbox) for _ in range(30)]
     assert all(r.status != 429 for r in responses)
-    assert not any(k.lower().startswith("x-hubspot-ratelimit") for k in responses[0].headers)
+    # Nothing is enforced, but every answer reports the tier's figures, as HubSpot's do.
+    last = responses[-1].headers
+    assert (last["X-HubSpot-RateLimit-Max"], last["X-HubSpot-RateLimit-Daily"]) == ("190", "625000")
+    assert last["X-HubSpot-RateLimit-Remaining"] == str(190 - 30)
     assert call(sandbox, token=None).status == 401
     stats = sandbox.sandbox.realism.stats()
     assert stats.requests == 30  # the unauthenticated request never reached the realism layer
@@ -167,12 +170,13 @@ def test_daily_retry_after_points_at_midnight(sandbox: RunningSandbox) -> None:
 @pytest.mark.parametrize(
     "sandbox_config", [SandboxConfig(rate_limits=RateLimits(per_ten_seconds=50, search_per_second=2))]
 )
-def test_search_has_its_own_secondly_bucket_and_no_rate_limit_headers(sandbox: RunningSandbox) -> None:
+def test_search_has_its_own_secondly_bucket_and_only_daily_rate_limit_headers(sandbox: RunningSandbox) -> None:
     searches = [call(sandbox, SEARCH_PATH, method="POST", body={"limit": 1}) for _ in range(3)]
     assert [r.status == 429 for r in searches] == [False, False, True]
     assert_rate_limit_body(searches[2], "SECONDLY", "You have reached your secondly limit.")
     for response in searches:
-        assert not any(k.lower().startswith("x-hubspot-ratelimit") for k in response.headers)
+        sent = {k.lower() for k in response.headers if k.lower().startswith("x-hubspot-ratelimit")}
+        assert sent == {"x-hubspot-ratelimit-daily", "x-hubspot-ratelimit-daily-remaining"}
     # Other endpoints are not held back by the search bucket; searches counted toward 10 s (default).
     other = call(sandbox)
     assert other.status != 429

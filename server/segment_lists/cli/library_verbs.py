@@ -51,6 +51,8 @@ def print_status(plan: Plan, status: LibraryStatus) -> None:
         print(f"\n? {state.name}: {state.message}")
     for warning in plan.warnings:
         print(f"\n! {warning.message}")
+    if plan.access_note:
+        print(f"\naccess: {plan.access_note}")
     counts = {key: status.count(key) for key in STATUS_WORDS if status.count(key)}  # type: ignore[arg-type]
     print("\n" + ", ".join(f"{n} {key}" for key, n in counts.items()))
 
@@ -92,7 +94,15 @@ def cmd_apply(args: argparse.Namespace) -> int:
         emit_json({"result": result, "status": status})
     else:
         table(
-            [[item.outcome, item.name, item.list_id or "", item.message] for item in result.items],
+            [
+                [
+                    item.outcome,
+                    item.name,
+                    item.list_id or "",
+                    item.message + (f"; {item.access}" if item.access else ""),
+                ]
+                for item in result.items
+            ],
             ["outcome", "list", "id", "note"],
         )
         print(f"\nRun {result.run_id}. Next: segment-lists verify; undo with segment-lists rollback {result.run_id}")

@@ -81,10 +81,12 @@ competitor_domains = []
 # competitor_csv_file = "competitors.csv"
 
 # How partners are marked (a contact or company enumeration property and its partner values).
+# HubSpot's own: the company property "Type" (type) = Partner (PARTNER). The plan checks that the
+# property and values exist in your portal before anything is created.
 # [partner_marker]
-# property = "contact_type"
-# values = ["partner"]
-# object = "contact"
+# property = "type"
+# values = ["PARTNER"]
+# object = "company"
 
 # Where the ICP tier lives, if not detected (hs_ideal_customer_profile, icp_tier, company_segment...).
 # [icp_marker]
@@ -94,7 +96,9 @@ competitor_domains = []
 # industries = ["Manufacturing", "Retail"]          # with families = [..., "industries"]
 # naming = "[{{category}}] - {{name}}"
 # folder = "Segment Library"
-# edit_teams = ["Marketing"]
+# edit_teams = ["Marketing"]                       # Enterprise only: these teams view and edit, others none
+# restrict_exclusion_lists = false                 # also restrict Suppressed / Internal (hidden from others)
+# company_association = "primary"                  # ICP tiers and size bands by the primary company, or "any"
 
 # Q2: what "active" means (default: a marketing email open or click within 90 days).
 # [[signals]]

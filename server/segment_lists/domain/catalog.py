@@ -37,6 +37,16 @@ from segment_lists.filters import (
 )
 
 CONTACTS = "0-1"
+COMPANIES = "0-2"
+# Contact -> company association types (HubSpot-defined): 1 is the contact's primary company (one at
+# most), 279 any associated company. Partitions (ICP tiers, size bands) read the primary company, so
+# a contact with several companies still lands in exactly one tier; "any" is the explicit alternative.
+# Changelog "Changes to primary labels for HubSpot-defined association labels" (2024-02-19); docs
+# associations overview (279).
+PRIMARY_COMPANY_TYPE = 1
+ANY_COMPANY_TYPE = 279
+CompanyReading = Literal["primary", "any"]
+COMPANY_ASSOCIATION_TYPES: dict[str, int] = {"primary": PRIMARY_COMPANY_TYPE, "any": ANY_COMPANY_TYPE}
 ProcessingType = Literal["DYNAMIC", "MANUAL"]
 Family = Literal["core", "icp", "industries", "size", "regions", "engagement"]
 SignalKind = Literal["email_open", "email_click", "website_visit", "form_submission", "meeting_booked"]
@@ -185,6 +195,8 @@ class SegmentChoices(Protocol):
     @property
     def disengaged_after_days(self) -> int: ...
     @property
+    def company_association(self) -> CompanyReading: ...
+    @property
     def never_engaged_min_age_days(self) -> int: ...
 
     def list_names(self, category: str, segment: str) -> list[str]:
@@ -238,9 +250,21 @@ def _branch(root: FilterBranch) -> dict[str, Any]:
     return root.to_hubspot()
 
 
-def _company(*filters: Filter) -> Any:
-    """A contact's associated company passes all `filters` (unlabeled contact->company association)."""
-    return association("company", filters=list(filters))
+def _company(*filters: Filter, reading: CompanyReading = "any") -> Any:
+    """A contact's company passes all `filters`: its primary company, or any associated company."""
+    return association(COMPANIES, association_type_id=COMPANY_ASSOCIATION_TYPES[reading], filters=list(filters))
+
+
+def _company_note(reading: CompanyReading) -> str:
+    if reading == "primary":
+        return (
+            "By the contact's primary company (HubSpot's primary association): each contact counts once, "
+            "whatever other companies it has."
+        )
+    return (
+        "By any associated company: a contact whose companies differ lands in several of these lists "
+        "(check_exclusivity names them)."
+    )
 
 
 def catalog_segments(answers: SegmentChoices, context: CatalogContext) -> list[Segment]:
@@ -434,9 +458,11 @@ def _icp(answers: SegmentChoices, context: CatalogContext) -> list[Segment]:
             )
         ]
     segments = []
+    reading = answers.company_association
+    notes = [_company_note(reading)] if icp.object == "company" else []
     for index, value in enumerate(icp.tier_values):
         tier_filter = prop_any_of(icp.property, value)
-        group = and_(_company(tier_filter)) if icp.object == "company" else and_(tier_filter)
+        group = and_(_company(tier_filter, reading=reading)) if icp.object == "company" else and_(tier_filter)
         segments.append(
             _segment(
                 answers,
@@ -447,13 +473,15 @@ def _icp(answers: SegmentChoices, context: CatalogContext) -> list[Segment]:
                 processing_type="DYNAMIC",
                 filter_branch=_branch(or_(group)),
                 expected_share=shares[index],
+                notes=notes,
             )
         )
-    # Non-ICP: the tier is anything else or unknown, including contacts with no company at all.
+    # Non-ICP: the tier is anything else or unknown, including contacts with no (primary) company:
+    # `associatedcompanyid` is the primary company's id, HubSpot keeps it (the form its UI offers).
     not_a_tier = prop_none_of(icp.property, *icp.tier_values, include_unknown=True)
     if icp.object == "company":
-        non_icp = or_(and_(_company(not_a_tier)), and_(prop_unknown("associatedcompanyid")))
-        note = "Contacts with no associated company count as Non-ICP."
+        non_icp = or_(and_(_company(not_a_tier, reading=reading)), and_(prop_unknown("associatedcompanyid")))
+        note = "Contacts with no primary company count as Non-ICP."
     else:
         non_icp = or_(and_(not_a_tier))
         note = "Contacts with no tier count as Non-ICP."
@@ -467,7 +495,7 @@ def _icp(answers: SegmentChoices, context: CatalogContext) -> list[Segment]:
             processing_type="DYNAMIC",
             filter_branch=_branch(non_icp),
             expected_share=(0.0, 1.0),
-            notes=[note],
+            notes=[note, *notes],
         )
     )
     return segments
@@ -529,6 +557,7 @@ def _industries(answers: SegmentChoices, context: CatalogContext) -> list[Segmen
 
 def _size(answers: SegmentChoices) -> list[Segment]:
     small, large = answers.size_bands
+    reading = answers.company_association
     employees = "numberofemployees"
     bands = [
         ("size.enterprise", "Enterprise", prop_number(employees, "IS_GREATER_THAN_OR_EQUAL_TO", large)),
@@ -543,12 +572,13 @@ def _size(answers: SegmentChoices) -> list[Segment]:
             "Size",
             name,
             processing_type="DYNAMIC",
-            filter_branch=_branch(or_(and_(_company(band)))),
+            filter_branch=_branch(or_(and_(_company(band, reading=reading)))),
             expected_share=(0.0, 0.8),
+            notes=[_company_note(reading)],
         )
         for key, name, band in bands
     ]
-    unknown = or_(and_(_company(prop_unknown(employees))), and_(prop_unknown("associatedcompanyid")))
+    unknown = or_(and_(_company(prop_unknown(employees), reading=reading)), and_(prop_unknown("associatedcompanyid")))
     segments.append(
         _segment(
             answers,
@@ -559,7 +589,10 @@ def _size(answers: SegmentChoices) -> list[Segment]:
             processing_type="DYNAMIC",
             filter_branch=_branch(unknown),
             expected_share=(0.0, 1.0),
-            notes=["Completes the partition: companies without an employee count, and contacts without a company."],
+            notes=[
+                "Completes the partition: companies without an employee count, and contacts without a primary company.",
+                _company_note(reading),
+            ],
         )
     )
     return segments

@@ -49,6 +49,12 @@ class PortalFacts(BaseModel):
     teams: dict[str, int] = Field(default_factory=dict)  # team name -> id
     # Optional reads that failed ("users", "teams") -> why, in words (e.g. the token lacks a scope).
     unread: dict[str, str] = Field(default_factory=dict)
+    # "0-1/0-2" -> {association type id: category}, as the portal's labels endpoint lists them; a pair
+    # that could not be read is absent (its association types are then not checked).
+    association_types: dict[str, dict[int, str]] = Field(default_factory=dict)
+    # Whether lists can have per-list team access (an Enterprise feature); None = could not tell.
+    per_list_access: bool | None = None
+    per_list_access_how: str = ""  # how that was decided, in words ("Professional, from its API limits")
 
     def properties(self, object_name: str) -> dict[str, PropertyInfo]:
         return self.contact_properties if object_name == "contact" else self.company_properties

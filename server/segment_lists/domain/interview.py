@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from segment_lists.boundary.text import clean
-from segment_lists.domain.catalog import Family, PartnerMarker, Signal
+from segment_lists.domain.catalog import CompanyReading, Family, PartnerMarker, Signal
 from segment_lists.domain.i18n import Language, category_name, segment_name
 
 DEFAULT_FAMILIES: tuple[Family, ...] = ("core", "icp", "engagement")
@@ -50,7 +50,15 @@ class Answers(BaseModel):
     competitor_csv: str | None = Field(default=None, description="CSV text of competitor emails or domains")
     partner_marker: PartnerMarker | None = None
     icp_marker: IcpMarker | None = None
-    edit_teams: list[str] = Field(default_factory=list, description="Teams that get edit access")
+    edit_teams: list[str] = Field(
+        default_factory=list,
+        description="Teams that get view and edit access to the lists (the others get none); Enterprise only",
+    )
+    restrict_exclusion_lists: bool = Field(
+        False,
+        description="Restrict Suppressed Contacts and Internal Employees to edit_teams too (default: they stay "
+        "visible to everyone, as every team's sends need them as exclusions)",
+    )
     naming: str = Field("[{category}] - {name}", description="Name template with {category} and {name}")
     language: Language = Field(
         "en",
@@ -59,6 +67,12 @@ class Answers(BaseModel):
     )
     folder: str | None = "Segment Library"
     size_bands: tuple[int, int] = (100, 1000)  # SMB < 100 <= Mid-Market < 1000 <= Enterprise
+    company_association: CompanyReading = Field(
+        "primary",
+        description="Which company decides a contact's ICP tier and size band: 'primary' (HubSpot's primary "
+        "company, so each contact is in exactly one tier and band) or 'any' (every associated company: "
+        "contacts with several companies can land in several)",
+    )
     regions: dict[str, list[str]] | None = None  # region -> country names; None = the default map
     # Q2: what "active" means.
     signals: list[Signal] = Field(

@@ -22,6 +22,23 @@ class PlanWarning(BaseModel):
     segment_keys: list[str] = Field(default_factory=list)
 
 
+class ListAccess(BaseModel):
+    """Who may see and edit a list, in HubSpot's modes (KB "Manage user and team access to segments"):
+    "everyone" (Everyone can view and edit, the default) or "teams" (Specific users and teams: these
+    teams view and edit, the others have no access). The API expresses only the edit grants
+    (`listPermissions.teamsWithEditAccess`)."""
+
+    mode: Literal["everyone", "teams"] = "everyone"
+    team_ids: list[int] = Field(default_factory=list)
+    team_names: list[str] = Field(default_factory=list)
+
+    def describe(self) -> str:
+        if self.mode == "everyone":
+            return "everyone can view and edit"
+        teams = ", ".join(f"{name} ({team_id})" for name, team_id in zip(self.team_names, self.team_ids, strict=False))
+        return f"view and edit: {teams}; other teams and users: no access"
+
+
 class PlanItem(BaseModel):
     key: str
     family: str
@@ -42,6 +59,7 @@ class PlanItem(BaseModel):
     expected_range: tuple[int, int] | None = None
     exclusivity_groups: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    access: ListAccess = Field(default_factory=ListAccess)
 
 
 class Prerequisites(BaseModel):
@@ -66,6 +84,8 @@ class Plan(BaseModel):
     open_questions: list[str] = Field(default_factory=list)
     folder: str | None = None
     edit_team_ids: list[int] = Field(default_factory=list)
+    # Per-list access on this portal, in one plain sentence (available or not, and what is set).
+    access_note: str = ""
 
     def item(self, key: str) -> PlanItem:
         for item in self.items:

@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from segment_lists.boundary.text import quoted
+from segment_lists.boundary.text import clean, quoted
 from segment_lists.domain.catalog import (
     SIGNAL_PROPERTIES,
     CatalogContext,
@@ -26,10 +26,11 @@ from segment_lists.domain.catalog import (
     catalog_segments,
     exclusivity_groups,
 )
+from segment_lists.domain.definitions import definition_issues, refusal
 from segment_lists.domain.facts import ExistingList, PortalFacts
 from segment_lists.domain.industries import map_industries
 from segment_lists.domain.interview import Answers
-from segment_lists.domain.plan import Action, Plan, PlanItem, PlanWarning, Prerequisites
+from segment_lists.domain.plan import Action, ListAccess, Plan, PlanItem, PlanWarning, Prerequisites
 from segment_lists.filters import definition_key, describe
 
 # Where ICP tiers are usually kept, most likely first (DESIGN.md section 4).
@@ -123,7 +124,9 @@ def build_plan(answers: Answers, facts: PortalFacts) -> Plan:
     _fill_warnings(answers, facts, icp, warnings)
     items = [_item(segment, facts, groups) for segment in segments]
     _dedupe_planned_names(items)
+    _check_definitions(items, facts, warnings)
     team_ids = _team_ids(answers, facts, warnings)
+    access_note = _access(items, answers, facts, team_ids, warnings)
     open_questions = [item.question for item in items if item.question]
     plan = Plan(
         plan_id="",
@@ -138,6 +141,7 @@ def build_plan(answers: Answers, facts: PortalFacts) -> Plan:
         open_questions=list(dict.fromkeys(open_questions)),
         folder=answers.folder,
         edit_team_ids=team_ids,
+        access_note=access_note,
     )
     plan.plan_id = plan_id(plan)
     return plan
@@ -157,6 +161,7 @@ def plan_id(plan: Plan) -> str:
                 item.static_domains,
                 item.action,
                 item.existing_list_id,
+                item.access.team_ids,
             ]
             for item in plan.items
         ],
@@ -439,6 +444,104 @@ def _team_ids(answers: Answers, facts: PortalFacts, warnings: list[PlanWarning])
         else:
             ids.append(team_id)
     return ids
+
+
+# --- what the portal accepts ---------------------------------------------------------------------------
+
+SENT_ACTIONS = frozenset({"create", "rename", "conflict"})  # actions whose definition would be sent
+
+
+def _check_definitions(items: list[PlanItem], facts: PortalFacts, warnings: list[PlanWarning]) -> None:
+    """A definition this portal would refuse becomes `needs-input`: the exact reason, and what to answer."""
+    for item in items:
+        if item.filter_branch is None or item.action not in SENT_ACTIONS:
+            continue
+        issues = definition_issues(item.filter_branch, facts, item.object_type_id)
+        if not issues:
+            continue
+        reason = clean(refusal(issues), limit=1500)  # names the portal's own option values: CRM text
+        item.action, item.reason = "needs-input", reason
+        item.question = f"{item.name}: {reason}. {_fix_question(item, facts)}"
+        warnings.append(
+            PlanWarning(code="definition-refused", segment_keys=[item.key], message=f"{item.name}: {reason}.")
+        )
+
+
+def _fix_question(item: PlanItem, facts: PortalFacts) -> str:
+    if item.key == "core.partners":
+        candidates = _partner_candidates(facts)
+        found = f" Candidates found in this portal: {'; '.join(candidates)}." if candidates else ""
+        return (
+            "Which property marks partners here? Name it and its partner value(s) as partner_marker: a contact "
+            "property, or a company property such as HubSpot's 'Type' (type) = Partner (PARTNER) with "
+            'object = "company".' + found
+        )
+    if item.family == "icp":
+        return "Name the ICP tier property this portal has, with its Tier 1/2/3 option values, as icp_marker."
+    if item.family == "industries":
+        return "Name industries that match the portal's industry values."
+    return "Create the missing property in HubSpot, or leave this family out of the answers."
+
+
+def _access(
+    items: list[PlanItem], answers: Answers, facts: PortalFacts, team_ids: list[int], warnings: list[PlanWarning]
+) -> str:
+    """Who will see and edit each list, in HubSpot's modes, and the plan's sentence about it. Access is
+    set only where the portal has per-list access (Enterprise), and lists every team needs as
+    exclusions are never restricted silently."""
+    how = f" ({facts.per_list_access_how})" if facts.per_list_access_how else ""
+    if facts.per_list_access is False:
+        if team_ids:
+            warnings.append(
+                PlanWarning(
+                    code="per-list-access-unavailable",
+                    message="Edit access for teams cannot be set: per-list access is an Enterprise feature and "
+                    f"this portal does not have it{how}. Nothing about access is sent.",
+                )
+            )
+        return f"This portal has no per-list access{how}: every list is visible to and editable by everyone."
+    if facts.per_list_access is None:
+        if team_ids:
+            warnings.append(
+                PlanWarning(
+                    code="per-list-access-unknown",
+                    message="Could not tell whether this portal has per-list access (an Enterprise feature); "
+                    "access is not set. Set it in HubSpot (the segment's Access tab), or set "
+                    "SEGMENT_LISTS_PER_LIST_ACCESS=yes if this portal is on Enterprise.",
+                )
+            )
+        return f"Per-list access could not be confirmed for this portal{how}: lists stay visible to everyone."
+    if not team_ids:
+        return f"This portal has per-list access{how}; no teams were named, so every list stays visible to everyone."
+    names = {team_id: name for name, team_id in facts.teams.items()}
+    restricted = ListAccess(mode="teams", team_ids=team_ids, team_names=[names.get(i, str(i)) for i in team_ids])
+    kept: list[str] = []
+    for item in items:
+        shared = item.key in EXCLUSION_LISTS
+        if shared and not answers.restrict_exclusion_lists:
+            kept.append(item.name)
+            continue
+        item.access = restricted
+        if shared:
+            warnings.append(
+                PlanWarning(
+                    code="exclusion-list-restricted",
+                    segment_keys=[item.key],
+                    message=f"{item.name} will be hidden from every team but {', '.join(restricted.team_names)}: "
+                    "other teams' emails and workflows can then no longer exclude it.",
+                )
+            )
+    note = f"Per-list access{how}: {restricted.describe()}."
+    if kept:
+        note += (
+            f" {', '.join(kept)} stay visible to everyone: every team's sends need them as exclusions "
+            "(answer restrict_exclusion_lists: true to restrict them too)."
+        )
+    return note
+
+
+# Lists every team's sends need as exclusions: restricting them hides them from the other teams.
+EXCLUSION_LISTS = frozenset({"core.suppressed", "core.internal"})
 
 
 # --- matching against what exists ------------------------------------------------------------------

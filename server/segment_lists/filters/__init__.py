@@ -9,6 +9,8 @@ Pure domain code (no HTTP, SDK or MCP). The contract other modules rely on:
     normalize_filter_branch(data)         -> dict: what HubSpot echoes after a create/update
     FilterBranch.to_hubspot()             -> dict: lossless JSON (parse(x).to_hubspot() == x)
     describe(branch, property_labels=..., option_labels=..., list_names=...) -> str
+    check_against_schema(branch, object_type_id, PortalSchema(...)) -> list[FilterIssue]: does it fit
+                                          this portal (properties, options, association and event types)
 
 Models (`models`): `FilterBranch` with `OrBranch`, `AndBranch`, `AssociationBranch`,
 `UnifiedEventsBranch`, `OtherBranch` (NOT_ALL/NOT_ANY/RESTRICTED/anything else, kept as is);
@@ -121,6 +123,7 @@ from .models import (
 )
 from .normalize import definition_key, normalize_filter_branch, normalize_operation
 from .render import describe
+from .schema import PortalSchema, PropertyDef, SchemaRules, check_against_schema
 from .validation import FilterIssue, FilterValidationError, parse_filter_branch, validate_filter_branch
 from .vocab import MAX_FILTERS_PER_LIST, OPERATION_TYPES, OPERATORS, canonical_operation_type
 
@@ -160,6 +163,9 @@ __all__ = [
     "OPERATORS",
     "Operation",
     "OrBranch",
+    "PortalSchema",
+    "PropertyDef",
+    "SchemaRules",
     "OtherBranch",
     "OtherFilter",
     "OtherOperation",
@@ -177,6 +183,7 @@ __all__ = [
     "and_",
     "association",
     "canonical_operation_type",
+    "check_against_schema",
     "constant",
     "date_point",
     "describe",

@@ -45,13 +45,17 @@ class FilterValidationError(ValueError):
         return "\n".join([head, *(f"- {issue}" for issue in self.issues)])
 
 
-def validate_filter_branch(data: Any, *, guide_names: bool = True) -> list[FilterIssue]:
+def validate_filter_branch(
+    data: Any, *, guide_names: bool = True, empty_and_branches: bool = False
+) -> list[FilterIssue]:
     """Every issue in `data` (a filterBranch as JSON); [] when HubSpot would accept it. Never raises.
 
     `guide_names`: accept the filters guide's lowercase operation type names (`datetime-rolling`,
     ...). Whether HubSpot's API does is unconfirmed (reference §9.1), hence the switch.
+    `empty_and_branches`: accept an AND branch with neither filters nor nested branches. HubSpot's
+    UI cannot save one and its API's answer is undocumented: refused unless asked (the stricter reading).
     """
-    walker = _Walker(guide_names=guide_names)
+    walker = _Walker(guide_names=guide_names, empty_and_branches=empty_and_branches)
     try:
         walker.root(data)
         if isinstance(data, dict):
@@ -61,9 +65,9 @@ def validate_filter_branch(data: Any, *, guide_names: bool = True) -> list[Filte
     return walker.issues
 
 
-def parse_filter_branch(data: Any, *, guide_names: bool = True) -> FilterBranch:
+def parse_filter_branch(data: Any, *, guide_names: bool = True, empty_and_branches: bool = False) -> FilterBranch:
     """The typed tree for `data`; raises FilterValidationError listing every issue."""
-    issues = validate_filter_branch(data, guide_names=guide_names)
+    issues = validate_filter_branch(data, guide_names=guide_names, empty_and_branches=empty_and_branches)
     if issues:
         raise FilterValidationError(issues)
     return FilterBranch.from_hubspot(data)
@@ -175,8 +179,9 @@ def _required_fields(kind: str) -> list[str]:
 
 
 class _Walker:
-    def __init__(self, *, guide_names: bool) -> None:
+    def __init__(self, *, guide_names: bool, empty_and_branches: bool = False) -> None:
         self.guide_names = guide_names
+        self.empty_and_branches = empty_and_branches
         self.issues: list[FilterIssue] = []
         self.reported: set[str] = set()
         # Nodes whose required fields this walk checked: pydantic's "missing" errors there are noise.
@@ -258,6 +263,8 @@ class _Walker:
         if not isinstance(children, list):
             self.add(f"{path}.filterBranches", f'"filterBranches" must be a list, not {_kind_name(children)}')
             children = []
+        if kind == "AND" and not filters and not children and not self.empty_and_branches:
+            self.add(path, "an AND branch needs at least one filter or nested branch; remove it or add a filter")
         for index, child in enumerate(children):
             child_path = f"{path}.filterBranches[{index}]"
             child_kind = child.get("filterBranchType") if isinstance(child, dict) else None

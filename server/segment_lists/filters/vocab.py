@@ -189,6 +189,38 @@ OPERATORS: dict[str, tuple[str, ...]] = {
 }
 OPERATION_TYPES: tuple[str, ...] = tuple(OPERATORS)
 
+# Which PROPERTY operation types fit which HubSpot property type (the property's `type`). HubSpot
+# refuses an operation that does not fit its property with a 400 (the same filter engine in workflows
+# does, e.g. "IS_NOT_EQUAL_TO 400s" on an enumeration; hubspot-api-nodejs#695); the exact table is
+# not published, so this one is the strict reading of the filters guide's per-type sections
+# (https://developers.hubspot.com/docs/api-reference/latest/crm/lists/filters). Operations about the
+# value being set, or about when it was last updated, fit every type; so do TIME_POINT and
+# TIME_RANGED reading `propertyParser: UPDATED_AT` (see `UPDATE_TIME_PARSERS`).
+_ANY_TYPE_OPERATIONS = ("ALL_PROPERTY", "ROLLING_PROPERTY_UPDATED", "COMPARATIVE_PROPERTY_UPDATED")
+_TIME_OPERATIONS = (
+    "DATETIME",
+    "RANGED_DATE",
+    "ROLLING_DATE_RANGE",
+    "COMPARATIVE_DATE",
+    "CALENDAR_DATE",
+    "TIME_POINT",
+    "TIME_RANGED",
+    "DATE",
+)
+_TEXT_OPERATIONS = ("STRING", "MULTISTRING", "COMPARATIVE_STRING")
+OPERATION_TYPES_BY_PROPERTY_TYPE: dict[str, tuple[str, ...]] = {
+    "string": _TEXT_OPERATIONS + _ANY_TYPE_OPERATIONS,
+    "phone_number": _TEXT_OPERATIONS + _ANY_TYPE_OPERATIONS,
+    "number": ("NUMBER", "NUMBER_RANGED") + _ANY_TYPE_OPERATIONS,
+    "enumeration": ("ENUMERATION",) + _ANY_TYPE_OPERATIONS,
+    "bool": ("BOOL",) + _ANY_TYPE_OPERATIONS,
+    "datetime": _TIME_OPERATIONS + _ANY_TYPE_OPERATIONS,
+    "date": _TIME_OPERATIONS + _ANY_TYPE_OPERATIONS,
+    "object_coordinates": _ANY_TYPE_OPERATIONS,
+    "json": _ANY_TYPE_OPERATIONS,
+}
+UPDATE_TIME_PARSERS: frozenset[str] = frozenset({"UPDATED_AT"})
+
 # The filters guide names operation types by the event-definition SDK's lowercase propertyType
 # (reference §9.1). Whether the live API accepts them is unconfirmed; they are accepted here and
 # always emitted upper-case by normalization.

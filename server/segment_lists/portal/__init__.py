@@ -14,12 +14,14 @@ from segment_lists.portal.errors import (
     RateLimited,
     ValidationFailed,
 )
+from segment_lists.portal.transport import LearnedLimits
 
 __all__ = [
     "AmbiguousWrite",
     "AuthenticationFailed",
     "DailyLimitReached",
     "DuplicateListName",
+    "LearnedLimits",
     "LimiterSettings",
     "MissingScope",
     "NotFound",

@@ -43,9 +43,11 @@ from segment_lists.portal.models import (
     Team,
     User,
     Workflow,
-    referenced_list_ids,
+    workflow_references,
 )
-from segment_lists.portal.transport import CallStats, Transport
+from segment_lists.portal.transport import CallStats, LearnedLimits, Transport
+
+LEGACY_ID_BATCH = 10_000  # legacy ids per idmapping call (HubSpot's maximum)
 
 DOMAIN_SHAPE = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 GET_MANY_CHUNK = 100  # list ids per GET /crm/lists/<version>?listIds=... (keeps URLs short)
@@ -478,27 +480,42 @@ class Portal:
         flows: list[Workflow] = []
         for summary in _cursor_pages(page):
             flow = request("automation.flow", path={"flowId": str(summary["id"])}) or {}
-            flows.append(Workflow.model_validate({**summary, **flow, "listIds": referenced_list_ids(flow)}))
+            flows.append(Workflow.model_validate({**summary, **flow, "references": workflow_references(flow)}))
         return flows
 
     def marketing_emails(self) -> list[MarketingEmail]:
-        """Every marketing email with the lists it includes or excludes."""
+        """Every marketing email with the lists it includes or excludes (ILS and legacy ids). An email
+        the listing shows without its recipients is read by id."""
         emails: list[MarketingEmail] = []
         pages = _cursor_pages(
             lambda after: self.transport.request("marketing.emails", query={"limit": 100, "after": after})
         )
         for email in pages:
-            ils = (email.get("to") or {}).get("contactIlsLists") or {}
-            emails.append(
-                MarketingEmail.model_validate(
-                    {
-                        **email,
-                        "includeListIds": [str(i) for i in ils.get("include") or []],
-                        "excludeListIds": [str(i) for i in ils.get("exclude") or []],
-                    }
-                )
-            )
+            if "to" not in email and email.get("id") is not None:
+                email = self.transport.request("marketing.email", path={"emailId": str(email["id"])}) or email
+            emails.append(MarketingEmail.from_api(email))
         return emails
+
+    def legacy_list_ids(self, legacy_ids: Iterable[str]) -> dict[str, str]:
+        """Legacy (v1) list id -> list id, through HubSpot's id mapping (ids without a list are left out)."""
+        ids = list(dict.fromkeys(str(i) for i in legacy_ids))
+        found: dict[str, str] = {}
+        for start in range(0, len(ids), LEGACY_ID_BATCH):
+            reply = self.transport.request("lists.idmapping", body=ids[start : start + LEGACY_ID_BATCH])
+            for item in (reply or {}).get("legacyListIdsToIdsMapping") or []:
+                found[str(item.get("legacyListId"))] = str(item.get("listId"))
+        return found
+
+    def association_types(self, from_type: str, to_type: str) -> dict[int, str]:
+        """The association types between two object types: type id -> category (labels endpoint)."""
+        reply = self.transport.request(
+            "associations.labels", path={"fromObjectType": from_type, "toObjectType": to_type}
+        )
+        return {int(item["typeId"]): str(item["category"]) for item in (reply or {}).get("results") or []}
+
+    def learned_limits(self) -> LearnedLimits:
+        """What HubSpot's rate-limit headers have said so far."""
+        return self.transport.learned_limits()
 
 
 def _cursor_pages(fetch: Callable[[str | None], dict[str, Any]]) -> Iterator[dict[str, Any]]:

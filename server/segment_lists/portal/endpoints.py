@@ -47,6 +47,7 @@ FAMILIES: dict[str, Family] = {
         Family("lists", "2026-09", "https://developers.hubspot.com/docs/api-reference/latest/crm/lists/guide"),
         Family("objects", "2026-09", "https://developers.hubspot.com/docs/api-reference/latest/crm/search-the-crm"),
         Family("properties", "2026-09", "https://developers.hubspot.com/docs/api-reference/latest/overview"),
+        Family("associations", "2026-09", "https://developers.hubspot.com/docs/api-reference/latest/overview"),
         Family("account", "2026-09", "https://developers.hubspot.com/docs/api-reference/latest/overview"),
         Family("emails", "2026-09", "https://developers.hubspot.com/docs/api-reference/latest/overview"),
         # Users and teams (settings): 2026-09 exists only as a beta.
@@ -120,6 +121,7 @@ ENDPOINTS: dict[str, Endpoint] = {
         "/crm/v3/lists/{listId}/size-and-edits-history/between",
         "/crm/lists/{version}/{listId}/size-and-edits-history/between",
     ),
+    "lists.idmapping": Endpoint("POST", "lists", "/crm/v3/lists/idmapping", "/crm/lists/{version}/idmapping"),
     "lists.folders.get": Endpoint("GET", "lists", "/crm/v3/lists/folders", "/crm/lists/{version}/folders"),
     "lists.folders.create": Endpoint("POST", "lists", "/crm/v3/lists/folders", "/crm/lists/{version}/folders"),
     "lists.folders.delete": Endpoint(
@@ -145,6 +147,12 @@ ENDPOINTS: dict[str, Endpoint] = {
         "/crm/v3/properties/{objectType}/{propertyName}",
         "/crm/properties/{version}/{objectType}/{propertyName}",
     ),
+    "associations.labels": Endpoint(
+        "GET",
+        "associations",
+        "/crm/v4/associations/{fromObjectType}/{toObjectType}/labels",
+        "/crm/associations/{version}/{fromObjectType}/{toObjectType}/labels",
+    ),
     # The account, its users and teams.
     "account.details": Endpoint("GET", "account", "/account-info/v3/details", "/account-info/{version}/details"),
     # The SDK's (and HubSpot's long-documented) v3 paths; the 2026-03 spec moves both under /settings/users/.
@@ -155,6 +163,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     "automation.flows": Endpoint("GET", "automation", "/automation/v4/flows", None),
     "automation.flow": Endpoint("GET", "automation", "/automation/v4/flows/{flowId}", None),
     "marketing.emails": Endpoint("GET", "emails", "/marketing/v3/emails", "/marketing/emails/{version}"),
+    "marketing.email": Endpoint(
+        "GET", "emails", "/marketing/v3/emails/{emailId}", "/marketing/emails/{version}/{emailId}"
+    ),
 }
 
 # Families called at their semantic version even by default, because HubSpot has no GA date version.

@@ -58,6 +58,13 @@ class SlidingWindow:
                 self._freed.wait(None if math.isinf(wait) else wait)
                 waited += self._clock() - now
 
+    def resize(self, limit: int, window: float) -> None:
+        """HubSpot told us its real figures (rate-limit headers): pace by them from now on."""
+        with self._freed:
+            self.limit = max(1, limit)
+            self.window = window
+            self._freed.notify_all()
+
     def release(self, slot: Slot) -> None:
         with self._freed:
             slot.expires = self._clock() + self.window

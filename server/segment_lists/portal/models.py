@@ -12,6 +12,7 @@ they are sent back and must match.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -34,6 +35,24 @@ def _named(data: Any, kind: str, *id_keys: str) -> Any:
     return {**data, "name": display_name(data.get("name"), f"(unnamed {kind} {found})")}
 
 
+class ListPermissions(_Model):
+    """`listPermissions`: the teams and users granted edit access (empty: nobody singled out)."""
+
+    teams_with_edit_access: list[str] = Field(default_factory=list)
+    users_with_edit_access: list[str] = Field(default_factory=list)
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> ListPermissions:
+        return cls(
+            teams_with_edit_access=[str(i) for i in data.get("teamsWithEditAccess") or []],
+            users_with_edit_access=[str(i) for i in data.get("usersWithEditAccess") or []],
+        )
+
+    @property
+    def restricted(self) -> bool:
+        return bool(self.teams_with_edit_access or self.users_with_edit_access)
+
+
 class HubSpotList(_Model):
     """A list (segment), from GET/create/update responses or from list search results."""
 
@@ -53,6 +72,10 @@ class HubSpotList(_Model):
     updated_by_id: str | None = None
     folder_id: str | None = None
     folder_name: str | None = None
+    # GET / create / update answers only (search results lack them): who may edit the list, and
+    # whose records it may hold. None: the answer did not say.
+    list_permissions: ListPermissions | None = None
+    membership_settings: dict[str, Any] | None = None
     # Search results only: HubSpot's additionalProperties (all values strings).
     additional_properties: dict[str, str | None] = Field(default_factory=dict)
 
@@ -74,11 +97,20 @@ class HubSpotList(_Model):
             fields["size"] = int(extra["hs_list_size"])
         fields.setdefault("folderId", extra.get("hs_folder_id"))
         fields.setdefault("folderName", extra.get("hs_folder_name"))
+        if isinstance(fields.get("listPermissions"), dict):
+            fields["listPermissions"] = ListPermissions.from_api(fields["listPermissions"])
         return cls.model_validate(fields)
 
     @property
     def is_dynamic(self) -> bool:
         return self.processing_type == "DYNAMIC"
+
+    @property
+    def reference_count(self) -> int | None:
+        """`hs_list_reference_count` (search results): how many HubSpot assets use the list, as
+        HubSpot counts them (its exact meaning is undocumented). None when not sent."""
+        raw = self.additional_properties.get("hs_list_reference_count")
+        return int(raw) if raw not in (None, "") and str(raw).isdigit() else None
 
 
 class MembershipChange(_Model):
@@ -261,15 +293,26 @@ class User(_Model):
         return name or self.email
 
 
+class ListReference(_Model):
+    """One place an asset names a list, and what it does there."""
+
+    list_id: str
+    where: str
+
+
 class Workflow(_Model):
-    """A workflow (automation v4 flow) summary, with the ids of the lists it refers to."""
+    """A workflow (automation v4 flow) summary, with every place it names a list."""
 
     id: str
     name: str | None = None
     is_enabled: bool | None = None
     flow_type: str | None = None
     object_type_id: str | None = None
-    list_ids: list[str] = Field(default_factory=list)
+    references: list[ListReference] = Field(default_factory=list)
+
+    @property
+    def list_ids(self) -> list[str]:
+        return list(dict.fromkeys(ref.list_id for ref in self.references))
 
     @model_validator(mode="before")
     @classmethod
@@ -278,7 +321,8 @@ class Workflow(_Model):
 
 
 class MarketingEmail(_Model):
-    """A marketing email, with the lists it is sent to (`include`) or kept from (`exclude`)."""
+    """A marketing email, with the lists it is sent to (`include`) or kept from (`exclude`): ILS list
+    ids (`to.contactIlsLists`) and legacy list ids (`to.contactLists`, to be translated)."""
 
     id: str
     name: str | None = None
@@ -286,6 +330,22 @@ class MarketingEmail(_Model):
     is_published: bool | None = None
     include_list_ids: list[str] = Field(default_factory=list)
     exclude_list_ids: list[str] = Field(default_factory=list)
+    legacy_include_ids: list[str] = Field(default_factory=list)
+    legacy_exclude_ids: list[str] = Field(default_factory=list)
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> MarketingEmail:
+        to = data.get("to") or {}
+        ils, legacy = to.get("contactIlsLists") or {}, to.get("contactLists") or {}
+        return cls.model_validate(
+            {
+                **data,
+                "includeListIds": [str(i) for i in ils.get("include") or []],
+                "excludeListIds": [str(i) for i in ils.get("exclude") or []],
+                "legacyIncludeIds": [str(i) for i in legacy.get("include") or []],
+                "legacyExcludeIds": [str(i) for i in legacy.get("exclude") or []],
+            }
+        )
 
     @model_validator(mode="before")
     @classmethod
@@ -306,23 +366,73 @@ def _numeric_first(value: str) -> tuple[int, str]:
     return (int(value), "") if value.isdigit() else (0, value)
 
 
-def referenced_list_ids(node: Any) -> list[str]:
-    """Every list id a workflow definition mentions: IN_LIST filters (`listId`), membership
-    branches and `suppressionListIds`, wherever they are nested."""
+# Keys that hold list ids in a workflow definition: listId / list_id / listIds, suppressionListIds,
+# and any other action field named like one (staticListId, ilsListId...): HubSpot adds actions that
+# name lists (changelog "Changes to list membership actions in the v4 Automation API").
+_LIST_ID_KEY = re.compile(r"^(?:[a-z]+_?)?list_?ids?$", re.IGNORECASE)
+# actionTypeId -> what the action does to the list.
+LIST_ACTIONS = {
+    "0-63809083": "action: add to list",
+    "0-63863438": "action: remove from list",
+    "0-13": "action: alter list membership (legacy)",
+}
+
+
+def _ids_under(node: Any) -> list[str]:
     found: list[str] = []
 
-    def visit(value: Any, key: str | None = None) -> None:
+    def visit(value: Any, key: str | None) -> None:
         if isinstance(value, dict):
             for k, v in value.items():
                 visit(v, k)
         elif isinstance(value, list):
             for item in value:
                 visit(item, key)
-        elif key in {"listId", "suppressionListIds", "listIds"} and value is not None:
+        elif key is not None and _LIST_ID_KEY.match(key) and value is not None:
             # Ids in the one form, so they compare with ours whether HubSpot wrote 9, "9" or "09".
             text = same_id(value)
-            if text is not None and text not in found:
+            if text is not None:
                 found.append(text)
 
-    visit(node)
-    return found
+    visit(node, None)
+    return list(dict.fromkeys(found))
+
+
+def workflow_references(flow: dict[str, Any]) -> list[ListReference]:
+    """Every place an automation v4 flow names a list, and what it does there (spec `ApiContactFlow`):
+    suppression lists, enrollment (list-based filters, list-membership triggers, re-enrollment,
+    refinement), the goal, list branches and list actions; anything else that names a list id too."""
+    refs: list[ListReference] = []
+
+    def add(ids: list[str], where: str) -> None:
+        refs.extend(ListReference(list_id=i, where=where) for i in ids)
+
+    criteria = flow.get("enrollmentCriteria") or {}
+    parts = {
+        "listFilterBranch": "enrollment criteria",
+        "listMembershipFilterBranches": "enrollment trigger: joins the list",
+        "eventFilterBranches": "enrollment trigger",
+        "reEnrollmentTriggersFilterBranches": "re-enrollment trigger",
+        "refinementCriteria": "enrollment refinement",
+    }
+    for key, where in parts.items():
+        add(_ids_under(criteria.get(key)), where)
+    add(_ids_under({k: v for k, v in criteria.items() if k not in parts}), "enrollment criteria")
+    add(_ids_under({"suppressionListIds": flow.get("suppressionListIds")}), "suppression list (never enrolled)")
+    add(_ids_under(flow.get("goalFilterBranch")), "goal")
+    for action in flow.get("actions") or []:
+        if not isinstance(action, dict):
+            continue
+        label = LIST_ACTIONS.get(str(action.get("actionTypeId")))
+        if label is None and action.get("listBranches"):
+            label = "list branch"
+        number = action.get("actionId")
+        add(_ids_under(action), f"{label or 'action ' + str(action.get('actionTypeId'))} (step {number})")
+    seen = {ref.list_id for ref in refs}
+    rest = {
+        k: v
+        for k, v in flow.items()
+        if k not in {"enrollmentCriteria", "suppressionListIds", "goalFilterBranch", "actions"}
+    }
+    add([i for i in _ids_under(rest) if i not in seen], "elsewhere in its definition")
+    return refs

@@ -23,6 +23,10 @@ Responses are read as HubSpot's JSON, verbatim (`_preload_content=False`): the S
 fields they lack (`listPermissions`, `isPublicList`...) and its merged oneOf models add some
 (an ENUMERATION operation comes back with `"type": "TIME_RANGED"`), which would corrupt a filter
 definition read and sent back.
+
+Every answer's `X-HubSpot-RateLimit-*` headers teach the transport the portal's real limits
+(`learned_limits`): the 10-second allowance replaces the one assumed from the configured tier (unless
+a burst was set explicitly), so a Professional or Enterprise portal is paced by its own figures.
 """
 
 from __future__ import annotations
@@ -43,6 +47,14 @@ from urllib3.util.retry import Retry
 
 import hubspot
 from segment_lists.boundary.redaction import redact
+from segment_lists.data.hubspot_limits import (
+    HEADER_DAILY,
+    HEADER_DAILY_REMAINING,
+    HEADER_INTERVAL,
+    HEADER_MAX,
+    RateTier,
+    tier_from_daily_limit,
+)
 from segment_lists.portal.connection import PortalSettings
 from segment_lists.portal.endpoints import endpoint_path
 from segment_lists.portal.errors import (
@@ -103,6 +115,31 @@ class CallStats:
         return sum(self.calls.values())
 
 
+@dataclass(frozen=True)
+class LearnedLimits:
+    """What HubSpot's rate-limit headers said, last time they were sent (None: never sent)."""
+
+    burst: int | None = None  # X-HubSpot-RateLimit-Max: calls per window for this app
+    window_seconds: float | None = None  # X-HubSpot-RateLimit-Interval-Milliseconds / 1000
+    daily: int | None = None  # X-HubSpot-RateLimit-Daily (private apps and service keys only)
+    daily_remaining: int | None = None
+
+    @property
+    def tier(self) -> RateTier | None:
+        """The subscription the daily allowance points at (an inference: no API names it)."""
+        return tier_from_daily_limit(self.daily) if self.daily else None
+
+
+def _header_int(headers: Mapping[str, str], name: str) -> int | None:
+    for key, value in headers.items():
+        if key.lower() == name.lower():
+            try:
+                return int(str(value).strip())
+            except ValueError:
+                return None
+    return None
+
+
 class Transport:
     def __init__(self, settings: PortalSettings) -> None:
         self.settings = settings
@@ -119,6 +156,34 @@ class Transport:
         self._lock = threading.Lock()
         self._stats = CallStats()
         self._rng = random.Random()
+        self._learned = LearnedLimits()
+
+    def learned_limits(self) -> LearnedLimits:
+        with self._lock:
+            return self._learned
+
+    def learn(self, headers: Mapping[str, str] | None) -> None:
+        """Read HubSpot's rate-limit headers; pace by the 10-second figures unless a burst was set."""
+        if not headers:
+            return
+        burst, interval = _header_int(headers, HEADER_MAX), _header_int(headers, HEADER_INTERVAL)
+        daily, left = _header_int(headers, HEADER_DAILY), _header_int(headers, HEADER_DAILY_REMAINING)
+        if burst is None and daily is None:
+            return  # e.g. an answer that carries none (some endpoints, gateways)
+        with self._lock:
+            old = self._learned
+            new = LearnedLimits(
+                burst=burst if burst is not None else old.burst,
+                window_seconds=interval / 1000 if interval else old.window_seconds,
+                daily=daily if daily is not None else old.daily,
+                daily_remaining=left if left is not None else old.daily_remaining,
+            )
+            self._learned = new
+        changed = (new.burst, new.window_seconds) != (old.burst, old.window_seconds)
+        general = self.limiter.general
+        if changed and general is not None and new.burst and self.settings.limiter.burst is None:
+            margin = self.settings.limiter.safety_margin
+            general.resize(max(1, int(new.burst * (1 - margin))), new.window_seconds or general.window)
 
     def stats(self) -> CallStats:
         with self._lock:
@@ -148,24 +213,24 @@ class Transport:
         params = _query_params(query or {})
 
         def send() -> Any:
-            return read_json(
-                api_client.call_api(
-                    resource,
-                    method,
-                    path_params={},
-                    query_params=params,
-                    header_params=dict(JSON_HEADERS),
-                    body=body,
-                    post_params=[],
-                    files={},
-                    response_types_map={},
-                    auth_settings=["oauth2"],
-                    _return_http_data_only=True,
-                    _preload_content=False,
-                    _request_timeout=self.settings.timeout_seconds,
-                    collection_formats={},
-                )
+            response = api_client.call_api(
+                resource,
+                method,
+                path_params={},
+                query_params=params,
+                header_params=dict(JSON_HEADERS),
+                body=body,
+                post_params=[],
+                files={},
+                response_types_map={},
+                auth_settings=["oauth2"],
+                _return_http_data_only=True,
+                _preload_content=False,
+                _request_timeout=self.settings.timeout_seconds,
+                collection_formats={},
             )
+            self.learn(getattr(response, "headers", None))
+            return read_json(response)
 
         return self._run(endpoint, send, search=search, create=create, gone_ok=gone_ok)
 
@@ -186,6 +251,7 @@ class Transport:
                 failure = classify(error)
                 if failure is None:
                     raise
+                self.learn(failure.headers)
             finally:
                 permit.release()
             elapsed = time.monotonic() - started

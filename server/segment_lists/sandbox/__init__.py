@@ -23,6 +23,9 @@ from segment_lists.sandbox.sandbox_config import (
     Faults,
     RateLimits,
     SandboxConfig,
+    SearchLimits,
+    Strictness,
+    parse_fault_spec,
 )
 from segment_lists.sandbox.seed import assets
 from segment_lists.sandbox.seed.crm_data import SeedSummary, seed_crm
@@ -40,12 +43,15 @@ __all__ = [
     "RunningSandbox",
     "Sandbox",
     "SandboxConfig",
+    "SearchLimits",
     "SeedSummary",
+    "Strictness",
     "assets",
     "associations",
     "crm_properties",
     "iso",
     "lists_service",
+    "parse_fault_spec",
     "records",
     "seed_crm",
     "seed_demo",

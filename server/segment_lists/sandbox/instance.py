@@ -57,7 +57,7 @@ class Sandbox:
         granted = self.config.tokens.get(token or "")
         if isinstance(granted, Credential):
             return granted
-        return Credential(kind="private_app", scopes=granted)
+        return Credential(kind=self.config.token_kind(token), scopes=granted)
 
     def token_has_any_scope(self, token: str | None, scopes: Iterable[str]) -> bool:
         credential = self.credential(token)

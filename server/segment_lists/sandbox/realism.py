@@ -8,8 +8,14 @@ seeded random sequence, which makes a run of faults reproducible.
 
 Rate limits (reference §12.1/§12.2): a rolling window per token (`per_ten_seconds`), a daily
 counter per account that resets at midnight in the portal's time zone, and a per-account
-`search_per_second` bucket for CRM search (`POST /crm/objects/<version>/*/search`, and v3's).
-Requests refused with 429, and requests hit by an injected fault before processing, do not count.
+`search_per_second` bucket for CRM search. Requests refused with 429, and requests hit by an
+injected fault before processing, do not count.
+
+Every answer carries HubSpot's `X-HubSpot-RateLimit-*` headers, whether or not limits are enforced:
+the enforced figures, else the portal tier's (`data.hubspot_limits`). Private apps and service keys
+get all seven; OAuth tokens no Daily pair (changelog "Rate limit headers will now appear for OAuth
+authenticated calls"); CRM search answers only the Daily pair (recorded HubSpot responses;
+`SandboxConfig.search_rate_headers`). Every answer also carries `X-HubSpot-Correlation-Id`.
 """
 
 from __future__ import annotations
@@ -29,11 +35,23 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from segment_lists.data.hubspot_limits import (
+    HEADER_DAILY,
+    HEADER_DAILY_REMAINING,
+    HEADER_INTERVAL,
+    HEADER_MAX,
+    HEADER_REMAINING,
+    HEADER_SECONDLY,
+    HEADER_SECONDLY_REMAINING,
+    PUBLIC_APP_BURST,
+    TIER_BURST,
+    TIER_DAILY,
+)
 from segment_lists.sandbox.clock import Clock
 from segment_lists.sandbox.sandbox_config import Faults, RateLimits, SandboxConfig
 
-# CRM search at v3 and at every date version (`/crm/objects/2026-09/{objectType}/search`).
-SEARCH_PATH = re.compile(r"^/crm/(?:v3/objects|objects/\d{4}-\d{2})/[^/]+/search/?$")
+# CRM search, at the legacy and the date-versioned paths (/crm/objects/<version>/<type>/search).
+SEARCH_PATH = re.compile(r"^/crm/(v3/objects|objects/[^/]+)/[^/]+/search/?$")
 SEARCH_WINDOW_SECONDS = 1.0
 JSON_TYPE = b"application/json;charset=utf-8"
 
@@ -160,6 +178,7 @@ class Realism:
                 if verdict.reply is not None or verdict.drop == "before":
                     return verdict
             self._apply_rate_limits(method, path, token or "", verdict)
+            verdict.headers.append((b"x-hubspot-correlation-id", str(uuid.uuid4()).encode()))
             return verdict
 
     def _reseed_if_changed(self) -> None:
@@ -254,11 +273,12 @@ class Realism:
 
         if refusal is None:
             self._daily_count += 1
+            # Counted whether or not enforced: the Remaining headers tell the truth either way.
             if counts_ten:
                 window.append(now)
             if is_search:
                 self._search_window.append(now)
-        headers = [] if is_search else self._limit_headers(limits, len(window))
+        headers = self._limit_headers(limits, token, window, now, search=is_search)
         if refusal is None:
             verdict.headers = headers
             return
@@ -273,20 +293,33 @@ class Realism:
             headers.append((b"retry-after", str(max(1, math.ceil(wait))).encode()))
         verdict.reply = rate_limit_reply(policy, headers)
 
-    def _limit_headers(self, limits: RateLimits, used: int) -> list[tuple[bytes, bytes]]:
-        headers: list[tuple[bytes, bytes]] = []
-        if limits.daily is not None:
+    def _limit_headers(
+        self, limits: RateLimits, token: str, window: deque[float], now: float, *, search: bool
+    ) -> list[tuple[bytes, bytes]]:
+        """HubSpot's X-HubSpot-RateLimit-* headers for this token's kind: the enforced figures, else
+        the tier's."""
+        oauth = self.config.token_kind(token) == "oauth"
+        tier = self.config.tier
+        headers: list[tuple[str, int]] = []
+        if not oauth:
+            daily = limits.daily if limits.daily is not None else TIER_DAILY[tier]
+            headers += [(HEADER_DAILY, daily), (HEADER_DAILY_REMAINING, max(0, daily - self._daily_count))]
+        if not search or self.config.search_rate_headers == "all":
+            burst = limits.per_ten_seconds or (PUBLIC_APP_BURST if oauth else TIER_BURST[tier])
+            secondly = max(1, burst // 10)
+            last_second = 0
+            for moment in reversed(window):
+                if moment <= now - 1.0:
+                    break
+                last_second += 1
             headers += [
-                (b"x-hubspot-ratelimit-daily", str(limits.daily).encode()),
-                (b"x-hubspot-ratelimit-daily-remaining", str(max(0, limits.daily - self._daily_count)).encode()),
+                (HEADER_INTERVAL, int(limits.window_seconds * 1000)),
+                (HEADER_MAX, burst),
+                (HEADER_REMAINING, max(0, burst - len(window))),
+                (HEADER_SECONDLY, secondly),
+                (HEADER_SECONDLY_REMAINING, max(0, secondly - last_second)),
             ]
-        if limits.per_ten_seconds is not None:
-            headers += [
-                (b"x-hubspot-ratelimit-interval-milliseconds", str(int(limits.window_seconds * 1000)).encode()),
-                (b"x-hubspot-ratelimit-max", str(limits.per_ten_seconds).encode()),
-                (b"x-hubspot-ratelimit-remaining", str(max(0, limits.per_ten_seconds - used)).encode()),
-            ]
-        return headers
+        return [(name.lower().encode(), str(value).encode()) for name, value in headers]
 
     def _seconds_to_midnight(self) -> float:
         local = self.clock.now().astimezone(self.clock.zone)

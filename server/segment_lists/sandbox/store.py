@@ -113,6 +113,11 @@ CREATE TABLE IF NOT EXISTS users (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS teams (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS workflows (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS marketing_emails (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
+-- Lists from before HubSpot's list migration keep a legacy (v1) id, translated by /idmapping.
+CREATE TABLE IF NOT EXISTS legacy_list_ids (legacy_id INTEGER PRIMARY KEY, list_id INTEGER NOT NULL);
+-- Uses of a list the public API cannot show (ads audiences, SMS, chatflows, ...): they only count
+-- in the list's hs_list_reference_count, as in HubSpot.
+CREATE TABLE IF NOT EXISTS list_hidden_uses (list_id INTEGER NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL);
 """
 
 

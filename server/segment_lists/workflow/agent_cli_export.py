@@ -27,7 +27,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from segment_lists.domain.text import clean
+from segment_lists.boundary.text import clean
 from segment_lists.workflow.journal import LibraryEntry
 from segment_lists.workflow.library import LibraryExport
 from segment_lists.workflow.runtime import Runtime

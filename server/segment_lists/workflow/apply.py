@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from segment_lists.boundary.text import clean, quoted
 from segment_lists.data.hubspot_limits import MEMBERSHIP_WRITE_BATCH
-from segment_lists.domain.plan import Plan, PlanItem
+from segment_lists.domain.plan import ListAccess, Plan, PlanItem
 from segment_lists.filters import definition_key
 from segment_lists.portal import AmbiguousWrite, DailyLimitReached, DuplicateListName, NotFound, PortalError
 from segment_lists.portal.models import Folder, HubSpotList
@@ -39,13 +39,15 @@ class ItemOutcome(BaseModel):
     list_id: str | None = None
     members_added: int | None = None
     message: str
+    # Created lists: who can see and edit it, as read back from HubSpot (HubSpot's access modes).
+    access: str | None = None
 
-    @field_validator("name", "message")
+    @field_validator("name", "message", "access")
     @classmethod
-    def _as_data(cls, text: str) -> str:
+    def _as_data(cls, text: str | None) -> str | None:
         # An outcome is output only: list names in it (CRM text, or the user's) are stripped of
         # control and bidi characters, so every message built from it is too.
-        return clean(text, limit=2000)
+        return None if text is None else clean(text, limit=2000)
 
 
 class ApplyResult(BaseModel):
@@ -408,7 +410,7 @@ def _apply_one(
             filter_branch=item.filter_branch,
             segment_key=item.key,
             folder_id=folder_id,
-            team_ids=plan.edit_team_ids,
+            team_ids=item.access.team_ids if item.access.mode == "teams" else (),
         )
     except DuplicateListName:
         # Another run of the same plan (a second client sharing this journal) got there first.
@@ -423,15 +425,36 @@ def _apply_one(
             members_added=_fill_static(rt, item, existing, run_id, competitor_csv, confirmed),
             message="created by another run of this plan at the same time; left as is",
         )
-    added = _fill_static(rt, item, created, run_id, competitor_csv, confirmed)
+    added = _fill_static(rt, item, created.id, run_id, competitor_csv, confirmed)
     return ItemOutcome(
         key=item.key,
         name=item.name,
         outcome="created",
-        list_id=created,
+        list_id=created.id,
         members_added=added,
         message=f"created as {'an active' if item.processing_type == 'DYNAMIC' else 'a static'} list",
+        access=access_read_back(rt, created, item.access),
     )
+
+
+def access_read_back(rt: Runtime, created: HubSpotList, wanted: ListAccess) -> str:
+    """Who can see and edit a list we created, as HubSpot stored it (its `listPermissions`), in words;
+    and whether that is what was asked."""
+    lst = created if created.list_permissions is not None else rt.portal.get_list(created.id, include_filters=False)
+    granted = lst.list_permissions
+    if granted is None:
+        return "HubSpot did not say who can see or edit it; check the list's Access tab in HubSpot"
+    if not granted.restricted:
+        stored = "everyone can view and edit"
+    else:
+        names = dict(zip((str(i) for i in wanted.team_ids), wanted.team_names, strict=False))
+        parts = [f"team {names.get(t, t)} ({t})" for t in granted.teams_with_edit_access]
+        parts += [f"user {u}" for u in granted.users_with_edit_access]
+        stored = f"view and edit: {', '.join(parts)}; other teams and users: no access"
+    asked = set(str(i) for i in wanted.team_ids) if wanted.mode == "teams" else set()
+    if asked != set(granted.teams_with_edit_access):
+        return f"{stored} (asked: {wanted.describe()}; HubSpot kept what is stated)"
+    return stored
 
 
 def create_journaled(
@@ -444,8 +467,8 @@ def create_journaled(
     segment_key: str | None,
     folder_id: str | None = None,
     team_ids: Sequence[int] = (),
-) -> str:
-    """Journal the intent, create, settle. Returns the new list id."""
+) -> HubSpotList:
+    """Journal the intent, create, settle. Returns the list as HubSpot answered."""
     action = rt.journal.intend(
         run_id,
         rt.portal_id,
@@ -478,7 +501,7 @@ def create_journaled(
     rt.journal.settle_created(
         action, rt.portal_id, run_id, created.id, created.name, processing_type, segment_key, filter_branch
     )
-    return created.id
+    return created
 
 
 def planned_additions(

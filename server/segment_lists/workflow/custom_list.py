@@ -1,5 +1,6 @@
 """One custom list instead of a plan: a definition the user (or the model) wrote, checked with HubSpot's
-grammar before anything is sent, created and journaled like a plan item.
+grammar and against this portal's schema (properties, options, association types) before anything is
+sent, created and journaled like a plan item.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from pydantic import BaseModel, Field, field_validator
 
 from segment_lists.boundary.ids import RecordId
 from segment_lists.boundary.text import clean
+from segment_lists.domain.definitions import definition_issues
 from segment_lists.domain.interview import domain_names
-from segment_lists.filters import parse_filter_branch
+from segment_lists.filters import FilterValidationError, normalize_filter_branch, parse_filter_branch
 from segment_lists.workflow.apply import ApplyResult, ItemOutcome, add_members_journaled, create_journaled
+from segment_lists.workflow.gather import schema_facts
 from segment_lists.workflow.runtime import Runtime
 from segment_lists.workflow.static_members import StaticAdds, static_additions
 
@@ -45,9 +48,12 @@ class CustomList(BaseModel):
         return domain_names(domains)
 
 
-def validate_custom(custom: CustomList) -> dict[str, Any] | None:
+def validate_custom(rt: Runtime, custom: CustomList) -> dict[str, Any] | None:
     """A custom list, checked before anything is sent: a visible name, and the definition by HubSpot's
-    grammar. Raises ValueError (FilterValidationError for grammar issues, naming each path and its fix)."""
+    grammar and this portal's schema, in the form HubSpot stores (its normalized form: the filters
+    guide's lowercase names upper-cased).
+
+    Raises ValueError (FilterValidationError naming each path and its fix)."""
     if not custom.name:
         raise ValueError("the list name has no visible characters; give a name people can read")
     filter_branch, processing_type = custom.filter_branch, custom.processing_type
@@ -57,7 +63,11 @@ def validate_custom(custom: CustomList) -> dict[str, Any] | None:
         return None
     if filter_branch is None:
         raise ValueError("an active (DYNAMIC) list needs a filter_branch")
-    return parse_filter_branch(filter_branch).to_hubspot()
+    branch = normalize_filter_branch(parse_filter_branch(filter_branch).to_hubspot())
+    issues = definition_issues(branch, schema_facts(rt))
+    if issues:
+        raise FilterValidationError(issues)
+    return branch
 
 
 def describe_custom(rt: Runtime, custom: CustomList, branch: dict[str, Any] | None) -> str:
@@ -86,7 +96,7 @@ def create_custom_list(
     run_id = rt.journal.start_run(rt.portal_id, "apply")
     list_id = create_journaled(
         rt, run_id, custom.name, processing_type=custom.processing_type, filter_branch=branch, segment_key=None
-    )
+    ).id
     added = None
     if custom.processing_type == "MANUAL":
         if members is None:

@@ -1,7 +1,8 @@
 """`segment-lists doctor`: is everything in place to build the library, and if not, what to fix.
 
 Checks the token (present, accepted), connectivity, each scope by one cheap read per area (a missing
-scope comes back as HubSpot's 403 naming it), the rate tier, the journal, and the portal's
+scope comes back as HubSpot's 403 naming it), the rate limits HubSpot reports in its answers'
+X-HubSpot-RateLimit-* headers (the configured tier only when it sends none), the journal, and the portal's
 prerequisites (the planner's warnings and open questions). A check fails only when the workflow
 cannot work; what merely degrades it is a warning.
 """
@@ -29,6 +30,7 @@ from segment_lists.portal import (
 from segment_lists.portal.errors import TOKEN_REJECTED_FIX
 from segment_lists.workflow.environment import Settings
 from segment_lists.workflow.failures import NoToken
+from segment_lists.workflow.gather import per_list_access_of
 from segment_lists.workflow.runtime import Runtime, open_runtime
 
 Verdict = Literal["ok", "warning", "fail"]
@@ -173,6 +175,7 @@ def diagnose(settings: Settings, answers: Answers | None = None, *, prerequisite
             )
         )
         checks.append(_rate_check(rt, settings))
+        checks.append(_access_check(rt))
         checks.append(Check(area="journal", verdict="ok", detail=f"writable at {settings.state_dir}"))
         if prerequisites and not any(c.verdict == "fail" for c in checks):
             checks += _prerequisites(rt, answers or Answers())
@@ -202,24 +205,54 @@ def credential_status(settings: Settings) -> list[str]:
 
 def _rate_check(rt: Runtime, settings: Settings) -> Check:
     stats = rt.portal.stats()
+    learned = rt.portal.learned_limits()
+    calls = f"{stats.total_calls} calls so far, {stats.rate_limited} answered 429"
+    if learned.burst is not None:
+        window = f"{learned.window_seconds:g} s" if learned.window_seconds else "10 s"
+        daily = (
+            f", {learned.daily:,} a day ({learned.daily_remaining:,} left today)"
+            if learned.daily is not None and learned.daily_remaining is not None
+            else " (no daily figure: an OAuth token has no daily limit)"
+        )
+        tier = f"; that is HubSpot's {learned.tier.replace('-', ' ')} allowance" if learned.tier else ""
+        detail = (
+            f"HubSpot reports {learned.burst} calls per {window}{daily}{tier}; the client paces itself by "
+            f"these figures; {calls}"
+        )
+        verdict: Verdict = "warning" if stats.rate_limited else "ok"
+        fix = "Another integration shares the portal's limits: run when it is quiet." if stats.rate_limited else None
+        return Check(area="rate limits", verdict=verdict, detail=detail, fix=fix)
     burst = TIER_BURST[settings.rate_tier]
     detail = (
-        f"rate tier '{settings.rate_tier}': the client paces itself below {burst} calls per 10 s; "
-        f"{stats.total_calls} calls so far, {stats.rate_limited} answered 429"
+        f"HubSpot sent no rate-limit headers; assuming rate tier '{settings.rate_tier}': the client paces itself "
+        f"below {burst} calls per 10 s; {calls}"
     )
     if stats.rate_limited:
         return Check(
-            area="rate tier",
+            area="rate limits",
             verdict="warning",
             detail=detail,
             fix="Another integration shares the portal's limit, or the tier is set too high: set HUBSPOT_RATE_TIER "
             "to your subscription (free, starter, professional, enterprise, api-limit-increase).",
         )
     return Check(
-        area="rate tier",
+        area="rate limits",
         verdict="ok",
         detail=detail + " (set HUBSPOT_RATE_TIER to your subscription for faster runs)",
     )
+
+
+def _access_check(rt: Runtime) -> Check:
+    available, how = per_list_access_of(rt)
+    if available is None:
+        return Check(
+            area="per-list access",
+            verdict="warning",
+            detail=f"could not tell whether lists can be restricted to teams ({how})",
+            fix="Set SEGMENT_LISTS_PER_LIST_ACCESS=yes on an Enterprise portal, =no otherwise.",
+        )
+    said = "lists can be restricted to teams" if available else "every list is visible to everyone (Enterprise only)"
+    return Check(area="per-list access", verdict="ok", detail=f"{said} ({how})")
 
 
 def _prerequisites(rt: Runtime, answers: Answers) -> list[Check]:
@@ -268,8 +301,15 @@ def probe_portal(base_url: str, token: str) -> list[str]:
     """A few reads through the portal client (the official SDK), as proof that a portal answers like
     HubSpot: `segment-lists sandbox --check` runs them against the sandbox it started."""
     portal = Portal(PortalSettings(token=SecretStr(token), base_url=base_url))
-    return [
+    lines = [
         f"contacts (CRM search total): {portal.count('contacts')}",
         f"contact properties: {len(portal.properties('contacts'))}",
         f"lists: {len(portal.all_lists())}",
     ]
+    learned = portal.learned_limits()
+    if learned.burst is not None:
+        daily = f", {learned.daily:,} a day" if learned.daily is not None else ""
+        lines.append(
+            f"rate limits (X-HubSpot-RateLimit-* headers): {learned.burst} per {learned.window_seconds:g} s{daily}"
+        )
+    return lines

@@ -33,6 +33,9 @@ class Settings(BaseModel):
     # Which HubSpot API paths to call: "latest" (each API at its latest GA date version, e.g.
     # /crm/lists/2026-09) or "legacy" (the v3/v4 paths HubSpot stops supporting in 2027).
     api_version: ApiVersion = "latest"
+    # Whether the portal has per-list team access (Enterprise): "auto" infers it from the daily API
+    # allowance HubSpot reports; "yes" / "no" say so when that cannot tell (OAuth tokens get no Daily header).
+    per_list_access: Literal["auto", "yes", "no"] = "auto"
     sandbox: bool = False
     sandbox_mode: SandboxMode = "auto"
     # The sandbox stands in because no token is set (serve's first run): results say how to connect.
@@ -95,5 +98,7 @@ def load_settings(env: dict[str, str] | None = None, dotenv: Path | None = None,
         fields["rate_tier"] = merged["HUBSPOT_RATE_TIER"]
     if merged.get("HUBSPOT_API_VERSION"):
         fields["api_version"] = merged["HUBSPOT_API_VERSION"].strip().lower()
+    if merged.get("SEGMENT_LISTS_PER_LIST_ACCESS"):
+        fields["per_list_access"] = merged["SEGMENT_LISTS_PER_LIST_ACCESS"].strip().lower()
     fields.update(overrides)
     return Settings.model_validate(fields)

@@ -38,7 +38,7 @@ from segment_lists.data.hubspot_limits import (
     SEARCH_MAX_FILTERS_PER_GROUP,
     SEARCH_MAX_GROUPS,
 )
-from segment_lists.domain.catalog import ExclusivityGroup
+from segment_lists.domain.catalog import ANY_COMPANY_TYPE, ExclusivityGroup
 from segment_lists.domain.plan import Plan
 from segment_lists.domain.search_translation import to_search_groups
 from segment_lists.portal.models import HubSpotList
@@ -248,7 +248,8 @@ def check_groups(
                 pairs=group_pairs,
                 uncovered=uncovered,
                 coverage_method=method,
-                message=_message(group_pairs, uncovered),
+                message=_message(group_pairs, uncovered)
+                + (_several_companies_hint() if _reads_any_company(lists, list_ids, group_pairs) else ""),
             )
         )
     calls = rt.portal.stats().total_calls - before
@@ -510,6 +511,32 @@ def _fill_emails(rt: Runtime, pairs: list[_Pair]) -> None:
         emails.update({record.id: record.properties.get("email") for record in records})
     for pair in pairs:
         pair.emails = {i: emails.get(i) for i in pair.sample_ids}
+
+
+def _reads_any_company(lists: dict[str, HubSpotList], list_ids: list[str], pairs: list[PairOverlap]) -> bool:
+    """Overlapping lists that read a contact's companies through "any associated company"."""
+    overlapping = {i for pair in pairs if pair.overlap for i in (pair.first, pair.second)}
+    return any(i in lists and _any_company_branch(lists[i].filter_branch) for i in overlapping & set(list_ids))
+
+
+def _any_company_branch(node: Any) -> bool:
+    if isinstance(node, dict):
+        if (
+            node.get("filterBranchType") == "ASSOCIATION"
+            and node.get("objectTypeId") == "0-2"
+            and str(node.get("associationTypeId")) == str(ANY_COMPANY_TYPE)
+        ):
+            return True
+        return any(_any_company_branch(child) for child in node.get("filterBranches") or [])
+    return False
+
+
+def _several_companies_hint() -> str:
+    return (
+        " These lists read any associated company, so a contact with several companies lands in each of "
+        "their lists (the samples name some); plan with company_association 'primary' (HubSpot's primary "
+        "company) to count every contact once."
+    )
 
 
 def _message(pairs: list[PairOverlap], uncovered: int | None) -> str:

@@ -12,6 +12,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
 from segment_lists.boundary.text import clean, inline
+from segment_lists.data.hubspot_limits import PER_LIST_ACCESS_TIERS
 from segment_lists.domain.facts import ExistingList, PortalFacts, PropertyInfo
 from segment_lists.domain.interview import Answers
 from segment_lists.domain.planner import facts_needed
@@ -59,6 +60,7 @@ def gather_facts(rt: Runtime, answers: Answers) -> PortalFacts:
         teams_future = pool.submit(rt.portal.teams)
         lists_future = pool.submit(_existing_lists, rt)
         users_future = pool.submit(rt.portal.user_email_domains)
+        links_future = pool.submit(_association_types, rt)
         totals = pool.map(lambda obj: rt.count(OBJECT_TYPES[obj]), ["contact", "company"])
         fills = pool.map(has_value, request.fill)
         value_jobs = [
@@ -77,6 +79,8 @@ def gather_facts(rt: Runtime, answers: Answers) -> PortalFacts:
         unread: dict[str, str] = {}
         teams = _optional(teams_future, "teams", unread) or []
         user_domains = _optional(users_future, "users", unread) or []
+        links = links_future.result()
+    per_list_access, how = per_list_access_of(rt)
     return PortalFacts(
         portal_id=rt.portal_id,
         is_sandbox=rt.settings.sandbox,
@@ -91,6 +95,9 @@ def gather_facts(rt: Runtime, answers: Answers) -> PortalFacts:
         user_email_domains=user_domains,
         teams={team.name: int(team.id) for team in teams},
         unread=unread,
+        association_types=links,
+        per_list_access=per_list_access,
+        per_list_access_how=how,
     )
 
 
@@ -104,6 +111,38 @@ def _optional(future: Future[T], what: str, unread: dict[str, str]) -> T | None:
     except PortalError as error:
         unread[what] = f"HubSpot did not answer ({clean(str(error), limit=200)})"
     return None
+
+
+def schema_facts(rt: Runtime) -> PortalFacts:
+    """Only what checking a definition needs: contact and company properties, association types."""
+    return PortalFacts(
+        portal_id=rt.portal_id,
+        contact_properties=_properties(rt, "contact"),
+        company_properties=_properties(rt, "company"),
+        association_types=_association_types(rt),
+    )
+
+
+def _association_types(rt: Runtime) -> dict[str, dict[int, str]]:
+    """Contact -> company association types (labels endpoint). Unreadable: not checked, never guessed."""
+    try:
+        return {"0-1/0-2": rt.portal.association_types("contacts", "companies")}
+    except PortalError:
+        return {}
+
+
+def per_list_access_of(rt: Runtime) -> tuple[bool | None, str]:
+    """Whether this portal has per-list team access (Enterprise only), and how that was decided. HubSpot
+    has no API that names a portal's subscription: the daily allowance in its rate-limit headers does
+    (1,000,000 Enterprise, 625,000/650,000 Professional, 250,000 Free/Starter, each +1M per pack)."""
+    if rt.settings.per_list_access != "auto":
+        return rt.settings.per_list_access == "yes", "as SEGMENT_LISTS_PER_LIST_ACCESS says"
+    learned = rt.portal.learned_limits()
+    tier = learned.tier
+    if tier is None:
+        return None, "HubSpot's answers named no daily API allowance to tell the subscription by"
+    how = f"{tier.replace('-', ' ')}, from its daily API allowance of {learned.daily:,}"
+    return tier in PER_LIST_ACCESS_TIERS, how
 
 
 def _existing_lists(rt: Runtime) -> list[ExistingList]:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from segment_lists.boundary.text import quoted
 from segment_lists.domain.plan import Plan, PlanItem
 from segment_lists.portal.models import HubSpotList
-from segment_lists.workflow.dependencies import DependencyReport
+from segment_lists.workflow.dependencies import INVISIBLE_USES, DependencyReport
 from segment_lists.workflow.rollback import RollbackTargets
 from segment_lists.workflow.runtime import Runtime
 from segment_lists.workflow.static_members import StaticAdds
@@ -111,7 +111,19 @@ def delete_preview(
             lines.append("These will break: they lose the segment they refer to.")
     elif force:
         lines.append("force changes nothing here: no other segment, workflow or marketing email uses it (all checked).")
+    lines.append(unseen_uses_sentence(report))
     return "\n".join(lines)
+
+
+def unseen_uses_sentence(report: DependencyReport | None) -> str:
+    """What the check could not see, said before every deletion: HubSpot's API does not show every use."""
+    counted = ""
+    if report is not None and report.reference_count is not None:
+        counted = f" HubSpot counts {report.reference_count} use(s) of it; {len(report.dependents)} found."
+    return (
+        f"Checked: other segments' filters, workflows and marketing emails. Not visible through HubSpot's API: "
+        f"{INVISIBLE_USES}.{counted}"
+    )
 
 
 def restore_preview(rt: Runtime, list_id: str, name: str | None) -> str:
@@ -162,6 +174,7 @@ def rollback_preview(
             f"segment(s); {ToolName.ROLLBACK_RUN} with its run_id undoes it."
         )
     lines.append(RESTORABLE)
+    lines.append(unseen_uses_sentence(None))
     return "\n".join(lines)
 
 

@@ -142,6 +142,8 @@ def collect(
         lines.append(f"Lifecycle stages in use: {stages}")
     for key, rate in sorted(prereq.fill_rates.items()):
         lines.append(f"{key} filled for {rate:.0%}")
+    if plan.access_note:
+        lines.append(f"Access: {plan.access_note}")
     return ReportData(
         portal=status.portal,
         language=language,

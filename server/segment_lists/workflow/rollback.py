@@ -72,6 +72,9 @@ def deletion_blockers(
                 + "; ".join(f"{u.kind}s ({u.reason})" for u in report.unchecked)
                 + ". Fix that, or call again with force=true after the user agrees"
             )
+        unseen = report.unseen_sentence()
+        if unseen:
+            reasons.append(unseen + ", or call again with force=true after the user agrees")
     return reasons
 
 

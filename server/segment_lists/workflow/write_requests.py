@@ -121,7 +121,7 @@ def prepare_apply(
 
 
 def prepare_custom(rt: Runtime, custom: CustomList) -> CustomListRequest:
-    branch = validate_custom(custom)
+    branch = validate_custom(rt, custom)
     additions = custom_additions(rt, custom)
     preview = previews.custom_preview(
         rt, custom.name, custom.processing_type, describe_custom(rt, custom, branch), additions

@@ -255,6 +255,14 @@ def batch_archive_labels(call: Call) -> Any:
     return None
 
 
+def labels(call: Call) -> Any:
+    """GET /crm/associations/<version>/{from}/{to}/labels (and v4's): the association types between two
+    object types (CollectionResponseAssociationSpecWithLabelNoPaging of the associations schema specs)."""
+    a, b = _kinds(call, "fromObjectType", "toObjectType", write=False)
+    ids = {t.type_id for t in associations.TYPES.values() if (t.from_type, t.to_type) == (a.type_id, b.type_id)}
+    return {"results": _types_out(a, b, ids)}
+
+
 def routes() -> list[BaseRoute]:
     pairs = zip(versions.ASSOCIATION_BATCHES, versions.ASSOCIATION_RECORDS, strict=True)
     return [route for batches, records in pairs for route in _routes(batches, records)]
@@ -269,6 +277,7 @@ def _routes(batches: str, records: str) -> list[BaseRoute]:
             endpoint(create_default),
             methods=["PUT"],
         ),
+        Route(batches + "/{fromObjectType}/{toObjectType}/labels", endpoint(labels), methods=["GET"]),
         Route(obj, endpoint(get_page), methods=["GET"]),
         Route(obj + "/{toObjectId}", endpoint(create_labelled), methods=["PUT"]),
         Route(obj + "/{toObjectId}", endpoint(archive), methods=["DELETE"]),

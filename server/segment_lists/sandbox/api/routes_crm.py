@@ -6,6 +6,7 @@ from typing import Any
 
 from starlette.routing import BaseRoute, Route
 
+from segment_lists.data.hubspot_limits import BATCH_SIZE, CRM_PAGE
 from segment_lists.sandbox.api import versions
 from segment_lists.sandbox.api.http import Call, Reply, endpoint, missing_scopes
 from segment_lists.sandbox.crm import associations, records, search
@@ -15,8 +16,8 @@ from segment_lists.sandbox.crm.records import Record
 from segment_lists.sandbox.errors import HubSpotError, validation_error
 from segment_lists.sandbox.instance import Sandbox
 
-MAX_PAGE = 100
-MAX_BATCH = 100
+MAX_PAGE = CRM_PAGE  # HubSpot's figures, data.hubspot_limits
+MAX_BATCH = BATCH_SIZE
 
 
 def _kind(call: Call, *, write: bool) -> ObjectType:

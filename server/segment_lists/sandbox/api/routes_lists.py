@@ -164,11 +164,11 @@ def _delete_conversion(call: Call) -> Any:
 
 
 def _idmapping_get(call: Call) -> Any:
-    return service.legacy_id(call.q("legacyListId"))
+    return service.legacy_id(call.sandbox, call.q("legacyListId"))
 
 
 def _idmapping_post(call: Call) -> Any:
-    return service.legacy_ids(call.json_array())
+    return service.legacy_ids(call.sandbox, call.json_array())
 
 
 def _list_routes(prefix: str) -> list[BaseRoute]:

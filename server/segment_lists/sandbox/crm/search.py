@@ -1,9 +1,13 @@
 """CRM search (`POST /crm/v3/objects/{objectType}/search`) over the in-memory records.
 
-HubSpot's documented rules (reference §11, §12.2): filter groups are ORed, filters in a group
-ANDed; <= 5 groups, <= 6 filters per group, <= 18 filters in all; one sort; page size default 10,
-max 200; at most 10,000 results can be paged through (paging past that is a 400); request body
-<= 3,000 characters. String comparisons are case-insensitive, enumeration comparisons exact.
+HubSpot's documented rules (reference §11, §12.2; the figures are `SandboxConfig.search_limits`,
+HubSpot's from `data.hubspot_limits` by default): filter groups are ORed, filters in a group ANDed;
+<= 5 groups, <= 6 filters per group, <= 18 filters in all; one sort; page size default 10, max 200;
+at most 10,000 results can be paged through (paging past that is a 400); request body <= 3,000
+characters. String comparisons are case-insensitive, enumeration comparisons exact.
+Undocumented, strict by default (`SandboxConfig.strictness`): a page reaching past the 10,000th
+result (`after + limit`) is a 400; an enumeration compared with a value that is not one of its
+options is a 400; operators and sort directions must be upper case as in the spec.
 """
 
 from __future__ import annotations
@@ -30,12 +34,6 @@ from segment_lists.sandbox.errors import validation_error
 if TYPE_CHECKING:
     from segment_lists.sandbox.instance import Sandbox
 
-MAX_FILTER_GROUPS = 5
-MAX_FILTERS_PER_GROUP = 6
-MAX_FILTERS = 18
-MAX_LIMIT = 200
-MAX_RESULTS = 10_000
-MAX_BODY_CHARS = 3_000
 # Properties HubSpot's search always returns, whatever `properties` asks for.
 ALWAYS_RETURNED = ("createdate", "hs_object_id")
 
@@ -45,21 +43,24 @@ Predicate = Callable[[Record], bool]
 def search(sandbox: Sandbox, kind: ObjectType, body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise validation_error("Invalid input JSON: expected a JSON object as the request body.")
-    if len(json.dumps(body)) > MAX_BODY_CHARS:
-        raise validation_error(f"The search request body exceeds the maximum of {MAX_BODY_CHARS} characters.")
+    caps = sandbox.config.search_limits
+    if len(json.dumps(body)) > caps.max_body_chars:
+        raise validation_error(f"The search request body exceeds the maximum of {caps.max_body_chars} characters.")
     limit = _int(body.get("limit"), "limit", default=10)
-    if limit < 0 or limit > MAX_LIMIT:
-        raise validation_error(f"limit must be between 0 and {MAX_LIMIT}; got {limit}.")
+    if limit < 0 or limit > caps.max_page:
+        raise validation_error(f"limit must be between 0 and {caps.max_page}; got {limit}.")
     offset = _int(body.get("after"), "after", default=0)
-    if offset >= MAX_RESULTS:
+    max_results = caps.max_results
+    reaches = offset + max(limit, 1)
+    if offset >= max_results or (reaches > max_results and sandbox.config.strictness.search_window == "reject"):
         raise validation_error(
-            f"Paging beyond {MAX_RESULTS} results is not supported: after={offset}. "
-            "Narrow the search with filters instead."
+            f"Paging beyond {max_results} results is not supported: after={offset} with limit={limit} "
+            f"reaches result {reaches}. Narrow the search with filters instead."
         )
     defs = property_defs(sandbox, kind.type_id)
     groups = _compile_groups(sandbox, kind, defs, body.get("filterGroups") or [])
     query = _query_predicate(kind, body.get("query"))
-    sort_key, descending = _sort(defs, body.get("sorts") or [])
+    sort_key, descending = _sort(defs, body.get("sorts") or [], uppercase=sandbox.config.strictness.uppercase_enums)
 
     wanted = returned_properties(kind, body.get("properties"))
     by_id = sort_key is None or _sorts_by_id(body.get("sorts"))
@@ -67,11 +68,11 @@ def search(sandbox: Sandbox, kind: ObjectType, body: Any) -> dict[str, Any]:
     if ids is not None and by_id:
         # Only the page's records are touched: a count over 1M contacts stays cheap.
         total = len(ids)
-        end = min(offset + limit, MAX_RESULTS, total)
+        end = min(offset + limit, max_results, total)
         ordered = heapq.nlargest(end, ids) if descending else heapq.nsmallest(end, ids)
         page = [r for r in (records.get_record(sandbox, kind.type_id, i) for i in ordered[offset:end]) if r]
         result: dict[str, Any] = {"total": total, "results": [render(r, wanted, defs) for r in page]}
-        if end < min(total, MAX_RESULTS) and limit > 0:
+        if end < min(total, max_results) and limit > 0:
             result["paging"] = {"next": {"after": str(end)}}
         return result
 
@@ -91,10 +92,10 @@ def search(sandbox: Sandbox, kind: ObjectType, body: Any) -> dict[str, Any]:
         present.sort(key=lambda r: (sort_key(r), r.id), reverse=descending)
         matches = present + missing
 
-    end = min(offset + limit, MAX_RESULTS, len(matches))
+    end = min(offset + limit, max_results, len(matches))
     page = matches[offset:end]
     result = {"total": len(matches), "results": [render(r, wanted, defs) for r in page]}
-    if end < min(len(matches), MAX_RESULTS) and limit > 0:
+    if end < min(len(matches), max_results) and limit > 0:
         result["paging"] = {"next": {"after": str(end)}}
     return result
 
@@ -146,11 +147,13 @@ def render(record: Record, names: list[str], defs: dict[str, dict[str, Any]]) ->
 def _compile_groups(
     sandbox: Sandbox, kind: ObjectType, defs: dict[str, dict[str, Any]], raw_groups: Any
 ) -> list[list[Predicate]]:
+    caps = sandbox.config.search_limits
+    max_groups, max_per_group, max_filters = caps.max_groups, caps.max_filters_per_group, caps.max_filters
     if not isinstance(raw_groups, list):
         raise validation_error("filterGroups must be an array.")
-    if len(raw_groups) > MAX_FILTER_GROUPS:
+    if len(raw_groups) > max_groups:
         raise validation_error(
-            f"Too many filterGroups: {len(raw_groups)}. A search can have at most {MAX_FILTER_GROUPS} filterGroups."
+            f"Too many filterGroups: {len(raw_groups)}. A search can have at most {max_groups} filterGroups."
         )
     total = 0
     compiled: list[list[Predicate]] = []
@@ -158,15 +161,15 @@ def _compile_groups(
         filters = group.get("filters") if isinstance(group, dict) else None
         if not isinstance(filters, list):
             raise validation_error("Each filterGroup needs a filters array.")
-        if len(filters) > MAX_FILTERS_PER_GROUP:
+        if len(filters) > max_per_group:
             raise validation_error(
                 f"Too many filters in a filterGroup: {len(filters)}. A filterGroup can have at "
-                f"most {MAX_FILTERS_PER_GROUP} filters."
+                f"most {max_per_group} filters."
             )
         total += len(filters)
         compiled.append([_compile_filter(sandbox, kind, defs, f) for f in filters])
-    if total > MAX_FILTERS:
-        raise validation_error(f"Too many filters: {total}. A search can have at most {MAX_FILTERS} filters in all.")
+    if total > max_filters:
+        raise validation_error(f"Too many filters: {total}. A search can have at most {max_filters} filters in all.")
     return compiled
 
 
@@ -174,7 +177,9 @@ def _compile_filter(sandbox: Sandbox, kind: ObjectType, defs: dict[str, dict[str
     if not isinstance(raw, dict) or not raw.get("propertyName") or not raw.get("operator"):
         raise validation_error("Each filter needs propertyName and operator.")
     name = str(raw["propertyName"])
-    operator = str(raw["operator"]).upper()
+    operator = str(raw["operator"])
+    if not sandbox.config.strictness.uppercase_enums:
+        operator = operator.upper()
     if operator not in OPERATORS:
         raise validation_error(f"Invalid filter operator: {raw['operator']}. Expected one of {', '.join(OPERATORS)}.")
     value, high, values = raw.get("value"), raw.get("highValue"), raw.get("values")
@@ -195,7 +200,24 @@ def _compile_filter(sandbox: Sandbox, kind: ObjectType, defs: dict[str, dict[str
     if definition is None:
         # HubSpot rejects filters on properties that do not exist (exact wording unconfirmed).
         raise validation_error(f"Unable to find property {name} on object type {kind.name}.")
+    if sandbox.config.strictness.search_option_values:
+        _check_options(name, definition, operator, value, values)
     return _property_filter(name, definition, operator, value, high, values)
+
+
+def _check_options(name: str, definition: dict[str, Any], operator: str, value: Any, values: Any) -> None:
+    """An enumeration compared with a value that is not one of its options: HubSpot's answer is
+    undocumented; the strict reading refuses it (option values are exact and case-sensitive)."""
+    if definition.get("type") != "enumeration" or operator not in ("EQ", "NEQ", "IN", "NOT_IN"):
+        return
+    options = {str(o.get("value")) for o in definition.get("options") or []}
+    given = values if operator in ("IN", "NOT_IN") else [value]
+    wrong = [str(v) for v in given if str(v) not in options]
+    if wrong:
+        raise validation_error(
+            f"{', '.join(repr(w) for w in wrong)} is not a valid option for property {name}; "
+            f"valid options are: {', '.join(sorted(options))}."
+        )
 
 
 def _property_filter(
@@ -334,7 +356,9 @@ def _query_predicate(kind: ObjectType, raw: Any) -> Predicate | None:
     return match
 
 
-def _sort(defs: dict[str, dict[str, Any]], raw: Any) -> tuple[Callable[[Record], Any] | None, bool]:
+def _sort(
+    defs: dict[str, dict[str, Any]], raw: Any, *, uppercase: bool = True
+) -> tuple[Callable[[Record], Any] | None, bool]:
     if not isinstance(raw, list):
         raise validation_error("sorts must be an array.")
     if not raw:
@@ -347,7 +371,8 @@ def _sort(defs: dict[str, dict[str, Any]], raw: Any) -> tuple[Callable[[Record],
         name = rule.lstrip("-+")
     elif isinstance(rule, dict) and rule.get("propertyName"):
         name = str(rule["propertyName"])
-        direction = str(rule.get("direction", "ASCENDING")).upper()
+        direction = str(rule.get("direction", "ASCENDING"))
+        direction = direction if uppercase else direction.upper()
         if direction not in ("ASCENDING", "DESCENDING"):
             raise validation_error(f"Invalid sort direction: {rule.get('direction')}")
         descending = direction == "DESCENDING"

@@ -46,7 +46,7 @@ from segment_lists.sandbox.clock import to_ms
 from segment_lists.sandbox.crm.values import parse_bool, parse_datetime_ms, parse_number
 
 DAY_MS = 86_400_000
-MAX_FILTERS = 250
+MAX_FILTERS = vocab.MAX_FILTERS_PER_LIST
 
 
 class FilterCompileError(ValueError):

@@ -11,6 +11,7 @@ import base64
 import json
 from typing import TYPE_CHECKING, Any
 
+from segment_lists.data.hubspot_limits import MEMBERSHIP_PAGE
 from segment_lists.sandbox.errors import MAX_ID, HubSpotError, validation_error
 from segment_lists.sandbox.lists import tables
 from segment_lists.sandbox.lists.service import OBJECT_TYPE_ID, load
@@ -18,7 +19,7 @@ from segment_lists.sandbox.lists.service import OBJECT_TYPE_ID, load
 if TYPE_CHECKING:
     from segment_lists.sandbox.instance import Sandbox
 
-MAX_PAGE = 250
+MAX_PAGE = MEMBERSHIP_PAGE  # HubSpot's figure, data.hubspot_limits
 DEFAULT_PAGE = 100
 MAX_BULK_MEMBERS = 100_000
 

@@ -13,11 +13,14 @@ import re
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from segment_lists.data.hubspot_limits import LIST_SEARCH_COUNT
+from segment_lists.sandbox.crm.object_types import OBJECT_TYPES
 from segment_lists.sandbox.crm.values import parse_datetime_ms
 from segment_lists.sandbox.errors import HubSpotError, not_found, parse_id, validation_error
 from segment_lists.sandbox.lists import tables
 from segment_lists.sandbox.lists.evaluator import Plan, referenced_list_ids
 from segment_lists.sandbox.lists.filter_branch import prepare_branch
+from segment_lists.sandbox.lists.references import legacy_map, reference_counts
 from segment_lists.sandbox.store import dumps
 
 if TYPE_CHECKING:
@@ -26,7 +29,7 @@ if TYPE_CHECKING:
 
 PROCESSING_TYPES = ("MANUAL", "DYNAMIC", "SNAPSHOT")
 OBJECT_TYPE_ID = re.compile(r"^\d+-\d+$")
-MAX_SEARCH_COUNT = 500
+MAX_SEARCH_COUNT = LIST_SEARCH_COUNT  # HubSpot's figure, data.hubspot_limits
 DEFAULT_SEARCH_PROPERTIES = (
     "hs_list_size",
     "hs_last_record_added_at",
@@ -142,6 +145,23 @@ def _membership_settings(raw: Any) -> dict[str, Any]:
     return {"membershipTeamId": None if team is None else int(team), "includeUnassigned": unassigned}
 
 
+def _access(
+    sandbox: Sandbox, permissions: dict[str, list[int]], settings: dict[str, Any]
+) -> tuple[dict[str, list[int]], dict[str, Any]]:
+    """Per-list access exists on Enterprise portals only (KB "Manage user and team access to segments").
+    What HubSpot does with access fields elsewhere is undocumented: refused (strict) or dropped."""
+    if sandbox.config.has_per_list_access:
+        return permissions, settings
+    asked = any(permissions.values()) or settings.get("membershipTeamId") is not None
+    if asked and sandbox.config.strictness.list_access_without_feature == "reject":
+        raise validation_error(
+            "Per-list access (listPermissions, membershipSettings) is only available on Enterprise "
+            "subscriptions; this portal does not have it. Leave them out.",
+            errors=[{"message": "per-list access is not available on this portal", "in": "listPermissions"}],
+        )
+    return {"teamsWithEditAccess": [], "usersWithEditAccess": []}, {"membershipTeamId": None, "includeUnassigned": None}
+
+
 def _check_refs(sandbox: Sandbox, plan: Plan, list_id: int | None) -> None:
     """IN_LIST / ASSOCIATION references must name live lists of the right type and must not loop."""
     with sandbox.store.read() as db:
@@ -194,6 +214,9 @@ def create_list(sandbox: Sandbox, request: dict[str, Any]) -> dict[str, Any]:
         problems.append(("name", "name is required and must be a non-empty string"))
     if not isinstance(object_type, str) or not OBJECT_TYPE_ID.match(object_type):
         problems.append(("objectTypeId", "objectTypeId is required, e.g. '0-1' for contacts"))
+    elif sandbox.config.strictness.object_types and object_type not in OBJECT_TYPES:
+        known = ", ".join(OBJECT_TYPES)
+        problems.append(("objectTypeId", f"objectTypeId {object_type} is not an object type of this portal ({known})"))
     if processing not in PROCESSING_TYPES:
         problems.append(("processingType", "processingType must be one of MANUAL, DYNAMIC, SNAPSHOT"))
     if problems:
@@ -218,14 +241,15 @@ def create_list(sandbox: Sandbox, request: dict[str, Any]) -> dict[str, Any]:
                 f"A filterBranch is required for {processing} lists.",
                 errors=[{"message": "filterBranch is required", "in": "filterBranch"}],
             )
-        branch, plan = prepare_branch(raw_branch, object_type)
+        branch, plan = prepare_branch(sandbox, raw_branch, object_type)
     folder_raw = request.get("listFolderId")
     if isinstance(folder_raw, bool):
         raise validation_error("Invalid listFolderId: expected an integer folder id.")
     # int32 in HubSpot's spec (ListCreateRequest.listFolderId).
     folder_id = parse_id(folder_raw, "listFolderId", maximum=2**31 - 1) if folder_raw is not None else 0
-    permissions = _permissions(request.get("listPermissions"))
-    settings = _membership_settings(request.get("membershipSettings"))
+    permissions, settings = _access(
+        sandbox, _permissions(request.get("listPermissions")), _membership_settings(request.get("membershipSettings"))
+    )
     custom = request.get("customProperties") or {}
     if not isinstance(custom, dict):
         raise validation_error("Invalid customProperties: expected an object of strings.")
@@ -362,7 +386,7 @@ def search(sandbox: Sandbox, body: dict[str, Any]) -> dict[str, Any]:
         and (not object_type or row.object_type_id == object_type)
     ]
     page = matched[offset : offset + count]
-    references = _reference_counts(rows)
+    references = reference_counts(sandbox, rows)
     engine = sandbox.list_engine
     results = []
     for row in page:
@@ -411,7 +435,7 @@ def list_all(sandbox: Sandbox, body: dict[str, Any]) -> dict[str, Any]:
         key=lambda row: row.list_id,
     )
     page = matched[:count]
-    references = _reference_counts(rows)
+    references = reference_counts(sandbox, rows)
     engine = sandbox.list_engine
     results = []
     for row in page:
@@ -421,14 +445,6 @@ def list_all(sandbox: Sandbox, body: dict[str, Any]) -> dict[str, Any]:
     if len(matched) > count:
         reply["paging"] = {"next": {"after": str(page[-1].list_id)}}
     return reply
-
-
-def _reference_counts(rows: list[tables.ListRow]) -> dict[int, int]:
-    counts: dict[int, int] = {}
-    for row in rows:
-        for ref in set(referenced_list_ids(row.filter_branch)):
-            counts[ref] = counts.get(ref, 0) + 1
-    return counts
 
 
 def _search_result(
@@ -513,7 +529,7 @@ def update_filters(sandbox: Sandbox, list_id: str, body: dict[str, Any]) -> dict
         )
     if "filterBranch" not in body or body["filterBranch"] is None:
         raise validation_error("filterBranch is required.", errors=[{"message": "required", "in": "filterBranch"}])
-    branch, plan = prepare_branch(body["filterBranch"], row.object_type_id)
+    branch, plan = prepare_branch(sandbox, body["filterBranch"], row.object_type_id)
     engine = sandbox.list_engine
     now = sandbox.clock.now_iso()
     with sandbox.store.transaction() as db:
@@ -646,14 +662,41 @@ def delete_conversion(sandbox: Sandbox, list_id: str) -> None:
         db.execute("UPDATE list_state SET conversion = NULL WHERE list_id = ?", (row.list_id,))
 
 
-def legacy_id(raw: str | None) -> dict[str, Any]:
-    """The sandbox never had v1 lists, so no legacy id maps to a list."""
+def legacy_id(sandbox: Sandbox, raw: str | None) -> dict[str, Any]:
+    """GET /idmapping?legacyListId=: the list a legacy (v1) id became (PublicMigrationMapping)."""
     if not raw:
         raise validation_error("The legacyListId query parameter is required.")
-    raise not_found(f"No list found for legacy list id {raw}.")
+    found = legacy_map(sandbox).get(int(raw)) if raw.strip().isdigit() else None
+    if found is None:
+        raise not_found(f"No list found for legacy list id {raw}.")
+    return {"legacyListId": raw.strip(), "listId": str(found)}
 
 
-def legacy_ids(raw: list[Any]) -> dict[str, Any]:
+def legacy_ids(sandbox: Sandbox, raw: list[Any]) -> dict[str, Any]:
+    """POST /idmapping: many legacy ids at once (PublicBatchMigrationMapping)."""
     if len(raw) > 10_000:
         raise validation_error("At most 10000 legacy list ids can be translated at once.")
-    return {"legacyListIdsToIdsMapping": [], "missingLegacyListIds": [str(v) for v in raw]}
+    known = legacy_map(sandbox)
+    mapped, missing = [], []
+    for value in dict.fromkeys(str(v).strip() for v in raw):
+        target = known.get(int(value)) if value.isdigit() else None
+        if target is None:
+            missing.append(value)
+        else:
+            mapped.append({"legacyListId": value, "listId": str(target)})
+    return {"legacyListIdsToIdsMapping": mapped, "missingLegacyListIds": missing}
+
+
+def assign_legacy_id(sandbox: Sandbox, list_id: int | str, legacy: int) -> None:
+    """Give a list the legacy (v1) id it had before HubSpot's list migration (seeding and tests)."""
+    row = load(sandbox, list_id, refresh=False)
+    with sandbox.store.transaction() as db:
+        db.execute("INSERT OR REPLACE INTO legacy_list_ids (legacy_id, list_id) VALUES (?, ?)", (legacy, row.list_id))
+
+
+def add_hidden_use(sandbox: Sandbox, list_id: int | str, kind: str, name: str) -> None:
+    """A use of the list the public API cannot show (an ads audience, an SMS send, a chatflow...): it
+    only raises the list's hs_list_reference_count, as in HubSpot (seeding and tests)."""
+    row = load(sandbox, list_id, refresh=False)
+    with sandbox.store.transaction() as db:
+        db.execute("INSERT INTO list_hidden_uses (list_id, kind, name) VALUES (?, ?, ?)", (row.list_id, kind, name))

@@ -4,8 +4,10 @@ Nothing creates them over HTTP in the sandbox; tests and demos insert them with
 `insert_workflow` / `insert_marketing_email`, and the read-only routes serve them in HubSpot's
 shapes (`ApiFlow` / `ApiFlowListing`, `PublicEmail`). Lists are referenced the way the specs allow:
 a flow through `enrollmentCriteria.listFilterBranch` (IN_LIST filters with `listId`), event-based
-`listMembershipFilterBranches`, `suppressionListIds`, or LIST_BRANCH actions; an email through
-`to.contactIlsLists.include` / `exclude`.
+`listMembershipFilterBranches`, `suppressionListIds`, `goalFilterBranch`, LIST_BRANCH actions, and the
+list actions add to list (`0-63809083`) / remove from list (`0-63863438`) with `fields.listId` or the
+legacy alter-list-membership (`0-13`) with `fields.list_id`; an email through
+`to.contactIlsLists.include` / `exclude` (list ids) and `to.contactLists` (legacy list ids).
 """
 
 from __future__ import annotations
@@ -73,6 +75,8 @@ def insert_workflow(sandbox: Sandbox, data: dict[str, Any]) -> dict[str, Any]:
             defaults.pop(contact_only)
     for key, value in defaults.items():
         flow.setdefault(key, value)
+    if "suppressionListIds" in flow:  # integers in HubSpot's ApiContactFlow
+        flow["suppressionListIds"] = [int(i) for i in flow["suppressionListIds"]]
     criteria = flow.get("enrollmentCriteria")
     if isinstance(criteria, dict) and criteria.get("type", "LIST_BASED") == "LIST_BASED":
         criteria.setdefault("type", "LIST_BASED")

@@ -180,7 +180,9 @@ class SeedSummary(BaseModel):
     competitor_contacts: int
     competitor_customers: int  # planted overlap: competitor-domain contacts whose stage is customer
     contacts_without_company: int
-    contacts_with_two_companies: int
+    # Contacts with companies besides their primary one (one or two more; the first of another ICP
+    # tier), so "any associated company" and "the primary company" give different answers.
+    contacts_with_several_companies: int
     contact_ids: list[int]
     company_ids: list[int]
 
@@ -234,6 +236,22 @@ def _make_company(rng: random.Random, index: int, now: datetime, used: set[str])
     return _Company(domain, tier, props)
 
 
+def _more_companies(
+    rng: random.Random, primary: _Company, companies: list[_Company], by_tier: dict[str, list[_Company]]
+) -> list[_Company]:
+    """Companies a contact also works with besides its primary one (about 5% of contacts): one of
+    another known ICP tier, sometimes one more of any kind."""
+    other_tiers = [t for t in by_tier if t and t != primary.tier]
+    if not primary.tier or not other_tiers or rng.random() >= 0.05:
+        return []
+    extras = [rng.choice(by_tier[rng.choice(other_tiers)])]
+    if rng.random() < 0.3:
+        third = rng.choice(companies)
+        if third is not primary and third not in extras:
+            extras.append(third)
+    return extras
+
+
 def _engagement(rng: random.Random, created: datetime, now: datetime) -> tuple[str, str]:
     """Last open and last click (ISO or ""), after creation; some contacts click without an open."""
     span = (now - created).total_seconds()
@@ -280,7 +298,7 @@ def seed_crm(sandbox: Sandbox, *, contacts: int, companies: int, seed: int) -> S
     internal_domain = sandbox.config.company_domain
     rows: list[tuple[dict[str, str], str]] = []
     links: list[tuple[int, int, bool]] = []  # (contact row index, company id, primary)
-    competitor_customers = without_company = two_companies = 0
+    competitor_customers = without_company = several_companies = 0
 
     for index in range(contacts):
         created = created_at()
@@ -313,11 +331,9 @@ def seed_crm(sandbox: Sandbox, *, contacts: int, companies: int, seed: int) -> S
             props.update(_person(rng, index, domain))
             props["associatedcompanyid"] = str(company.id)
             links.append((index, company.id, True))
-            other_tiers = [t for t in by_tier if t and t != company.tier]
-            if company.tier and other_tiers and rng.random() < 0.02:
-                second = rng.choice(by_tier[rng.choice(other_tiers)])
-                links.append((index, second.id, False))
-                two_companies += 1
+            extras = _more_companies(rng, company, company_list, by_tier)
+            links += [(index, extra.id, False) for extra in extras]
+            several_companies += bool(extras)
         rows.append(({k: v for k, v in props.items() if v != ""}, iso(created)))
 
     contact_ids = records.bulk_insert(sandbox, CONTACTS.type_id, rows) if rows else []
@@ -339,7 +355,7 @@ def seed_crm(sandbox: Sandbox, *, contacts: int, companies: int, seed: int) -> S
         competitor_contacts=competitor,
         competitor_customers=competitor_customers,
         contacts_without_company=without_company,
-        contacts_with_two_companies=two_companies,
+        contacts_with_several_companies=several_companies,
         contact_ids=contact_ids,
         company_ids=company_ids,
     )

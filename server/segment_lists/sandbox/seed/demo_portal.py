@@ -1,9 +1,10 @@
 """A demo portal: seeded CRM data plus the kind of clutter a real portal has.
 
-On top of `seed_crm` it adds what makes the segment-list workflow interesting to watch: a partner
-marker (a custom `contact_type` property), lists that already exist (one with the same definition
-as a catalog segment, one whose name a catalog segment wants, a near-duplicate, a static list), a
-workflow and a marketing email that use an existing list, and the portal's users at its own domain.
+On top of `seed_crm` it adds what makes the segment-list workflow interesting to watch: partner
+markers (HubSpot's company property `type` = PARTNER on some companies, and a custom contact property
+`contact_type`), lists that already exist (one with the same definition as a catalog segment, one whose
+name a catalog segment wants, a static list with a legacy id), a workflow and a marketing email that
+use existing lists (the email also by legacy id), and the portal's users at its own domain.
 Sandbox-side only: it uses the sandbox's own services, never the product's planner or portal code.
 """
 
@@ -15,9 +16,9 @@ from pydantic import BaseModel
 
 from segment_lists.filters import and_, in_list, or_, prop_any_of, prop_bool
 from segment_lists.sandbox.crm import records
-from segment_lists.sandbox.crm.object_types import CONTACTS
+from segment_lists.sandbox.crm.object_types import COMPANIES, CONTACTS
 from segment_lists.sandbox.crm.properties import create_property
-from segment_lists.sandbox.lists.service import create_list
+from segment_lists.sandbox.lists.service import assign_legacy_id, create_list
 from segment_lists.sandbox.seed import assets
 from segment_lists.sandbox.seed.crm_data import SeedSummary, seed_crm
 
@@ -25,11 +26,13 @@ if TYPE_CHECKING:
     from segment_lists.sandbox.instance import Sandbox
 
 CONTACT_TYPES = (("prospect", "Prospect"), ("partner", "Partner"), ("vendor", "Vendor"), ("press", "Press"))
+NEWSLETTER_LEGACY_ID = 4711  # the newsletter list's id from before HubSpot's list migration
 
 
 class DemoSummary(BaseModel):
     crm: SeedSummary
     partner_contacts: int
+    partner_companies: int
     existing_lists: dict[str, str]  # role -> list id
     workflow_id: str
     email_id: str
@@ -38,7 +41,9 @@ class DemoSummary(BaseModel):
 def seed_demo(sandbox: Sandbox, *, contacts: int = 2000, seed: int = 42) -> DemoSummary:
     crm = seed_crm(sandbox, contacts=contacts, companies=max(1, contacts // 8), seed=seed)
     partners = _contact_types(sandbox, crm)
+    partner_companies = _company_types(sandbox, crm)
     lists = _existing_lists(sandbox)
+    assign_legacy_id(sandbox, lists["newsletter"], NEWSLETTER_LEGACY_ID)
     workflow = assets.insert_workflow(
         sandbox,
         {
@@ -56,13 +61,18 @@ def seed_demo(sandbox: Sandbox, *, contacts: int = 2000, seed: int = 42) -> Demo
         {
             "name": "Monthly newsletter",
             "subject": "What's new this month",
-            "to": {"contactIlsLists": {"include": [lists["newsletter"]], "exclude": [lists["customers_old"]]}},
+            # Sent to the newsletter list by its legacy id, as emails made before the list migration are.
+            "to": {
+                "contactLists": {"include": [str(NEWSLETTER_LEGACY_ID)]},
+                "contactIlsLists": {"exclude": [lists["customers_old"]]},
+            },
         },
     )
     sandbox.store.meta_set("seeded", f"demo:{seed}:{contacts}")
     return DemoSummary(
         crm=crm,
         partner_contacts=partners,
+        partner_companies=partner_companies,
         existing_lists=lists,
         workflow_id=str(workflow["id"]),
         email_id=str(email["id"]),
@@ -87,19 +97,29 @@ def _contact_types(sandbox: Sandbox, crm: SeedSummary) -> int:
         },
     )
     # Every 23rd contact with a company is a partner; every 7th a prospect; a few vendors.
+    rules = ((23, 5, "partner"), (7, 3, "prospect"), (97, 11, "vendor"))
+    return _mark(sandbox, CONTACTS.type_id, crm.contact_ids, "contact_type", rules)
+
+
+def _company_types(sandbox: Sandbox, crm: SeedSummary) -> int:
+    """HubSpot's company property 'Type': every 17th company a partner, some prospects and resellers."""
+    rules = ((17, 3, "PARTNER"), (5, 1, "PROSPECT"), (23, 7, "RESELLER"))
+    return _mark(sandbox, COMPANIES.type_id, crm.company_ids, "type", rules)
+
+
+def _mark(
+    sandbox: Sandbox, object_type: str, ids: list[int], prop: str, rules: tuple[tuple[int, int, str], ...]
+) -> int:
+    """Set `prop` by position: the first rule (every n-th, at offset k) that matches gives the value.
+    Returns how many records got the first rule's value."""
     updates: list[tuple[int, dict[str, Any]]] = []
-    partners = 0
-    for position, contact_id in enumerate(crm.contact_ids):
-        if position % 23 == 5:
-            updates.append((contact_id, {"contact_type": "partner"}))
-            partners += 1
-        elif position % 7 == 3:
-            updates.append((contact_id, {"contact_type": "prospect"}))
-        elif position % 97 == 11:
-            updates.append((contact_id, {"contact_type": "vendor"}))
+    for position, record_id in enumerate(ids):
+        value = next((v for every, offset, v in rules if position % every == offset), None)
+        if value is not None:
+            updates.append((record_id, {prop: value}))
     if updates:
-        records.update_records(sandbox, CONTACTS.type_id, updates)
-    return partners
+        records.update_records(sandbox, object_type, updates)
+    return sum(1 for _, props in updates if props[prop] == rules[0][2])
 
 
 def _create(sandbox: Sandbox, name: str, processing_type: str, branch: Any = None) -> str:
