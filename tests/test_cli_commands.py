@@ -13,10 +13,11 @@ import pytest
 import hubspot
 from segment_lists.cli.main import build_parser
 from segment_lists.cli.session import Exit
-from segment_lists.sandbox import RunningSandbox, SandboxConfig
+from segment_lists.sandbox import Credential, RunningSandbox, SandboxConfig
 
 SEGMENTS = Path(__file__).resolve().parents[1] / "docs" / "segments.example.toml"
 TOKEN = "pat-na1-00000000-full"
+SERVICE_KEY = "svc-eu1-0a1b2c3d-service-key"  # HubSpot documents no format for service keys
 
 
 @pytest.fixture(autouse=True)
@@ -85,16 +86,17 @@ def test_doctor_names_the_missing_scopes_and_the_fix(
     monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", "pat-na1-limited")
     assert run("doctor", "--no-progress", "--skip-prerequisites") == Exit.DOCTOR
     out = capsys.readouterr().out
-    assert "[ok  ] scope: lists: read" in out
+    assert "[ok  ] scope: segments: read" in out
     assert "[FAIL] scope: companies: read: the token lacks crm.objects.companies.read" in out
-    assert "fix: Add crm.objects.companies.read to the private app" in out
+    # A legacy private app's token still works; the fix names the service key first, in HubSpot's words.
+    assert 'fix: Add crm.objects.companies.read ("View company records") to your service key' in out
     assert "pat-na1-limited" not in out  # never the token
 
     monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", "pat-na1-wrong")
     assert run("doctor", "--no-progress", "--json") == Exit.DOCTOR
     report = json.loads(capsys.readouterr().out)
     failed = [c for c in report["report"]["checks"] if c["verdict"] == "fail"]
-    assert failed[0]["area"] == "token accepted" and "Private apps" in failed[0]["fix"]
+    assert failed[0]["area"] == "token accepted" and "Development > Keys > Service keys" in failed[0]["fix"]
 
     monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", TOKEN)
     assert run("doctor", "--no-progress", "--skip-prerequisites") == Exit.OK
@@ -105,10 +107,66 @@ def test_doctor_names_the_missing_scopes_and_the_fix(
     assert "[ok  ] per-list access: every list is visible to everyone (Enterprise only)" in out
 
 
+@pytest.fixture
+def service_key_portal() -> RunningSandbox:
+    """A portal whose only credential is a service key without the company and workflow scopes."""
+    granted = ["crm.lists.read", "crm.lists.write", "crm.objects.contacts.read", "settings.users.read", "content"]
+    config = SandboxConfig(tokens={SERVICE_KEY: Credential(kind="service-key", scopes=granted)})
+    with RunningSandbox(config) as running:
+        yield running
+
+
+def test_doctor_with_a_service_key_names_the_missing_scopes_in_hubspots_words(
+    service_key_portal: RunningSandbox, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HUBSPOT_BASE_URL", service_key_portal.base_url)
+    monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", SERVICE_KEY)
+    assert run("doctor", "--no-progress", "--skip-prerequisites", "--json") == Exit.DOCTOR
+    checks = {c["area"]: c for c in json.loads(capsys.readouterr().out)["report"]["checks"]}
+    # Not judged by its shape: a service key's format is undocumented (this one has no `pat-` prefix).
+    assert checks["token"]["verdict"] == "ok"
+    granted = {"segments: read", "contacts: read", "contact properties", "users", "marketing emails"}
+    assert {area.removeprefix("scope: ") for area, c in checks.items() if c["verdict"] == "ok"} >= granted
+    missing = {area.removeprefix("scope: "): c for area, c in checks.items() if c.get("missing_scope")}
+    assert {area: c["missing_scope"] for area, c in missing.items()} == {
+        "companies: read": "crm.objects.companies.read",
+        "company properties": "crm.objects.companies.read",
+        "teams": "settings.users.teams.read",
+        "workflows": "automation",
+    }
+    assert missing["companies: read"]["verdict"] == "fail" and missing["workflows"]["verdict"] == "warning"
+    assert 'lacks crm.objects.companies.read ("View company records")' in missing["companies: read"]["detail"]
+    assert 'lacks automation ("Workflows")' in missing["workflows"]["detail"]
+    fix = missing["companies: read"]["fix"]
+    assert fix.startswith('Add crm.objects.companies.read ("View company records") to your service key')
+    assert "Development > Keys > Service keys" in fix
+    assert all("create a private app" not in (c.get("fix") or "").lower() for c in checks.values())
+
+    # `init` checks the same token and names the same scopes, in the same words.
+    assert run("init", "segments.toml") == Exit.OK
+    out = capsys.readouterr().out
+    assert "The HubSpot token is missing scopes:" in out
+    assert 'needed: the token lacks crm.objects.companies.read ("View company records")' in out
+    assert 'optional: the token lacks automation ("Workflows")' in out
+    assert SERVICE_KEY not in out
+
+    monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", "another-key")  # unknown to the portal: 401
+    assert run("doctor", "--no-progress", "--json") == Exit.DOCTOR
+    failed = [c for c in json.loads(capsys.readouterr().out)["report"]["checks"] if c["verdict"] == "fail"]
+    assert failed[0]["area"] == "token accepted" and "service key" in failed[0]["fix"]
+
+
 def test_doctor_without_a_token_says_how_to_get_one(capsys: pytest.CaptureFixture[str]) -> None:
     assert run("doctor", "--no-progress") == Exit.DOCTOR
     out = capsys.readouterr().out
     assert "no HubSpot token configured" in out and "HUBSPOT_ACCESS_TOKEN" in out
+    assert "Create a service key in HubSpot (Development > Keys > Service keys" in out
+    assert 'crm.lists.write ("Create or update segments")' in out
+    assert "private app" not in out.lower().replace("private-app token", "")
+
+    assert run("init", "fresh.toml") == Exit.OK
+    out = capsys.readouterr().out
+    assert "No HubSpot token yet. Create a service key" in out and 'crm.lists.read ("View segments")' in out
 
 
 def test_doctor_on_the_sandbox_reports_prerequisites(capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,6 +9,12 @@ The flow runs as a user of an MCP client without elicitation would run it (token
 every created or reused list's members, read through the official SDK, must equal the set computed
 by `expected_segments` from the raw records; `check_exclusivity` must report exactly the expected
 overlaps; `rollback_run` must leave exactly the lists the portal had before.
+
+The flow runs twice: on HubSpot's date-versioned APIs (the default `api_version`), where the sandbox's
+access log must show no legacy `/v3/` or `/v4/` call except to workflows (HubSpot has no generally
+available date version of the workflows API: v4, 2026-09-beta and 2027-03-beta only, as of November
+2026), and once more with `api_version="legacy"`, which must call only the v3/v4 paths and pass the
+same checks.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from expected_segments import (
 from segment_lists.cli.embedded_sandbox import sandbox_settings
 from segment_lists.mcp.server import build_server
 from segment_lists.mcp.state import AppState
+from segment_lists.portal.endpoints import API_VERSIONS
 from segment_lists.sandbox import (
     COMPANIES,
     CONTACTS,
@@ -78,6 +85,8 @@ class FlowOutcome:
     members: dict[str, set[str]]  # list id -> member ids read through the SDK, before the rollback
     exclusivity: dict[str, Any]
     rollback: dict[str, Any]
+    api_version: str
+    accessed: list[str]  # "METHOD path" of every call the product made, from the sandbox's access log
 
 
 def _plant_edges(portal: Any) -> dict[str, str]:
@@ -177,8 +186,8 @@ async def _confirmed(client: Any, tool: str, arguments: dict[str, Any]) -> dict[
     return done
 
 
-@pytest.fixture(scope="module")
-def flow(tmp_path_factory: pytest.TempPathFactory) -> FlowOutcome:
+@pytest.fixture(scope="module", params=API_VERSIONS)
+def flow(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> FlowOutcome:
     # Lists stay PROCESSING briefly, so count_members has to wait for them as it would on HubSpot.
     config = SandboxConfig(frozen_now=FROZEN_NOW, time_zone=ZONE, processing_seconds=0.5)
     with RunningSandbox(config) as sandbox:
@@ -191,10 +200,11 @@ def flow(tmp_path_factory: pytest.TempPathFactory) -> FlowOutcome:
             competitor_domains=demo.crm.competitor_domains, families=("core", "icp", "size", "engagement")
         )
         # No token or base URL from the developer's environment or .env: only the sandbox's.
-        base = load_settings(env={}, dotenv=Path("/nonexistent/.env"), confirmation="token")
+        base = load_settings(env={}, dotenv=Path("/nonexistent/.env"), confirmation="token", api_version=request.param)
         settings = sandbox_settings(base, sandbox.base_url, tmp_path_factory.mktemp("e2e-state"))
         state = AppState(settings=settings, sandbox=sandbox)
         outcome: dict[str, Any] = {}
+        sandbox.sandbox.access_log.clear()  # from here on, the product's calls (and the test's reads below)
 
         async def run() -> None:
             from mcp import Client
@@ -236,6 +246,9 @@ def flow(tmp_path_factory: pytest.TempPathFactory) -> FlowOutcome:
 
         anyio.run(run)
         state.close()
+        # The members read through the SDK above go to v3 paths too: leave the test's own calls out.
+        own = {f"GET /crm/v3/lists/{i['list_id']}/memberships" for i in outcome["items"] if i["list_id"]}
+        accessed = [f"{a.method} {a.path}" for a in sandbox.sandbox.access_log.entries()]
         return FlowOutcome(
             demo=demo,
             data=read_portal(portal.store),
@@ -243,6 +256,8 @@ def flow(tmp_path_factory: pytest.TempPathFactory) -> FlowOutcome:
             answers=answers,
             lists_before=lists_before,
             lists_after_rollback=_portal_lists(sdk),
+            api_version=request.param,
+            accessed=[call for call in accessed if call not in own],
             **outcome,
         )
 
@@ -375,6 +390,20 @@ def test_rollback_leaves_exactly_the_lists_that_existed_before(flow: FlowOutcome
         (flow.demo.existing_lists["suppressed_clash"], "filters-restored"),
     }
     assert set(flow.demo.existing_lists.values()) <= set(flow.lists_before)
+
+
+def test_the_flow_calls_only_the_paths_of_its_api_version(flow: FlowOutcome) -> None:
+    assert len(flow.accessed) > 50
+    legacy = [call for call in flow.accessed if "/v3/" in call or "/v4/" in call]
+    if flow.api_version == "legacy":
+        assert legacy == flow.accessed
+        return
+    # Explicitly allowed: workflows, which HubSpot offers at no GA date version (only v4 and betas).
+    assert all(call.split(" ", 1)[1].startswith("/automation/v4/flows") for call in legacy), legacy
+    assert legacy, "the rollback's dependency check reads workflows"
+    assert any(call.startswith("POST /crm/lists/2026-09") for call in flow.accessed)
+    assert any(call.startswith("POST /crm/objects/2026-09/contacts/search") for call in flow.accessed)
+    assert any(call.startswith("DELETE /crm/lists/2026-09/") for call in flow.accessed)
 
 
 def test_demo_command_shows_the_planted_overlap_and_the_rollback() -> None:

@@ -76,7 +76,7 @@ async def test_accepted_elicitation_writes_once_and_shows_the_preview(portal: Se
         asked = len(user.seen)
         deleted = await call(client, "delete_list", {"list_id": item["list_id"]})
         assert deleted["status"] == "done" and deleted["outcome"]["outcome"] == "deleted"
-        assert len(user.seen) > asked and "delete the list" in user.seen[-1] and CUSTOM["name"] in user.seen[-1]
+        assert len(user.seen) > asked and "delete the segment" in user.seen[-1] and CUSTOM["name"] in user.seen[-1]
         assert item["list_id"] not in portal.lists()
         restored = await call(client, "restore_list", {"list_id": item["list_id"]})
         assert restored["status"] == "done"
@@ -106,7 +106,7 @@ async def test_declined_elicitation_changes_nothing(portal: SeededPortal, mode: 
         newsletter = portal.demo.existing_lists["newsletter"]
         kept = await call(client, "delete_list", {"list_id": newsletter, "allow_foreign": True, "force": True})
         assert kept["status"] == "declined"
-        assert "delete the list" in user.seen[-1]
+        assert "delete the segment" in user.seen[-1]
     assert portal.lists() == before
     async with portal.client(mode, elicitation_callback=user) as client:
         library = await call(client, "export_library")

@@ -141,6 +141,12 @@ async def test_resources_library_and_plan(portal: SeededPortal, mode: str) -> No
             assert any(f"| {list_id} |" in row for row in rows)
         assert "Create Date" in markdown and "createdate" not in markdown  # definitions in the portal's words
 
+        # The same library in HubSpot Agent CLI's JSON Lines (one segment a line), by resource too.
+        jsonl = _resource_text(await client.read_resource("segment-lists://library?format=jsonl"))
+        records = [json.loads(line) for line in jsonl.splitlines()]
+        assert {r["id"] for r in records} == ids and all(r["listType"] == "ACTIVE" for r in records)
+        assert {r["segmentLists"]["segmentKey"] for r in records} == set(keys)
+
         plan = json.loads(_resource_text(await client.read_resource(f"segment-lists://plans/{plan_id}")))
         assert plan == proposed["plan"]
         with pytest.raises(MCPError) as missing:

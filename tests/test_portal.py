@@ -13,6 +13,7 @@ import pytest
 
 from segment_lists.portal import DuplicateListName, NotFound, Portal, PortalSettings, ValidationFailed
 from segment_lists.portal.connection import LimiterSettings
+from segment_lists.portal.endpoints import API_VERSIONS
 from segment_lists.sandbox import RunningSandbox, assets, lists_service, seed_crm
 
 TOKEN = "pat-na1-00000000-portal-test-token"
@@ -36,10 +37,14 @@ def customers_branch(stage: str = "customer") -> dict:
     }
 
 
-@pytest.fixture
-def portal(sandbox: RunningSandbox) -> Portal:
+@pytest.fixture(params=API_VERSIONS)
+def portal(sandbox: RunningSandbox, request: pytest.FixtureRequest) -> Portal:
+    """Every test runs on the date-versioned paths (the default) and on the legacy v3/v4 ones."""
     # Pacing is exercised in test_portal_resilience; here it would only slow the search-heavy tests.
-    return Portal(PortalSettings(token=TOKEN, base_url=sandbox.base_url, limiter=LimiterSettings(enabled=False)))
+    settings = PortalSettings(
+        token=TOKEN, base_url=sandbox.base_url, limiter=LimiterSettings(enabled=False), api_version=request.param
+    )
+    return Portal(settings)
 
 
 @pytest.fixture
@@ -95,17 +100,21 @@ def test_duplicate_name_and_validation_errors(sandbox: RunningSandbox, portal: P
     assert portal.get_list_by_name("Broken") is None
 
 
-def test_all_lists_pages_through_search(sandbox: RunningSandbox, portal: Portal) -> None:
+def test_all_lists_pages_through_the_listing(sandbox: RunningSandbox, portal: Portal) -> None:
     for index in range(520):  # HubSpot's side of the wire: faster than 520 POSTs
         lists_service.create_list(
             sandbox.sandbox, {"name": f"Bulk {index:03d}", "objectTypeId": "0-1", "processingType": "MANUAL"}
         )
     found = portal.all_lists()
     assert sorted(item.name for item in found) == sorted(f"Bulk {i:03d}" for i in range(520))
-    assert portal.stats().calls["lists.search"] == 2  # 500 per page
+    # 500 per page: 2026-09's cursor listing (`/all`) on the date-versioned paths, v3 search on the legacy ones.
+    listing = "lists.all" if portal.settings.api_version == "latest" else "lists.search"
+    assert portal.stats().calls[listing] == 2 and portal.stats().total_calls == 2
     some = [found[0].id, found[-1].id, "999999"]
     assert {item.id for item in portal.get_lists(some)} == {found[0].id, found[-1].id}
-    assert [item.name for item in portal.all_lists(query="Bulk 51")] == [f"Bulk 51{i}" for i in range(10)]
+    assert portal.all_lists(processing_types=["DYNAMIC"]) == []
+    assert len(portal.all_lists(processing_types=["MANUAL"], object_type_id="0-1")) == 520
+    assert portal.all_lists(object_type_id="0-2") == []
 
 
 def test_memberships_and_record_memberships(seeded: RunningSandbox, portal: Portal) -> None:

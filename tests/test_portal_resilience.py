@@ -27,10 +27,13 @@ from segment_lists.portal import (
     RetrySettings,
     ValidationFailed,
 )
+from segment_lists.portal.endpoints import endpoint_path
 from segment_lists.sandbox import Faults, RateLimits, RunningSandbox, SandboxConfig, seed_crm
 
 TOKEN = "pat-na1-00000000-portal-test-token"
 SECRET = "pat-na1-5ec12e7-d0-not-print-me-4f1c"
+# Where the portal creates lists by default (the latest date version), for faults aimed at it.
+LISTS_PATH = endpoint_path("lists.create", "latest")[1]
 FAST_RETRY = RetrySettings(backoff_base_seconds=0.01, backoff_cap_seconds=0.05)
 
 
@@ -77,7 +80,7 @@ def test_retry_after_is_honoured(sandbox: RunningSandbox, portal: Portal) -> Non
     started = time.monotonic()
     assert portal.all_lists() == []
     assert time.monotonic() - started >= 0.9
-    assert portal.stats().calls["lists.search"] == 2
+    assert portal.stats().calls["lists.all"] == 2
 
 
 @pytest.mark.parametrize("sandbox_config", [SandboxConfig(rate_limits=RateLimits(search_per_second=1))])
@@ -132,7 +135,7 @@ def test_create_after_a_dropped_connection_creates_exactly_one_list(
             rate_drop=1.0,
             drop_mode=mode,
             max_injected=1,  # type: ignore[arg-type]
-            paths=["/crm/v3/lists"],
+            paths=[LISTS_PATH],
             methods=["POST"],
         )
     )
@@ -147,9 +150,7 @@ def test_create_after_a_dropped_connection_creates_exactly_one_list(
 
 
 def test_create_after_a_gateway_error_creates_exactly_one_list(sandbox: RunningSandbox, portal: Portal) -> None:
-    sandbox.sandbox.realism.configure(
-        faults=Faults(rate_5xx=1.0, max_injected=1, paths=["/crm/v3/lists"], methods=["POST"])
-    )
+    sandbox.sandbox.realism.configure(faults=Faults(rate_5xx=1.0, max_injected=1, paths=[LISTS_PATH], methods=["POST"]))
     portal.create_list("[Core] - Partners", processing_type="MANUAL")
     assert names(portal) == ["[Core] - Partners"]
     assert portal.stats().calls["lists.create"] == 2
@@ -176,7 +177,7 @@ def test_daily_limit_is_raised_at_once_with_the_reset_time(sandbox: RunningSandb
     with pytest.raises(DailyLimitReached) as reached:
         portal.all_lists()
     assert sandbox.sandbox.realism.stats().limited_daily == 1  # not retried
-    assert portal.stats().calls["lists.search"] == 3
+    assert portal.stats().calls["lists.all"] == 3
     resets = reached.value.resets_at
     assert resets is not None and resets.tzinfo == ZoneInfo(details.time_zone or "")
     assert (resets.hour, resets.minute) == (0, 0)
@@ -190,8 +191,8 @@ def test_a_limited_token_gets_missing_scope_naming_the_scope(sandbox: RunningSan
     with pytest.raises(MissingScope) as missing:
         limited.create_list("Nope", processing_type="MANUAL")
     assert missing.value.scopes == ["crm.lists.write"]
-    assert "lacks scope crm.lists.write" in str(missing.value)
-    assert "Settings > Integrations > Private apps" in str(missing.value)
+    assert 'lacks scope crm.lists.write ("Create or update segments")' in str(missing.value)
+    assert "to your service key (Development > Keys > Service keys)" in str(missing.value)
     assert missing.value.status == 403
 
 
@@ -199,7 +200,7 @@ def test_a_limited_token_gets_missing_scope_naming_the_scope(sandbox: RunningSan
 def test_an_unknown_token_is_authentication_failed(sandbox: RunningSandbox) -> None:
     with pytest.raises(AuthenticationFailed) as failed:
         make_portal(sandbox, token="pat-na1-wrong").all_lists()
-    assert failed.value.status == 401 and "Private apps" in str(failed.value)
+    assert failed.value.status == 401 and "service key again (Development > Keys > Service keys" in str(failed.value)
 
 
 # --- pacing ---------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from reliability_harness import (
     runtime_for,
     seeded_sandbox,
 )
+from segment_lists.portal.endpoints import endpoint_path
 from segment_lists.sandbox import Faults, SandboxConfig
 
 # slow: SIGKILL trials in subprocesses (`-m "not slow"` skips it)
@@ -54,9 +55,10 @@ def test_killed_apply_and_rollback_resume_to_the_planned_state(
 def test_an_intent_left_by_a_kill_is_settled_from_the_portal(tmp_path: Path) -> None:
     """A kill while a create is in flight leaves the intents in flight without outcome; the next run
     settles it from the portal and neither loses nor duplicates the list. The sandbox makes list
-    writes slow (latency spikes on POST /crm/v3/lists...), so the kill lands mid-call on a loaded
+    writes slow (latency spikes on POST /crm/lists/<version>...), so the kill lands mid-call on a loaded
     machine too, instead of depending on timing."""
-    slow_writes = Faults(latency_spike_rate=1.0, latency_spike_seconds=1.5, paths=["/crm/v3/lists"], methods=["POST"])
+    lists_path = endpoint_path("lists.create", "latest")[1]  # where the product writes by default
+    slow_writes = Faults(latency_spike_rate=1.0, latency_spike_seconds=1.5, paths=[lists_path], methods=["POST"])
     running, demo = seeded_sandbox(SandboxConfig(faults=slow_writes))
     try:
         preexisting = {str(item["listId"]) for item in portal_lists(running).values()}

@@ -30,6 +30,7 @@ from segment_lists.boundary.redaction import mask_token_shapes, redact
 from segment_lists.mcp.server import build_server
 from segment_lists.mcp.state import AppState
 from segment_lists.mcp.tool_steps import TOOL_STEPS
+from segment_lists.portal.endpoints import endpoint_path
 from segment_lists.sandbox import ALL_SCOPES, Faults, SandboxConfig
 from segment_lists.workflow.environment import Settings, load_settings
 
@@ -196,7 +197,7 @@ async def test_a_token_missing_a_scope_gets_an_error_naming_it(tmp_path: Path) -
             token = first.structured_content["confirmation_token"]
             result = await client.call_tool("create_list", {**custom, "confirmation_token": token})
             text = dump(result)
-            assert result.is_error and "crm.lists.write" in text and "Private apps" in text, text
+            assert result.is_error and "crm.lists.write" in text and "Development > Keys > Service keys" in text, text
             assert "nothing was created" in text and not leaks(text)
     finally:
         running.stop()
@@ -248,6 +249,10 @@ def test_anything_shaped_like_a_hubspot_token_is_masked_without_knowing_it() -> 
     assert "list 123" in out and "0222830a-dfc3-40b0-88dd-8256874bf7e0" in out and "Bearer [token]" in out
 
 
+# The inventory's listing call at the default API version (2026-09's `POST /crm/lists/2026-09/all`).
+LISTING_PATH = endpoint_path("lists.all", "latest")[1]
+
+
 @pytest.mark.parametrize("status", [503, 400])
 async def test_an_error_that_echoes_the_token_in_any_form_never_reaches_the_model(tmp_path: Path, status: int) -> None:
     """A misbehaving portal (or proxy) quotes the caller's token back in its error, in every form at once;
@@ -258,7 +263,7 @@ async def test_an_error_that_echoes_the_token_in_any_form_never_reaches_the_mode
         runtime = runtime_for(running.base_url, tmp_path / "state", token=CANARY, next_steps=TOOL_STEPS)
         running.sandbox.realism.configure(
             faults=Faults(
-                rate_5xx=1.0, statuses_5xx=[status], body_5xx="json", echo_token=ECHO_FORMS, paths=["/lists/search"]
+                rate_5xx=1.0, statuses_5xx=[status], body_5xx="json", echo_token=ECHO_FORMS, paths=[LISTING_PATH]
             )
         )
         async with Client(build_server(AppState(settings=settings, sandbox=running, _runtime=runtime))) as client:

@@ -189,7 +189,7 @@ def catalog_rows() -> list[tuple[list[str], str]]:
     rows = []
     for line in section("Catalog").splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) != 3 or cells[0] in {"List", "---"}:
+        if len(cells) != 3 or cells[0] in {"List", "Segment", "---"}:
             continue
         category, _, names = cells[0].partition(" - ")
         rows.append(([f"{category} - {name.strip()}" for name in names.split(" / ")], cells[1]))
@@ -225,7 +225,7 @@ def test_the_partitions_the_skill_names_are_the_catalogs() -> None:
     groups = {group.name: group for group in exclusivity_groups(full_catalog())}
     assert "ICP tiers, size bands and regions are partitions" in FLAT
     assert groups["icp-tiers"].partition and groups["size-bands"].partition and groups["regions"].partition
-    assert "the engagement lists exclude each other" in FLAT
+    assert "the engagement segments exclude each other" in FLAT
     assert not groups["engagement"].partition and len(groups["engagement"].members) == 3
 
 

@@ -165,5 +165,5 @@ def add_parser(commands: Any) -> None:
     )
     parser.add_argument("--contacts", type=int, default=2000, help="demo contacts to seed (default 2000)")
     parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
-    parser.add_argument("--keep", action="store_true", help="skip the final rollback (lists stay in the sandbox)")
+    parser.add_argument("--keep", action="store_true", help="skip the final rollback (segments stay in the sandbox)")
     parser.set_defaults(run=run)

@@ -94,7 +94,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 # --- apply ---------------------------------------------------------------------------------------
 
 
-NOTHING_TO_APPLY = "Nothing to apply: every list of the segments file exists."
+NOTHING_TO_APPLY = "Nothing to apply: every segment of the segments file exists."
 
 
 def cmd_apply(args: argparse.Namespace) -> int:
@@ -200,7 +200,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if args.check and status.drifted:
         return int(Exit.DRIFT)
     if processing:
-        note(f"{len(processing)} list(s) not counted (still processing or gone); try again with a longer --wait")
+        note(f"{len(processing)} segment(s) not counted (still processing or gone); try again with a longer --wait")
         return int(Exit.FAILED)
     return int(Exit.OK)
 
@@ -274,21 +274,21 @@ def add_parsers(commands: Any) -> None:
     plan = commands.add_parser(
         "plan",
         help="show what would change in the portal: missing, in sync, drifted",
-        description="Compare the segments file with the portal: which lists are missing, in sync, or drifted "
+        description="Compare the segments file with the portal: which segments are missing, in sync, or drifted "
         "(edited in HubSpot since), with the differences in plain words. Changes nothing.",
     )
     add_segments_argument(plan)
-    plan.add_argument("--check", action="store_true", help="exit 4 on drift, 5 when lists are missing (for CI)")
+    plan.add_argument("--check", action="store_true", help="exit 4 on drift, 5 when segments are missing (for CI)")
     plan.add_argument("--no-estimate", action="store_true", help="skip the size estimates (fewer API calls)")
     add_portal_arguments(plan)
     plan.set_defaults(run=lambda a: run_command(cmd_plan, a, "nothing was changed"))
 
     apply = commands.add_parser(
         "apply",
-        help="create the missing lists (and adopt / merge / move aside as the file chooses), after confirmation",
-        description="Create the segments file's missing lists, and adopt, merge or move aside existing lists as "
-        "its [choices] say (after showing what will happen and asking), journaled so that `rollback` can undo "
-        "them. Lists in sync or drifted are left alone.",
+        help="create the missing segments (and adopt / merge / move aside as the file chooses), after confirmation",
+        description="Create the segments file's missing segments, and adopt, merge or move aside existing segments "
+        "as its [choices] say (after showing what will happen and asking), journaled so that `rollback` can undo "
+        "them. Segments in sync or drifted are left alone.",
     )
     add_segments_argument(apply)
     apply.add_argument("--yes", "-y", action="store_true", help="agree without asking (scripts, CI)")
@@ -299,27 +299,29 @@ def add_parsers(commands: Any) -> None:
     verify = commands.add_parser(
         "verify",
         help="count the members and check the exclusivity groups",
-        description="Wait for HubSpot to process the lists, compare sizes with the expected ranges, and check "
-        "that mutually exclusive lists do not overlap (exit 3 when one does).",
+        description="Wait for HubSpot to process the segments, compare sizes with the expected ranges, and check "
+        "that mutually exclusive segments do not overlap (exit 3 when one does).",
     )
     add_segments_argument(verify)
     verify.add_argument("--wait", type=float, default=120, help="seconds to wait for processing (default 120)")
-    verify.add_argument("--check", action="store_true", help="also exit 4 when a list drifted")
+    verify.add_argument("--check", action="store_true", help="also exit 4 when a segment drifted")
     add_portal_arguments(verify)
     verify.set_defaults(run=lambda a: run_command(cmd_verify, a, "nothing was changed"))
 
     rollback = commands.add_parser(
         "rollback",
-        help="undo an apply run: delete the lists it created, restore the lists it changed",
-        description="Delete every list an apply run created (never lists it reused or adopted), after a "
-        "dependency check and confirmation, and give the lists it renamed or merged their previous names and "
-        "filters back. Contacts are untouched; HubSpot can restore a deleted list for 90 days.",
+        help="undo an apply run: delete the segments it created, restore the segments it changed",
+        description="Delete every segment an apply run created (never ones it reused or adopted), after a "
+        "dependency check and confirmation, and give the segments it renamed or merged their previous names and "
+        "filters back. Contacts are untouched; HubSpot can restore a deleted segment for 90 days.",
     )
     rollback.add_argument(
         "run_id", nargs="?", help="the run to undo (default: the latest apply run, with the other runs of its plan)"
     )
     rollback.add_argument("--yes", "-y", action="store_true", help="agree without asking (scripts, CI)")
-    rollback.add_argument("--force", action="store_true", help="delete even lists that workflows/emails/lists use")
+    rollback.add_argument(
+        "--force", action="store_true", help="delete even segments that workflows, emails or other segments use"
+    )
     add_portal_arguments(rollback)
     rollback.set_defaults(run=lambda a: run_command(cmd_rollback, a, "nothing more was deleted"))
 

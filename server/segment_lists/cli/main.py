@@ -12,7 +12,15 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from segment_lists.cli import demo_verb, library_verbs, report_verb, sandbox_verb, serve_verb, setup_verbs
+from segment_lists.cli import (
+    demo_verb,
+    export_verb,
+    library_verbs,
+    report_verb,
+    sandbox_verb,
+    serve_verb,
+    setup_verbs,
+)
 from segment_lists.cli.output import emit_json
 from segment_lists.cli.session import Exit, failure_json
 from segment_lists.workflow.failures import Failure
@@ -35,7 +43,7 @@ class Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="segment-lists",
-        description="Build, verify and roll back a HubSpot segment-list library.",
+        description="Build, verify and roll back a library of HubSpot segments (lists, in the API).",
         epilog="Exit codes: 0 ok, 1 failed, 2 usage, 3 exclusivity overlap, 4 drift, 5 changes pending, "
         "6 doctor found problems, 7 not confirmed. See docs/cli.md.",
     )
@@ -45,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo_verb.add_parser(commands)
     library_verbs.add_parsers(commands)
     report_verb.add_parser(commands)
+    export_verb.add_parser(commands)
     setup_verbs.add_parsers(commands)
     return parser
 

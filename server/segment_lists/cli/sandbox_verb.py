@@ -20,14 +20,23 @@ if TYPE_CHECKING:
 
 
 def build_sandbox(args: argparse.Namespace) -> Sandbox:
-    from segment_lists.sandbox import RateLimits, Sandbox, SandboxConfig, Strictness, parse_fault_spec, seed_demo
+    from segment_lists.sandbox import (
+        Credential,
+        RateLimits,
+        Sandbox,
+        SandboxConfig,
+        Strictness,
+        parse_fault_spec,
+        seed_demo,
+    )
 
+    scopes = [s.strip() for s in args.scopes.split(",") if s.strip()] if args.scopes else None
     try:
         faults = parse_fault_spec(args.faults or "")
     except ValueError as error:
         raise SystemExit(f"segment-lists sandbox: --faults: {error}") from None
     config = SandboxConfig(
-        tokens={args.token: None} if args.token else {},
+        tokens={args.token: Credential(kind="service-key", scopes=scopes)} if args.token else {},
         db_path=args.db,
         processing_seconds=args.processing_seconds,
         latency_seconds=args.latency / 1000,
@@ -105,7 +114,8 @@ def add_parser(commands: Any) -> None:
     parser = commands.add_parser(
         "sandbox",
         help="serve a local HubSpot-compatible sandbox portal",
-        description="Serve a local portal that speaks HubSpot's public API (Lists v3, CRM, properties, ...).",
+        description="Serve a local portal that speaks HubSpot's public API (segments/lists, CRM, properties, "
+        "...) at the date-versioned paths (/crm/lists/2026-09/...) and the legacy v3/v4 ones.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
     parser.add_argument(
@@ -115,6 +125,11 @@ def add_parser(commands: Any) -> None:
         help="port (default: 8765, or a free one with --check; 0 picks a free one)",
     )
     parser.add_argument("--token", help="the only bearer token accepted (default: accept any token)")
+    parser.add_argument(
+        "--scopes",
+        help="with --token: the token is a service key with only these scopes, comma-separated "
+        "(default: every scope); try `segment-lists doctor` against it",
+    )
     parser.add_argument("--db", default=":memory:", help="SQLite file to keep the portal in (default: memory)")
     parser.add_argument(
         "--contacts",
@@ -127,7 +142,7 @@ def add_parser(commands: Any) -> None:
         "--processing-seconds",
         type=float,
         default=2.0,
-        help="how long a new active list stays PROCESSING (default: 2)",
+        help="how long a new active segment stays PROCESSING (default: 2)",
     )
     parser.add_argument(
         "--tier",

@@ -19,7 +19,8 @@ from segment_lists.cli.session import (
     run_command,
 )
 from segment_lists.domain.i18n import LANGUAGES
-from segment_lists.workflow.doctor import diagnose
+from segment_lists.workflow.doctor import credential_status, diagnose
+from segment_lists.workflow.environment import load_settings
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
@@ -49,6 +50,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         raise CommandError(f"{path} exists; use --force to overwrite it", Exit.USAGE)
     path.write_text(template(path.name, args.language), encoding="utf-8")
     print(f"Wrote {path}. Next: segment-lists plan {path}", file=sys.stdout)
+    if not args.no_check:
+        for line in credential_status(load_settings()):
+            print(line, file=sys.stdout)
     return int(Exit.OK)
 
 
@@ -68,6 +72,7 @@ def add_parsers(commands: Any) -> None:
         "init", help="write a starter segments file", description="Write a commented segments file."
     )
     init.add_argument("path", type=Path, nargs="?", default=Path("segments.toml"), help="default ./segments.toml")
-    init.add_argument("--language", choices=LANGUAGES, default="en", help="list names in en or zh (default en)")
+    init.add_argument("--language", choices=LANGUAGES, default="en", help="segment names in en or zh (default en)")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    init.add_argument("--no-check", action="store_true", help="do not check the HubSpot token's scopes")
     init.set_defaults(run=lambda a: run_command(cmd_init, a, "nothing was written"))

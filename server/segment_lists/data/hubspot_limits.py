@@ -56,7 +56,9 @@ HEADER_SECONDLY = "X-HubSpot-RateLimit-Secondly"
 HEADER_SECONDLY_REMAINING = "X-HubSpot-RateLimit-Secondly-Remaining"
 
 # Pages and batches (maximums unless said otherwise).
-LIST_SEARCH_COUNT = 500  # lists per list-search page (reference §6)
+LIST_SEARCH_COUNT = 500  # lists per list-search (and 2026-09 list-all) page (reference §6)
+# Every processingType a list can have: "active" segments are DYNAMIC, "static" ones MANUAL or SNAPSHOT.
+LIST_PROCESSING_TYPES = ("MANUAL", "DYNAMIC", "SNAPSHOT")
 MEMBERSHIP_PAGE = 250  # members per memberships page (reference §5)
 CRM_SEARCH_PAGE = 200  # records per CRM search page (reference §12.2)
 CRM_SEARCH_CAP = 10_000  # results reachable by paging one CRM search query

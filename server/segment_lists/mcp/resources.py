@@ -11,6 +11,7 @@ from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
 
 from segment_lists.mcp.state import app_state
 from segment_lists.mcp.tool_steps import TOOL_STEPS
+from segment_lists.workflow.agent_cli_export import library_jsonl
 from segment_lists.workflow.failures import EXPECTED_FAILURES, UnknownPlan, describe_failure
 from segment_lists.workflow.library import export_library
 from segment_lists.workflow.proposal import load_plan
@@ -22,12 +23,15 @@ def register_resources(server: MCPServer[Any]) -> None:
         name="segment-library",
         mime_type="application/json",
         title="Segment library",
-        description="Every list this tool created or adopted in the portal: ids, names, definitions, "
-        "sizes. format=markdown for a table.",
+        description="Every segment this tool created or adopted in the portal: ids, names, definitions, "
+        "sizes. format=markdown for a table, format=jsonl for HubSpot Agent CLI's JSON Lines.",
     )
     def library(ctx: Context[Any], format: str = "json") -> str:
         try:
-            export = export_library(app_state(ctx).runtime())
+            rt = app_state(ctx).runtime()
+            if format == "jsonl":
+                return library_jsonl(rt)
+            export = export_library(rt)
         except EXPECTED_FAILURES as error:  # a resource read reports, never crashes
             failure = describe_failure(error, "nothing was read", next_steps=TOOL_STEPS)
             raise ResourceError(f"could not read the library: {failure.text()}") from None

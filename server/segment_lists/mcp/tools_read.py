@@ -3,7 +3,7 @@ call on a worker thread -> its result (`propose_segments` adds the next step for
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import anyio.from_thread
 from mcp.server.mcpserver import Context
@@ -14,7 +14,7 @@ from segment_lists.domain.interview import Answers
 from segment_lists.domain.plan import Plan
 from segment_lists.mcp.results import ProposeResult
 from segment_lists.mcp.tool_support import READ, ToolSpec, run, runtime
-from segment_lists.workflow import library
+from segment_lists.workflow import agent_cli_export, library
 from segment_lists.workflow.exclusivity import ExclusivityReport, check_requested
 from segment_lists.workflow.inventory import Inventory, take_inventory
 from segment_lists.workflow.proposal import propose
@@ -25,12 +25,13 @@ from segment_lists.workflow.verify import CountReport, count_requested
 async def list_existing_lists(
     ctx: Context[Any],
     name_contains: Annotated[
-        str | None, Field(max_length=200, description="Only lists whose name contains this text (case-insensitive)")
+        str | None, Field(max_length=200, description="Only segments whose name contains this text (case-insensitive)")
     ] = None,
-    include_filters: Annotated[bool, Field(description="Also return each active list's filterBranch JSON")] = False,
+    include_filters: Annotated[bool, Field(description="Also return each active segment's filterBranch JSON")] = False,
 ) -> Inventory:
-    """Inventory every contact list in the portal: id, name, type, processing status, size, folder, the
-    definition in plain words, and duplicates (same name, same definition, similar names). Step 1."""
+    """Inventory every contact segment (HubSpot's UI name for lists) in the portal: id, name, type (active
+    or static), processing status, size, folder, the definition in plain words, and duplicates (same
+    name, same definition, similar names). Step 1."""
     action = "nothing was read"
     rt = await runtime(ctx, action)
     return await run(action, take_inventory, rt, include_filters=include_filters, name_contains=name_contains)
@@ -46,7 +47,7 @@ async def propose_segments(
             "click in 90 days)"
         ),
     ] = None,
-    estimate: Annotated[bool, Field(description="Estimate each list's size with CRM searches")] = True,
+    estimate: Annotated[bool, Field(description="Estimate each segment's size with CRM searches")] = True,
 ) -> ProposeResult:
     """Check prerequisites (ICP tier property, lifecycle stages, industry values, fill rates) and propose
     the plan: per segment its name, type, exact filterBranch, plain-words definition, estimated size and
@@ -87,13 +88,13 @@ def _next_step(plan: Plan) -> str:
 
 async def count_members(
     ctx: Context[Any],
-    list_ids: Annotated[list[ListId] | None, Field(max_length=500, description="Lists to count")] = None,
-    run_id: Annotated[str | None, Field(description="Count every list of this apply run instead")] = None,
+    list_ids: Annotated[list[ListId] | None, Field(max_length=500, description="Segment (list) ids to count")] = None,
+    run_id: Annotated[str | None, Field(description="Count every segment of this create_list run instead")] = None,
     plan_id: Annotated[str | None, Field(description="Compare with this plan's estimates and ranges")] = None,
     wait_seconds: Annotated[int, Field(ge=0, le=900, description="How long to wait for processing")] = 120,
     include_history: Annotated[bool, Field(description="Add size history and the trend (quarterly review)")] = False,
 ) -> CountReport:
-    """Wait for HubSpot to finish processing (progress is reported), then return each list's size compared
+    """Wait for HubSpot to finish processing (progress is reported), then return each segment's size compared
     with the plan's estimate and the catalog's expected range; optionally the size history and trend."""
     action = "nothing was counted"
     rt = await runtime(ctx, action)
@@ -116,29 +117,42 @@ async def count_members(
 
 async def check_exclusivity(
     ctx: Context[Any],
-    run_id: Annotated[str | None, Field(description="Check the declared groups among this run's lists")] = None,
-    list_ids: Annotated[list[ListId] | None, Field(max_length=50, description="Or: check these lists pairwise")] = None,
+    run_id: Annotated[str | None, Field(description="Check the declared groups among this run's segments")] = None,
+    list_ids: Annotated[
+        list[ListId] | None, Field(max_length=50, description="Or: check these segment (list) ids pairwise")
+    ] = None,
 ) -> ExclusivityReport:
-    """Mutually exclusive lists (Customers vs Competitors, ICP tiers, engagement...) must not overlap:
-    pairwise overlap counts with sample offenders; partitions also report contacts in none of the lists."""
+    """Mutually exclusive segments (Customers vs Competitors, ICP tiers, engagement...) must not overlap:
+    pairwise overlap counts with sample offenders; partitions also report contacts in none of them."""
     action = "nothing was checked"
     rt = await runtime(ctx, action)
     return await run(action, check_requested, rt, run_id=run_id, list_ids=list_ids)
 
 
-async def export_library(ctx: Context[Any]) -> library.LibraryExport:
-    """Every list this tool created or took over (reused, adopted, merged) in this portal: ids, the name
-    each has in HubSpot now with its catalog role beside it, definitions, current sizes, as data and as
-    a Markdown table for documentation."""
+async def export_library(
+    ctx: Context[Any],
+    format: Annotated[
+        Literal["json", "jsonl"],
+        Field(
+            description="json: segments as data plus a Markdown table; jsonl: one line per segment in HubSpot Agent "
+            "CLI's record shape (id, name, objectTypeId, listType, filterBranch, properties), nothing else"
+        ),
+    ] = "json",
+) -> library.LibraryExport:
+    """Every segment this tool created or took over (reused, adopted, merged) in this portal: ids, the name
+    each has in HubSpot now with its catalog role beside it, definitions, current sizes, as data and as a
+    Markdown table for documentation, or as JSON Lines for HubSpot's Agent CLI and skills."""
     action = "nothing was exported"
     rt = await runtime(ctx, action)
+    if format == "jsonl":
+        return await run(action, agent_cli_export.export_jsonl, rt)
     return await run(action, library.export_library, rt)
 
 
 TOOLS = (
-    ToolSpec(list_existing_lists, "List existing HubSpot lists", READ),
-    ToolSpec(propose_segments, "Propose a segment-list plan", READ),
-    ToolSpec(count_members, "Count list members", READ),
-    ToolSpec(check_exclusivity, "Check that exclusive lists do not overlap", READ),
+    ToolSpec(list_existing_lists, "List existing HubSpot segments", READ),
+    ToolSpec(propose_segments, "Propose a segment plan", READ),
+    ToolSpec(count_members, "Count segment members", READ),
+    ToolSpec(check_exclusivity, "Check that exclusive segments do not overlap", READ),
     ToolSpec(export_library, "Export the segment library", READ),
 )

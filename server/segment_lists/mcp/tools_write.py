@@ -82,21 +82,21 @@ async def create_list(
             "reuse, adopt, merge or move-aside",
         ),
     ] = None,
-    custom: Annotated[CustomList | None, Field(description="Instead of a plan: one custom list")] = None,
+    custom: Annotated[CustomList | None, Field(description="Instead of a plan: one custom segment")] = None,
     competitor_csv: Annotated[
         str | None,
         Field(
             max_length=200_000,
-            description="CSV text of competitor emails or domains for the static Competitors list",
+            description="CSV text of competitor emails or domains for the static Competitors segment",
         ),
     ] = None,
     confirmation_token: TokenArg = None,
 ) -> CreateListResult:
-    """Apply the confirmed plan items (or create one custom list) in HubSpot, after the user confirms:
-    create new lists, and reuse, adopt (rename), merge (replace the filters, same id) or move aside
-    (rename, then create) existing lists as the user chose. Journals each write before making it (with
-    the list's previous name and filters); new lists go into the plan's folder with the chosen teams'
-    edit access; the static Competitors list is filled from the competitor domains / CSV. Does not wait
+    """Apply the confirmed plan items (or create one custom segment) in HubSpot, after the user confirms:
+    create new segments, and reuse, adopt (rename), merge (replace the filters, same id) or move aside
+    (rename, then create) existing segments as the user chose. Journals each write before making it (with
+    the segment's previous name and filters); new segments go into the plan's folder with the chosen teams'
+    edit access; the static Competitors segment is filled from the competitor domains / CSV. Does not wait
     for processing: call count_members next."""
     action = "nothing was created"
     rt = await runtime(ctx, action)
@@ -128,22 +128,22 @@ async def create_list(
 
 async def delete_list(
     ctx: Context[Any],
-    list_id: Annotated[ListId, Field(description="The list id")],
+    list_id: Annotated[ListId, Field(description="The segment's id (its list id)")],
     decision: Annotated[ElicitationResult[ConfirmWrite], Resolve(ask_delete)],
     force: Annotated[
         bool,
         Field(
-            description="Delete even though workflows, emails or lists use it (or could "
+            description="Delete even though workflows, emails or other segments use it (or could "
             "not be checked) - only after the user explicitly agrees"
         ),
     ] = False,
     allow_foreign: Annotated[
-        bool, Field(description="Delete a list this tool did not create - only after the user explicitly agrees")
+        bool, Field(description="Delete a segment this tool did not create - only after the user explicitly agrees")
     ] = False,
     confirmation_token: TokenArg = None,
 ) -> DeleteListResult:
-    """Delete one list after checking that no other list, workflow or marketing email uses it, and after the
-    user confirms. Contacts are never deleted; the list can be restored for 90 days (restore_list)."""
+    """Delete one segment after checking that no other segment, workflow or marketing email uses it, and after
+    the user confirms. Contacts are never deleted; the segment can be restored for 90 days (restore_list)."""
     action = "nothing was deleted"
     rt = await runtime(ctx, action)
     request = await run(action, prepare_delete, rt, list_id, force=force, allow_foreign=allow_foreign)
@@ -164,7 +164,7 @@ async def restore_list(
     decision: Annotated[ElicitationResult[ConfirmWrite], Resolve(ask_restore)],
     confirmation_token: TokenArg = None,
 ) -> DeleteListResult:
-    """Restore a list deleted within the last 90 days, after the user confirms."""
+    """Restore a segment deleted within the last 90 days, after the user confirms."""
     action = "nothing was restored"
     rt = await runtime(ctx, action)
     request = await run(action, prepare_restore, rt, list_id)
@@ -186,13 +186,13 @@ async def rollback_run(
         Field(description="The create_list run to undo (default: the latest, with the other runs of its plan)"),
     ] = None,
     force: Annotated[
-        bool, Field(description="Delete even lists that something uses - only after the user explicitly agrees")
+        bool, Field(description="Delete even segments that something uses - only after the user explicitly agrees")
     ] = False,
     confirmation_token: TokenArg = None,
 ) -> RollbackToolResult:
-    """Undo a create_list run, once the user confirms: delete every list it created (never lists it
-    reused), each after the dependency check, and give every list it renamed or merged its previous
-    name and filters back. Contacts are never deleted; deleted lists can be restored."""
+    """Undo a create_list run, once the user confirms: delete every segment it created (never ones it
+    reused), each after the dependency check, and give every segment it renamed or merged its previous
+    name and filters back. Contacts are never deleted; deleted segments can be restored."""
     action = "nothing was deleted"
     rt = await runtime(ctx, action)
     request = await run(action, prepare_rollback, rt, run_id, force=force)
@@ -216,8 +216,8 @@ async def rollback_run(
 
 
 TOOLS = (
-    ToolSpec(create_list, "Create segment lists", CREATE),
-    ToolSpec(delete_list, "Delete a list", DELETE),
-    ToolSpec(restore_list, "Restore a deleted list", RESTORE),
+    ToolSpec(create_list, "Create segments", CREATE),
+    ToolSpec(delete_list, "Delete a segment", DELETE),
+    ToolSpec(restore_list, "Restore a deleted segment", RESTORE),
     ToolSpec(rollback_run, "Roll back a run", DELETE),
 )

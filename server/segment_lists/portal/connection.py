@@ -10,6 +10,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from segment_lists.data.hubspot_limits import HUBSPOT_API, SEARCH_PER_SECOND, TIER_BURST, RateTier
+from segment_lists.portal.endpoints import ApiVersion
 
 
 class RetrySettings(BaseModel):
@@ -48,6 +49,8 @@ class PortalSettings(BaseModel):
     token: SecretStr
     base_url: str = HUBSPOT_API
     tier: RateTier = "free"
+    # "latest": each API family at its latest GA date version; "legacy": the v3/v4 paths (portal.endpoints).
+    api_version: ApiVersion = "latest"
     retry: RetrySettings = Field(default_factory=RetrySettings)
     limiter: LimiterSettings = Field(default_factory=LimiterSettings)
     timeout_seconds: float = Field(default=30.0, gt=0)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-PRIVATE_APPS = "HubSpot > Settings > Integrations > Private apps"
+from segment_lists.data.hubspot_scopes import SERVICE_KEYS_SCREEN, scope_words, where_to_add
 
 
 class PortalError(Exception):
@@ -46,17 +46,24 @@ class AuthenticationFailed(PortalError):
 
 
 class MissingScope(PortalError):
-    """403: the private app lacks a scope. `scopes`: HubSpot's requiredGranularScopes (any one suffices)."""
+    """403: the token (service key, private app or OAuth) lacks a scope. `scopes`: HubSpot's
+    requiredGranularScopes (any one suffices)."""
 
     def __init__(self, scopes: list[str], **fields: Any) -> None:
         self.scopes = scopes
         if len(scopes) == 1:
-            what = f"scope {scopes[0]}"
+            what = f"scope {scope_words(scopes[0])}"
         elif scopes:
-            what = "one of the scopes " + ", ".join(scopes)
+            what = "one of the scopes " + ", ".join(scope_words(s) for s in scopes)
         else:
             what = "a required scope"
-        super().__init__(f"the private app's token lacks {what}; add it in {PRIVATE_APPS}", **fields)
+        super().__init__(f"the HubSpot token lacks {what}. {where_to_add('it')}.", **fields)
+
+
+TOKEN_REJECTED_FIX = (
+    f"Check HUBSPOT_ACCESS_TOKEN: copy the service key again ({SERVICE_KEYS_SCREEN}; rotate it there if it "
+    "leaked). A private-app token may have been rotated; an OAuth access token expires and must be refreshed."
+)
 
 
 class NotFound(PortalError):

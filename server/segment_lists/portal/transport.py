@@ -12,18 +12,21 @@ are retried deliberately rather than never (urllib3's default) or blindly:
   ambiguous failure (the server may have done the work): `AmbiguousWrite` is raised for the
   caller to look before re-posting.
 
+The official SDK is the HTTP layer: every call goes through its generated `ApiClient.call_api`
+(authentication, connection pool, query serialisation, timeouts, its typed `ApiException`), with the
+path `portal.endpoints` gives for the configured API version. Its generated per-operation methods are
+not used: they have `/crm/v3/...` and `/automation/v4/...` baked in, and HubSpot's current APIs are
+date-versioned. `client.api_request` is not used either: it runs a second HTTP stack (requests) with
+no timeout and prints failures to stdout, which would corrupt an MCP stdio stream.
+
 Responses are read as HubSpot's JSON, verbatim (`_preload_content=False`): the SDK's models drop
 fields they lack (`listPermissions`, `isPublicList`...) and its merged oneOf models add some
 (an ENUMERATION operation comes back with `"type": "TIME_RANGED"`), which would corrupt a filter
-definition read and sent back. The SDK still builds every request.
+definition read and sent back.
 
 Every answer's `X-HubSpot-RateLimit-*` headers teach the transport the portal's real limits
 (`learned_limits`): the 10-second allowance replaces the one assumed from the configured tier (unless
 a burst was set explicitly), so a Professional or Enterprise portal is paced by its own figures.
-
-Endpoints the SDK lacks are called through the generated `ApiClient.call_api` of a cached API
-object, not `client.api_request`: the latter uses a second HTTP stack (requests) with no timeout
-and prints failures to stdout, which would corrupt an MCP stdio stream.
 """
 
 from __future__ import annotations
@@ -53,8 +56,9 @@ from segment_lists.data.hubspot_limits import (
     tier_from_daily_limit,
 )
 from segment_lists.portal.connection import PortalSettings
+from segment_lists.portal.endpoints import endpoint_path
 from segment_lists.portal.errors import (
-    PRIVATE_APPS,
+    TOKEN_REJECTED_FIX,
     AmbiguousWrite,
     AuthenticationFailed,
     DailyLimitReached,
@@ -68,7 +72,6 @@ from segment_lists.portal.errors import (
 )
 from segment_lists.portal.limiter import Limiter
 
-RAW_API = "crm.lists.lists_api"  # whose ApiClient sends the raw calls (any cached one would do)
 JSON_HEADERS = {"Accept": "application/json", "Content-Type": "application/json"}
 
 
@@ -142,30 +145,18 @@ class Transport:
         self.settings = settings
         self.limiter = Limiter.for_settings(settings)
         self.time_zone: str | None = settings.time_zone
-        self._client = hubspot.HubSpot(
+        sdk = hubspot.HubSpot(
             access_token=settings.token.get_secret_value(),
             host=settings.base_url.rstrip("/"),
             retry=Retry(total=False, raise_on_status=False),
         )
-        self._apis: dict[str, Any] = {}
+        # Built once: every attribute access on the SDK builds a new Configuration, ApiClient and
+        # connection pool. Any generated API's client would do; they differ only in their models.
+        self._api_client = sdk.crm.lists.lists_api.api_client
         self._lock = threading.Lock()
         self._stats = CallStats()
         self._rng = random.Random()
         self._learned = LearnedLimits()
-
-    # --- SDK objects --------------------------------------------------------------------------
-
-    def api(self, dotted: str) -> Any:
-        """An SDK API object, e.g. 'crm.lists.lists_api'. Built once: every attribute access on
-        the SDK builds a new Configuration, ApiClient and connection pool."""
-        with self._lock:
-            found = self._apis.get(dotted)
-            if found is None:
-                found = self._client
-                for part in dotted.split("."):
-                    found = getattr(found, part)
-                self._apis[dotted] = found
-            return found
 
     def learned_limits(self) -> LearnedLimits:
         with self._lock:
@@ -202,48 +193,31 @@ class Transport:
 
     # --- calls --------------------------------------------------------------------------------
 
-    def call(
+    def request(
         self,
         endpoint: str,
-        fn: Callable[..., Any],
-        *args: Any,
-        search: bool = False,
-        create: bool = False,
-        gone_ok: bool = False,
-        **kwargs: Any,
-    ) -> Any:
-        """Call an SDK method with pacing, retries and error mapping; returns HubSpot's JSON (None
-        for 204). `endpoint` names it in the call counter and in errors. `gone_ok`: a 404 on a
-        retry means an earlier attempt worked (DELETE after a dropped connection)."""
-        timeout = self.settings.timeout_seconds
-
-        def send() -> Any:
-            response = fn(*args, _request_timeout=timeout, _preload_content=False, **kwargs)
-            self.learn(getattr(response, "headers", None))
-            return read_json(response)
-
-        return self._run(endpoint, send, search=search, create=create, gone_ok=gone_ok)
-
-    def raw(
-        self,
-        endpoint: str,
-        method: str,
-        path: str,
         *,
-        query: list[tuple[str, Any]] | None = None,
+        path: dict[str, str] | None = None,
+        query: Mapping[str, Any] | None = None,
         body: Any = None,
         search: bool = False,
         create: bool = False,
+        gone_ok: bool = False,
     ) -> Any:
-        """A JSON call to an endpoint the SDK lacks; `path` must already be percent-encoded."""
-        api_client = self.api(RAW_API).api_client
+        """Call one of `portal.endpoints` with pacing, retries and error mapping; returns HubSpot's
+        JSON (None for 204). `endpoint` also names the call in the counter and in errors. `path`:
+        the path parameters; `query`: list values repeat the parameter, booleans go as true/false.
+        `gone_ok`: a 404 on a retry means an earlier attempt worked (DELETE after a dropped connection)."""
+        method, resource = endpoint_path(endpoint, self.settings.api_version, **(path or {}))
+        api_client = self._api_client
+        params = _query_params(query or {})
 
         def send() -> Any:
             response = api_client.call_api(
-                path,
+                resource,
                 method,
                 path_params={},
-                query_params=list(query or []),
+                query_params=params,
                 header_params=dict(JSON_HEADERS),
                 body=body,
                 post_params=[],
@@ -258,7 +232,7 @@ class Transport:
             self.learn(getattr(response, "headers", None))
             return read_json(response)
 
-        return self._run(endpoint, send, search=search, create=create, gone_ok=False)
+        return self._run(endpoint, send, search=search, create=create, gone_ok=gone_ok)
 
     def _run(self, endpoint: str, send: Callable[[], Any], *, search: bool, create: bool, gone_ok: bool) -> Any:
         retry = self.settings.retry
@@ -362,8 +336,7 @@ class Transport:
         status = failure.status
         if status == 401:
             return AuthenticationFailed(
-                f"HubSpot rejected the access token ({message}) Check the private app's token in "
-                f"{PRIVATE_APPS}: it may be wrong, rotated or revoked.",
+                f"HubSpot rejected the access token ({message}). {TOKEN_REJECTED_FIX}",
                 **fields,
             )
         if status == 403:
@@ -393,6 +366,17 @@ class Transport:
         """The token in any case or encoding, and anything shaped like a token, masked (an error body
         may echo what it was sent: a proxy, a gateway page, an API quoting the header)."""
         return redact(text, self.settings.token.get_secret_value())
+
+
+def _query_params(query: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Query parameters as HubSpot reads them: `a=1&a=2` for a list, `true`/`false` for a boolean."""
+    params: list[tuple[str, str]] = []
+    for key, value in query.items():
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if item is None:
+                continue
+            params.append((key, ("true" if item else "false") if isinstance(item, bool) else str(item)))
+    return params
 
 
 def read_json(response: Any) -> Any:

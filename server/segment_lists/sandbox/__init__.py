@@ -19,6 +19,7 @@ from segment_lists.sandbox.runner import RunningSandbox
 from segment_lists.sandbox.sandbox_config import (
     ALL_SCOPES,
     TIER_LIMITS,
+    Credential,
     Faults,
     RateLimits,
     SandboxConfig,
@@ -34,6 +35,7 @@ __all__ = [
     "ALL_SCOPES",
     "COMPANIES",
     "CONTACTS",
+    "Credential",
     "TIER_LIMITS",
     "DemoSummary",
     "Faults",

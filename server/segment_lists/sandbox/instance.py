@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from segment_lists.sandbox.access_log import AccessLog
 from segment_lists.sandbox.clock import Clock
 from segment_lists.sandbox.crm.associations import AssociationIndex
 from segment_lists.sandbox.crm.properties import DefinitionCache
@@ -18,7 +19,7 @@ from segment_lists.sandbox.crm.record_index import RecordIndex
 from segment_lists.sandbox.crm.records import RecordCache
 from segment_lists.sandbox.lists.engine import ListEngine
 from segment_lists.sandbox.realism import Realism
-from segment_lists.sandbox.sandbox_config import SandboxConfig
+from segment_lists.sandbox.sandbox_config import Credential, SandboxConfig
 from segment_lists.sandbox.store import Store
 
 
@@ -29,6 +30,8 @@ class Sandbox:
         self.clock = Clock(self.config.time_zone, self.config.frozen_now)
         # Rate limits, latency and faults (off by default); `realism.configure(...)` while running.
         self.realism = Realism(self.config, self.clock)
+        # Every request's method, path and status (`access_log.entries()`).
+        self.access_log = AccessLog()
         # In-memory views of the database, each loaded on first use and kept current by the writes.
         self.property_cache = DefinitionCache()  # crm.properties: definitions by type and name
         self.record_cache = RecordCache()  # crm.records: records by type and id, unique emails
@@ -46,13 +49,21 @@ class Sandbox:
             return False
         return self.accepts_any_token() or token in self.config.tokens
 
-    def token_has_any_scope(self, token: str | None, scopes: Iterable[str]) -> bool:
-        if self.accepts_any_token():
-            return True
+    def credential(self, token: str | None) -> Credential | None:
+        """What the token stands for (None: not accepted). Any token, when none are configured, is a
+        private app's with every scope."""
+        if not self.token_known(token):
+            return None
         granted = self.config.tokens.get(token or "")
-        if granted is None:
-            return token in self.config.tokens
-        return any(scope in granted for scope in scopes)
+        if isinstance(granted, Credential):
+            return granted
+        return Credential(kind=self.config.token_kind(token), scopes=granted)
+
+    def token_has_any_scope(self, token: str | None, scopes: Iterable[str]) -> bool:
+        credential = self.credential(token)
+        if credential is None:
+            return False
+        return credential.scopes is None or any(scope in credential.scopes for scope in scopes)
 
     # --- change notification -------------------------------------------------------------------
 

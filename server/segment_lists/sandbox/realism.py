@@ -298,7 +298,7 @@ class Realism:
     ) -> list[tuple[bytes, bytes]]:
         """HubSpot's X-HubSpot-RateLimit-* headers for this token's kind: the enforced figures, else
         the tier's."""
-        oauth = self.config.token_kinds.get(token) == "oauth"
+        oauth = self.config.token_kind(token) == "oauth"
         tier = self.config.tier
         headers: list[tuple[str, int]] = []
         if not oauth:

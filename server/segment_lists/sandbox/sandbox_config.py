@@ -55,6 +55,16 @@ ALL_SCOPES = frozenset(
 )
 
 
+class Credential(BaseModel):
+    """A bearer token the portal accepts, as the HubSpot credential it stands for. Service keys (the
+    current way in), legacy private-app tokens and OAuth access tokens are all bearer tokens with
+    scopes; HubSpot documents no token format, so the kind is said here, never read off the token.
+    https://developers.hubspot.com/docs/apps/developer-platform/build-apps/authentication/account-service-keys"""
+
+    kind: TokenKind = "service-key"
+    scopes: list[str] | None = None  # None: every scope
+
+
 class RateLimits(BaseModel):
     """HubSpot's rate limits, emulated. `None` everywhere means unlimited (the default)."""
 
@@ -201,8 +211,9 @@ class SandboxConfig(BaseModel):
     time_zone: str = "America/New_York"
     company_domain: str = "sandbox-portal.example"
     currency: str = "USD"
-    # Bearer tokens accepted, each with its scopes (None = every scope). Empty = any token is accepted.
-    tokens: dict[str, list[str] | None] = Field(default_factory=dict)
+    # Bearer tokens accepted: each a Credential, or just its scopes (None = every scope; the kind is then
+    # a private app's, as before service keys). Empty = any token is accepted, with every scope.
+    tokens: dict[str, Credential | list[str] | None] = Field(default_factory=dict)
     db_path: str = ":memory:"
     # How long a new or changed DYNAMIC list stays PROCESSING before it is COMPLETE.
     processing_seconds: float = 0.0
@@ -228,7 +239,8 @@ class SandboxConfig(BaseModel):
     # Per-list (per-segment) team access; None = as the tier has it (Enterprise only, KB "Manage user
     # and team access to segments").
     per_list_access: bool | None = None
-    # How each token authenticates (decides the rate-limit headers); unlisted tokens are private apps.
+    # How each token authenticates (decides the rate-limit headers); unlisted tokens are private apps,
+    # unless `tokens` gives the token as a Credential, whose kind then counts.
     token_kinds: dict[str, TokenKind] = Field(default_factory=dict)
     # The portal's event definitions (UNIFIED_EVENTS eventTypeId); HubSpot publishes no list of ids.
     event_type_ids: list[str] = Field(default_factory=list)
@@ -236,6 +248,14 @@ class SandboxConfig(BaseModel):
     search_rate_headers: Literal["daily-only", "all"] = "daily-only"
     search_limits: SearchLimits = Field(default_factory=SearchLimits)
     strictness: Strictness = Field(default_factory=Strictness)
+
+    def token_kind(self, token: str | None) -> TokenKind:
+        """The kind of credential a token stands for: its Credential's, else `token_kinds`', else a
+        private app's (as every token was before service keys)."""
+        granted = self.tokens.get(token or "")
+        if isinstance(granted, Credential):
+            return granted.kind
+        return self.token_kinds.get(token or "", "private-app")
 
     @property
     def has_per_list_access(self) -> bool:

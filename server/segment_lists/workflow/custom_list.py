@@ -24,11 +24,14 @@ class CustomList(BaseModel):
     name: str = Field(min_length=1, max_length=255)
     processing_type: Literal["DYNAMIC", "MANUAL"] = "DYNAMIC"
     filter_branch: dict[str, Any] | None = Field(
-        default=None, description="HubSpot Lists v3 filterBranch JSON (root OR, AND groups); required for DYNAMIC"
+        default=None,
+        description="HubSpot's Lists API filterBranch JSON (root OR, AND groups); required for DYNAMIC (active)",
     )
-    record_ids: list[RecordId] = Field(default_factory=list, max_length=10_000, description="MANUAL lists: contact ids")
+    record_ids: list[RecordId] = Field(
+        default_factory=list, max_length=10_000, description="MANUAL (static) segments: contact ids"
+    )
     competitor_domains: list[str] = Field(
-        default_factory=list, description="MANUAL lists: add contacts at these email domains"
+        default_factory=list, description="MANUAL (static) segments: add contacts at these email domains"
     )
 
     @field_validator("name")

@@ -17,6 +17,7 @@ from pydantic import BaseModel, SecretStr
 
 from segment_lists.boundary.text import clean
 from segment_lists.data.hubspot_limits import TIER_BURST
+from segment_lists.data.hubspot_scopes import how_to_connect, scope_words, where_to_add
 from segment_lists.domain.interview import Answers
 from segment_lists.portal import (
     AuthenticationFailed,
@@ -26,7 +27,7 @@ from segment_lists.portal import (
     PortalSettings,
     PortalUnavailable,
 )
-from segment_lists.portal.errors import PRIVATE_APPS
+from segment_lists.portal.errors import TOKEN_REJECTED_FIX
 from segment_lists.workflow.environment import TOKEN_VARIABLES, Settings
 from segment_lists.workflow.failures import NoToken
 from segment_lists.workflow.gather import per_list_access_of
@@ -34,7 +35,6 @@ from segment_lists.workflow.next_steps import PLAIN_STEPS, NextSteps, Step
 from segment_lists.workflow.runtime import Runtime, open_runtime, sandbox_token
 
 Verdict = Literal["ok", "warning", "fail"]
-REQUIRED_SCOPES = ("crm.lists.read", "crm.lists.write", "crm.objects.contacts.read", "crm.objects.companies.read")
 
 
 class Check(BaseModel):
@@ -42,6 +42,7 @@ class Check(BaseModel):
     verdict: Verdict
     detail: str
     fix: str | None = None
+    missing_scope: str | None = None  # the scope to add, when that is the problem
 
 
 class DoctorReport(BaseModel):
@@ -58,17 +59,18 @@ class DoctorReport(BaseModel):
         return [c for c in self.checks if c.verdict == "warning"]
 
 
-# (area, scope(s) it needs, required?, the probe, what it is for)
+# (area, the scope to ask for, required?, the probe, what it is for). Property definitions need no scope of
+# their own: HubSpot accepts the object's read scope (or any of ~100 others) for `GET /crm/properties/...`.
 Probe = tuple[str, str, bool, Callable[[Runtime], Any], str]
 PROBES: tuple[Probe, ...] = (
-    ("lists: read", "crm.lists.read", True, lambda rt: next(rt.portal.iter_lists(), None), "inventory and verify"),
+    ("segments: read", "crm.lists.read", True, lambda rt: next(rt.portal.iter_lists(), None), "inventory and verify"),
     ("contacts: read", "crm.objects.contacts.read", True, lambda rt: rt.portal.count("contacts"), "estimates"),
     ("companies: read", "crm.objects.companies.read", True, lambda rt: rt.portal.count("companies"), "ICP tiers"),
-    ("contact properties", "crm.schemas.contacts.read", True, lambda rt: rt.portal.properties("contacts"), "plan"),
-    ("company properties", "crm.schemas.companies.read", True, lambda rt: rt.portal.properties("companies"), "plan"),
+    ("contact properties", "crm.objects.contacts.read", True, lambda rt: rt.portal.properties("contacts"), "plan"),
+    ("company properties", "crm.objects.companies.read", True, lambda rt: rt.portal.properties("companies"), "plan"),
     ("users", "settings.users.read", False, lambda rt: rt.portal.user_email_domains(), "your own email domains"),
     ("teams", "settings.users.teams.read", False, lambda rt: rt.portal.teams(), "edit access for teams"),
-    ("workflows", "automation", False, lambda rt: rt.portal.workflows(), "the check before deleting a list"),
+    ("workflows", "automation", False, lambda rt: rt.portal.workflows(), "the check before deleting a segment"),
     ("marketing emails", "content", False, lambda rt: rt.portal.marketing_emails(), "the check before deleting"),
 )
 
@@ -81,8 +83,7 @@ def _token_check(settings: Settings, next_steps: NextSteps) -> Check:
             verdict="fail",
             detail=f"no HubSpot token configured: none of {', '.join(TOKEN_VARIABLES)} is set in the environment "
             "or in .env",
-            fix=f"Create a private app in {PRIVATE_APPS} with the scopes {', '.join(REQUIRED_SCOPES)}, and put its "
-            f"token in HUBSPOT_ACCESS_TOKEN (environment or a .env file). Or, {next_steps(Step.SANDBOX)}.",
+            fix=f"{how_to_connect()} Or, {next_steps(Step.SANDBOX)}.",
         )
     source = settings.token_source or "given by the program that started this check"
     if settings.sandbox:
@@ -95,13 +96,8 @@ def _token_check(settings: Settings, next_steps: NextSteps) -> Check:
             fix="If the portal refuses it, set HUBSPOT_ACCESS_TOKEN to the token it expects (for a "
             "`segment-lists sandbox`, the one it was started with --token).",
         )
-    if settings.is_hubspot and not settings.token.get_secret_value().startswith("pat-"):
-        return Check(
-            area="token",
-            verdict="warning",
-            detail=f"the token from {source} does not look like a private app token (they start with 'pat-')",
-            fix=f"Copy the access token of a private app ({PRIVATE_APPS}), not an API key or a developer key.",
-        )
+    # Never judged by its shape: service keys, private-app and OAuth tokens all work, and HubSpot
+    # documents no format for any of them. The scope probes below say whether it can do the job.
     return Check(area="token", verdict="ok", detail=f"used: the token from {source} (not shown)")
 
 
@@ -110,14 +106,18 @@ def _probe(rt: Runtime, probe: Probe) -> Check:
     try:
         call(rt)
     except MissingScope as error:
-        # HubSpot names every scope that would do; the first is the narrowest (read before write).
-        first, *others = error.scopes or [scope]
-        alternatives = f" (or any of {', '.join(others)})" if others else ""
+        # HubSpot names every scope that would do (any one is enough): ask for the one this tool
+        # documents when it is among them, else HubSpot's first (the narrowest, read before write).
+        named = error.scopes or [scope]
+        wanted = scope if scope in named else named[0]
+        others = [s for s in named if s != wanted]
+        alternatives = f" (or any of {', '.join(others[:4])}{', ...' if len(others) > 4 else ''})" if others else ""
         return Check(
             area=f"scope: {area}",
             verdict="fail" if required else "warning",
-            detail=f"the token lacks {first}{alternatives}, needed for {purpose}",
-            fix=f"Add {first} to the private app in {PRIVATE_APPS}; the token stays the same.",
+            detail=f"the token lacks {scope_words(wanted)}{alternatives}, needed for {purpose}",
+            fix=f"{where_to_add(wanted)}; then run doctor again.",
+            missing_scope=wanted,
         )
     except PortalError as error:
         return Check(
@@ -126,7 +126,7 @@ def _probe(rt: Runtime, probe: Probe) -> Check:
             detail=f"the probe failed: {clean(str(error), limit=300)}",
             fix="Run doctor again; if it persists, check HubSpot's status page.",
         )
-    return Check(area=f"scope: {area}", verdict="ok", detail=f"{scope}: granted")
+    return Check(area=f"scope: {area}", verdict="ok", detail=f"{scope_words(scope)}: granted")
 
 
 def diagnose(
@@ -151,8 +151,7 @@ def diagnose(
                 area="token accepted",
                 verdict="fail",
                 detail=f"HubSpot refused the token: {clean(str(error), limit=300)}",
-                fix=f"The token is wrong, expired or revoked: copy it again from {PRIVATE_APPS} "
-                "(rotate it if it leaked).",
+                fix=f"The token is wrong, expired or revoked. {TOKEN_REJECTED_FIX}",
             )
         )
         return DoctorReport(checks=checks, seconds=round(time.monotonic() - started, 2))
@@ -187,10 +186,10 @@ def diagnose(
         checks += [_probe(rt, probe) for probe in PROBES]
         checks.append(
             Check(
-                area="scope: lists: write",
+                area="scope: segments: write",
                 verdict="ok" if settings.sandbox else "warning",
                 detail="crm.lists.write cannot be checked without writing; apply says so at once if it is missing",
-                fix=None if settings.sandbox else f"Make sure the private app has crm.lists.write ({PRIVATE_APPS}).",
+                fix=None if settings.sandbox else f"Make sure the token has {scope_words('crm.lists.write')}.",
             )
         )
         checks.append(_rate_check(rt, settings))
@@ -201,6 +200,25 @@ def diagnose(
         return DoctorReport(checks=checks, portal_id=rt.portal_id, seconds=round(time.monotonic() - started, 2))
     finally:
         rt.close()
+
+
+def credential_status(settings: Settings) -> list[str]:
+    """What `init` says about the HubSpot token: how to get one, or which scopes it lacks, in HubSpot's
+    words (the same checks as `doctor`, without the prerequisites)."""
+    if settings.token is None and not settings.sandbox:
+        return [f"No HubSpot token yet. {how_to_connect()}"]
+    checks = diagnose(settings, prerequisites=False).checks
+    unreachable = [c for c in checks if c.verdict == "fail" and not c.area.startswith("scope:")]
+    if unreachable:
+        return [f"Could not check the token: {unreachable[0].detail}.", f"  fix: {unreachable[0].fix}"]
+    missing = [c for c in checks if c.missing_scope]
+    if not missing:
+        return ["The HubSpot token has every scope this tool uses."]
+    lines = ["The HubSpot token is missing scopes:"]
+    for check in missing:
+        need = "needed" if check.verdict == "fail" else "optional"
+        lines += [f"  {need}: {check.detail}", f"    fix: {check.fix}"]
+    return lines
 
 
 def _rate_check(rt: Runtime, settings: Settings) -> Check:

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr
 
 from segment_lists.data.hubspot_limits import HUBSPOT_API, RateTier, is_hubspot_api
+from segment_lists.portal.endpoints import ApiVersion
 
 TOKEN_VARIABLES = ("HUBSPOT_ACCESS_TOKEN", "HUBSPOT_API_TOKEN")  # the second is the seed skill's name
 
@@ -32,6 +33,9 @@ class Settings(BaseModel):
     confirmation: ConfirmationPolicy = "auto"
     read_only: bool = False
     rate_tier: RateTier = "starter"
+    # Which HubSpot API paths to call: "latest" (each API at its latest GA date version, e.g.
+    # /crm/lists/2026-09) or "legacy" (the v3/v4 paths HubSpot stops supporting in 2027).
+    api_version: ApiVersion = "latest"
     # Whether the portal has per-list team access (Enterprise): "auto" infers it from the daily API
     # allowance HubSpot reports; "yes" / "no" say so when that cannot tell (OAuth tokens get no Daily header).
     per_list_access: Literal["auto", "yes", "no"] = "auto"
@@ -103,6 +107,8 @@ def load_settings(env: dict[str, str] | None = None, dotenv: Path | None = None,
         fields["sandbox_mode"] = merged["SEGMENT_LISTS_SANDBOX"].strip().lower()
     if merged.get("HUBSPOT_RATE_TIER"):
         fields["rate_tier"] = merged["HUBSPOT_RATE_TIER"]
+    if merged.get("HUBSPOT_API_VERSION"):
+        fields["api_version"] = merged["HUBSPOT_API_VERSION"].strip().lower()
     if merged.get("SEGMENT_LISTS_PER_LIST_ACCESS"):
         fields["per_list_access"] = merged["SEGMENT_LISTS_PER_LIST_ACCESS"].strip().lower()
     fields.update(overrides)

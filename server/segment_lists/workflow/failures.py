@@ -25,7 +25,7 @@ from segment_lists.portal import (
     RateLimited,
     ValidationFailed,
 )
-from segment_lists.portal.errors import PRIVATE_APPS
+from segment_lists.portal.errors import TOKEN_REJECTED_FIX
 from segment_lists.workflow.next_steps import NextSteps, Step
 
 # input: the request cannot be done as asked (exit 2 on the command line); setup: the token or the
@@ -125,7 +125,7 @@ def describe_failure(error: Exception, what_did_not_happen: str, *, next_steps: 
         return Failure(
             "HubSpot rejected the token (401)",
             action,
-            f"Check HUBSPOT_ACCESS_TOKEN: a current private app token ({PRIVATE_APPS}), not revoked.",
+            TOKEN_REJECTED_FIX,
             kind="setup",
         )
     if isinstance(error, MissingScope):

@@ -38,6 +38,8 @@ class LibraryExport(BaseModel):
     portal: PortalRef
     lists: list[LibraryRow]
     markdown: str
+    # The same library as JSON Lines in HubSpot Agent CLI's record shape (`format="jsonl"`; then alone).
+    jsonl: str | None = None
 
 
 def lists_by_segment(rt: Runtime) -> dict[str, str]:

@@ -23,7 +23,7 @@ from segment_lists.workflow.rollback import RollbackTargets
 from segment_lists.workflow.runtime import Runtime
 from segment_lists.workflow.static_members import StaticAdds
 
-RESTORABLE = "Contacts are not deleted; each list can be restored for 90 days."
+RESTORABLE = "Contacts are not deleted; each segment can be restored for 90 days."
 
 
 def where(rt: Runtime) -> str:
@@ -37,7 +37,7 @@ def _size(lst: HubSpotList) -> str:
 
 def additions_lines(name: str, adds: StaticAdds, indent: str = "  ") -> list[str]:
     """A static list's new members, per domain and source."""
-    lines = [f"Add {len(adds.record_ids)} contact(s) to the static list {quoted(name)}:"]
+    lines = [f"Add {len(adds.record_ids)} contact(s) to the static segment {quoted(name)}:"]
     lines += [f"{indent}- {line}" for line in adds.lines()] or [f"{indent}- (no contact matches)"]
     return lines
 
@@ -72,7 +72,7 @@ def apply_preview(
         lines += [f"  - rename {current(i)} to {quoted(i.rename_existing_to)}" for i in asides]
     if creates:
         folder = f" in folder {quoted(plan.folder)}" if plan.folder else ""
-        lines.append(f"Create {len(creates)} list(s){folder}:")
+        lines.append(f"Create {len(creates)} segment(s){folder}:")
         for item in creates:
             kind = "active" if item.processing_type == "DYNAMIC" else "static"
             size = f", about {item.estimated_size} contacts" if item.estimated_size is not None else ""
@@ -103,8 +103,10 @@ def apply_preview(
             if item.rename_existing_to:
                 lines.append(f"      and renamed to {quoted(item.rename_existing_to)}")
     if reuses:
-        lines.append(f"Reuse {len(reuses)} existing list(s) (not changed, except adding matches to static lists):")
-        lines += [f"  - {quoted(item.catalog_name or item.name)} -> list {item.existing_list_id}" for item in reuses]
+        lines.append(
+            f"Reuse {len(reuses)} existing segment(s) (not changed, except adding matches to static segments):"
+        )
+        lines += [f"  - {quoted(item.catalog_name or item.name)} -> segment {item.existing_list_id}" for item in reuses]
     for item in items:
         adds = (additions or {}).get(item.key)
         if adds is not None:
@@ -114,12 +116,12 @@ def apply_preview(
         given = f"team id(s) {', '.join(str(i) for i in plan.edit_team_ids)}" if plan.edit_team_ids else "none found"
         lines.append(f"Edit access for the teams {teams} ({given}).")
     changed = (
-        " and gives every renamed or merged list its previous name and filters back"
+        " and gives every renamed or merged segment its previous name and filters back"
         if (adopts or merges or asides)
         else ""
     )
     lines.append(
-        f"Nothing is deleted. To undo it, {rt.next_steps(Step.ROLLBACK)}: that deletes the lists created{changed}."
+        f"Nothing is deleted. To undo it, {rt.next_steps(Step.ROLLBACK)}: that deletes the segments created{changed}."
     )
     return "\n".join(lines)
 
@@ -128,7 +130,7 @@ def custom_preview(
     rt: Runtime, name: str, processing_type: str, description: str, additions: StaticAdds | None = None
 ) -> str:
     kind = "an active" if processing_type == "DYNAMIC" else "a static"
-    lines = [f"In {where(rt)}: create {kind} list {quoted(name)}: {description}."]
+    lines = [f"In {where(rt)}: create {kind} segment {quoted(name)}: {description}."]
     if additions is not None:
         lines += additions_lines(name, additions)
     return "\n".join(lines)
@@ -151,18 +153,18 @@ def delete_preview(
     made_by: str | None,
 ) -> str:
     """`made_by`: who made the list in HubSpot, when this tool did not (None: this tool made it)."""
-    lines = [f"In {where(rt)}: delete the list {quoted(lst.name)} (id {lst.id}, {_size(lst)}). {RESTORABLE}"]
+    lines = [f"In {where(rt)}: delete the segment {quoted(lst.name)} (id {lst.id}, {_size(lst)}). {RESTORABLE}"]
     if made_by is not None:
-        lines.append(f"This list was made outside this tool ({made_by}); allow_foreign lets it be deleted.")
+        lines.append(f"This segment was made outside this tool ({made_by}); allow_foreign lets it be deleted.")
     elif allow_foreign:
-        lines.append("allow_foreign changes nothing here: this tool made the list.")
+        lines.append("allow_foreign changes nothing here: this tool made the segment.")
     if report.dependents or report.unchecked:
         lines.append("With force, it is deleted although:")
         lines += dependents_lines(report)
         if report.dependents:
-            lines.append("These will break: they lose the list they refer to.")
+            lines.append("These will break: they lose the segment they refer to.")
     elif force:
-        lines.append("force changes nothing here: no other list, workflow or marketing email uses it (all checked).")
+        lines.append("force changes nothing here: no other segment, workflow or marketing email uses it (all checked).")
     lines.append(unseen_uses_sentence(report))
     return "\n".join(lines)
 
@@ -173,7 +175,7 @@ def unseen_uses_sentence(report: DependencyReport | None) -> str:
     if report is not None and report.reference_count is not None:
         counted = f" HubSpot counts {report.reference_count} use(s) of it; {len(report.dependents)} found."
     return (
-        f"Checked: other lists' filters, workflows and marketing emails. Not visible through HubSpot's API: "
+        f"Checked: other segments' filters, workflows and marketing emails. Not visible through HubSpot's API: "
         f"{INVISIBLE_USES}.{counted}"
     )
 
@@ -181,7 +183,7 @@ def unseen_uses_sentence(report: DependencyReport | None) -> str:
 def restore_preview(rt: Runtime, list_id: str, name: str | None) -> str:
     """`name`: as the journal knows it; HubSpot cannot list deleted lists, so there may be none."""
     what = f"{quoted(name)} (id {list_id})" if name is not None else list_id
-    return f"In {where(rt)}: restore the deleted list {what}."
+    return f"In {where(rt)}: restore the deleted segment {what}."
 
 
 def rollback_preview(
@@ -198,7 +200,7 @@ def rollback_preview(
     count = len(targets.lists) - len(blocked)
     runs = targets.runs
     what = f"run {runs[0].run.run_id}" if len(runs) == 1 else f"{len(runs)} runs of the same plan"
-    lines = [f"In {where(rt)}: roll back {what} by deleting {count} list(s) they created:"]
+    lines = [f"In {where(rt)}: roll back {what} by deleting {count} segment(s) they created:"]
     for entry in runs:
         if len(runs) > 1:
             lines.append(f"Run {entry.run.run_id} (started {entry.run.started_at}, plan {entry.run.plan_id}):")
@@ -220,9 +222,11 @@ def rollback_preview(
             lines.append(f"  {quoted(lst.name)} (id {lst.id}):")
             lines += dependents_lines(reports[lst.id], "    ")
     elif force and not blocked:
-        lines.append("force changes nothing here: no other list, workflow or marketing email uses these (all checked).")
+        lines.append(
+            "force changes nothing here: no other segment, workflow or marketing email uses these (all checked)."
+        )
     for list_id, reasons in blocked.items():
-        lines.append(f"Not deleted, list {list_id}: " + " Also: ".join(reasons))
+        lines.append(f"Not deleted, segment {list_id}: " + " Also: ".join(reasons))
     if len(runs) > 1:
         lines.append(f"To undo only the latest run, {rt.next_steps(Step.ROLLBACK, runs[0].run.run_id)}.")
     for folder_id, name in folders:
@@ -230,7 +234,7 @@ def rollback_preview(
     for entry in targets.others:
         lines.append(
             f"Not part of this undo: run {entry.run.run_id} (plan {entry.run.plan_id}) with {len(entry.lists)} "
-            f"list(s){changed_count(entry.changes)}; to undo it, {rt.next_steps(Step.ROLLBACK, entry.run.run_id)}."
+            f"segment(s){changed_count(entry.changes)}; to undo it, {rt.next_steps(Step.ROLLBACK, entry.run.run_id)}."
         )
     lines.append(RESTORABLE)
     lines.append(unseen_uses_sentence(None))

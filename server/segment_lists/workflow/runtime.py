@@ -189,7 +189,9 @@ def portal_settings(settings: Settings) -> PortalSettings:
         raise NoToken(
             "Not connected to HubSpot: no HUBSPOT_ACCESS_TOKEN is set",
         )
-    return PortalSettings(token=settings.token, base_url=settings.base_url, tier=settings.rate_tier)
+    return PortalSettings(
+        token=settings.token, base_url=settings.base_url, tier=settings.rate_tier, api_version=settings.api_version
+    )
 
 
 def open_runtime(settings: Settings, *, next_steps: NextSteps = PLAIN_STEPS, **portal_overrides: Any) -> Runtime:

@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from segment_lists.sandbox.api.versions import date_version
 from segment_lists.sandbox.errors import HubSpotError, validation_error
 
 if TYPE_CHECKING:
@@ -49,6 +50,11 @@ class Call:
     query: list[tuple[str, str]]
     body: Any
     token: str | None
+
+    @property
+    def date_version(self) -> str | None:
+        """The API's date version in the path ("2026-09"), or None on a legacy v3/v4 path."""
+        return date_version(self.path)
 
     def param(self, name: str) -> str:
         """A path parameter, percent-decoded once more (the SDK encodes '/' as %2F)."""

@@ -45,6 +45,23 @@ class PortalMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        logged_status = False
+
+        async def logged(message: Message) -> None:
+            nonlocal logged_status
+            if message["type"] == "http.response.start" and not logged_status:
+                # Before the client can read the answer, so a test that got it also finds it here.
+                self.sandbox.access_log.record(scope["method"], scope["path"], message["status"])
+                logged_status = True
+            await send(message)
+
+        try:
+            await self._handle(scope, receive, logged)
+        finally:
+            if not logged_status:
+                self.sandbox.access_log.record(scope["method"], scope["path"], 0)
+
+    async def _handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         token = bearer_token(scope)
         if not self.sandbox.token_known(token):
             refusal = HubSpotError(401, "INVALID_AUTHENTICATION", UNAUTHENTICATED_MESSAGE)

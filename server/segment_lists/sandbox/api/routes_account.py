@@ -6,6 +6,7 @@ from typing import Any
 
 from starlette.routing import BaseRoute, Route
 
+from segment_lists.sandbox.api import versions
 from segment_lists.sandbox.api.http import Call, endpoint
 from segment_lists.sandbox.errors import HubSpotError, validation_error
 from segment_lists.sandbox.seed import account
@@ -46,17 +47,16 @@ def roles(call: Call) -> Any:
 
 
 def routes() -> list[BaseRoute]:
+    # HubSpot lists no granular scope for account details beyond the basic `oauth` one every token has.
+    found: list[BaseRoute] = [Route(p + "/details", endpoint(details), methods=["GET"]) for p in versions.ACCOUNT]
     users_scopes = ("settings.users.read", "settings.users.write")
-    return [
-        # HubSpot lists no granular scope for account details beyond the basic `oauth` one every token has.
-        Route("/account-info/v3/details", endpoint(details), methods=["GET"]),
-        Route("/settings/v3/users/", endpoint(users_page, scopes=users_scopes), methods=["GET"]),
-        Route("/settings/v3/users", endpoint(users_page, scopes=users_scopes), methods=["GET"]),
-        Route(
-            "/settings/v3/users/teams",
-            endpoint(teams, scopes=("settings.users.teams.read", "settings.users.teams.write")),
-            methods=["GET"],
-        ),
-        Route("/settings/v3/users/roles", endpoint(roles, scopes=users_scopes), methods=["GET"]),
-        Route("/settings/v3/users/{userId}", endpoint(user_by_id, scopes=users_scopes), methods=["GET"]),
-    ]
+    teams_scopes = ("settings.users.teams.read", "settings.users.teams.write")
+    for p in versions.USERS:
+        found += [
+            Route(p + "/", endpoint(users_page, scopes=users_scopes), methods=["GET"]),
+            Route(p, endpoint(users_page, scopes=users_scopes), methods=["GET"]),
+            Route(p + "/teams", endpoint(teams, scopes=teams_scopes), methods=["GET"]),
+            Route(p + "/roles", endpoint(roles, scopes=users_scopes), methods=["GET"]),
+            Route(p + "/{userId}", endpoint(user_by_id, scopes=users_scopes), methods=["GET"]),
+        ]
+    return found

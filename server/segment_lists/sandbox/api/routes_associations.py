@@ -6,6 +6,7 @@ from typing import Any
 
 from starlette.routing import BaseRoute, Route
 
+from segment_lists.sandbox.api import versions
 from segment_lists.sandbox.api.http import Call, Reply, endpoint, missing_scopes
 from segment_lists.sandbox.crm import associations
 from segment_lists.sandbox.crm.object_types import ObjectType, object_type, read_scopes, write_scopes
@@ -255,23 +256,28 @@ def batch_archive_labels(call: Call) -> Any:
 
 
 def labels(call: Call) -> Any:
-    """GET /crm/v4/associations/{from}/{to}/labels: the association types between two object types
-    (CollectionResponseAssociationSpecWithLabelNoPaging of the associations schema v4 spec)."""
+    """GET /crm/associations/<version>/{from}/{to}/labels (and v4's): the association types between two
+    object types (CollectionResponseAssociationSpecWithLabelNoPaging of the associations schema specs)."""
     a, b = _kinds(call, "fromObjectType", "toObjectType", write=False)
     ids = {t.type_id for t in associations.TYPES.values() if (t.from_type, t.to_type) == (a.type_id, b.type_id)}
     return {"results": _types_out(a, b, ids)}
 
 
 def routes() -> list[BaseRoute]:
-    batch = "/crm/v4/associations/{fromObjectType}/{toObjectType}/batch"
-    obj = "/crm/v4/objects/{objectType}/{objectId}/associations/{toObjectType}"
+    pairs = zip(versions.ASSOCIATION_BATCHES, versions.ASSOCIATION_RECORDS, strict=True)
+    return [route for batches, records in pairs for route in _routes(batches, records)]
+
+
+def _routes(batches: str, records: str) -> list[BaseRoute]:
+    batch = batches + "/{fromObjectType}/{toObjectType}/batch"
+    obj = records + "/{objectType}/{objectId}/associations/{toObjectType}"
     return [
         Route(
-            "/crm/v4/objects/{fromObjectType}/{fromObjectId}/associations/default/{toObjectType}/{toObjectId}",
+            records + "/{fromObjectType}/{fromObjectId}/associations/default/{toObjectType}/{toObjectId}",
             endpoint(create_default),
             methods=["PUT"],
         ),
-        Route("/crm/v4/associations/{fromObjectType}/{toObjectType}/labels", endpoint(labels), methods=["GET"]),
+        Route(batches + "/{fromObjectType}/{toObjectType}/labels", endpoint(labels), methods=["GET"]),
         Route(obj, endpoint(get_page), methods=["GET"]),
         Route(obj + "/{toObjectId}", endpoint(create_labelled), methods=["PUT"]),
         Route(obj + "/{toObjectId}", endpoint(archive), methods=["DELETE"]),

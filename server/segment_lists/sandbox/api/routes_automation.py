@@ -6,6 +6,7 @@ from typing import Any
 
 from starlette.routing import BaseRoute, Route
 
+from segment_lists.sandbox.api import versions
 from segment_lists.sandbox.api.http import Call, endpoint
 from segment_lists.sandbox.errors import HubSpotError, validation_error
 from segment_lists.sandbox.seed import assets
@@ -65,10 +66,16 @@ def email_by_id(call: Call) -> Any:
 def routes() -> list[BaseRoute]:
     automation = ("automation",)
     email_scopes = ("marketing.email.read", "marketing.email.write", "content")
-    return [
-        Route("/automation/v4/flows", endpoint(flows_page, scopes=automation), methods=["GET"]),
-        Route("/automation/v4/flows/{flowId}", endpoint(flow_by_id, scopes=automation), methods=["GET"]),
-        Route("/marketing/v3/emails", endpoint(emails_page, scopes=email_scopes), methods=["GET"]),
-        Route("/marketing/v3/emails/", endpoint(emails_page, scopes=email_scopes), methods=["GET"]),
-        Route("/marketing/v3/emails/{emailId}", endpoint(email_by_id, scopes=email_scopes), methods=["GET"]),
-    ]
+    found: list[BaseRoute] = []
+    for p in versions.FLOWS:
+        found += [
+            Route(p, endpoint(flows_page, scopes=automation), methods=["GET"]),
+            Route(p + "/{flowId}", endpoint(flow_by_id, scopes=automation), methods=["GET"]),
+        ]
+    for p in versions.EMAILS:
+        found += [
+            Route(p, endpoint(emails_page, scopes=email_scopes), methods=["GET"]),
+            Route(p + "/", endpoint(emails_page, scopes=email_scopes), methods=["GET"]),
+            Route(p + "/{emailId}", endpoint(email_by_id, scopes=email_scopes), methods=["GET"]),
+        ]
+    return found

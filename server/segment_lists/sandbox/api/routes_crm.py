@@ -7,6 +7,7 @@ from typing import Any
 from starlette.routing import BaseRoute, Route
 
 from segment_lists.data.hubspot_limits import BATCH_SIZE, CRM_PAGE
+from segment_lists.sandbox.api import versions
 from segment_lists.sandbox.api.http import Call, Reply, endpoint, missing_scopes
 from segment_lists.sandbox.crm import associations, records, search
 from segment_lists.sandbox.crm.object_types import ObjectType, object_type, read_scopes, write_scopes
@@ -386,7 +387,10 @@ def batch_archive(call: Call) -> Any:
 
 
 def routes() -> list[BaseRoute]:
-    base = "/crm/v3/objects/{objectType}"
+    return [route for prefix in versions.OBJECTS for route in _routes(prefix + "/{objectType}")]
+
+
+def _routes(base: str) -> list[BaseRoute]:
     return [
         Route(base, endpoint(get_page), methods=["GET"]),
         Route(base, endpoint(create), methods=["POST"]),

@@ -1,4 +1,10 @@
-"""Lists v3 over HTTP: `/crm/v3/lists/...` and the same API at `/crm/lists/2026-03/...`.
+"""The Lists (segments) API over HTTP: `/crm/v3/lists/...` and the same service at every GA date
+version (`/crm/lists/2026-03/...`, `/crm/lists/2026-09/...`; `versions.LISTS`).
+
+Where the versions' request shapes differ, the route checks the version's: the date versions'
+ListSearchRequest requires `listIds` and `processingTypes` (v3's only `offset` and
+`additionalProperties`), and 2026-09 adds `POST .../all` (HubSpot's specs per version,
+tests/hubspot/openapi/).
 
 Thin: parse the call (the SDK's quirks are handled by `Call`), delegate to `lists.service` and
 `lists.memberships`. The folder routes (`routes_folders`) are mounted here, first, so
@@ -11,12 +17,12 @@ from typing import Any
 
 from starlette.routing import BaseRoute, Route
 
+from segment_lists.sandbox.api import versions
 from segment_lists.sandbox.api.http import Call, Reply, endpoint
 from segment_lists.sandbox.api.routes_folders import folder_routes
 from segment_lists.sandbox.errors import parse_id, validation_error
 from segment_lists.sandbox.lists import memberships, service
 
-PREFIXES = ("/crm/v3/lists", "/crm/lists/2026-03")
 READ = ("crm.lists.read",)
 WRITE = ("crm.lists.write",)
 
@@ -43,8 +49,23 @@ def _get_by_name(call: Call) -> Any:
     )
 
 
+# What each version's ListSearchRequest requires beyond v3's (HubSpot's per-version specs, e.g.
+# CRM/Lists/Rollouts/144891/2026-03/lists.json#/components/schemas/ListSearchRequest/required). v3's own
+# required fields are not enforced: HubSpot's docs and SDK examples send `{}` and partial bodies.
+DATED_SEARCH_REQUIRED = ("listIds", "processingTypes")
+
+
 def _search(call: Call) -> Any:
-    return service.search(call.sandbox, call.json_object() if call.body is not None else {})
+    body = call.json_object() if call.body is not None else {}
+    if call.date_version is not None:
+        missing = [name for name in DATED_SEARCH_REQUIRED if name not in body]
+        if missing:
+            raise validation_error(f"Some required fields were not set: [{', '.join(missing)}]")
+    return service.search(call.sandbox, body)
+
+
+def _all(call: Call) -> Any:
+    return service.list_all(call.sandbox, call.json_object())
 
 
 def _update_name(call: Call) -> Any:
@@ -158,6 +179,11 @@ def _list_routes(prefix: str) -> list[BaseRoute]:
         Route(p, endpoint(_create, scopes=WRITE), methods=["POST"]),
         Route(p + "/", endpoint(_create, scopes=WRITE), methods=["POST"]),
         Route(p + "/search", endpoint(_search, scopes=READ), methods=["POST"]),
+        *(
+            [Route(p + "/all", endpoint(_all, scopes=READ), methods=["POST"])]
+            if versions.date_version(p) in versions.LIST_ALL_DATES
+            else []
+        ),
         Route(p + "/idmapping", endpoint(_idmapping_get, scopes=READ), methods=["GET"]),
         Route(p + "/idmapping", endpoint(_idmapping_post, scopes=READ), methods=["POST"]),
         Route(p + "/records/memberships/batch/read", endpoint(_batch_memberships, scopes=READ), methods=["POST"]),
@@ -208,7 +234,7 @@ def _list_routes(prefix: str) -> list[BaseRoute]:
 
 def routes() -> list[BaseRoute]:
     found: list[BaseRoute] = []
-    for prefix in PREFIXES:
+    for prefix in versions.LISTS:
         found.extend(folder_routes(prefix))
         found.extend(_list_routes(prefix))
     return found

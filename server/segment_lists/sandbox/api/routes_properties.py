@@ -6,6 +6,7 @@ from typing import Any
 
 from starlette.routing import BaseRoute, Route
 
+from segment_lists.sandbox.api import versions
 from segment_lists.sandbox.api.http import Call, Reply, endpoint, missing_scopes
 from segment_lists.sandbox.crm import properties
 from segment_lists.sandbox.crm.object_types import ObjectType, object_type
@@ -68,7 +69,10 @@ def get_groups(call: Call) -> Any:
 
 
 def routes() -> list[BaseRoute]:
-    base = "/crm/v3/properties/{objectType}"
+    return [route for prefix in versions.PROPERTIES for route in _routes(prefix + "/{objectType}")]
+
+
+def _routes(base: str) -> list[BaseRoute]:
     return [
         Route(base, endpoint(get_all), methods=["GET"]),
         Route(base, endpoint(create), methods=["POST"]),

@@ -401,6 +401,52 @@ def search(sandbox: Sandbox, body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def list_all(sandbox: Sandbox, body: dict[str, Any]) -> dict[str, Any]:
+    """POST /crm/lists/2026-09/all: every list, by ascending listId, with a cursor (2026-09's new
+    listing; https://developers.hubspot.com/docs/api-reference/latest/crm/lists/guide). `after` is
+    opaque to clients: here the last listId of the previous page. Errors as the reference names them:
+    INVALID_CURSOR, INVALID_PROCESSING_TYPE."""
+    count = _int_field(body, "count", 20)
+    if not 1 <= count <= MAX_SEARCH_COUNT:
+        raise validation_error(f"Invalid count: must be between 1 and {MAX_SEARCH_COUNT}.")
+    types = _str_list(body, "processingTypes") or []
+    # Empty is refused: whether HubSpot reads [] as "all" or "none" is undocumented, so a client
+    # must name the types it wants (the strict reading).
+    if not types or any(t not in PROCESSING_TYPES for t in types):
+        raise validation_error(
+            "Invalid processingTypes: name one or more of MANUAL, DYNAMIC, SNAPSHOT.",
+            sub_category="INVALID_PROCESSING_TYPE",
+        )
+    after = body.get("after")
+    if after is not None and (not isinstance(after, str) or not after.isdigit()):
+        raise validation_error(f"Invalid cursor: {after!r}.", sub_category="INVALID_CURSOR")
+    object_type = body.get("objectTypeId")
+    extra = _str_list(body, "additionalProperties") or []
+    with sandbox.store.read() as db:
+        rows = tables.fetch_all(db)
+    matched = sorted(
+        (
+            row
+            for row in rows
+            if row.processing_type in types
+            and (not object_type or row.object_type_id == object_type)
+            and (after is None or row.list_id > int(after))
+        ),
+        key=lambda row: row.list_id,
+    )
+    page = matched[:count]
+    references = reference_counts(sandbox, rows)
+    engine = sandbox.list_engine
+    results = []
+    for row in page:
+        engine.refresh(row.list_id)
+        results.append(_search_result(sandbox, engine, load(sandbox, row.list_id, refresh=False), extra, references))
+    reply: dict[str, Any] = {"results": results}
+    if len(matched) > count:
+        reply["paging"] = {"next": {"after": str(page[-1].list_id)}}
+    return reply
+
+
 def _search_result(
     sandbox: Sandbox, engine: ListEngine, row: tables.ListRow, extra: list[str], references: dict[int, int]
 ) -> dict[str, Any]:
