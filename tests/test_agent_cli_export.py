@@ -58,21 +58,23 @@ def test_the_library_exports_as_agent_cli_records_from_both_faces(
     with seeded_portal(tmp_path, contacts=300) as portal:
         answers = {"competitor_domains": list(portal.demo.crm.competitor_domains)}
 
-        async def build_and_export() -> tuple[dict[str, Any], dict[str, Any]]:
+        async def build_and_export() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
             async with portal.client(confirmation="token") as client:
                 plan = (await call(client, "propose_segments", {"answers": answers, "estimate": False}))["plan"]
                 _, created = await confirmed(client, "create_list", {"plan_id": plan["plan_id"]})
                 await call(client, "count_members", {"run_id": created["run_id"], "wait_seconds": 30})
                 as_json = await call(client, "export_library")
                 as_jsonl = await call(client, "export_library", {"format": "jsonl"})
-                return as_json, as_jsonl
+                return as_json, as_jsonl, created
 
-        as_json, as_jsonl = anyio.run(build_and_export)
+        as_json, as_jsonl, created = anyio.run(build_and_export)
         # JSONL mode carries the library once: the lines, not also the table and the list objects.
         assert as_jsonl["lists"] == [] and as_jsonl["markdown"] == "" and as_json.get("jsonl") is None
         records = _lines(as_jsonl["jsonl"])
         assert [r["id"] for r in records] == [entry["list_id"] for entry in as_json["lists"]]
-        assert len(records) >= 10
+        # Every segment the run created or took over, and nothing else.
+        applied = {item["list_id"] for item in created["items"] if item["outcome"] != "skipped" and item["list_id"]}
+        assert len(applied) >= 5 and {r["id"] for r in records} == applied
 
         api = portal.sdk().crm.lists.lists_api
         live = portal.lists()
@@ -115,4 +117,4 @@ def test_the_library_exports_as_agent_cli_records_from_both_faces(
         exported = _lines((tmp_path / "library.jsonl").read_text())
         assert [r["id"] for r in exported if r["archived"]] == [gone]
         code, out = _run_cli("export", *common, "--format", "markdown")
-        assert code == 0 and out.startswith("| List | Id |")
+        assert code == 0 and out.startswith("| List (in HubSpot) | Role | Id |")
