@@ -69,53 +69,44 @@ class Answers(BaseModel):
     icp_marker: IcpMarker | None = None
     edit_teams: list[str] = Field(
         default_factory=list,
-        description="Teams that get view and edit access to the lists (the others get none); Enterprise only",
+        description="Teams given view and edit access (others get none); Enterprise",
     )
     restrict_exclusion_lists: bool = Field(
         False,
-        description="Restrict Suppressed Contacts and Internal Employees to edit_teams too (default: they stay "
-        "visible to everyone, as every team's sends need them as exclusions)",
+        description="Restrict the exclusion lists (Suppressed, Internal) to edit_teams too",
     )
-    naming: str = Field("[{category}] - {name}", description="Name template with {category} and {name}")
+    naming: str = Field("[{category}] - {name}", description="With {category} and {name}")
     language: Language = Field(
         "en",
-        description="Language of the list names and the report: "
-        "'en' ([Core] - All Customers) or 'zh' ([核心] - 所有客户)",
+        description="Of list names and report",
     )
     folder: str | None = "Segment Library"
     size_bands: tuple[int, int] = Field(
         (100, 1000),
-        description="Employee thresholds (small, large): SMB < small <= Mid-Market < large <= Enterprise",
+        description="Employees: SMB < small <= Mid-Market < large <= Enterprise",
     )
     sizes: list[str] | None = Field(
         default=None,
         max_length=20,
-        description="Which size bands get a list, by name (Enterprise, Mid-Market, SMB); the others go into "
-        "one remainder list so the bands still cover every contact. Default: all of them",
+        description="Bands to list (Enterprise, Mid-Market, SMB; default all); the rest share one list",
     )
     company_association: CompanyReading = Field(
         "primary",
-        description="Which company decides a contact's ICP tier and size band: 'primary' (HubSpot's primary "
-        "company, so each contact is in exactly one tier and band) or 'any' (every associated company: "
-        "contacts with several companies can land in several)",
+        description="Company deciding tier and band: primary (one each) or any associated one",
     )
     regions: list[str] | dict[str, list[str]] | None = Field(
         default=None,
-        description="Which regions get a list: names (North America, EMEA, APAC, LATAM), or region name -> "
-        "country names for your own regions (an empty list takes a known region's countries). Everyone "
-        "else is in the remainder list '[Region] - Other or Unknown'. Default: the four regions",
+        description="North America, EMEA, APAC, LATAM (default all), or {region: [countries]}",
     )
     choices: dict[str, ItemChoice] = Field(
         default_factory=dict,
-        description="Per plan item key, the user's answer to a clash with an existing list (or to skip "
-        "the item): reuse, adopt, merge, move-aside, create-anyway or skip",
+        description="Per item key, the user's answer to its clash (or skip)",
     )
     # Q2: what "active" means.
     active_means: str | None = Field(
         default=None,
         max_length=500,
-        description="Q2 in the user's words, e.g. 'email open or click in 90 days, website visit in 60 days'; "
-        "mapped to signals (anything that maps to none is asked back). Instead of signals",
+        description="Q2 in the user's words, e.g. 'email open or click in 90 days' (instead of signals)",
     )
     signals: list[Signal] = Field(
         default_factory=lambda: [Signal(kind="email_open"), Signal(kind="email_click")], min_length=1

@@ -8,10 +8,12 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from mcp.server import MCPServer
+from mcp.server.mcpserver.tools import Tool
 
 from segment_lists import __version__
 from segment_lists.mcp import tools_read, tools_write
 from segment_lists.mcp.prompts import register_prompts
+from segment_lists.mcp.render import compact_schema, output_schema
 from segment_lists.mcp.resources import register_resources
 from segment_lists.mcp.state import AppState
 from segment_lists.workflow.tool_names import ToolName as T
@@ -28,14 +30,23 @@ Every result names its portal; say plainly when it is the SANDBOX (demo data, no
 when it says no token is set, tell the user how to connect."""
 
 
-def register_tools(server: MCPServer[Any], *, read_only: bool) -> None:
-    """Every tool; a read-only server gets only those whose annotations say they only read."""
+def tools(*, read_only: bool) -> list[Tool]:
+    """Every tool; a read-only server gets only those whose annotations say they only read. Their schemas
+    go out compacted (`render.compact_schema`, `render.output_schema`): tools/list is sent every turn."""
+    found = []
     for spec in (*tools_read.TOOLS, *tools_write.TOOLS):
         if read_only and not spec.annotations.read_only_hint:
             continue
         # The SDK sends the description verbatim: the docstring dedented, not with its indentation.
         description = inspect.cleandoc(spec.fn.__doc__ or "")
-        server.tool(name=spec.name, title=spec.title, annotations=spec.annotations, description=description)(spec.fn)
+        tool = Tool.from_function(
+            spec.fn, name=spec.name, title=spec.title, annotations=spec.annotations, description=description
+        )
+        tool.parameters = compact_schema(tool.parameters)
+        if tool.fn_metadata.output_schema is not None:
+            tool.fn_metadata.output_schema = output_schema(tool.fn_metadata.output_schema)
+        found.append(tool)
+    return found
 
 
 def build_server(state: AppState) -> MCPServer[AppState]:
@@ -52,8 +63,8 @@ def build_server(state: AppState) -> MCPServer[AppState]:
         instructions=INSTRUCTIONS,
         version=__version__,
         lifespan=lifespan,
+        tools=tools(read_only=state.read_only),
     )
-    register_tools(server, read_only=state.read_only)
     register_prompts(server)
     register_resources(server)
     return server

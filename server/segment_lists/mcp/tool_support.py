@@ -1,5 +1,5 @@
 """What every tool shares: its annotations, running workflow code off the event loop, and the
-description of a tool for registration (`server.register_tools`)."""
+description of a tool for registration (`server.tools`)."""
 
 from __future__ import annotations
 
@@ -28,10 +28,7 @@ DELETE = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent
 Status = Literal["done", "confirmation_required", "declined", "refused"]
 TokenArg = Annotated[
     str | None,
-    Field(
-        description="Only for clients without form elicitation: the token from a "
-        "previous confirmation_required answer, after the user agreed."
-    ),
+    Field(description="From a confirmation_required answer, only after the user agreed"),
 ]
 
 

@@ -25,14 +25,10 @@ class CustomList(BaseModel):
     processing_type: Literal["DYNAMIC", "MANUAL"] = "DYNAMIC"
     filter_branch: dict[str, Any] | None = Field(
         default=None,
-        description="HubSpot's Lists API filterBranch JSON (root OR, AND groups); required for DYNAMIC (active)",
+        description="Lists API filterBranch (root OR of AND groups); DYNAMIC only",
     )
-    record_ids: list[RecordId] = Field(
-        default_factory=list, max_length=10_000, description="MANUAL (static) segments: contact ids"
-    )
-    competitor_domains: list[str] = Field(
-        default_factory=list, description="MANUAL (static) segments: add contacts at these email domains"
-    )
+    record_ids: list[RecordId] = Field(default_factory=list, max_length=10_000, description="MANUAL: contact ids")
+    competitor_domains: list[str] = Field(default_factory=list, description="MANUAL: contacts at these email domains")
 
     @field_validator("name")
     @classmethod
