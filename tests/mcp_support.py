@@ -122,6 +122,19 @@ async def failing(client: Client, tool: str, arguments: dict[str, Any]) -> str:
     return error_text(result)
 
 
+async def full_plan(client: Client, plan_id: str) -> dict[str, Any]:
+    """A saved plan in full, as a model asks for detail: the plan's own (groups, prerequisites, warnings
+    with their messages), then its items in full, as many at a time as one call shows."""
+    first = await call(client, "propose_segments", {"plan_id": plan_id, "detail": ["plan"]})
+    keys = [item["key"] for item in first["plan"]["items"]]
+    items: list[dict[str, Any]] = []
+    for start in range(0, len(keys), 5):
+        shown = await call(client, "propose_segments", {"plan_id": plan_id, "detail": keys[start : start + 5]})
+        items += shown["plan"]["details"]
+    assert [item["key"] for item in items] == keys
+    return {**first["plan"]["plan_detail"], "plan_id": plan_id, "items": items}
+
+
 async def confirmed(client: Client, tool: str, arguments: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """Token path: the first call must ask, the second (with its token) must be done. Both answers."""
     first = await call(client, tool, arguments)

@@ -69,7 +69,7 @@ def test_the_library_exports_as_agent_cli_records_from_both_faces(
 
         as_json, as_jsonl, created = anyio.run(build_and_export)
         # JSONL mode carries the library once: the lines, not also the table and the list objects.
-        assert as_jsonl["lists"] == [] and as_jsonl["markdown"] == "" and as_json.get("jsonl") is None
+        assert as_jsonl["lists"] == [] and "markdown" not in as_jsonl and as_json.get("jsonl") is None
         records = _lines(as_jsonl["jsonl"])
         assert [r["id"] for r in records] == [entry["list_id"] for entry in as_json["lists"]]
         # Every segment the run created or took over, and nothing else.

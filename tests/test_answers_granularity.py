@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from mcp_support import SeededPortal, call, confirmed, seeded_portal
+from mcp_support import SeededPortal, call, confirmed, full_plan, seeded_portal
 from segment_lists.cli.main import build_parser
 from segment_lists.cli.segments_file import parse_segments
 from segment_lists.domain.catalog import CatalogContext, catalog_segments
@@ -49,7 +49,7 @@ def portal(tmp_path: Path) -> Iterator[SeededPortal]:
 async def test_regions_and_sizes_by_name_through_mcp(portal: SeededPortal) -> None:
     async with portal.client("auto") as client:
         proposed = await call(client, "propose_segments", {"answers": REGIONS_AND_SIZES, "estimate": False})
-        plan = proposed["plan"]
+        plan = await full_plan(client, proposed["plan"]["plan_id"])
         # Naming regions and sizes asks for those families; exactly the chosen lists plus each remainder.
         assert _family_items(plan["items"]) == EXPECTED
         items = {item["key"]: item for item in plan["items"]}

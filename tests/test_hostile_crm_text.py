@@ -275,4 +275,4 @@ async def test_hostile_crm_text_never_reaches_any_output(
     preview = forced["preview"]
     assert 'workflow "workflow RLO' in preview and 'marketing-email "email RLO' in preview, preview
     assert 'created in HubSpot by "user RLO' in preview, preview
-    assert any(w["code"] == "team-unknown" and "team RLO" in w["message"] for w in plan["warnings"])
+    assert "team-unknown" in plan["warnings"] and "team RLO" in proposed["summary"]

@@ -58,14 +58,17 @@ def _custom() -> dict[str, object]:
 async def test_accepted_elicitation_writes_once_and_shows_the_preview(portal: SeededPortal, mode: str) -> None:
     user = Answering("accept", confirm=True)
     before = portal.lists()
+    async with portal.client(mode) as plain:  # the preview a client without the dialog is shown
+        preview = (await call(plain, "create_list", {"custom": _custom()}))["preview"]
     async with portal.client(mode, elicitation_callback=user) as client:
         created = await call(client, "create_list", {"custom": _custom()})
-        assert created["status"] == "done" and created["confirmation_token"] is None
+        assert created["status"] == "done" and "confirmation_token" not in created
+        assert "preview" not in created  # done: the user saw it, the model need not read it again
         [item] = created["items"]
         assert item["outcome"] == "created"
         # The question the user answered is the preview, word for word, and it says where.
         assert user.seen and all(message == user.seen[0] for message in user.seen)
-        assert user.seen[0].startswith(created["preview"])
+        assert user.seen[0].startswith(preview)
         assert "SANDBOX" in user.seen[0] and CUSTOM["name"] in user.seen[0]
         assert "Lifecycle Stage is any of Customer" in user.seen[0]  # the portal's labels, not internal names
         after = portal.lists()
@@ -94,12 +97,14 @@ async def test_accepted_elicitation_writes_once_and_shows_the_preview(portal: Se
 async def test_declined_elicitation_changes_nothing(portal: SeededPortal, mode: str, user: Answering) -> None:
     user.seen.clear()
     before = portal.lists()
+    async with portal.client(mode) as plain:  # the preview a client without the dialog is shown
+        preview = (await call(plain, "create_list", {"custom": _custom()}))["preview"]
     async with portal.client(mode, elicitation_callback=user) as client:
         declined = await call(client, "create_list", {"custom": _custom()})
         assert declined["status"] == "declined"
-        assert declined["confirmation_token"] is None and declined["run_id"] is None
+        assert "confirmation_token" not in declined and "run_id" not in declined
         assert "nothing was changed" in declined["message"]
-        assert user.seen and user.seen[0].startswith(declined["preview"])
+        assert user.seen and user.seen[0].startswith(preview)
 
         # Same for a destructive tool on a list the tool may delete: the newsletter list is foreign and
         # used by an email, so both overrides are needed to get as far as the question.

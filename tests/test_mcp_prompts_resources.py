@@ -11,7 +11,7 @@ import pytest
 from mcp import MCPError
 from mcp.types import PromptReference, ResourceTemplateReference, TextContent, TextResourceContents
 
-from mcp_support import MODES, SeededPortal, call, confirmed, seeded_portal
+from mcp_support import MODES, SeededPortal, call, confirmed, full_plan, seeded_portal
 from segment_lists.mcp.prompts import load_prompt
 
 pytestmark = pytest.mark.anyio
@@ -148,7 +148,7 @@ async def test_resources_library_and_plan(portal: SeededPortal, mode: str) -> No
         assert {r["segmentLists"]["segmentKey"] for r in records} == set(keys)
 
         plan = json.loads(_resource_text(await client.read_resource(f"segment-lists://plans/{plan_id}")))
-        assert plan == proposed["plan"]
+        assert plan == await full_plan(client, plan_id)  # the resource holds what detail on demand shows
         with pytest.raises(MCPError) as missing:
             await client.read_resource("segment-lists://plans/plan-does-not-exist")
         assert "plan-does-not-exist" in str(missing.value)

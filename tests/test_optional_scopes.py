@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from mcp import Client
 
-from mcp_support import call
+from mcp_support import call, full_plan
 from reliability_harness import TOKEN, settings_for
 from segment_lists.mcp.server import build_server
 from segment_lists.mcp.state import AppState
@@ -32,7 +32,8 @@ async def test_propose_works_without_the_optional_scopes(tmp_path: Path, missing
         settings = settings_for(running.base_url, tmp_path).model_copy(update={"rate_tier": "api-limit-increase"})
         answers = {"competitor_domains": demo.crm.competitor_domains, "edit_teams": ["Marketing"]}
         async with Client(build_server(AppState(settings=settings, sandbox=running))) as client:
-            plan = (await call(client, "propose_segments", {"answers": answers, "estimate": False}))["plan"]
+            proposed = await call(client, "propose_segments", {"answers": answers, "estimate": False})
+            plan = await full_plan(client, proposed["plan"]["plan_id"])
             listed = await call(client, "list_existing_lists", {})
             foreign = demo.existing_lists["suppressed_clash"]  # used by nothing
             asked = await call(client, "delete_list", {"list_id": foreign, "allow_foreign": True})

@@ -22,6 +22,7 @@ from mcp import Client
 from mcp_support import SeededPortal, call, newcomer, seeded_portal
 from segment_lists.domain.catalog import CatalogContext, IndustryMapping, catalog_segments, exclusivity_groups
 from segment_lists.domain.interview import Answers
+from segment_lists.mcp.server import tools
 from segment_lists.workflow.environment import TOKEN_VARIABLES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,10 +81,15 @@ class ServerFacts:
         return {name for tool in self.tools.values() for name in _property_names(tool.input_schema)}
 
     def result_values(self) -> set[str]:
-        """Field names and enumerated values of every tool's result (statuses, plan actions...)."""
+        """Field names and enumerated values of every tool's result (statuses, plan actions...): of the
+        models the server validates each result against (tools/list publishes their top level only)."""
         found: set[str] = set()
-        for tool in self.tools.values():
-            found |= _property_names(tool.output_schema or {}) | _enum_values(tool.output_schema or {})
+        for tool in tools(read_only=False):
+            assert tool.name in self.tools and tool.fn_metadata.output_model is not None
+            schema = tool.fn_metadata.output_model.model_json_schema()
+            published = self.tools[tool.name].output_schema or {}
+            assert set(published["properties"]) == set(schema["properties"]), tool.name
+            found |= _property_names(schema) | _enum_values(schema)
         return found
 
 
@@ -164,7 +170,7 @@ def test_every_code_token_in_the_skill_is_something_the_server_has(server: Serve
             if not any(uri.split("{")[0] == token for uri in server.uris):
                 unverified.append(token)
             continue
-        if "." in token and all(part in results for part in token.split(".")):  # a result field path
+        if "." in token and all(part in results | arguments for part in token.split(".")):  # a field path
             continue
         if token in {SERVER, naming, *TOKEN_VARIABLES}:
             continue
@@ -236,8 +242,8 @@ async def test_propose_segments_reports_the_prerequisites_the_skill_promises(por
         named = {"icp_marker": {"property": "no_such_tier_property"}}
         missing = await call(client, "propose_segments", {"answers": named, "estimate": False})
         plain = await call(client, "propose_segments", {"estimate": False})
-    assert "icp-property-missing" in {w["code"] for w in missing["plan"]["warnings"]}
-    assert "lifecycle-cleanup" in {w["code"] for w in plain["plan"]["warnings"]}  # the demo seeds a custom stage
+    assert "icp-property-missing" in missing["plan"]["warnings"]
+    assert "lifecycle-cleanup" in plain["plan"]["warnings"]  # the demo seeds a custom stage
 
 
 async def test_a_first_run_shows_what_the_skill_says(tmp_path: Path) -> None:

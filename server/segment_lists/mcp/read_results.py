@@ -11,7 +11,7 @@ from typing import Any
 from mcp.types import CallToolResult
 from pydantic import BaseModel
 
-from segment_lists.domain.plan import Plan, PlanItem
+from segment_lists.domain.plan import Action, Plan, PlanItem
 from segment_lists.mcp.render import (
     ACTIONS,
     LIST_TYPES,
@@ -142,7 +142,7 @@ class ClashView(BaseModel):
 
 class ItemView(BaseModel):
     key: str
-    action: str
+    action: Action
     estimated_size: int | None = None
     clash: ClashView | None = None
 
@@ -251,10 +251,8 @@ def propose_result(plan: Plan, portal: PortalRef, *, detail: list[str] | None) -
                 for i in plan.items
             ],
             warnings=[w.code for w in plan.warnings],
-            details=[i.model_dump(mode="json", exclude_none=True, exclude_defaults=True) for i in shown],
-            plan_detail=plan.model_dump(mode="json", exclude={"items"}, exclude_none=True, exclude_defaults=True)
-            if "plan" in wanted
-            else None,
+            details=[i.model_dump(mode="json") for i in shown],
+            plan_detail=plan.model_dump(mode="json", exclude={"items"}) if "plan" in wanted else None,
         ),
     )
     return answer(text, view)
@@ -298,6 +296,7 @@ class CountRow(BaseModel):
     size: int | None = None
     verdict: str
     segment_key: str | None = None
+    catalog_name: str | None = None
     estimate: int | None = None
     expected_range: tuple[int, int] | None = None
     trend: str | None = None
@@ -338,7 +337,16 @@ def count_result(report: CountReport) -> CallToolResult:
         counts=[
             CountRow(
                 **c.model_dump(
-                    include={"list_id", "name", "size", "verdict", "segment_key", "estimate", "expected_range"}
+                    include={
+                        "list_id",
+                        "name",
+                        "size",
+                        "verdict",
+                        "segment_key",
+                        "catalog_name",
+                        "estimate",
+                        "expected_range",
+                    }
                 ),
                 trend=c.trend,
                 trend_flag=c.trend_flag,
@@ -485,7 +493,7 @@ class LibraryRowView(BaseModel):
 class LibraryView(BaseModel):
     portal: PortalView
     summary: str
-    lists: list[LibraryRowView] = []
+    lists: list[LibraryRowView]
     jsonl: str | None = None
 
 
@@ -498,7 +506,7 @@ def library_result(export: LibraryExport, *, format: str) -> CallToolResult:
             "`jsonl`). Save it as a .jsonl file for the Agent CLI and its skills."
         )
         text = "\n\n".join([*lines, export.jsonl or ""])
-        return answer(text, LibraryView(portal=export.portal, summary=lines[-1], jsonl=export.jsonl))
+        return answer(text, LibraryView(portal=export.portal, summary=lines[-1], lists=[], jsonl=export.jsonl))
     rows = export.lists
     lines.append(
         f"**The segment library: {plural(len(rows), 'segment')}** this tool created or took over."

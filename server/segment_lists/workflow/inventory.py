@@ -96,10 +96,20 @@ def find_duplicates(lists: list[HubSpotList], with_filters: dict[str, HubSpotLis
             found.append(
                 Duplicates(kind="same-definition", list_ids=[g.id for g in group], names=[clean(g.name) for g in group])
             )
+    # Similar names form groups (campaign 0001, campaign 0002, ...): one entry per group, not per pair,
+    # so a portal with hundreds of like-named lists says so in a few lines.
     keys = [(lst, _name_key(lst.name)) for lst in lists]
-    for index, (first, first_key) in enumerate(keys):
-        for second, second_key in keys[index + 1 :]:
-            if first_key == second_key or not first_key or not second_key:
+    parent = list(range(len(keys)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for index, (_, first_key) in enumerate(keys):
+        for other, (_, second_key) in enumerate(keys[index + 1 :], start=index + 1):
+            if first_key == second_key or not first_key or not second_key or root(index) == root(other):
                 continue
             matcher = difflib.SequenceMatcher(None, first_key, second_key)
             # The cheap upper bounds first: thousands of lists make this quadratic.
@@ -108,11 +118,13 @@ def find_duplicates(lists: list[HubSpotList], with_filters: dict[str, HubSpotLis
                 and matcher.quick_ratio() >= SIMILAR_NAME_RATIO
                 and matcher.ratio() >= SIMILAR_NAME_RATIO
             ):
-                found.append(
-                    Duplicates(
-                        kind="similar-name",
-                        list_ids=[first.id, second.id],
-                        names=[clean(first.name), clean(second.name)],
-                    )
-                )
+                parent[root(other)] = root(index)
+    groups: dict[int, list[HubSpotList]] = {}
+    for index, (lst, _) in enumerate(keys):
+        groups.setdefault(root(index), []).append(lst)
+    for group in groups.values():
+        if len(group) > 1:
+            found.append(
+                Duplicates(kind="similar-name", list_ids=[g.id for g in group], names=[clean(g.name) for g in group])
+            )
     return found
