@@ -12,13 +12,16 @@ serve --sandbox` over stdio. Measured:
   check_exclusivity of that run, export_library), twice on fresh servers: by a client without form
   elicitation (create_list answers confirmation_required, then is called again with the token) and
   by one with it (the user accepts the dialog);
-- options beside the flow: propose_segments with two industries + sizes + regions,
-  list_existing_lists with filters, count_members with history, check_exclusivity of every list.
-Per result: the characters of its text content (what the model reads) and of its structured content
-(compact JSON), separately. Budgets (issue 13): tools/list <= 15,000 bytes; default propose_segments
-<= 6,000 characters of text, with two industries + sizes + regions <= 10,000; every other result
-<= 6,000 by default and <= 25,000 with any option; the whole default flow (tools/list + prompt +
-every call's text) <= 40,000. Claude Code saves any result over 50,000 characters to a file.
+- options beside the flow: propose_segments with two industries + sizes + regions, and a saved plan
+  with five items in full plus the plan's own detail; list_existing_lists with filters; count_members
+  with history; check_exclusivity of every list with offenders; export_library as markdown and jsonl.
+Per result: the characters of its text content and of its structured content (compact JSON, as Claude
+Code passes it: `JSON.stringify`), and what a model reads, the larger of the two: Claude Code hands the
+model only the structured content when a result has one (anthropics/claude-code#79944), other clients
+the text. Budgets (issue 13) apply to what a model reads: tools/list <= 15,000 bytes; default
+propose_segments <= 6,000 characters, with two industries + sizes + regions <= 10,000; every other
+result <= 6,000 by default and <= 25,000 with any option; the whole default flow (tools/list + prompt
++ every call) <= 40,000. Claude Code saves any result over 50,000 characters to a file.
 Results: a table on stdout and JSON in bench/results/context.json.
 """
 
@@ -70,10 +73,12 @@ class Measured:
     structured_chars: int
     is_error: bool
     budget: int
+    model_chars: int = 0  # what a model reads: the larger of text and structured content
     verdict: str = ""
 
     def __post_init__(self) -> None:
-        self.verdict = "over" if self.text_chars > self.budget else "under"
+        self.model_chars = max(self.text_chars, self.structured_chars)
+        self.verdict = "over" if self.model_chars > self.budget else "under"
 
 
 @dataclass
@@ -176,11 +181,17 @@ async def default_flow(params: StdioServerParameters, *, elicitation: bool) -> t
         await step("export_library", {})
         if not elicitation:
             list_ids = [item["list_id"] for item in created["items"] if item.get("list_id")][:50]
+            keys = [item["key"] for item in plan["items"]]
+            detail = {"plan_id": plan["plan_id"], "detail": keys[:5]}
             for name, arguments, budget in (
                 ("propose_segments", {"answers": WIDE_ANSWERS}, PROPOSE_WIDE_TEXT),
+                ("propose_segments", detail, ANY_OPTION_TEXT),
+                ("propose_segments", {"plan_id": plan["plan_id"], "detail": ["plan"]}, ANY_OPTION_TEXT),
                 ("list_existing_lists", {"include_filters": True}, ANY_OPTION_TEXT),
                 ("count_members", {"run_id": run_id, "include_history": True}, ANY_OPTION_TEXT),
-                ("check_exclusivity", {"list_ids": list_ids}, ANY_OPTION_TEXT),
+                ("check_exclusivity", {"list_ids": list_ids, "offenders": True}, ANY_OPTION_TEXT),
+                ("export_library", {"format": "markdown"}, ANY_OPTION_TEXT),
+                ("export_library", {"format": "jsonl"}, ANY_OPTION_TEXT),
             ):
                 options.append((await measure(client, name, arguments, budget))[0])
     return flow, options
@@ -207,14 +218,16 @@ async def run(contacts: int) -> dict[str, Any]:
     for flow in (token_flow, dialog_flow):
         text = sum(c.text_chars for c in flow.calls)
         structured = sum(c.structured_chars for c in flow.calls)
-        total = listing + prompt + text
+        read = sum(c.model_chars for c in flow.calls)
+        total = listing + prompt + read
         flows[flow.client] = {
             "calls": [asdict(c) for c in flow.calls],
             "confirmation_dialog_chars": flow.dialogs,
             "text_chars": text,
             "structured_chars": structured,
+            "model_chars": read,
             "total_context": total,
-            "total_with_structured": total + structured,
+            "total_text_only": listing + prompt + text,
             "budget": FLOW_TOTAL,
             "verdict": verdict(total, FLOW_TOTAL),
         }
@@ -230,41 +243,57 @@ async def run(contacts: int) -> dict[str, Any]:
         "prompt": {"name": "create-segment-lists", "chars": prompt},
         "flows": flows,
         "options": [asdict(m) for m in options],
-        "over_claude_code_file_limit": sorted({m.call for m in every if m.text_chars > CLAUDE_CODE_FILE_LIMIT}),
-        "largest_text": max((m.text_chars, m.call) for m in every),
+        "over_claude_code_file_limit": sorted({m.call for m in every if m.model_chars > CLAUDE_CODE_FILE_LIMIT}),
+        "largest": max((m.model_chars, m.call) for m in every),
         "measured_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
     }
 
 
-def row(label: str, text: int | str = "", structured: int | str = "", budget: int | str = "", verdict: str = "") -> str:
-    cells = [f"{value:>8,}" if isinstance(value, int) else f"{value:>8}" for value in (text, structured, budget)]
+def row(
+    label: str,
+    text: int | str = "",
+    structured: int | str = "",
+    read: int | str = "",
+    budget: int | str = "",
+    verdict: str = "",
+) -> str:
+    values = (text, structured, read, budget)
+    cells = [f"{value:>8,}" if isinstance(value, int) else f"{value:>8}" for value in values]
     return f"{label:<58} {' '.join(cells)}  {verdict}".rstrip()
 
 
 def call_row(call: dict[str, Any]) -> str:
     label = call["call"] + (" " + json.dumps(call["arguments"])[:40] if call["arguments"] else "")
-    return row(label, call["text_chars"], call["structured_chars"], call["budget"], call["verdict"])
+    return row(
+        label, call["text_chars"], call["structured_chars"], call["model_chars"], call["budget"], call["verdict"]
+    )
 
 
 def table(report: dict[str, Any]) -> str:
     listing = report["tools_list"]
     lines = [
         f"Context cost on the demo portal ({report['portal']['contacts']:,} contacts), over stdio",
-        row("what", "text", "struct", "budget", "verdict"),
+        row("what", "text", "struct", "read", "budget", "verdict"),
         row(
-            f"tools/list ({listing['tools']} tools, bytes)", listing["bytes"], "", listing["budget"], listing["verdict"]
+            f"tools/list ({listing['tools']} tools, bytes)",
+            "",
+            "",
+            listing["bytes"],
+            listing["budget"],
+            listing["verdict"],
         ),
-        row("prompt create-segment-lists", report["prompt"]["chars"]),
+        row("prompt create-segment-lists", "", "", report["prompt"]["chars"]),
     ]
     for name, flow in report["flows"].items():
         lines.append("-- default flow, " + ("form elicitation" if name == "elicitation" else "no elicitation (token)"))
         lines += [call_row(call) for call in flow["calls"]]
         lines.append(
             row(
-                "   whole flow (tools/list + prompt + texts)",
-                flow["total_context"],
+                "   whole flow (tools/list + prompt + every call)",
+                flow["text_chars"],
                 flow["structured_chars"],
+                flow["total_context"],
                 flow["budget"],
                 flow["verdict"],
             )
