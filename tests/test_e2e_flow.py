@@ -241,7 +241,7 @@ def flow(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReques
                     for i in items
                     if i["list_id"]
                 }
-                outcome["exclusivity"] = await _call(client, "check_exclusivity", {"run_id": run_id})
+                outcome["exclusivity"] = await _call(client, "check_exclusivity", {"run_id": run_id, "offenders": True})
                 outcome["rollback"] = await _confirmed(client, "rollback_run", {"run_id": run_id})
 
         anyio.run(run)
@@ -344,15 +344,18 @@ def test_exclusivity_reports_exactly_the_expected_overlaps(flow: FlowOutcome, ex
     reported = _reported(flow)
     groups = _expected_groups(flow, expected)
     assert set(reported) == {g.name for g in groups}
+    # Every overlapping pair is listed (none left out), and a pair not listed has no overlap.
+    assert "pairs_not_shown" not in flow.exclusivity
     overlapping = 0
     for group in groups:
-        got = {(pair["first"], pair["second"]): pair for pair in reported[group.name]["pairs"]}
-        want = {(lists[a], lists[b]): common for (a, b), common in group.overlaps.items()}
+        assert set(reported[group.name]["list_ids"]) == {lists[key] for pair in group.overlaps for key in pair}
+        got = {(pair["first"], pair["second"]): pair for pair in reported[group.name].get("pairs", [])}
+        want = {(lists[a], lists[b]): common for (a, b), common in group.overlaps.items() if common}
         assert {frozenset(k) for k in got} == {frozenset(k) for k in want}, group.name
         for (first, second), pair in got.items():
             common = want.get((first, second), want.get((second, first)))
             assert common is not None
-            assert pair["overlap"] == len(common), (group.name, pair["first_name"], pair["second_name"])
+            assert pair["overlap"] == len(common), (group.name, first, second)
             assert {s["record_id"] for s in pair["samples"]} <= common
             assert bool(pair["samples"]) == bool(common)  # offenders are shown whenever there are any
         overlapping += sum(1 for common in group.overlaps.values() if common)
@@ -373,9 +376,9 @@ def test_the_planted_overlaps_are_found(flow: FlowOutcome, expected: dict[str, s
     assert [s["record_id"] for s in internal_vs_customers["samples"]] == [flow.planted["employee_customer"]]
     # By the primary company, ICP tiers and size bands are partitions: multi-company contacts included.
     for group in ("icp-tiers", "size-bands"):
-        assert all(pair["overlap"] == 0 for pair in reported[group]["pairs"]), group
+        assert "pairs" not in reported[group], group  # only overlapping pairs are listed
         assert reported[group]["exclusive"] and reported[group]["uncovered"] == 0, group
-    assert all(pair["overlap"] == 0 for pair in reported["engagement"]["pairs"])
+    assert reported["engagement"]["exclusive"] and "pairs" not in reported["engagement"]
 
 
 def test_rollback_leaves_exactly_the_lists_that_existed_before(flow: FlowOutcome) -> None:
@@ -423,6 +426,6 @@ def test_demo_command_shows_the_planted_overlap_and_the_rollback() -> None:
     assert overlap > 0
     assert "8. Roll back (rollback_run)" in out
     created = len(re.findall(r"^  \S.*  created  ", out, flags=re.MULTILINE))
-    rolled = re.search(r"Deleted (\d+) list\(s\) of run run-", out)
+    rolled = re.search(r"Deleted (\d+) segments? of run run-", out)
     assert rolled and int(rolled.group(1)) == created > 0, out[-3000:]
     assert "SANDBOX" in out

@@ -269,7 +269,7 @@ async def test_hostile_crm_text_never_reaches_any_output(
     assert names[ids["invisible"]] == f"(unnamed list {ids['invisible']})"
     assert names[ids["manual"]].startswith("manual list RLO LRO isolate")
     assert BREAKOUT.replace('"', "") in names[ids["manual"]].replace('"', "")  # the words survive, as data
-    assert any(lst["folder"] and lst["folder"].startswith("folder ") for lst in inventory["lists"])
+    assert any(lst.get("folder", "").startswith("folder ") for lst in inventory["lists"])
     assert "no visible characters" in " ".join(text for _, text in outputs["create_list"])
     assert refused == {} or refused.get("status") != "done"
     preview = forced["preview"]

@@ -120,7 +120,7 @@ async def test_full_flow_token_path(portal: SeededPortal, mode: str) -> None:
         assert sizes[outcomes["core.partners"]["list_id"]]["size"] == demo.partner_contacts
 
         # 5. exclusivity: the planted customers-vs-competitors overlap is reported, with samples.
-        report = await call(client, "check_exclusivity", {"run_id": run_id})
+        report = await call(client, "check_exclusivity", {"run_id": run_id, "offenders": True})
         groups = {group["group"]: group for group in report["groups"]}
         clash = groups["customers-vs-competitors"]
         assert clash["exclusive"] is False

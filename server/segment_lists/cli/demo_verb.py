@@ -51,7 +51,10 @@ async def _flow(server: Any, demo: Any, keep: bool) -> None:
         inventory = await _call(client, ToolName.LIST_EXISTING_LISTS, {})
         print(f"  Portal: {inventory['portal']['notice']}")
         table(
-            [[lst["list_id"], lst["name"], lst["processing_type"], str(lst["size"])] for lst in inventory["lists"]],
+            [
+                [lst["list_id"], lst["name"], lst["processing_type"], str(lst.get("size", ""))]
+                for lst in inventory["lists"]
+            ],
             ["id", "name", "type", "size"],
         )
 
@@ -63,39 +66,27 @@ async def _flow(server: Any, demo: Any, keep: bool) -> None:
         print(f"  competitor domains {', '.join(demo.crm.competitor_domains)}; partners = Contact type 'Partner'")
         proposed = await _call(client, ToolName.PROPOSE_SEGMENTS, {"answers": answers})
         plan = proposed["plan"]
-        print(f"  Plan {plan['plan_id']}; ICP tier: {plan['prerequisites']['icp_how']}")
-        table(
-            [[item["key"], item["name"], item["action"], str(item["estimated_size"])] for item in plan["items"]],
-            ["segment", "list name", "action", "estimate"],
-        )
-        for warning in plan["warnings"]:
-            print(f"  ! {warning['message']}")
-        clashes = [item for item in plan["items"] if item["action"] == "conflict" and item["clash"]]
+        print("  What the model reads (each tool answers with a summary like this one):")
+        for line in proposed["summary"].splitlines():
+            print(f"    | {line}")
+        clashes = [item for item in plan["items"] if item["action"] == "conflict" and item.get("clash")]
         if clashes:
-            print("\n  Existing lists clash with the plan; each is a question for the user:")
-            for item in clashes:
-                clash = item["clash"]
-                print(f"  ? {item['key']}: {quoted(clash['list_name'])} (id {clash['list_id']}, {clash['kind']})")
-                for option in clash["options"]:
-                    mark = "*" if option["recommended"] else " "
-                    print(f"     {mark} {option['choice']}: {option['consequence'][:150]}")
-            answers["choices"] = {item["key"]: item["clash"]["options"][0]["choice"] for item in clashes}
-            print(f"  The demo user takes the recommended options: {answers['choices']}")
+            answers["choices"] = {item["key"]: item["clash"]["recommended"] for item in clashes}
+            print(f"\n  The demo user takes the recommended options: {answers['choices']}")
             proposed = await _call(client, ToolName.PROPOSE_SEGMENTS, {"answers": answers})
             plan = proposed["plan"]
             table(
-                [
-                    [item["key"], item["name"], item["action"]]
-                    for item in plan["items"]
-                    if item["key"] in answers["choices"]
-                ],
-                ["segment", "list name", "action"],
+                [[item["key"], item["action"]] for item in plan["items"] if item["key"] in answers["choices"]],
+                ["segment", "action"],
             )
 
         print("\n3. Create (create_list)")
         created = await _confirmed(client, ToolName.CREATE_LIST, {"plan_id": plan["plan_id"]})
         table(
-            [[item["name"], item["outcome"], str(item["list_id"]), item["message"][:70]] for item in created["items"]],
+            [
+                [item["name"], item["outcome"], str(item.get("list_id", "")), item.get("message", "")[:70]]
+                for item in created["items"]
+            ],
             ["list", "outcome", "id", "note"],
         )
         run_id = created["run_id"]
@@ -103,20 +94,24 @@ async def _flow(server: Any, demo: Any, keep: bool) -> None:
         print("\n4. Verify (count_members)")
         counts = await _call(client, ToolName.COUNT_MEMBERS, {"run_id": run_id})
         table(
-            [[c["name"], str(c["size"]), str(c["estimate"]), c["verdict"]] for c in counts["counts"]],
+            [[c["name"], str(c.get("size", "")), str(c.get("estimate", "")), c["verdict"]] for c in counts["counts"]],
             ["list", "members", "estimate", "verdict"],
         )
 
         print("\n5. Exclusivity (check_exclusivity)")
-        report = await _call(client, ToolName.CHECK_EXCLUSIVITY, {"run_id": run_id})
+        report = await _call(client, ToolName.CHECK_EXCLUSIVITY, {"run_id": run_id, "offenders": True})
         for group in report["groups"]:
+            if not group.get("checked", True):
+                print(f"  -- {group['group']}: not checked (fewer than two of its lists exist)")
+                continue
             mark = "ok " if group["exclusive"] and not group.get("uncovered") else "!! "
-            print(f"  {mark}{group['group']}: {group['message']}")
-            for pair in group["pairs"]:
-                if pair["overlap"]:
-                    samples = ", ".join(s["email"] or s["record_id"] for s in pair["samples"])
-                    print(f"       e.g. {samples}")
-        print(f"  ({report['overlapping_pairs']} overlapping pairs; {report['calls']} API calls)")
+            overlap = sum(pair["overlap"] for pair in group.get("pairs", []))
+            uncovered = f", {group['uncovered']} in none of them" if group.get("uncovered") else ""
+            print(f"  {mark}{group['group']}: {overlap} contacts in more than one list{uncovered}")
+            for pair in group.get("pairs", []):
+                samples = ", ".join(s.get("email") or s["record_id"] for s in pair.get("samples", []))
+                print(f"       lists {pair['first']} and {pair['second']}: {pair['overlap']}, e.g. {samples}")
+        print(f"  ({report['overlapping_pairs']} overlapping pairs)")
 
         print("\n6. Delete and restore (delete_list, restore_list)")
         kept = next(item for item in created["items"] if item["outcome"] in {"reused", "adopted", "merged"})

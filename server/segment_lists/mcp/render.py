@@ -16,7 +16,7 @@ from typing import Any
 from mcp.types import CallToolResult, TextContent
 from pydantic import BaseModel, ConfigDict
 
-from segment_lists.boundary.text import clean, markdown_cell
+from segment_lists.boundary.text import clean, inline, markdown_cell
 from segment_lists.workflow.runtime import PortalRef
 
 # Labels for HubSpot's and our enumerations, as a marketer says them.
@@ -50,14 +50,16 @@ def shorten(text: str | None, limit: int) -> str:
 
 
 def cell(value: object, limit: int = 2000) -> str:
-    """A Markdown table cell: empty for nothing (never 'None'), numbers with separators, text made safe."""
+    """A Markdown table cell or list item: empty for nothing (never 'None'), numbers with separators,
+    text made safe (`markdown_cell`) with its double quotes made single (`inline`): a CRM name inside our
+    Markdown can never close a quote of ours."""
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):
         return f"{value:,}"
-    return markdown_cell(shorten(str(value), limit))
+    return markdown_cell(inline(shorten(str(value), limit)))
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[object]], *, limit: int = 2000) -> str:
