@@ -214,6 +214,16 @@ def propose_result(plan: Plan, portal: PortalRef, *, detail: list[str] | None) -
             limit=120,
         ),
     ]
+    if plan.industry_mapping:
+        lines.append(
+            "**Industries** (the user's words \u2192 HubSpot's values): "
+            + "; ".join(
+                f"{cell(m.word, 60)} \u2192 {cell(', '.join(m.labels), 200)}"
+                if m.labels
+                else f"{cell(m.word, 60)} \u2192 no match, ask the user"
+                for m in plan.industry_mapping
+            )
+        )
     if questions := _questions(plan):
         lines.append("**Questions for the user** (answer in `answers`, clashes in `answers.choices` by key):")
         lines.append("\n".join(questions))
@@ -251,8 +261,10 @@ def propose_result(plan: Plan, portal: PortalRef, *, detail: list[str] | None) -
                 for i in plan.items
             ],
             warnings=[w.code for w in plan.warnings],
-            details=[i.model_dump(mode="json") for i in shown],
-            plan_detail=plan.model_dump(mode="json", exclude={"items"}) if "plan" in wanted else None,
+            details=[i.model_dump(mode="json", exclude_none=True) for i in shown],
+            plan_detail=plan.model_dump(mode="json", exclude={"items"}, exclude_none=True)
+            if "plan" in wanted
+            else None,
         ),
     )
     return answer(text, view)
