@@ -19,6 +19,7 @@ from segment_lists.mcp.render import (
     PortalView,
     answer,
     cell,
+    code,
     plural,
     portal_line,
     shorten,
@@ -128,7 +129,8 @@ def inventory_result(inventory: Inventory, *, cursor: str | None) -> CallToolRes
         duplicates=[DuplicateGroup(kind=d.kind, list_ids=d.list_ids) for d in inventory.duplicates],
         next_cursor=next_cursor,
     )
-    return answer(text, view)
+    filters = [f"- {r.list_id}: {code(r.filter_branch)}" for r in rows if r.filter_branch]
+    return answer(text, view, "**Filters** (filterBranch JSON):\n" + "\n".join(filters) if filters else "")
 
 
 # --- propose_segments ---------------------------------------------------------------------------------
@@ -267,7 +269,79 @@ def propose_result(plan: Plan, portal: PortalRef, *, detail: list[str] | None) -
             else None,
         ),
     )
-    return answer(text, view)
+    detail_text = [_item_detail(item) for item in shown]
+    if "plan" in wanted:
+        detail_text.append(_plan_detail(plan))
+    return answer(text, view, "\n\n".join(detail_text))
+
+
+def _item_detail(item: PlanItem) -> str:
+    kind = LIST_TYPES.get(item.processing_type, item.processing_type)
+    lines = [
+        f"### `{item.key}` {cell(item.name, 200)} ({kind})",
+        f"- Definition: {cell(item.description, 1000)}",
+        f"- Action: {_item_action(item)}: {cell(item.reason, 800)}",
+    ]
+    if item.estimated_size is not None:
+        lines.append(
+            f"- Estimate: {plural(item.estimated_size, 'contact')}"
+            + (f" ({cell(item.estimate_note, 300)})" if item.estimate_note else "")
+            + (f"; expected {size_range(item.expected_range)}" if item.expected_range else "")
+        )
+    lines += [f"- Note: {cell(note, 400)}" for note in item.notes]
+    if item.static_domains:
+        lines.append(f"- Members: contacts at {cell(', '.join(item.static_domains), 400)}")
+    if item.access.mode != "everyone":
+        lines.append(f"- Access: {cell(item.access.describe(), 300)}")
+    if (clash := item.clash) is not None:
+        lines.append(
+            f"- Existing list {cell(clash.list_name, 120)} (id {clash.list_id}, "
+            f"{LIST_TYPES.get(clash.processing_type, clash.processing_type)}"
+            + ("" if clash.size is None else f", {plural(clash.size, 'contact')}")
+            + f"): {cell(clash.definition, 600)}"
+        )
+        if clash.dependents is not None:
+            used = "; ".join(cell(d, 200) for d in clash.dependents) or "nothing (lists, workflows, emails checked)"
+            lines.append(f"- Used by: {used}")
+        lines += [f"- Not checked: {cell(u, 300)}" for u in clash.unchecked]
+        if (change := clash.membership_change) is not None and change.joins is not None:
+            lines.append(
+                f"- A merge: {plural(change.joins, 'contact joins', 'contacts join')}, "
+                f"{plural(change.leaves or 0, 'contact leaves', 'contacts leave')}"
+                + (f" ({cell(change.note, 200)})" if change.note else "")
+            )
+        lines += [
+            f"- Option **{o.choice}**{' (recommended)' if o.recommended else ''}: {cell(o.consequence, 800)}"
+            for o in clash.options
+        ]
+    if item.filter_branch:
+        lines.append(f"- filterBranch: {code(item.filter_branch)}")
+    return "\n".join(lines)
+
+
+def _plan_detail(plan: Plan) -> str:
+    prerequisites = plan.prerequisites
+    lines = ["### The plan's groups and prerequisites"]
+    lines += [
+        f"- Group {cell(g.name, 80)}{' (partition)' if g.partition else ''}: {cell(', '.join(g.members), 400)}. "
+        f"{cell(g.description, 200)}"
+        for g in plan.groups
+    ]
+    if prerequisites.icp_how:
+        lines.append(f"- ICP tier: {cell(prerequisites.icp_how, 400)}")
+    if prerequisites.lifecycle_stages_in_use:
+        stages = ", ".join(f"{cell(k, 60)} {v:,}" for k, v in prerequisites.lifecycle_stages_in_use.items())
+        lines.append(f"- Lifecycle stages in use (contacts): {stages}")
+    if prerequisites.fill_rates:
+        rates = ", ".join(f"{cell(k, 80)} {v:.0%}" for k, v in prerequisites.fill_rates.items())
+        lines.append(f"- Fill rates: {rates}")
+    if prerequisites.own_domains:
+        domains = cell(", ".join(prerequisites.own_domains), 300)
+        lines.append(f"- Own email domains ({prerequisites.own_domains_source}): {domains}")
+    if plan.access_note:
+        lines.append(f"- Access: {cell(plan.access_note, 300)}")
+    lines.append(f"- Answers: {code(plan.answers.model_dump(mode='json', exclude_none=True, exclude_defaults=True))}")
+    return "\n".join(lines)
 
 
 def _next_step(plan: Plan) -> str:

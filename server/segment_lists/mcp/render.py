@@ -10,6 +10,7 @@ no `None`, no word cut in half, "1 contact", labels rather than enum values.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -94,10 +95,17 @@ def compact(view: BaseModel) -> dict[str, Any]:
     return view.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
 
 
-def answer(text: str, view: BaseModel) -> CallToolResult:
+def answer(text: str, view: BaseModel, detail: str = "") -> CallToolResult:
     """The tool result: the Markdown text, and the view as structured content (validated by the SDK
-    against the tool's output schema)."""
-    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=compact(view))
+    against the tool's output schema). `detail` (asked for) follows the text as Markdown; the view
+    carries the same detail as data, so neither kind of client reads it twice."""
+    body = text + ("\n\n" + detail if detail else "")
+    return CallToolResult(content=[TextContent(type="text", text=body)], structured_content=compact(view))
+
+
+def code(value: object) -> str:
+    """JSON inline in Markdown, in a code span that the value cannot close."""
+    return "``" + json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("`", "'") + "``"
 
 
 def compact_schema(schema: Any) -> Any:
