@@ -15,7 +15,7 @@ from mcp import Client
 from mcp.types import CallToolResult
 
 from mcp_support import SeededPortal, error_text, seeded_portal
-from segment_lists.mcp.render import compact_schema, plural, shorten
+from segment_lists.mcp.render import cell, compact_schema, plural, shorten
 from segment_lists.sandbox import lists_service
 
 pytestmark = pytest.mark.anyio
@@ -175,6 +175,10 @@ def test_words_are_never_cut_and_plurals_agree() -> None:
     assert shorten("short", 20) == "short"
     assert plural(1, "contact") == "1 contact" and plural(1200, "contact") == "1,200 contacts"
     assert plural(1, "contact is", "contacts are") == "1 contact is"
+    # A cell reads aloud: nothing for nothing, separators in numbers, no markup, no HTML entities.
+    assert cell(None) == "" and cell(1234567) == "1,234,567" and cell(True) == "yes"
+    assert cell("287 -> 300") == "287 \u2192 300" and "&gt;" not in cell("Settings > Objects")
+    assert cell('<script>x" end') == "\u2039script\u203ax' end"
 
 
 def test_compact_schema_says_the_same_in_fewer_bytes() -> None:

@@ -35,6 +35,9 @@ ACTIONS = {
 }
 
 
+_ANGLES = str.maketrans({"<": "\u2039", ">": "\u203a"})
+
+
 def plural(count: int, one: str, many: str | None = None) -> str:
     """'1 contact', '2 contacts', '1,200 lists'."""
     return f"{count:,} {one if count == 1 else (many or one + 's')}"
@@ -60,7 +63,10 @@ def cell(value: object, limit: int = 2000) -> str:
         return "yes" if value else "no"
     if isinstance(value, int):
         return f"{value:,}"
-    return markdown_cell(inline(shorten(str(value), limit)))
+    # Angle brackets as their typographic look-alikes: no tag can form, and "10 -> 12" does not read
+    # as "10 -&gt; 12" when a model relays it.
+    text = shorten(str(value), limit).replace("->", "\u2192").translate(_ANGLES)
+    return markdown_cell(inline(text))
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[object]], *, limit: int = 2000) -> str:
