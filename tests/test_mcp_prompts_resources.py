@@ -100,7 +100,11 @@ async def test_focus_completions(portal: SeededPortal, mode: str) -> None:
 async def test_resources_library_and_plan(portal: SeededPortal, mode: str) -> None:
     async with portal.client(mode) as client:
         templates = {t.uri_template for t in (await client.list_resource_templates()).resource_templates}
-        assert templates == {"segment-lists://library{?format}", "segment-lists://plans/{plan_id}"}
+        assert templates == {
+            "segment-lists://library{?format}",
+            "segment-lists://plans/{plan_id}",
+            "segment-lists://plans/{plan_id}/items/{key}",
+        }
 
         empty = json.loads(_resource_text(await client.read_resource("segment-lists://library")))
         assert empty["lists"] == [] and empty["portal"]["is_sandbox"] is True
@@ -154,6 +158,14 @@ async def test_resources_library_and_plan(portal: SeededPortal, mode: str) -> No
         with pytest.raises(MCPError) as missing:
             await client.read_resource("segment-lists://plans/plan-does-not-exist")
         assert "plan-does-not-exist" in str(missing.value)
+        # One item in full, the same as detail on demand gives it.
+        item = json.loads(
+            _resource_text(await client.read_resource(f"segment-lists://plans/{plan_id}/items/icp.tier_1"))
+        )
+        assert item == next(i for i in plan["items"] if i["key"] == "icp.tier_1")
+        with pytest.raises(MCPError) as no_item:
+            await client.read_resource(f"segment-lists://plans/{plan_id}/items/core.nothing")
+        assert "core.nothing" in str(no_item.value)
 
 
 def _without_nulls(value: Any) -> Any:

@@ -52,3 +52,21 @@ def register_resources(server: MCPServer[Any]) -> None:
             return await anyio.to_thread.run_sync(read)
         except UnknownPlan:
             raise ResourceNotFoundError(f"No plan {plan_id!r} in this portal's journal") from None
+
+    @server.resource(
+        "segment-lists://plans/{plan_id}/items/{key}",
+        name="segment-plan-item",
+        mime_type="application/json",
+        title="One item of a saved plan",
+        description="One segment of a plan in full: definition (filterBranch), action, clash evidence, notes.",
+    )
+    async def plan_item(plan_id: str, key: str, ctx: Context[Any]) -> str:
+        def read() -> str:
+            return load_plan(app_state(ctx).runtime(), plan_id).item(key).model_dump_json(indent=2)
+
+        try:
+            return await anyio.to_thread.run_sync(read)
+        except UnknownPlan:
+            raise ResourceNotFoundError(f"No plan {plan_id!r} in this portal's journal") from None
+        except KeyError:
+            raise ResourceNotFoundError(f"No item {key!r} in plan {plan_id!r}") from None
