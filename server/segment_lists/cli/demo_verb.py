@@ -16,7 +16,7 @@ from typing import Any
 
 import anyio
 
-from segment_lists.boundary.text import quoted
+from segment_lists.boundary.text import quoted, shorten
 from segment_lists.cli.embedded_sandbox import sandbox_settings, start_embedded_sandbox
 from segment_lists.cli.output import table
 from segment_lists.workflow.environment import load_settings
@@ -78,7 +78,7 @@ async def _flow(server: Any, demo: Any, keep: bool) -> None:
                 print(f"  ? {item['key']}: {quoted(clash['list_name'])} (id {clash['list_id']}, {clash['kind']})")
                 for option in clash["options"]:
                     mark = "*" if option["recommended"] else " "
-                    print(f"     {mark} {option['choice']}: {option['consequence'][:150]}")
+                    print(f"     {mark} {option['choice']}: {shorten(option['consequence'], 150)}")
             answers["choices"] = {item["key"]: item["clash"]["options"][0]["choice"] for item in clashes}
             print(f"  The demo user takes the recommended options: {answers['choices']}")
             proposed = await _call(client, ToolName.PROPOSE_SEGMENTS, {"answers": answers})
@@ -95,7 +95,10 @@ async def _flow(server: Any, demo: Any, keep: bool) -> None:
         print("\n3. Create (create_list)")
         created = await _confirmed(client, ToolName.CREATE_LIST, {"plan_id": plan["plan_id"]})
         table(
-            [[item["name"], item["outcome"], str(item["list_id"]), item["message"][:70]] for item in created["items"]],
+            [
+                [item["name"], item["outcome"], str(item["list_id"]), shorten(item["message"], 70)]
+                for item in created["items"]
+            ],
             ["list", "outcome", "id", "note"],
         )
         run_id = created["run_id"]
@@ -103,14 +106,14 @@ async def _flow(server: Any, demo: Any, keep: bool) -> None:
         print("\n4. Verify (count_members)")
         counts = await _call(client, ToolName.COUNT_MEMBERS, {"run_id": run_id})
         table(
-            [[c["name"], str(c["size"]), str(c["estimate"]), c["verdict"]] for c in counts["counts"]],
+            [[c["name"], _number(c["size"]), _number(c["estimate"]), c["verdict"]] for c in counts["counts"]],
             ["list", "members", "estimate", "verdict"],
         )
 
         print("\n5. Exclusivity (check_exclusivity)")
         report = await _call(client, ToolName.CHECK_EXCLUSIVITY, {"run_id": run_id})
         for group in report["groups"]:
-            mark = "ok " if group["exclusive"] and not group.get("uncovered") else "!! "
+            mark = {None: "-- ", True: "ok "}.get(group["exclusive"], "!! ") if not group.get("uncovered") else "!! "
             print(f"  {mark}{group['group']}: {group['message']}")
             for pair in group["pairs"]:
                 if pair["overlap"]:
@@ -121,7 +124,7 @@ async def _flow(server: Any, demo: Any, keep: bool) -> None:
         print("\n6. Delete and restore (delete_list, restore_list)")
         kept = next(item for item in created["items"] if item["outcome"] in {"reused", "adopted", "merged"})
         refused = await _call(client, ToolName.DELETE_LIST, {"list_id": kept["list_id"]})
-        print(f"  delete {quoted(kept['name'])}: {refused['status']}: {refused['message'][:160]}...")
+        print(f"  delete {quoted(kept['name'])}: {refused['status']}: {shorten(refused['message'], 160)}")
         target = next(item for item in created["items"] if item["outcome"] == "created")
         deleted = await _confirmed(client, ToolName.DELETE_LIST, {"list_id": target["list_id"]})
         print(f"  delete {quoted(target['name'])}: {deleted['message']}")
@@ -135,6 +138,10 @@ async def _flow(server: Any, demo: Any, keep: bool) -> None:
         print("\n8. Roll back (rollback_run)")
         rolled = await _confirmed(client, ToolName.ROLLBACK_RUN, {"run_id": run_id})
         print(f"  {rolled['message']}")
+
+
+def _number(value: int | None) -> str:
+    return "" if value is None else str(value)
 
 
 def run(args: argparse.Namespace) -> int:

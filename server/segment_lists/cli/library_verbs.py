@@ -188,7 +188,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
             print(f"\nNot in the portal yet ({len(missing)}): " + "; ".join(missing) + f". Create them: {apply}")
         print("\nExclusivity:")
         for group in exclusivity.groups:
-            mark = "ok" if group.exclusive else "OVERLAP"
+            mark = {True: "ok", False: "OVERLAP", None: "not checked"}[group.exclusive]
             print(f"  [{mark}] {group.group}: {group.message}")
             for pair in group.pairs:
                 if pair.overlap and pair.samples:

@@ -11,6 +11,7 @@ from mcp.server import MCPServer
 
 from segment_lists import __version__
 from segment_lists.mcp import tools_read, tools_write
+from segment_lists.mcp.arguments import SegmentListsServer
 from segment_lists.mcp.prompts import register_prompts
 from segment_lists.mcp.resources import register_resources
 from segment_lists.mcp.state import AppState
@@ -28,7 +29,7 @@ Every result names its portal; say plainly when it is the SANDBOX (demo data, no
 when it says no token is set, tell the user how to connect."""
 
 
-def register_tools(server: MCPServer[Any], *, read_only: bool) -> None:
+def register_tools(server: SegmentListsServer, *, read_only: bool) -> None:
     """Every tool; a read-only server gets only those whose annotations say they only read."""
     for spec in (*tools_read.TOOLS, *tools_write.TOOLS):
         if read_only and not spec.annotations.read_only_hint:
@@ -36,6 +37,7 @@ def register_tools(server: MCPServer[Any], *, read_only: bool) -> None:
         # The SDK sends the description verbatim: the docstring dedented, not with its indentation.
         description = inspect.cleandoc(spec.fn.__doc__ or "")
         server.tool(name=spec.name, title=spec.title, annotations=spec.annotations, description=description)(spec.fn)
+        server.examples[spec.name] = spec.example
 
 
 def build_server(state: AppState) -> MCPServer[AppState]:
@@ -46,7 +48,7 @@ def build_server(state: AppState) -> MCPServer[AppState]:
         finally:
             state.close()
 
-    server: MCPServer[Any] = MCPServer(
+    server = SegmentListsServer(
         "hubspot-segment-lists",
         title="HubSpot segment lists",
         instructions=INSTRUCTIONS,

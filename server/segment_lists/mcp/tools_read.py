@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-import anyio.from_thread
 from mcp.server.mcpserver import Context
 from pydantic import Field
 
@@ -13,7 +12,7 @@ from segment_lists.boundary.ids import ListId
 from segment_lists.domain.interview import Answers
 from segment_lists.domain.plan import Plan
 from segment_lists.mcp.results import ProposeResult
-from segment_lists.mcp.tool_support import READ, ToolSpec, run, runtime
+from segment_lists.mcp.tool_support import READ, ToolSpec, progress_reporter, run, runtime
 from segment_lists.workflow import agent_cli_export, library
 from segment_lists.workflow.exclusivity import ExclusivityReport, check_requested
 from segment_lists.workflow.inventory import Inventory, take_inventory
@@ -98,10 +97,6 @@ async def count_members(
     with the plan's estimate and the catalog's expected range; optionally the size history and trend."""
     action = "nothing was counted"
     rt = await runtime(ctx, action)
-
-    def progress(done: float, total: float, message: str) -> None:
-        anyio.from_thread.run(ctx.report_progress, done, total, message)
-
     return await run(
         action,
         count_requested,
@@ -111,7 +106,7 @@ async def count_members(
         plan_id=plan_id,
         wait_seconds=wait_seconds,
         include_history=include_history,
-        progress=progress,
+        progress=progress_reporter(ctx),
     )
 
 
@@ -126,7 +121,7 @@ async def check_exclusivity(
     pairwise overlap counts with sample offenders; partitions also report contacts in none of them."""
     action = "nothing was checked"
     rt = await runtime(ctx, action)
-    return await run(action, check_requested, rt, run_id=run_id, list_ids=list_ids)
+    return await run(action, check_requested, rt, run_id=run_id, list_ids=list_ids, progress=progress_reporter(ctx))
 
 
 async def export_library(
@@ -150,9 +145,14 @@ async def export_library(
 
 
 TOOLS = (
-    ToolSpec(list_existing_lists, "List existing HubSpot segments", READ),
-    ToolSpec(propose_segments, "Propose a segment plan", READ),
-    ToolSpec(count_members, "Count segment members", READ),
-    ToolSpec(check_exclusivity, "Check that exclusive segments do not overlap", READ),
-    ToolSpec(export_library, "Export the segment library", READ),
+    ToolSpec(list_existing_lists, "List existing HubSpot segments", READ, {"name_contains": "Customers"}),
+    ToolSpec(
+        propose_segments,
+        "Propose a segment plan",
+        READ,
+        {"answers": {"families": ["core", "industries"], "industries": ["Manufacturing"]}},
+    ),
+    ToolSpec(count_members, "Count segment members", READ, {"list_ids": ["1234", "5678"], "wait_seconds": 120}),
+    ToolSpec(check_exclusivity, "Check that exclusive segments do not overlap", READ, {"list_ids": ["1234", "5678"]}),
+    ToolSpec(export_library, "Export the segment library", READ, {"format": "json"}),
 )
