@@ -10,6 +10,7 @@ from mcp.server.mcpserver import Context, ElicitationResult, Resolve
 from pydantic import Field
 
 from segment_lists.boundary.ids import ListId
+from segment_lists.boundary.text import counted
 from segment_lists.mcp.results import CreateListResult, DeleteListResult, RollbackToolResult, not_done
 from segment_lists.mcp.tool_support import CREATE, DELETE, RESTORE, Status, TokenArg, ToolSpec, run, runtime
 from segment_lists.mcp.write_gate import ConfirmWrite, ask_about, gate
@@ -206,11 +207,16 @@ async def rollback_run(
     restored = [r for r in result.restored if r.outcome in {"name-restored", "filters-restored"}]
     unrestored = [r for r in result.restored if r.outcome in {"failed", "left-as-is"}]
     message = (
-        f"Deleted {sum(o.outcome == 'deleted' for o in result.outcomes)} list(s) of {runs}."
+        f"Deleted {counted(sum(o.outcome == 'deleted' for o in result.outcomes), 'list')} of {runs}."
         + (f" {len(refused)} refused: see their messages." if refused else "")
         + (f" Restored: {'; '.join(r.message for r in restored)}." if restored else "")
         + (f" Not restored: {'; '.join(r.message for r in unrestored)}." if unrestored else "")
-        + (f" Removed the empty folder(s) {', '.join(result.folders_removed)}." if result.folders_removed else "")
+        + (
+            f" Removed the empty {'folder' if len(result.folders_removed) == 1 else 'folders'} "
+            f"{', '.join(result.folders_removed)}."
+            if result.folders_removed
+            else ""
+        )
     )
     return RollbackToolResult(portal=rt.ref, status="done", message=message, preview=request.preview, result=result)
 
