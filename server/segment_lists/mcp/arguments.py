@@ -13,13 +13,17 @@ eras) adds what the SDK leaves out and rewrites what it says, without patching i
 
 from __future__ import annotations
 
+import inspect
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
+from mcp.server.mcpserver.tools import Tool
 from pydantic import ValidationError
 
+from segment_lists.mcp.tool_support import ToolSpec
 from segment_lists.workflow.failures import (
     argument_problems,
     describe_invalid_arguments,
@@ -31,28 +35,38 @@ Schema = dict[str, Any]
 
 
 class SegmentListsServer(MCPServer[Any]):
-    """The SDK's server, with argument errors a person can read aloud (see the module docstring)."""
+    """The SDK's server with this project's tools, whose argument errors a person can read aloud (see
+    the module docstring)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.examples: dict[str, dict[str, Any]] = {}  # tool name -> the arguments of one call that works
-        self._schemas: dict[str, Schema] | None = None
+    def __init__(self, *args: Any, tools: Sequence[ToolSpec], **kwargs: Any) -> None:
+        registered = [
+            Tool.from_function(
+                spec.fn,
+                name=spec.name,
+                title=spec.title,
+                # The SDK sends the description verbatim: the docstring dedented, not with its indentation.
+                description=inspect.cleandoc(spec.fn.__doc__ or ""),
+                annotations=spec.annotations,
+            )
+            for spec in tools
+        ]
+        super().__init__(*args, tools=registered, **kwargs)
+        self._registered = {tool.name: tool for tool in registered}
+        self._examples = {spec.name: spec.example for spec in tools}
 
     def example(self, tool: str) -> str:
         """The tool's example call, as the model would write it."""
-        arguments = self.examples.get(tool, {})
-        return f"{tool} {json.dumps(arguments, ensure_ascii=False)}"
-
-    async def input_schema(self, tool: str) -> Schema | None:
-        if self._schemas is None:  # tools are registered before the first call and never change after
-            self._schemas = {t.name: t.input_schema for t in await self.list_tools()}
-        return self._schemas.get(tool)
+        return f"{tool} {json.dumps(self._examples.get(tool, {}), ensure_ascii=False)}"
 
     async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
-        schema = await self.input_schema(name)
-        if schema is not None:
-            unknown = unknown_keys(arguments, schema)
-            if unknown:
+        tool = self._registered.get(name)
+        if tool is not None:
+            unknown = unknown_keys(arguments, tool.parameters)
+            if unknown:  # said together with whatever else is wrong, so one retry can fix everything
+                try:
+                    tool.fn_metadata.validate_arguments(arguments)
+                except ValidationError as error:
+                    unknown += argument_problems(error)
                 raise ToolError(self._refusal(name, unknown))
         try:
             return await super().call_tool(name, arguments, context)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -14,6 +13,7 @@ from segment_lists.mcp.arguments import SegmentListsServer
 from segment_lists.mcp.prompts import register_prompts
 from segment_lists.mcp.resources import register_resources
 from segment_lists.mcp.state import AppState
+from segment_lists.mcp.tool_support import ToolSpec
 from segment_lists.workflow.tool_names import ToolName as T
 
 INSTRUCTIONS = f"""\
@@ -28,15 +28,11 @@ Every result names its portal; say plainly when it is the SANDBOX (demo data, no
 when it says no token is set, tell the user how to connect."""
 
 
-def register_tools(server: SegmentListsServer, *, read_only: bool) -> None:
+def tools(*, read_only: bool) -> list[ToolSpec]:
     """Every tool; a read-only server gets only those whose annotations say they only read."""
-    for spec in (*tools_read.TOOLS, *tools_write.TOOLS):
-        if read_only and not spec.annotations.read_only_hint:
-            continue
-        # The SDK sends the description verbatim: the docstring dedented, not with its indentation.
-        description = inspect.cleandoc(spec.fn.__doc__ or "")
-        server.tool(name=spec.name, title=spec.title, annotations=spec.annotations, description=description)(spec.fn)
-        server.examples[spec.name] = spec.example
+    return [
+        spec for spec in (*tools_read.TOOLS, *tools_write.TOOLS) if spec.annotations.read_only_hint or not read_only
+    ]
 
 
 def build_server(state: AppState) -> MCPServer[AppState]:
@@ -53,8 +49,8 @@ def build_server(state: AppState) -> MCPServer[AppState]:
         instructions=INSTRUCTIONS,
         version=__version__,
         lifespan=lifespan,
+        tools=tools(read_only=state.read_only),
     )
-    register_tools(server, read_only=state.read_only)
     register_prompts(server)
     register_resources(server)
     return server

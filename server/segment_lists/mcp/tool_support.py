@@ -1,5 +1,5 @@
 """What every tool shares: its annotations, running workflow code off the event loop, and the
-description of a tool for registration (`server.register_tools`)."""
+description of a tool for registration (`mcp.arguments.SegmentListsServer`)."""
 
 from __future__ import annotations
 

@@ -240,9 +240,10 @@ def _problem(issue: Any) -> str:
         return f"{path} must be {_KINDS[kind]}, not {_given(given)}"
     if kind in {"value_error", "assertion_error"} and "error" in ctx:
         return f"{path}: {clean(str(ctx['error']), limit=400)}"  # our own validators' words
-    message = clean(str(issue["msg"]), limit=300)
-    if message.startswith("Input should"):
-        return f"{path} should{message[len('Input should') :]}, not {_given(given)}"
+    message = clean(str(issue["msg"]), limit=300).replace(" after validation", "")
+    subject, should, rest = message.partition(" should ")
+    if should and subject in {"Input", "String", "List", "Tuple", "Set", "Dictionary", "Value", "Decimal"}:
+        return f"{path} should {rest}" + (f", not {_given(given)}" if subject == "Input" else "")
     return f"{path}: {message[:1].lower()}{message[1:]}"
 
 
