@@ -97,19 +97,18 @@ def clean(text: str | None, *, limit: int = DEFAULT_LIMIT) -> str:
 
 
 ELLIPSIS = "\u2026"
-# A cut looks back at most this share of the limit for a space; a longer word (a URL, an id) is cut inside.
-WORD_LOOKBACK = 0.3
 
 
 def shorten(text: str, limit: int) -> str:
     """`text` if it fits in `limit` characters, else cut at the last word boundary that fits, trailing
-    punctuation dropped, with an ellipsis: "...exactly this…", never "...exactly this definit…"."""
+    punctuation dropped, with an ellipsis: "...exactly this…", never "...exactly this definit…". Only a
+    first word longer than the limit (a URL, a token) is cut inside."""
     if len(text) <= limit:
         return text
     room = max(0, limit - len(ELLIPSIS))
     cut = text[:room]
     space = cut.rfind(" ")
-    if text[room : room + 1] not in ("", " ") and space >= room * (1 - WORD_LOOKBACK):
+    if text[room : room + 1] != " " and space > 0:
         cut = cut[:space]
     return cut.rstrip(" ,;:.-\u2013\u2014") + ELLIPSIS
 
