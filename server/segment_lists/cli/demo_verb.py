@@ -51,7 +51,7 @@ async def _flow(server: Any, demo: Any, keep: bool) -> None:
         inventory = await _call(client, ToolName.LIST_EXISTING_LISTS, {})
         print(f"  Portal: {inventory['portal']['notice']}")
         table(
-            [[lst["list_id"], lst["name"], lst["processing_type"], str(lst["size"])] for lst in inventory["lists"]],
+            [[lst["list_id"], lst["name"], lst["processing_type"], _number(lst["size"])] for lst in inventory["lists"]],
             ["id", "name", "type", "size"],
         )
 
@@ -65,7 +65,7 @@ async def _flow(server: Any, demo: Any, keep: bool) -> None:
         plan = proposed["plan"]
         print(f"  Plan {plan['plan_id']}; ICP tier: {plan['prerequisites']['icp_how']}")
         table(
-            [[item["key"], item["name"], item["action"], str(item["estimated_size"])] for item in plan["items"]],
+            [[item["key"], item["name"], item["action"], _number(item["estimated_size"])] for item in plan["items"]],
             ["segment", "list name", "action", "estimate"],
         )
         for warning in plan["warnings"]:
@@ -96,7 +96,7 @@ async def _flow(server: Any, demo: Any, keep: bool) -> None:
         created = await _confirmed(client, ToolName.CREATE_LIST, {"plan_id": plan["plan_id"]})
         table(
             [
-                [item["name"], item["outcome"], str(item["list_id"]), shorten(item["message"], 70)]
+                [item["name"], item["outcome"], _number(item["list_id"]), shorten(item["message"], 70)]
                 for item in created["items"]
             ],
             ["list", "outcome", "id", "note"],
@@ -140,7 +140,7 @@ async def _flow(server: Any, demo: Any, keep: bool) -> None:
         print(f"  {rolled['message']}")
 
 
-def _number(value: int | None) -> str:
+def _number(value: int | str | None) -> str:
     return "" if value is None else str(value)
 
 

@@ -32,7 +32,7 @@ def where(rt: Runtime) -> str:
 
 
 def _size(lst: HubSpotList) -> str:
-    return f"{lst.size} members" if lst.size is not None else "size unknown"
+    return counted(lst.size, "member") if lst.size is not None else "size unknown"
 
 
 def additions_lines(name: str, adds: StaticAdds, indent: str = "  ") -> list[str]:
@@ -77,7 +77,7 @@ def apply_preview(
         lines.append(f"Create {counted(len(creates), 'segment')}{folder}:")
         for item in creates:
             kind = "active" if item.processing_type == "DYNAMIC" else "static"
-            size = f", about {item.estimated_size} contacts" if item.estimated_size is not None else ""
+            size = f", about {counted(item.estimated_size, 'contact')}" if item.estimated_size is not None else ""
             lines.append(f"  - {quoted(item.name)} ({kind}{size}): {item.description}")
     if adopts:
         lines.append(f"Adopt {counted(len(adopts), 'existing list')} (renamed; id, members and filters unchanged):")
@@ -242,7 +242,9 @@ def rollback_preview(
         lines.append(f"The folder {quoted(name)} (id {folder_id}), which these runs created, is removed if left empty.")
     for entry in targets.others:
         lines.append(
-            f"Not part of this undo: run {entry.run.run_id} (plan {entry.run.plan_id}) with "
+            f"Not part of this undo: run {entry.run.run_id}"
+            + (f" (plan {entry.run.plan_id})" if entry.run.plan_id else "")
+            + " with "
             f"{counted(len(entry.lists), 'segment')}{changed_count(entry.changes)}; "
             f"to undo it, {rt.next_steps(Step.ROLLBACK, entry.run.run_id)}."
         )

@@ -228,20 +228,20 @@ def _judge(
         return MemberCount(
             **base,
             verdict="outside-expected-range",
-            message=f"{size} members is outside the expected {expected[0]}-{expected[1]}: check the "
+            message=f"{counted(size, 'member')} {'is' if size == 1 else 'are'} outside the expected {expected[0]}-{expected[1]}: check the "
             "definition and the properties it depends on",
         )
     if estimate is not None and abs(size - estimate) > max(5, ESTIMATE_TOLERANCE * estimate):
         return MemberCount(
             **base,
             verdict="differs-from-estimate",
-            message=f"{size} members, the plan estimated {estimate}: records changed since the plan, "
+            message=f"{counted(size, 'member')}, the plan estimated {estimate}: records changed since the plan, "
             "or the estimate counted primary companies only",
         )
     return MemberCount(
         **base,
         verdict="ok",
-        message=f"{size} members" + (f", as estimated ({estimate})" if estimate is not None else ""),
+        message=counted(size, "member") + (f", as estimated ({estimate})" if estimate is not None else ""),
     )
 
 
