@@ -228,7 +228,7 @@ def _judge(
         return MemberCount(
             **base,
             verdict="outside-expected-range",
-            message=f"{counted(size, 'member')} {'is' if size == 1 else 'are'} outside the expected {expected[0]}-{expected[1]}: check the "
+            message=f"{counted(size, 'member')}, outside the expected {expected[0]}-{expected[1]}: check the "
             "definition and the properties it depends on",
         )
     if estimate is not None and abs(size - estimate) > max(5, ESTIMATE_TOLERANCE * estimate):
