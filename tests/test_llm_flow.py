@@ -32,8 +32,7 @@ import pytest
 from mcp import Client, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
-import hubspot
-from mcp_support import Answering, error_text
+from mcp_support import Answering, error_text, live_lists
 from segment_lists.sandbox import Sandbox, SandboxConfig, seed_demo
 
 pytestmark = pytest.mark.slow  # two servers started over stdio, each seeded, each whole flow: ~40 s
@@ -91,7 +90,7 @@ class Conversation:
 @dataclass
 class Outcome:
     conversation: Conversation
-    portal: dict[str, tuple[str, int | None]]  # id -> (name, size), read with the official SDK
+    portal: dict[str, tuple[str, str, int | None]]  # id -> (name, type, size), read with the official SDK
     prompt_order: list[str]
     plan: dict[str, Any]
     created: dict[str, Any]
@@ -189,7 +188,7 @@ async def _follow_the_prompt(tmp: Path, *, elicitation: bool, mode: str) -> Outc
             # 6. Document: the library (ids, names, roles, definitions, counts).
             library = await talk.tool("export_library", {})
             # The portal as it is now, read while the server (and its sandbox) still runs.
-            portal = await anyio.to_thread.run_sync(_portal_lists, match.group(1))
+            portal = await anyio.to_thread.run_sync(live_lists, match.group(1))
     return Outcome(
         conversation=talk,
         portal=portal,
@@ -222,23 +221,6 @@ def by_dialog(tmp_path_factory: pytest.TempPathFactory) -> Outcome:
     return _run(tmp_path_factory.mktemp("llm-dialog"), elicitation=True, mode="auto")
 
 
-def _portal_lists(base_url: str) -> dict[str, tuple[str, int | None]]:
-    """Every live list of the server's sandbox, read with the official SDK: id -> (name, size)."""
-    api = hubspot.HubSpot(access_token="sandbox-test-token", host=base_url, base_url=base_url).crm.lists.lists_api
-    found: dict[str, tuple[str, int | None]] = {}
-    offset = 0
-    while True:
-        page = api.do_search(
-            list_search_request={"offset": offset, "count": 500, "additionalProperties": ["hs_list_size"]}
-        )
-        for item in page.lists:
-            size = (item.additional_properties or {}).get("hs_list_size")
-            found[str(item.list_id)] = (item.name, None if size is None else int(size))
-        if not page.has_more:
-            return found
-        offset = page.offset
-
-
 def _assert_outcome(outcome: Outcome) -> None:
     assert outcome.prompt_order == PROMPT_ORDER  # the script called them in this order
     portal = outcome.portal
@@ -264,7 +246,7 @@ def _assert_outcome(outcome: Outcome) -> None:
     counted = {c["list_id"]: c for c in outcome.counts["counts"]}
     assert set(counted) == {i["list_id"] for i in outcomes.values()}
     for list_id, count in counted.items():
-        assert count["size"] == portal[list_id][1], count
+        assert count["size"] == portal[list_id][2], count
 
     # The planted customer/competitor overlap is reported; no group without two lists claims anything.
     groups = {g["group"]: g for g in outcome.exclusivity["groups"]}
