@@ -423,6 +423,6 @@ def test_demo_command_shows_the_planted_overlap_and_the_rollback() -> None:
     assert overlap > 0
     assert "8. Roll back (rollback_run)" in out
     created = len(re.findall(r"^  \S.*  created  ", out, flags=re.MULTILINE))
-    rolled = re.search(r"Deleted (\d+) list\(s\) of run run-", out)
+    rolled = re.search(r"Deleted (\d+) lists? of run run-", out)
     assert rolled and int(rolled.group(1)) == created > 0, out[-3000:]
     assert "SANDBOX" in out
