@@ -57,26 +57,36 @@ class SeededPortal:
         return Client(build_server(self.state(**overrides)), mode=mode, **kwargs)  # type: ignore[arg-type]
 
     def sdk(self) -> hubspot.HubSpot:
-        return hubspot.HubSpot(access_token="sandbox-test-token", host=self.base_url, base_url=self.base_url)
+        return sdk(self.base_url)
 
     def lists(self) -> dict[str, tuple[str, str, int | None]]:
         """Every live list, read independently with the official SDK: id -> (name, type, size)."""
-        api = self.sdk().crm.lists.lists_api
-        found: dict[str, tuple[str, str, int | None]] = {}
-        offset = 0
-        while True:
-            page = api.do_search(
-                list_search_request={"offset": offset, "count": 500, "additionalProperties": ["hs_list_size"]}
-            )
-            for item in page.lists:
-                size = (item.additional_properties or {}).get("hs_list_size")
-                found[str(item.list_id)] = (item.name, item.processing_type, None if size is None else int(size))
-            if not page.has_more:
-                return found
-            offset = page.offset
+        return live_lists(self.base_url)
 
     def names(self) -> set[str]:
         return {name for name, _, _ in self.lists().values()}
+
+
+def sdk(base_url: str) -> hubspot.HubSpot:
+    """The official HubSpot SDK pointed at a sandbox portal."""
+    return hubspot.HubSpot(access_token="sandbox-test-token", host=base_url, base_url=base_url)
+
+
+def live_lists(base_url: str) -> dict[str, tuple[str, str, int | None]]:
+    """Every live list of the portal at `base_url`, read with the official SDK: id -> (name, type, size)."""
+    api = sdk(base_url).crm.lists.lists_api
+    found: dict[str, tuple[str, str, int | None]] = {}
+    offset = 0
+    while True:
+        page = api.do_search(
+            list_search_request={"offset": offset, "count": 500, "additionalProperties": ["hs_list_size"]}
+        )
+        for item in page.lists:
+            size = (item.additional_properties or {}).get("hs_list_size")
+            found[str(item.list_id)] = (item.name, item.processing_type, None if size is None else int(size))
+        if not page.has_more:
+            return found
+        offset = page.offset
 
 
 @contextmanager

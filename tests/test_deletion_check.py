@@ -206,7 +206,7 @@ def test_more_uses_than_found_block_a_silent_safe(portal: tuple[RunningSandbox, 
     assert (report.reference_count, report.unseen, report.safe_to_delete) == (1, 1, False)
     refused = delete_list(rt, target, allow_foreign=True)
     assert refused.outcome == "refused"
-    assert "HubSpot counts 1 use(s) of this list and 0 were found" in refused.message
+    assert "HubSpot counts 1 use of this list and 0 were found" in refused.message
     assert "ads audiences" in refused.message and "'Used in'" in refused.message
     assert delete_list(rt, target, allow_foreign=True, force=True).outcome == "deleted"
 
@@ -219,4 +219,4 @@ def test_the_preview_names_what_the_api_cannot_see(portal: tuple[RunningSandbox,
     assert request.refused is None
     for words in ("ads audiences", "SMS", "chatflows", "smart content", "lead scoring", "Salesforce"):
         assert words in request.preview
-    assert "HubSpot counts 0 use(s) of it; 0 found." in request.preview
+    assert "HubSpot counts 0 uses of it; 0 found." in request.preview

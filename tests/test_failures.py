@@ -141,3 +141,20 @@ def test_the_command_line_names_an_unknown_run_like_the_tools(
     err = capsys.readouterr().err
     # The same words check_exclusivity / rollback_run use (tests/test_mcp_errors.py).
     assert "no apply run 'run-nope' in this portal's journal; nothing more was deleted." in err
+
+
+def test_a_validation_error_inside_a_use_case_is_said_not_dumped() -> None:
+    """A model built from what the caller gave, validated inside the workflow: the same words as an
+    argument error, never pydantic's dump."""
+    from pydantic import ValidationError
+
+    from segment_lists.domain.interview import Answers
+
+    with pytest.raises(ValidationError) as caught:
+        Answers.model_validate({"families": ["core", "nope"], "size_bands": "big"})
+    text = describe_failure(caught.value, "no plan was made", next_steps=TOOL_STEPS).text()
+    assert "families[1] must be 'core'" in text and 'not "nope"' in text, text
+    assert 'size_bands must be a list (a JSON array), not "big"' in text, text
+    assert text.endswith("; no plan was made.")
+    for mark in ("validation error", "pydantic", "input_value", "[type=", "Answers"):
+        assert mark not in text, (mark, text)

@@ -190,7 +190,7 @@ def test_a_clash_with_dependents_recommends_moving_aside_and_merge_when_unused()
     )
     suppressed = unused.item("core.suppressed")
     assert suppressed.clash.recommended == "merge" and suppressed.clash.options[0].choice == "merge"
-    assert "about 12 contact(s) join and 3 leave" in suppressed.clash.options[0].consequence
+    assert "about 12 contacts join and 3 leave" in suppressed.clash.options[0].consequence
     assert unused.plan_id == used.plan_id  # evidence shapes advice, not the plan
 
 

@@ -22,6 +22,7 @@ from mcp import Client
 
 from mcp_support import Answering
 from reliability_harness import demo_answers, runtime_for, seeded_sandbox, settings_for
+from segment_lists.boundary.text import counted
 from segment_lists.domain.interview import Answers
 from segment_lists.filters import and_, or_, prop_any_of
 from segment_lists.mcp.server import build_server
@@ -214,7 +215,7 @@ def test_a_csv_shows_every_domain_and_the_contacts_it_adds(scene: Scene) -> None
     preview = scene.preview(
         "create_list", {"plan_id": scene.ids["plan"], "items": ["core.competitors"], "competitor_csv": csv}
     )
-    assert f"every contact at {domain} (from the CSV): {expected} contact(s)" in preview, preview
+    assert f"every contact at {domain} (from the CSV): {counted(expected, 'contact')}" in preview, preview
     for competitor in scene.demo.crm.competitor_domains:
         assert f"every contact at {competitor} (from the interview)" in preview
     assert "1 listed address(es) at" in preview and '"not a domain"' in preview

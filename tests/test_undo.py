@@ -75,7 +75,7 @@ async def test_undo_without_a_run_id_undoes_every_run_of_the_plan(portal: Seeded
     for list_id, name in made.items():
         assert f'"{name}" (id {list_id}' in preview, (name, preview)
     not_part = f"Not part of this undo: run {other.run_id} (plan {other_plan.plan_id})"
-    assert f"{not_part} with 1 segment(s) and 1 change(s)" in preview
+    assert f"{not_part} with 1 segment and 1 change" in preview
     assert "removed if left empty" not in preview  # the folder is the other run's, and still used
     result = done["result"]
     assert sorted(result["run_ids"]) == sorted([first.run_id, second.run_id])

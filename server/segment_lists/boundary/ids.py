@@ -22,6 +22,8 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, WithJsonSchema
 
+from segment_lists.boundary.text import shorten
+
 MAX_LONG = 2**63 - 1
 MAX_INT32 = 2**31 - 1
 _DIGITS = re.compile(r"[1-9][0-9]*")  # [0-9]: ASCII only (unlike \d, which takes any script's digits)
@@ -61,7 +63,7 @@ def canonical_id(value: Any, *, what: str = "id", maximum: int = MAX_LONG, allow
         return value
     if _DIGITS.fullmatch(value) and int(value) <= maximum:
         return value
-    shown = value if len(value) <= 40 else value[:40] + "..."
+    shown = shorten(value, 41)
     raise InvalidId(f"{what} {shown!r} is not a HubSpot id ({_why(value)}): give {accepted}")
 
 

@@ -13,7 +13,11 @@ and HTML escaping).
 - every other control, format, private-use, surrogate or unassigned character (Cc, Cf, Co, Cs, Cn);
 - terminal escape sequences (ANSI CSI and OSC, e.g. `ESC[2J`, `ESC]8;;url BEL`), whole;
 - more than a few combining marks on one character (text that spills over its neighbours);
-then collapses whitespace (line and paragraph separators included) and caps the length.
+then collapses whitespace (line and paragraph separators included) and caps the length (`shorten`:
+at a word boundary, with an ellipsis, so a note never ends mid-word).
+
+Two helpers for our own sentences live here too, because every layer writes sentences: `shorten` and
+`counted` ("1 contact", "3 contacts": never "1 contacts" or "contact(s)").
 """
 
 from __future__ import annotations
@@ -89,8 +93,30 @@ def clean(text: str | None, *, limit: int = DEFAULT_LIMIT) -> str:
         else:
             marks = 0
         kept.append(char)
-    collapsed = " ".join("".join(kept).split())
-    return collapsed if len(collapsed) <= limit else collapsed[: limit - 1] + "\u2026"
+    return shorten(" ".join("".join(kept).split()), limit)
+
+
+ELLIPSIS = "\u2026"
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` if it fits in `limit` characters, else cut at the last word boundary that fits, trailing
+    punctuation dropped, with an ellipsis: "...exactly this…", never "...exactly this definit…". Only a
+    first word longer than the limit (a URL, a token) is cut inside."""
+    if len(text) <= limit:
+        return text
+    room = max(0, limit - len(ELLIPSIS))
+    cut = text[:room]
+    space = cut.rfind(" ")
+    if text[room : room + 1] != " " and space > 0:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-\u2013\u2014") + ELLIPSIS
+
+
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """A count with its noun in the right number: counted(1, "contact") -> "1 contact",
+    counted(3, "list") -> "3 lists", counted(2, "company", "companies") -> "2 companies"."""
+    return f"{count:,} {singular if count == 1 else (plural or singular + 's')}"
 
 
 def quoted(text: str | None, *, limit: int = DEFAULT_LIMIT) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 import anyio
 
-from segment_lists.boundary.text import quoted
+from segment_lists.boundary.text import quoted, shorten
 from segment_lists.cli.embedded_sandbox import sandbox_settings, start_embedded_sandbox
 from segment_lists.cli.output import table
 from segment_lists.workflow.environment import load_settings
@@ -84,7 +84,7 @@ async def _flow(server: Any, demo: Any, keep: bool) -> None:
         created = await _confirmed(client, ToolName.CREATE_LIST, {"plan_id": plan["plan_id"]})
         table(
             [
-                [item["name"], item["outcome"], str(item.get("list_id", "")), item.get("message", "")[:70]]
+                [item["name"], item["outcome"], str(item.get("list_id", "")), shorten(item.get("message", ""), 70)]
                 for item in created["items"]
             ],
             ["list", "outcome", "id", "note"],
@@ -116,7 +116,7 @@ async def _flow(server: Any, demo: Any, keep: bool) -> None:
         print("\n6. Delete and restore (delete_list, restore_list)")
         kept = next(item for item in created["items"] if item["outcome"] in {"reused", "adopted", "merged"})
         refused = await _call(client, ToolName.DELETE_LIST, {"list_id": kept["list_id"]})
-        print(f"  delete {quoted(kept['name'])}: {refused['status']}: {refused['message'][:160]}...")
+        print(f"  delete {quoted(kept['name'])}: {refused['status']}: {shorten(refused['message'], 160)}")
         target = next(item for item in created["items"] if item["outcome"] == "created")
         deleted = await _confirmed(client, ToolName.DELETE_LIST, {"list_id": target["list_id"]})
         print(f"  delete {quoted(target['name'])}: {deleted['message']}")
@@ -130,6 +130,10 @@ async def _flow(server: Any, demo: Any, keep: bool) -> None:
         print("\n8. Roll back (rollback_run)")
         rolled = await _confirmed(client, ToolName.ROLLBACK_RUN, {"run_id": run_id})
         print(f"  {rolled['message']}")
+
+
+def _number(value: int | str | None) -> str:
+    return "" if value is None else str(value)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from segment_lists.boundary.text import counted
 from segment_lists.cli.output import emit_json, note
 from segment_lists.cli.session import Exit, add_portal_arguments, run_command, session
 from segment_lists.workflow.agent_cli_export import library_jsonl, member_file_name, member_lines, segment_records
@@ -28,7 +29,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             for record in records:
                 if not record.archived:
                     (folder / member_file_name(record)).write_text(member_lines(s.rt, record.id), encoding="utf-8")
-            note(f"Wrote the members of {sum(not r.archived for r in records)} segment(s) to {folder}/")
+            note(f"Wrote the members of {counted(sum(not r.archived for r in records), 'segment')} to {folder}/")
         notice = s.rt.ref.notice
     if args.output is None:
         sys.stdout.write(text)

@@ -7,6 +7,7 @@ import argparse
 import sys
 from typing import Any
 
+from segment_lists.boundary.text import counted
 from segment_lists.cli.command_steps import command, portal_options
 from segment_lists.cli.output import ask_yes_no, emit_json, note, table
 from segment_lists.cli.segments_file import load_segments
@@ -153,9 +154,9 @@ def apply_plan(
     """Apply what is missing or chosen (after confirmation; None when not confirmed); never touches
     lists in sync or drifted."""
     request = prepare_apply(s.rt, plan, status.applicable_keys(), competitor_csv=answers.competitor_csv)
-    if not ask_yes_no(args, request.preview, f"Apply {len(request.items)} item(s)?"):
+    if not ask_yes_no(args, request.preview, f"Apply {counted(len(request.items), 'item')}?"):
         return None
-    with s.step(f"applying {len(request.items)} item(s)"):
+    with s.step(f"applying {counted(len(request.items), 'item')}"):
         return request.carry_out(s.rt)
 
 
@@ -188,7 +189,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
             print(f"\nNot in the portal yet ({len(missing)}): " + "; ".join(missing) + f". Create them: {apply}")
         print("\nExclusivity:")
         for group in exclusivity.groups:
-            mark = "ok" if group.exclusive else "OVERLAP"
+            mark = {True: "ok", False: "OVERLAP", None: "not checked"}[group.exclusive]
             print(f"  [{mark}] {group.group}: {group.message}")
             for pair in group.pairs:
                 if pair.overlap and pair.samples:
@@ -200,7 +201,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if args.check and status.drifted:
         return int(Exit.DRIFT)
     if processing:
-        note(f"{len(processing)} segment(s) not counted (still processing or gone); try again with a longer --wait")
+        note(
+            f"{counted(len(processing), 'segment')} not counted (still processing or gone); "
+            "try again with a longer --wait"
+        )
         return int(Exit.FAILED)
     return int(Exit.OK)
 
@@ -220,8 +224,8 @@ def cmd_rollback(args: argparse.Namespace) -> int:
                     print(said)
                 return int(code)
         restoring = sum(r.state == "to-restore" for r in request.restorations)
-        question = f"Delete {len(request.lists)} list(s)" + (
-            f" and restore {restoring} change(s) to existing lists?" if restoring else "?"
+        question = f"Delete {counted(len(request.lists), 'list')}" + (
+            f" and restore {counted(restoring, 'change')} to existing lists?" if restoring else "?"
         )
         if not ask_yes_no(args, request.preview, question):
             return declined(args, "nothing was changed")

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from segment_lists.boundary.text import counted
 from segment_lists.cli.output import emit_json
 from segment_lists.cli.report_render import render_html, render_markdown
 from segment_lists.cli.segments_file import load_segments
@@ -33,7 +34,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"Wrote {html_path} (open it in a browser) and {md_path} (paste it into a ticket).")
         print(
             f"{sum(1 for i in data.lists if i.list_id)} of {len(data.lists)} lists exist; "
-            f"{data.overlapping_pairs} overlapping pair(s) in {len(data.groups)} exclusivity group(s)."
+            f"{counted(data.overlapping_pairs, 'overlapping pair')} in "
+            f"{counted(len(data.groups), 'exclusivity group')}."
         )
     return int(Exit.OK)
 

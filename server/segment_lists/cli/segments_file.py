@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from segment_lists.domain.interview import Answers
+from segment_lists.workflow.failures import argument_problems, unknown_key_problem
 
 FILE_ONLY_KEYS = {"competitor_csv_file"}
 
@@ -28,11 +29,11 @@ def parse_segments(text: str, *, base_dir: Path | None = None, source: str = "se
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise SegmentsFileError(f"{source} is not valid TOML: {error}") from None
-    known = set(Answers.model_fields) | FILE_ONLY_KEYS
-    unknown = sorted(set(data) - known)
+    known = sorted(set(Answers.model_fields) | FILE_ONLY_KEYS)
+    unknown = sorted(set(data) - set(known))
     if unknown:
         raise SegmentsFileError(
-            f"{source}: unknown key(s) {', '.join(unknown)}; valid keys: {', '.join(sorted(known))}"
+            f"{source}: " + "; ".join(unknown_key_problem("the segments file", key, known) for key in unknown)
         )
     if isinstance(data.get("choices"), dict):
         data["choices"] = _flat(data["choices"])
@@ -48,11 +49,7 @@ def parse_segments(text: str, *, base_dir: Path | None = None, source: str = "se
     try:
         return Answers.model_validate(data)
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in issue['loc']) or '(top level)'}: {issue['msg']}"
-            for issue in error.errors()
-        )
-        raise SegmentsFileError(f"{source}: {problems}") from None
+        raise SegmentsFileError(f"{source}: {'; '.join(argument_problems(error))}") from None
 
 
 def _flat(table: dict[str, object], prefix: str = "") -> dict[str, object]:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from segment_lists.boundary.text import counted
 from segment_lists.cli.output import emit_json
 from segment_lists.cli.segments_file import load_segments, template
 from segment_lists.cli.session import (
@@ -36,9 +37,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             if check.fix and check.verdict != "ok":
                 print(f"       fix: {check.fix}")
         summary = (
-            f"{len(report.failed)} problem(s) to fix"
+            f"{counted(len(report.failed), 'problem')} to fix"
             if report.failed
-            else "ready" + (f" ({len(report.warnings)} warning(s))" if report.warnings else "")
+            else "ready" + (f" ({counted(len(report.warnings), 'warning')})" if report.warnings else "")
         )
         print(f"\n{summary} ({report.seconds:.1f} s)")
     return int(Exit.DOCTOR) if report.failed else int(Exit.OK)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from segment_lists.boundary.text import quoted
+from segment_lists.boundary.text import counted, quoted
 from segment_lists.domain.catalog import Segment
 from segment_lists.domain.facts import ExistingList
 from segment_lists.domain.interview import ItemChoice
@@ -219,7 +219,8 @@ def _change(evidence: Evidence | None) -> str:
         return "how its members change is counted when the plan is estimated"
     if change.joins is None or change.leaves is None:
         return f"how its members change cannot be counted beforehand ({change.note})"
-    return f"about {change.joins} contact(s) join and {change.leaves} leave ({change.note})"
+    joins = f"{counted(change.joins, 'contact')} {'joins' if change.joins == 1 else 'join'}"
+    return f"about {joins} and {change.leaves} leave ({change.note})"
 
 
 def build_clash(

@@ -622,12 +622,17 @@ def _item(
     answers: Answers,
     evidence: dict[str, Evidence] | None,
 ) -> PlanItem:
-    labels = {name: prop.label for name, prop in {**facts.company_properties, **facts.contact_properties}.items()}
-    options = {
-        name: prop.options
-        for name, prop in {**facts.company_properties, **facts.contact_properties}.items()
-        if prop.options
-    }
+    # Labels under plain and object-qualified names ("0-2.industry"): the company's `industry` is an
+    # enumeration with labels (MACHINERY reads "Machinery") while the contact's is free text, so the
+    # qualified name keeps a company branch in the company's words (contact labels win the plain name).
+    labels: dict[str, str] = {}
+    options: dict[str, dict[str, str]] = {}
+    for qualifier, properties in (("0-2", facts.company_properties), ("0-1", facts.contact_properties)):
+        for name, prop in properties.items():
+            for key in (name, f"{qualifier}.{name}"):
+                labels[key] = prop.label
+                if prop.options:
+                    options[key] = prop.options
 
     def words(branch: dict[str, Any] | None) -> str:
         return describe(branch, property_labels=labels, option_labels=options) if branch else "no filters"

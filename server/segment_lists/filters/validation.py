@@ -567,5 +567,11 @@ def _locate(data: Any, loc: tuple[Any, ...]) -> tuple[str, str]:
 
 
 def _short(value: Any) -> str:
+    # A word-boundary cut, as boundary.text.shorten does (filters is shared with the sandbox, which
+    # imports nothing but filters and data).
     text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    if len(text) <= 40:
+        return text
+    cut = text[:39]
+    space = cut.rfind(" ")
+    return (cut[:space] if space >= 27 and text[39] != " " else cut).rstrip(" ,;:.") + "\u2026"

@@ -461,7 +461,7 @@ class PairView(BaseModel):
 
 class GroupView(BaseModel):
     group: str
-    exclusive: bool
+    exclusive: bool | None = None  # None: not checked (fewer than two of its lists exist)
     checked: bool = True
     list_ids: list[str]
     pairs: list[PairView] = []
@@ -489,7 +489,7 @@ def _pair_line(pair: PairOverlap, offenders: bool) -> str:
 
 def _group_line(group: GroupResult) -> str:
     name = f"**{cell(group.group, 80)}** ({cell(group.description, 120)})"
-    if len(group.list_ids) < 2:
+    if group.exclusive is None or len(group.list_ids) < 2:
         return f"- {name}: not checked, {plural(len(group.list_ids), 'list')} of this group in the library (needs two)."
     verdict = "no overlap" if group.exclusive else plural(sum(1 for p in group.pairs if p.overlap), "overlapping pair")
     coverage = f"; {plural(group.uncovered, 'contact is', 'contacts are')} in none of them" if group.uncovered else ""
@@ -542,7 +542,7 @@ def exclusivity_result(report: ExclusivityReport, *, offenders: bool) -> CallToo
             GroupView(
                 group=g.group,
                 exclusive=g.exclusive,
-                checked=len(g.list_ids) >= 2,
+                checked=g.exclusive is not None and len(g.list_ids) >= 2,
                 list_ids=g.list_ids,
                 uncovered=g.uncovered,
                 pairs=[

@@ -17,7 +17,8 @@ from typing import Any
 from mcp.types import CallToolResult, TextContent
 from pydantic import BaseModel, ConfigDict
 
-from segment_lists.boundary.text import clean, inline, markdown_cell
+from segment_lists.boundary.text import clean, counted, inline, markdown_cell
+from segment_lists.boundary.text import shorten as cut_at_word
 from segment_lists.workflow.runtime import PortalRef
 
 # Labels for HubSpot's and our enumerations, as a marketer says them.
@@ -39,18 +40,13 @@ _ANGLES = str.maketrans({"<": "\u2039", ">": "\u203a"})
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:
-    """'1 contact', '2 contacts', '1,200 lists'."""
-    return f"{count:,} {one if count == 1 else (many or one + 's')}"
+    """'1 contact', '2 contacts', '1,200 lists' (boundary.text.counted, the one plural rule)."""
+    return counted(count, one, many)
 
 
 def shorten(text: str | None, limit: int) -> str:
-    """At most `limit` characters, cut at a word boundary with an ellipsis: never mid-word."""
-    text = clean(text, limit=100_000)
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:-") + "\u2026"
+    """Cleaned CRM text, cut at a word boundary with an ellipsis (boundary.text.shorten): never mid-word."""
+    return cut_at_word(clean(text, limit=100_000), limit)
 
 
 def cell(value: object, limit: int = 2000) -> str:

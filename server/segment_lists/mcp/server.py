@@ -5,17 +5,18 @@ from __future__ import annotations
 import inspect
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from mcp.server import MCPServer
 from mcp.server.mcpserver.tools import Tool
 
 from segment_lists import __version__
 from segment_lists.mcp import tools_read, tools_write
+from segment_lists.mcp.arguments import SegmentListsServer
 from segment_lists.mcp.prompts import register_prompts
 from segment_lists.mcp.render import compact_schema, output_schema
 from segment_lists.mcp.resources import register_resources
 from segment_lists.mcp.state import AppState
+from segment_lists.mcp.tool_support import ToolSpec
 from segment_lists.workflow.tool_names import ToolName as T
 
 INSTRUCTIONS = f"""\
@@ -30,13 +31,18 @@ Every result names its portal; say plainly when it is the SANDBOX (demo data, no
 when it says no token is set, tell the user how to connect."""
 
 
+def specs(*, read_only: bool) -> list[ToolSpec]:
+    """Every tool's spec; a read-only server gets only those whose annotations say they only read."""
+    return [
+        spec for spec in (*tools_read.TOOLS, *tools_write.TOOLS) if spec.annotations.read_only_hint or not read_only
+    ]
+
+
 def tools(*, read_only: bool) -> list[Tool]:
-    """Every tool; a read-only server gets only those whose annotations say they only read. Their schemas
-    go out compacted (`render.compact_schema`, `render.output_schema`): tools/list is sent every turn."""
+    """The SDK's tools for `specs`. Their schemas go out compacted (`render.compact_schema`,
+    `render.output_schema`): tools/list is sent every turn."""
     found = []
-    for spec in (*tools_read.TOOLS, *tools_write.TOOLS):
-        if read_only and not spec.annotations.read_only_hint:
-            continue
+    for spec in specs(read_only=read_only):
         # The SDK sends the description verbatim: the docstring dedented, not with its indentation.
         description = inspect.cleandoc(spec.fn.__doc__ or "")
         tool = Tool.from_function(
@@ -57,13 +63,14 @@ def build_server(state: AppState) -> MCPServer[AppState]:
         finally:
             state.close()
 
-    server: MCPServer[Any] = MCPServer(
+    server = SegmentListsServer(
         "hubspot-segment-lists",
         title="HubSpot segment lists",
         instructions=INSTRUCTIONS,
         version=__version__,
         lifespan=lifespan,
         tools=tools(read_only=state.read_only),
+        examples={spec.name: spec.example for spec in specs(read_only=state.read_only)},
     )
     register_prompts(server)
     register_resources(server)

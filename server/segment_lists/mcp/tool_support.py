@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar
 
+import anyio.from_thread
 import anyio.to_thread
 from mcp.server.mcpserver import Context
 from mcp.types import ToolAnnotations
@@ -35,12 +36,14 @@ TokenArg = Annotated[
 @dataclass(frozen=True)
 class ToolSpec:
     """A tool as registered: the function (its docstring is the description, its name the tool's
-    name and the title of its argument schema), a title, and annotations that decide whether a
-    read-only server offers it."""
+    name and the title of its argument schema), a title, annotations that decide whether a
+    read-only server offers it, and the arguments of one call that works (said with every argument
+    error; `tests/test_mcp_argument_errors.py` checks each is accepted)."""
 
     fn: Callable[..., Awaitable[Any]]
     title: str
     annotations: ToolAnnotations
+    example: dict[str, Any]
 
     @property
     def name(self) -> ToolName:
@@ -52,6 +55,15 @@ async def run(action: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T
     errors that end with `action` (what did not happen)."""
     with tool_errors(action):
         return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
+
+
+def progress_reporter(ctx: Context[Any]) -> Callable[[float, float, str], None]:
+    """Progress notifications from workflow code on a worker thread (a no-op when the client asked for none)."""
+
+    def report(done: float, total: float, message: str) -> None:
+        anyio.from_thread.run(ctx.report_progress, done, total, message)
+
+    return report
 
 
 async def runtime(ctx: Context[Any], action: str) -> Runtime:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-import anyio.from_thread
 from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult
 from pydantic import Field
@@ -26,7 +25,7 @@ from segment_lists.mcp.read_results import (
     library_result,
     propose_result,
 )
-from segment_lists.mcp.tool_support import READ, ToolSpec, run, runtime
+from segment_lists.mcp.tool_support import READ, ToolSpec, progress_reporter, run, runtime
 from segment_lists.workflow import agent_cli_export, library
 from segment_lists.workflow.exclusivity import check_requested
 from segment_lists.workflow.failures import InvalidRequest
@@ -90,10 +89,6 @@ async def count_members(
     the expected range."""
     action = "nothing was counted"
     rt = await runtime(ctx, action)
-
-    def progress(done: float, total: float, message: str) -> None:
-        anyio.from_thread.run(ctx.report_progress, done, total, message)
-
     report = await run(
         action,
         count_requested,
@@ -103,7 +98,7 @@ async def count_members(
         plan_id=plan_id,
         wait_seconds=wait_seconds,
         include_history=include_history,
-        progress=progress,
+        progress=progress_reporter(ctx),
     )
     return count_result(report)
 
@@ -118,7 +113,9 @@ async def check_exclusivity(
     overlap counts per pair and what to do; partitions also count contacts in none."""
     action = "nothing was checked"
     rt = await runtime(ctx, action)
-    report = await run(action, check_requested, rt, run_id=run_id, list_ids=list_ids)
+    report = await run(
+        action, check_requested, rt, run_id=run_id, list_ids=list_ids, progress=progress_reporter(ctx)
+    )
     return exclusivity_result(report, offenders=offenders)
 
 
@@ -140,9 +137,14 @@ async def export_library(
 
 
 TOOLS = (
-    ToolSpec(list_existing_lists, "List existing HubSpot segments", READ),
-    ToolSpec(propose_segments, "Propose a segment plan", READ),
-    ToolSpec(count_members, "Count segment members", READ),
-    ToolSpec(check_exclusivity, "Check that exclusive segments do not overlap", READ),
-    ToolSpec(export_library, "Export the segment library", READ),
+    ToolSpec(list_existing_lists, "List existing HubSpot segments", READ, {"name_contains": "Customers"}),
+    ToolSpec(
+        propose_segments,
+        "Propose a segment plan",
+        READ,
+        {"answers": {"families": ["core", "industries"], "industries": ["Manufacturing"]}},
+    ),
+    ToolSpec(count_members, "Count segment members", READ, {"list_ids": ["1234", "5678"], "wait_seconds": 120}),
+    ToolSpec(check_exclusivity, "Check that exclusive segments do not overlap", READ, {"list_ids": ["1234", "5678"]}),
+    ToolSpec(export_library, "Export the segment library", READ, {"format": "json"}),
 )

@@ -173,8 +173,13 @@ async def rollback_run(
 
 
 TOOLS = (
-    ToolSpec(create_list, "Create segments", CREATE),
-    ToolSpec(delete_list, "Delete a segment", DELETE),
-    ToolSpec(restore_list, "Restore a deleted segment", RESTORE),
-    ToolSpec(rollback_run, "Roll back a run", DELETE),
+    ToolSpec(
+        create_list,
+        "Create segments",
+        CREATE,
+        {"plan_id": "<plan_id from propose_segments>", "items": ["core.customers", "icp.tier_1"]},
+    ),
+    ToolSpec(delete_list, "Delete a segment", DELETE, {"list_id": "1234"}),
+    ToolSpec(restore_list, "Restore a deleted segment", RESTORE, {"list_id": "1234"}),
+    ToolSpec(rollback_run, "Roll back a run", DELETE, {"run_id": "<run_id from create_list>"}),
 )

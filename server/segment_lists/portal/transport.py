@@ -47,6 +47,7 @@ from urllib3.util.retry import Retry
 
 import hubspot
 from segment_lists.boundary.redaction import redact
+from segment_lists.boundary.text import shorten
 from segment_lists.data.hubspot_limits import (
     HEADER_DAILY,
     HEADER_DAILY_REMAINING,
@@ -332,7 +333,9 @@ class Transport:
     def map_error(self, failure: Failure, endpoint: str) -> PortalError:
         """A final (non-retryable) failure as a typed error."""
         fields = self._fields(failure, endpoint)
-        message = self._redact(str(failure.body.get("message") or failure.text[:300] or f"HTTP {failure.status}"))
+        message = self._redact(
+            str(failure.body.get("message") or shorten(failure.text, 300) or f"HTTP {failure.status}")
+        )
         status = failure.status
         if status == 401:
             return AuthenticationFailed(

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from segment_lists.boundary.text import clean
+from segment_lists.boundary.text import clean, counted
 from segment_lists.portal import MissingScope, PortalError
 from segment_lists.portal.models import MarketingEmail
 from segment_lists.workflow.runtime import Runtime
@@ -82,7 +82,8 @@ class DependencyReport(BaseModel):
             else ""
         )
         return (
-            f"HubSpot counts {self.reference_count} use(s) of this list and {found} were found through its API: "
+            f"HubSpot counts {counted(self.reference_count, 'use')} of this list and {found} "
+            f"{'was' if found == 1 else 'were'} found through its API: "
             f"it is used somewhere the API cannot show ({INVISIBLE_USES}){maybe}. Check the list's 'Used in' in "
             "HubSpot before deleting"
         )
@@ -161,7 +162,7 @@ def _email_uses(rt: Runtime, emails: list[MarketingEmail], found: Any, unchecked
         try:
             translated = rt.portal.legacy_list_ids(legacy)
         except PortalError as error:
-            unchecked("marketing-email", error, f"the legacy list ids of {len(legacy)} email recipient(s): ")
+            unchecked("marketing-email", error, f"the legacy list ids of {counted(len(legacy), 'email recipient')}: ")
     for email in emails:
         places: dict[str, list[str]] = {}
         for ids, how in (

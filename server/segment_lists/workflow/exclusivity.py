@@ -31,7 +31,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from segment_lists.boundary.ids import checked_list_id
-from segment_lists.boundary.text import clean, quoted
+from segment_lists.boundary.text import clean, counted, quoted
 from segment_lists.data.hubspot_limits import (
     MEMBERSHIP_PAGE,
     SEARCH_MAX_FILTERS,
@@ -47,7 +47,7 @@ from segment_lists.workflow.library import lists_by_segment
 from segment_lists.workflow.proposal import load_plan
 from segment_lists.workflow.runs import apply_run
 from segment_lists.workflow.runtime import PortalRef, Runtime
-from segment_lists.workflow.verify import wait_for_processing
+from segment_lists.workflow.verify import Progress, wait_for_processing
 
 SAMPLES = 5
 BATCH_READ = 100  # ids per batch read of sample emails
@@ -82,7 +82,8 @@ class GroupResult(BaseModel):
     description: str
     list_ids: list[str]
     partition: bool
-    exclusive: bool
+    # None: not checked (fewer than two of its lists exist: nothing to compare; the message says why).
+    exclusive: bool | None
     pairs: list[PairOverlap]
     uncovered: int | None = None  # partitions: contacts in none of the lists
     coverage_method: CoverageMethod | None = None  # partitions: how `uncovered` was counted
@@ -135,7 +136,11 @@ def run_groups(rt: Runtime, run_id: str | None) -> list[GroupLists]:
 
 
 def check_requested(
-    rt: Runtime, *, run_id: str | None = None, list_ids: Sequence[str] | None = None
+    rt: Runtime,
+    *,
+    run_id: str | None = None,
+    list_ids: Sequence[str] | None = None,
+    progress: Progress | None = None,
 ) -> ExclusivityReport:
     """The given lists pairwise, and/or the declared groups of a run (the latest one when neither is given)."""
     groups: list[GroupLists] = []
@@ -147,7 +152,7 @@ def check_requested(
         groups += run_groups(rt, run_id)
     if not groups:
         raise InvalidRequest("No exclusivity groups to check: give list_ids, or a run_id whose plan declared groups")
-    return check_groups(rt, groups)
+    return check_groups(rt, groups, progress=progress)
 
 
 def check_groups(
@@ -157,9 +162,11 @@ def check_groups(
     force: Method | None = None,
     now: datetime | None = None,
     wait_seconds: float = 120,
+    progress: Progress | None = None,
 ) -> ExclusivityReport:
-    """`groups`: each declared group with its segment key -> list id mapping (members that exist).
-    `force` makes every pair use one method where it can (tests compare the two)."""
+    """`groups`: each declared group with its segment key -> list id mapping (members that exist); a
+    group with fewer than two is reported not checked. `force` makes every pair use one method where
+    it can (tests compare the two). `progress` hears about lists still processing as they finish."""
     before = rt.portal.stats().total_calls
     now = now or datetime.now(UTC)
     needed = sorted({list_id for _, ids in groups for list_id in ids.values()}, key=int)
@@ -167,7 +174,7 @@ def check_groups(
     # Members of a list still processing are incomplete: wait (as count_members does) before comparing.
     pending = [i for i, lst in lists.items() if lst.processing_status not in (None, "COMPLETE")]
     if pending:
-        done = wait_for_processing(rt, pending, timeout=wait_seconds)
+        done = wait_for_processing(rt, pending, timeout=wait_seconds, progress=progress)
         pending = [i for i in pending if getattr(done.get(i), "processing_status", None) != "COMPLETE"]
     searchable = {i: _translate(lists.get(i), now, rt.time_zone) for i in needed}
 
@@ -187,7 +194,7 @@ def check_groups(
     coverage: dict[str, tuple[int, CoverageMethod] | None] = {}
     searches: dict[str, SearchGroups] = {}
     more: set[str] = set()
-    partitions = [(g, members_of[g.name]) for g, _ in groups if g.partition]
+    partitions = [(g, members_of[g.name]) for g, _ in groups if g.partition and len(members_of[g.name]) >= 2]
     total_contacts = rt.count("contacts") if partitions else 0
     for group, list_ids in partitions:
         group_pairs = [p for p in pairs if p.group == group.name]
@@ -218,6 +225,9 @@ def check_groups(
     overlapping = 0
     for group, _ in groups:
         list_ids = members_of[group.name]
+        if len(list_ids) < 2:
+            results.append(_not_checked(group, list_ids, names))
+            continue
         group_pairs = [
             PairOverlap(
                 group=group.name,
@@ -539,18 +549,46 @@ def _several_companies_hint() -> str:
     )
 
 
+def _not_checked(group: ExclusivityGroup, list_ids: list[str], names: dict[str, str]) -> GroupResult:
+    """A group with fewer than two lists: nothing to compare, so nothing is claimed about it."""
+    segments = len(group.members)
+    if not list_ids:
+        why = f"{'neither' if segments == 2 else 'none'} of its {counted(segments, 'segment')} has a list yet"
+    else:
+        only = f"{quoted(names.get(list_ids[0]) or list_ids[0])} (id {list_ids[0]})"
+        why = (
+            f"only one of its {counted(segments, 'segment')} has a list, {only}"
+            if segments > 1
+            else f"it names only one list, {only}"
+        )
+    then = "Create at least two of its lists, then check again." if segments > 1 else "Give at least two lists."
+    return GroupResult(
+        group=group.name,
+        description=group.description,
+        list_ids=list_ids,
+        partition=group.partition,
+        exclusive=None,
+        pairs=[],
+        message=f"Not checked: {why}, so there is nothing to compare it with. {then}",
+    )
+
+
 def _message(pairs: list[PairOverlap], uncovered: int | None) -> str:
     bad = [pair for pair in pairs if pair.overlap]
     parts = []
     if bad:
         parts.append(
             "; ".join(
-                f"{pair.overlap} contacts are in both {quoted(pair.first_name)} and {quoted(pair.second_name)}"
+                f"{_contacts_are(pair.overlap)} in both {quoted(pair.first_name)} and {quoted(pair.second_name)}"
                 for pair in bad
             )
         )
     else:
         parts.append("no overlaps")
     if uncovered:
-        parts.append(f"{uncovered} contacts are in none of these lists")
+        parts.append(f"{_contacts_are(uncovered)} in none of these lists")
     return ". ".join(parts) + "."
+
+
+def _contacts_are(count: int) -> str:
+    return f"{counted(count, 'contact')} {'is' if count == 1 else 'are'}"

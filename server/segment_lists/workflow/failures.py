@@ -9,12 +9,17 @@ left to surface as one.
 
 from __future__ import annotations
 
+import difflib
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
+
+from pydantic import ValidationError
 
 from segment_lists.boundary.redaction import mask_token_shapes
-from segment_lists.boundary.text import clean
+from segment_lists.boundary.text import clean, counted, shorten
 from segment_lists.portal import (
     AuthenticationFailed,
     DailyLimitReached,
@@ -121,6 +126,8 @@ def describe_failure(error: Exception, what_did_not_happen: str, *, next_steps: 
         if fix is not None and error.or_step is not None:
             fix = f"{fix.rstrip(' .')}; or, {next_steps(error.or_step)}."
         return Failure(clean(str(error), limit=3000), action, fix, kind=error.kind)
+    if isinstance(error, ValidationError):  # a model built from input the caller gave: said, not dumped
+        return Failure("; ".join(argument_problems(error)), action)
     if isinstance(error, AuthenticationFailed):
         return Failure(
             "HubSpot rejected the token (401)",
@@ -153,3 +160,105 @@ def describe_failure(error: Exception, what_did_not_happen: str, *, next_steps: 
     if isinstance(error, PortalError):
         return Failure(clean(str(error)), action, kind="portal")
     return Failure(clean(str(error), limit=3000), action)
+
+
+# --- arguments a caller got wrong ----------------------------------------------------------------------
+# A model (or a person) that calls a tool with the wrong arguments reads what is wrong and one call that
+# works, never pydantic's dump (type codes, `input_value=`, links to pydantic's site): the model relays
+# these words, and corrects itself from the example faster than from a schema.
+
+SHOWN_PROBLEMS = 3  # more than this many problems: the first ones, and how many more
+_KINDS = {
+    "list_type": "a list (a JSON array)",
+    "tuple_type": "a list (a JSON array)",
+    "set_type": "a list (a JSON array)",
+    "dict_type": "an object (JSON)",
+    "model_type": "an object (JSON)",
+    "model_attributes_type": "an object (JSON)",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "string_type": "text (a JSON string)",
+}
+
+
+def where(loc: Sequence[Any]) -> str:
+    """pydantic's location as the caller wrote it: ('answers', 'families', 0) -> answers.families[0]."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path or "the arguments"
+
+
+def _given(value: Any) -> str:
+    """What the caller sent, briefly: a scalar as JSON, a container by its kind."""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = type(value).__name__
+    return shorten(clean(text, limit=200), 60)
+
+
+def argument_problems(error: ValidationError) -> list[str]:
+    """Each of pydantic's errors as one sentence: where, what is wrong, what was given. The same mistake
+    in several items of a list is said once ("... (and 4 more like it)"); at most `SHOWN_PROBLEMS`."""
+    said: dict[tuple[Any, ...], str] = {}
+    alike: dict[tuple[Any, ...], int] = {}
+    for issue in error.errors(include_url=False):
+        key = (*(part for part in issue["loc"] if not isinstance(part, int)), issue["type"])
+        if key in said:
+            alike[key] += 1
+            continue
+        said[key], alike[key] = _problem(issue), 0
+    problems = [text + (f" (and {alike[key]} more like it)" if alike[key] else "") for key, text in said.items()]
+    if len(problems) > SHOWN_PROBLEMS:
+        problems = [*problems[:SHOWN_PROBLEMS], f"and {counted(len(problems) - SHOWN_PROBLEMS, 'more problem')}"]
+    return problems
+
+
+def _problem(issue: Any) -> str:
+    path, kind, given = where(issue["loc"]), issue["type"], issue.get("input")
+    ctx = issue.get("ctx") or {}
+    if kind == "missing":
+        return f"{path} is required"
+    if kind == "extra_forbidden":
+        return f"{path} is not an argument here"
+    if kind in {"literal_error", "enum"}:
+        return f"{path} must be {ctx.get('expected', 'one of the listed values')}, not {_given(given)}"
+    if kind in _KINDS:
+        return f"{path} must be {_KINDS[kind]}, not {_given(given)}"
+    if kind in {"value_error", "assertion_error"} and "error" in ctx:
+        return f"{path}: {clean(str(ctx['error']), limit=400)}"  # our own validators' words
+    message = clean(str(issue["msg"]), limit=300).replace(" after validation", "")
+    subject, should, rest = message.partition(" should ")
+    if should and subject in {"Input", "String", "List", "Tuple", "Set", "Dictionary", "Value", "Decimal"}:
+        return f"{path} should {rest}" + (f", not {_given(given)}" if subject == "Input" else "")
+    return f"{path}: {message[:1].lower()}{message[1:]}"
+
+
+def unknown_key_problem(path: str, key: str, valid: Sequence[str]) -> str:
+    """A key the tool does not take (a typo, or another tool's argument): the closest valid key when
+    there is one, else every valid key, so a typo never silently falls back to a default."""
+    shown = json.dumps(shorten(clean(key, limit=200), 60), ensure_ascii=False)
+    said = f"{shown} is not a key of {path}" if path else f"{shown} is not an argument"
+    close = difflib.get_close_matches(key, list(valid), n=1, cutoff=0.6)
+    if close:
+        return f"{said} (did you mean {close[0]})"
+    return f"{said} (valid: {', '.join(valid) or 'none'})"
+
+
+def describe_invalid_arguments(problems: Sequence[str], example: str) -> Failure:
+    """A call whose arguments do not fit the tool: what is wrong, and `example` (one call that works,
+    in the face's words). Nothing ran, so nothing changed."""
+    return Failure("; ".join(problems), "nothing was done", f"A call that works: {example}", kind="input")

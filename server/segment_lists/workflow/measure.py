@@ -8,6 +8,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Protocol
 
+from segment_lists.boundary.text import counted
 from segment_lists.domain.interview import Answers
 from segment_lists.domain.plan import Plan
 from segment_lists.workflow.drift import LibraryStatus, plan_status
@@ -58,7 +59,7 @@ def measure_library(
         else CountReport(portal=rt.ref, counts=[], waited_seconds=0.0)
     )
     groups = [(group, members) for group, members in plan_groups(rt, plan) if len(members) >= 2]
-    with steps.step(f"checking {len(groups)} exclusivity group(s)"):
+    with steps.step(f"checking {counted(len(groups), 'exclusivity group')}"):
         exclusivity = check_groups(rt, groups)
     return counts, exclusivity
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from segment_lists.boundary.text import quoted
+from segment_lists.boundary.text import counted, quoted
 from segment_lists.domain.plan import Plan, PlanItem
 from segment_lists.portal.models import HubSpotList
 from segment_lists.workflow.dependencies import INVISIBLE_USES, DependencyReport
@@ -32,12 +32,12 @@ def where(rt: Runtime) -> str:
 
 
 def _size(lst: HubSpotList) -> str:
-    return f"{lst.size} members" if lst.size is not None else "size unknown"
+    return counted(lst.size, "member") if lst.size is not None else "size unknown"
 
 
 def additions_lines(name: str, adds: StaticAdds, indent: str = "  ") -> list[str]:
     """A static list's new members, per domain and source."""
-    lines = [f"Add {len(adds.record_ids)} contact(s) to the static segment {quoted(name)}:"]
+    lines = [f"Add {counted(len(adds.record_ids), 'contact')} to the static segment {quoted(name)}:"]
     lines += [f"{indent}- {line}" for line in adds.lines()] or [f"{indent}- (no contact matches)"]
     return lines
 
@@ -68,22 +68,26 @@ def apply_preview(
     asides = [i for i in items if i.action == "move-aside"]
     lines = [f"In {where(rt)}, plan {plan.plan_id}:"]
     if asides:
-        lines.append(f"Move {len(asides)} existing list(s) aside (renamed only; members, filters and id unchanged):")
+        lines.append(
+            f"Move {counted(len(asides), 'existing list')} aside (renamed only; members, filters and id unchanged):"
+        )
         lines += [f"  - rename {current(i)} to {quoted(i.rename_existing_to)}" for i in asides]
     if creates:
         folder = f" in folder {quoted(plan.folder)}" if plan.folder else ""
-        lines.append(f"Create {len(creates)} segment(s){folder}:")
+        lines.append(f"Create {counted(len(creates), 'segment')}{folder}:")
         for item in creates:
             kind = "active" if item.processing_type == "DYNAMIC" else "static"
-            size = f", about {item.estimated_size} contacts" if item.estimated_size is not None else ""
+            size = f", about {counted(item.estimated_size, 'contact')}" if item.estimated_size is not None else ""
             lines.append(f"  - {quoted(item.name)} ({kind}{size}): {item.description}")
     if adopts:
-        lines.append(f"Adopt {len(adopts)} existing list(s) (renamed; id, members and filters unchanged):")
+        lines.append(f"Adopt {counted(len(adopts), 'existing list')} (renamed; id, members and filters unchanged):")
         for item in adopts:
             target = f"rename {current(item)} to {quoted(item.rename_existing_to)}"
             lines.append(f"  - {target}" if item.rename_existing_to else f"  - {current(item)} keeps its name")
     if merges:
-        lines.append(f"Merge into {len(merges)} existing list(s) (their filters are replaced; HubSpot keeps each id):")
+        lines.append(
+            f"Merge into {counted(len(merges), 'existing list')} (their filters are replaced; HubSpot keeps each id):"
+        )
         for item in merges:
             lst = existing.get(str(item.existing_list_id))
             before = rt.describe(lst.filter_branch) if lst is not None and lst.filter_branch else "no filters"
@@ -104,7 +108,7 @@ def apply_preview(
                 lines.append(f"      and renamed to {quoted(item.rename_existing_to)}")
     if reuses:
         lines.append(
-            f"Reuse {len(reuses)} existing segment(s) (not changed, except adding matches to static segments):"
+            f"Reuse {counted(len(reuses), 'existing segment')} (not changed, except adding matches to static segments):"
         )
         lines += [f"  - {quoted(item.catalog_name or item.name)} -> segment {item.existing_list_id}" for item in reuses]
     for item in items:
@@ -113,7 +117,12 @@ def apply_preview(
             lines += additions_lines(item.name, adds)
     if creates and plan.answers.edit_teams:
         teams = ", ".join(quoted(team) for team in plan.answers.edit_teams)
-        given = f"team id(s) {', '.join(str(i) for i in plan.edit_team_ids)}" if plan.edit_team_ids else "none found"
+        given = (
+            f"{'team id' if len(plan.edit_team_ids) == 1 else 'team ids'} "
+            f"{', '.join(str(i) for i in plan.edit_team_ids)}"
+            if plan.edit_team_ids
+            else "none found"
+        )
         lines.append(f"Edit access for the teams {teams} ({given}).")
     changed = (
         " and gives every renamed or merged segment its previous name and filters back"
@@ -171,12 +180,12 @@ def delete_preview(
 
 def unseen_uses_sentence(report: DependencyReport | None) -> str:
     """What the check could not see, said before every deletion: HubSpot's API does not show every use."""
-    counted = ""
+    tally = ""
     if report is not None and report.reference_count is not None:
-        counted = f" HubSpot counts {report.reference_count} use(s) of it; {len(report.dependents)} found."
+        tally = f" HubSpot counts {counted(report.reference_count, 'use')} of it; {len(report.dependents)} found."
     return (
         f"Checked: other segments' filters, workflows and marketing emails. Not visible through HubSpot's API: "
-        f"{INVISIBLE_USES}.{counted}"
+        f"{INVISIBLE_USES}.{tally}"
     )
 
 
@@ -200,7 +209,7 @@ def rollback_preview(
     count = len(targets.lists) - len(blocked)
     runs = targets.runs
     what = f"run {runs[0].run.run_id}" if len(runs) == 1 else f"{len(runs)} runs of the same plan"
-    lines = [f"In {where(rt)}: roll back {what} by deleting {count} segment(s) they created:"]
+    lines = [f"In {where(rt)}: roll back {what} by deleting {counted(count, 'segment')} they created:"]
     for entry in runs:
         if len(runs) > 1:
             lines.append(f"Run {entry.run.run_id} (started {entry.run.started_at}, plan {entry.run.plan_id}):")
@@ -209,7 +218,7 @@ def rollback_preview(
             lines.append(f"  - {mark} {quoted(lst.name)} (id {lst.id}, {_size(lst)})")
     restore = [r for r in targets.changes if r.state == "to-restore"]
     if restore:
-        lines.append(f"Then restore {len(restore)} change(s) they made to existing lists:")
+        lines.append(f"Then restore {counted(len(restore), 'change')} they made to existing lists:")
         lines += [f"  - {r.message}" for r in restore]
     kept = [r for r in targets.changes if r.state == "changed-since"]
     if kept:
@@ -233,8 +242,11 @@ def rollback_preview(
         lines.append(f"The folder {quoted(name)} (id {folder_id}), which these runs created, is removed if left empty.")
     for entry in targets.others:
         lines.append(
-            f"Not part of this undo: run {entry.run.run_id} (plan {entry.run.plan_id}) with {len(entry.lists)} "
-            f"segment(s){changed_count(entry.changes)}; to undo it, {rt.next_steps(Step.ROLLBACK, entry.run.run_id)}."
+            f"Not part of this undo: run {entry.run.run_id}"
+            + (f" (plan {entry.run.plan_id})" if entry.run.plan_id else "")
+            + " with "
+            f"{counted(len(entry.lists), 'segment')}{changed_count(entry.changes)}; "
+            f"to undo it, {rt.next_steps(Step.ROLLBACK, entry.run.run_id)}."
         )
     lines.append(RESTORABLE)
     lines.append(unseen_uses_sentence(None))
@@ -243,7 +255,7 @@ def rollback_preview(
 
 def changed_count(changes: Sequence[Restoration]) -> str:
     undoable = sum(1 for change in changes if change.state == "to-restore")
-    return f" and {undoable} change(s) to existing lists" if undoable else ""
+    return f" and {counted(undoable, 'change')} to existing lists" if undoable else ""
 
 
 def _used(report: DependencyReport) -> bool:

@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from segment_lists.boundary.text import clean, quoted
+from segment_lists.boundary.text import clean, counted, quoted
 from segment_lists.workflow.runtime import Runtime
 
 EMAIL = re.compile(r"^[^@\s]+@([^@\s]+\.[^@\s]+)$")
@@ -79,16 +79,17 @@ class StaticAdds(BaseModel):
                 if entry.emails
                 else f"every contact at {entry.domain}"
             )
-            said.append(f"{who} (from the {entry.source}): {entry.contacts} contact(s)")
+            said.append(f"{who} (from the {entry.source}): {counted(entry.contacts, 'contact')}")
         if self.by_id:
-            said.append(f"{len(self.by_id)} contact(s) by record id: {id_ranges(self.by_id)}")
+            said.append(f"{counted(len(self.by_id), 'contact')} by record id: {id_ranges(self.by_id)}")
         if self.already_members:
-            said.append(f"{self.already_members} matching contact(s) are members already (not counted)")
+            are = "is a member" if self.already_members == 1 else "are members"
+            said.append(f"{counted(self.already_members, 'matching contact')} {are} already (not counted)")
         if self.ignored:
             shown = ", ".join(quoted(cell, limit=60) for cell in self.ignored[:SHOWN_IGNORED])
             more = f" and {len(self.ignored) - SHOWN_IGNORED} more" if len(self.ignored) > SHOWN_IGNORED else ""
             count = len(self.ignored)
-            said.append(f"ignored in the CSV ({count} cell(s) neither an email nor a domain): {shown}{more}")
+            said.append(f"ignored in the CSV ({counted(count, 'cell')} neither an email nor a domain): {shown}{more}")
         return said
 
 
@@ -172,6 +173,6 @@ def id_ranges(ids: Sequence[str], *, limit: int = 4000) -> str:
     for index, part in enumerate(parts):
         if len(text) + len(part) > limit:
             rest = len(parts) - index
-            return text + f", and {rest} more range(s) of ids"
+            return text + f", and {counted(rest, 'more range')} of ids"
         text = f"{text}, {part}" if text else part
     return text

@@ -17,8 +17,9 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from segment_lists.boundary.ids import checked_list_id
-from segment_lists.boundary.text import clean
+from segment_lists.boundary.text import clean, counted, quoted
 from segment_lists.domain.plan import Plan
+from segment_lists.portal.models import HubSpotList
 from segment_lists.workflow.failures import InvalidRequest
 from segment_lists.workflow.next_steps import Step
 from segment_lists.workflow.proposal import load_plan
@@ -69,23 +70,38 @@ class CountReport(BaseModel):
 def wait_for_processing(
     rt: Runtime, list_ids: Sequence[str], *, timeout: float, progress: Progress | None = None
 ) -> dict[str, object]:
-    """Poll (batched, with backoff) until every list is COMPLETE or the timeout passes."""
+    """Poll (batched, with backoff) until every list is COMPLETE or the timeout passes.
+
+    `progress` hears once per list that finishes (done so far, of all lists, and which one): progress
+    that advances, never the same "1 of 17" again on every poll. A list HubSpot no longer has is
+    finished too (there is nothing to wait for)."""
     deadline = time.monotonic() + timeout
     delay = POLL_START_SECONDS
     found: dict[str, object] = {}
     pending = list(list_ids)
+    done = 0
     while True:
         # Only the lists still processing are read again: finished ones keep their last answer.
         fresh = {lst.id: lst for lst in rt.portal.get_lists(pending, include_filters=False)}
         found.update(fresh)
-        pending = [i for i in pending if i in fresh and fresh[i].processing_status != "COMPLETE"]
-        settled = len(list_ids) - len(pending)
-        if progress is not None:
-            progress(settled, len(list_ids), f"{settled} of {len(list_ids)} lists processed")
+        still = [i for i in pending if i in fresh and fresh[i].processing_status != "COMPLETE"]
+        for list_id in (i for i in pending if i not in still):
+            done += 1
+            if progress is not None:
+                progress(done, len(list_ids), _finished(list_id, fresh.get(list_id), done, len(list_ids)))
+        pending = still
         if not pending or time.monotonic() >= deadline:
             return found
         time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
         delay = min(POLL_MAX_SECONDS, delay * POLL_FACTOR)
+
+
+def _finished(list_id: str, lst: HubSpotList | None, done: int, total: int) -> str:
+    of = f"{done} of {counted(total, 'list')}"
+    if lst is None:
+        return f"{of}: list {list_id} was not found"
+    size = f" ({counted(lst.size, 'member')})" if lst.size is not None else ""
+    return f"{of} processed: {quoted(lst.name)}{size}"
 
 
 def count_members(
@@ -212,20 +228,20 @@ def _judge(
         return MemberCount(
             **base,
             verdict="outside-expected-range",
-            message=f"{size} members is outside the expected {expected[0]}-{expected[1]}: check the "
+            message=f"{counted(size, 'member')}, outside the expected {expected[0]}-{expected[1]}: check the "
             "definition and the properties it depends on",
         )
     if estimate is not None and abs(size - estimate) > max(5, ESTIMATE_TOLERANCE * estimate):
         return MemberCount(
             **base,
             verdict="differs-from-estimate",
-            message=f"{size} members, the plan estimated {estimate}: records changed since the plan, "
+            message=f"{counted(size, 'member')}, the plan estimated {estimate}: records changed since the plan, "
             "or the estimate counted primary companies only",
         )
     return MemberCount(
         **base,
         verdict="ok",
-        message=f"{size} members" + (f", as estimated ({estimate})" if estimate is not None else ""),
+        message=counted(size, "member") + (f", as estimated ({estimate})" if estimate is not None else ""),
     )
 
 

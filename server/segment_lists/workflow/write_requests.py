@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from segment_lists.boundary.ids import checked_list_id
-from segment_lists.boundary.text import quoted
+from segment_lists.boundary.text import counted, quoted
 from segment_lists.domain.plan import Plan, PlanItem
 from segment_lists.filters import definition_key
 from segment_lists.portal import NotFound
@@ -305,7 +305,7 @@ def prepare_rollback(rt: Runtime, run_id: str | None, *, force: bool = False) ->
         restorations=undo,
     )
     others = "".join(
-        f" Run {entry.run.run_id} (not part of this undo) still has {len(entry.lists)} list(s)"
+        f" Run {entry.run.run_id} (not part of this undo) still has {counted(len(entry.lists), 'list')}"
         f"{previews.changed_count(entry.changes)}; to undo it, {rt.next_steps(Step.ROLLBACK, entry.run.run_id)}."
         for entry in targets.others
     )
