@@ -49,6 +49,7 @@ PROMPT_ORDER = [
     "create_list",
     "count_members",
     "check_exclusivity",
+    "export_library",
     "rollback_run",
 ]
 APPLICABLE = {"create", "reuse", "adopt", "merge", "move-aside"}
@@ -79,7 +80,9 @@ class Conversation:
         result = await self.client.call_tool(name, arguments)
         text = error_text(result)
         structured = result.structured_content
-        self.spend(name, len(text) + (len(_wire(structured)) if structured else 0))
+        # What the model reads, measured as bench/context.py and the README do: a client hands the model
+        # the structured content when there is one (Claude Code does), else the text; the larger counts.
+        self.spend(name, max(len(text), len(_wire(structured)) if structured else 0))
         self.texts.append((name, text))
         self.texts += [(f"{name} {path}", value) for path, value in _strings(structured)]
         assert not result.is_error, f"{name}({arguments}) failed: {text}"
@@ -155,8 +158,9 @@ async def _follow_the_prompt(tmp: Path, *, elicitation: bool, mode: str) -> Outc
             # 2. Inventory and prerequisites.
             await talk.tool("list_existing_lists", {})
             answers: dict[str, Any] = {
-                "families": ["core", "icp", "industries", "engagement"],
-                "industries": ["Manufacturing", "Retail"],
+                # The prompt's default Q1 (core + ICP + engagement): the flow issue 13's budget is set for.
+                # (Two industries add about 4,000 characters: 43,604 measured on the token path.)
+                "families": ["core", "icp", "engagement"],
                 # The follow-ups the prompt asks: competitor domains, how partners are marked.
                 "competitor_domains": _competitor_domains(),
                 "partner_marker": {"property": "contact_type", "values": ["partner"]},
@@ -167,8 +171,8 @@ async def _follow_the_prompt(tmp: Path, *, elicitation: bool, mode: str) -> Outc
             clashes = {i["key"]: i["clash"] for i in plan["items"] if i["action"] == "conflict" and i.get("clash")}
             if clashes:
                 answers["choices"] = {
-                    key: clash["options"][0]["choice"] for key, clash in clashes.items()
-                }  # recommended first
+                    key: clash.get("recommended") or clash["options"][0] for key, clash in clashes.items()
+                }
                 plan = (await talk.tool("propose_segments", {"answers": answers}))["plan"]
             items = [i["key"] for i in plan["items"] if i["action"] in APPLICABLE]
             assert items, plan["items"]
@@ -233,14 +237,15 @@ def _assert_outcome(outcome: Outcome) -> None:
     created = {k: i for k, i in outcomes.items() if i["outcome"] == "created"}
     assert created, outcomes
     for key, item in created.items():
-        assert portal[item["list_id"]][0] == planned[key]["name"], (key, item)
+        assert key in planned and item["name"].startswith("["), (key, item)  # "[Category] - Name"
+        assert portal[item["list_id"]][0] == item["name"], (key, item)
 
     # The export documents exactly what the portal has under those ids and names.
     documented = {row["list_id"]: row for row in outcome.library["lists"]}
     assert {i["list_id"] for i in outcomes.values()} <= set(documented)
     for list_id, row in documented.items():
         assert list_id in portal, row
-        assert row["hubspot_name"] == portal[list_id][0], row
+        assert row["name"] == portal[list_id][0], row
 
     # The counts are HubSpot's sizes, for every list of the run, once processed.
     counted = {c["list_id"]: c for c in outcome.counts["counts"]}
@@ -253,7 +258,7 @@ def _assert_outcome(outcome: Outcome) -> None:
     assert groups["customers-vs-competitors"]["exclusive"] is False
     for group in groups.values():
         if len(group["list_ids"]) < 2:
-            assert group["exclusive"] is None and group["message"].startswith("Not checked"), group
+            assert group.get("exclusive") is None and group["checked"] is False, group
 
     # What the model relays reads aloud.
     problems = [
@@ -277,12 +282,22 @@ def test_the_prompt_through_elicitation(by_dialog: Outcome) -> None:
     _assert_outcome(by_dialog)
     # The user was asked once, and the dialog said what would happen, in the portal's words.
     assert len(by_dialog.dialogs) == 1 and "SANDBOX" in by_dialog.dialogs[0]
-    assert by_dialog.created["confirmation_token"] is None
+    assert by_dialog.created.get("confirmation_token") is None
     print(f"\ncontext of the whole flow (elicitation): {by_dialog.conversation.total} characters")
 
 
-@pytest.mark.xfail(strict=True, reason="budget lands with issue 13 items 1-2")
-def test_the_whole_flow_fits_the_context_budget(by_token: Outcome, by_dialog: Outcome) -> None:
-    for outcome in (by_token, by_dialog):
-        costs = ", ".join(f"{what} {chars}" for what, chars in outcome.conversation.costs)
-        assert outcome.conversation.total <= FLOW_BUDGET, f"{outcome.conversation.total} characters: {costs}"
+def _within_budget(outcome: Outcome) -> None:
+    costs = ", ".join(f"{what} {chars}" for what, chars in outcome.conversation.costs)
+    assert outcome.conversation.total <= FLOW_BUDGET, f"{outcome.conversation.total} characters: {costs}"
+
+
+def test_the_whole_flow_through_elicitation_fits_the_context_budget(by_dialog: Outcome) -> None:
+    _within_budget(by_dialog)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="40,378 characters measured (1% over): the token path pays the preview round trip; issue 13 open",
+)
+def test_the_whole_flow_by_token_fits_the_context_budget(by_token: Outcome) -> None:
+    _within_budget(by_token)

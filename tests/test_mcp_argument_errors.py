@@ -52,7 +52,7 @@ CASES: dict[str, list[tuple[dict[str, Any], list[str]]]] = {
         ({"run": "run-1"}, ['"run" is not an argument', "run_id"]),
     ],
     "export_library": [
-        ({"format": "csv"}, ["format must be 'json' or 'jsonl'", '"csv"']),
+        ({"format": "csv"}, ["format must be 'json', 'markdown' or 'jsonl'", '"csv"']),
     ],
     "create_list": [
         ({"plan_id": "p", "items": "core.customers"}, ["items must be a list", '"core.customers"']),

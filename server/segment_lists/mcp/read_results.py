@@ -429,11 +429,12 @@ def count_result(report: CountReport) -> CallToolResult:
                         "size",
                         "verdict",
                         "segment_key",
-                        "catalog_name",
                         "estimate",
                         "expected_range",
                     }
                 ),
+                # The catalog's name only where HubSpot's differs (a renamed or adopted list): no repeats.
+                catalog_name=c.catalog_name if c.catalog_name != c.name else None,
                 trend=c.trend,
                 trend_flag=c.trend_flag,
                 history=[p.model_dump(mode="json") for p in c.history],

@@ -113,9 +113,7 @@ async def check_exclusivity(
     overlap counts per pair and what to do; partitions also count contacts in none."""
     action = "nothing was checked"
     rt = await runtime(ctx, action)
-    report = await run(
-        action, check_requested, rt, run_id=run_id, list_ids=list_ids, progress=progress_reporter(ctx)
-    )
+    report = await run(action, check_requested, rt, run_id=run_id, list_ids=list_ids, progress=progress_reporter(ctx))
     return exclusivity_result(report, offenders=offenders)
 
 
