@@ -32,14 +32,10 @@ from pydantic import BaseModel, Field
 
 from segment_lists.boundary.ids import checked_list_id
 from segment_lists.boundary.text import clean, quoted
-from segment_lists.data.hubspot_limits import (
-    MEMBERSHIP_PAGE,
-    SEARCH_MAX_FILTERS,
-    SEARCH_MAX_FILTERS_PER_GROUP,
-    SEARCH_MAX_GROUPS,
-)
+from segment_lists.data.hubspot_limits import MEMBERSHIP_PAGE
 from segment_lists.domain.catalog import ANY_COMPANY_TYPE, ExclusivityGroup
 from segment_lists.domain.plan import Plan
+from segment_lists.domain.search_groups import SearchGroups, fits, intersection, union
 from segment_lists.domain.search_translation import to_search_groups
 from segment_lists.portal.models import HubSpotList
 from segment_lists.workflow.failures import InvalidRequest
@@ -56,9 +52,6 @@ BODY_CHARS = 3000 - 100  # HubSpot's cap on a search request body, less a margin
 ID_CHARS = 12  # a record id as JSON in an IN list ('"12345678", '), for estimates before ids are known
 Method = Literal["members", "search", "probe"]
 CoverageMethod = Literal["sizes", "members", "search"]
-POSITIVE = frozenset({"EQ", "IN", "GT", "GTE", "LT", "LTE", "BETWEEN", "HAS_PROPERTY"})
-
-SearchGroups = list[dict[str, Any]]
 
 
 class Offender(BaseModel):
@@ -177,7 +170,7 @@ def check_groups(
         list_ids = [ids[key] for key in group.members if key in ids]
         members_of[group.name] = list_ids
         for first, second in itertools.combinations(list_ids, 2):
-            pairs.append(_Pair(group.name, first, second, _intersection(searchable[first], searchable[second])))
+            pairs.append(_Pair(group.name, first, second, intersection(searchable[first], searchable[second])))
 
     probeable = {i: groups_ for i, groups_ in searchable.items() if groups_ is not None and _probe_fits(groups_)}
     paged = _choose(rt, pairs, lists, force, probeable)
@@ -198,8 +191,8 @@ def check_groups(
         elif complete and all(s is not None for s in sizes) and not any(p.overlap for p in group_pairs):
             # Pairwise disjoint: the union's size is the sum of the sizes (no triple can overlap either).
             coverage[group.name] = (sum(s or 0 for s in sizes), "sizes")
-        elif (union := _union([searchable[i] for i in list_ids])) is not None and force != "members":
-            searches[group.name] = union
+        elif (union_groups := union([searchable[i] for i in list_ids])) is not None and force != "members":
+            searches[group.name] = union_groups
         else:
             more.update(i for i in list_ids if i not in members)
     if more:
@@ -267,45 +260,10 @@ def _translate(lst: HubSpotList | None, now: datetime, zone: str) -> SearchGroup
     return to_search_groups(lst.filter_branch, now=now, zone=zone)
 
 
-def _fits(groups: SearchGroups) -> bool:
-    return (
-        len(groups) <= SEARCH_MAX_GROUPS
-        and all(len(g["filters"]) <= SEARCH_MAX_FILTERS_PER_GROUP for g in groups)
-        and sum(len(g["filters"]) for g in groups) <= SEARCH_MAX_FILTERS
-    )
-
-
-def _impossible(filters: list[dict[str, Any]]) -> bool:
-    """Certainly matches nothing: a property required both to have a value and to have none."""
-    valued = {f["propertyName"] for f in filters if f["operator"] in POSITIVE}
-    missing = {f["propertyName"] for f in filters if f["operator"] == "NOT_HAS_PROPERTY"}
-    return bool(valued & missing)
-
-
-def _intersection(first: SearchGroups | None, second: SearchGroups | None) -> SearchGroups | None:
-    """Both definitions at once ((A1 or A2) and (B1 or B2) = A1B1 or A1B2 or ...), [] when that is
-    certainly empty, None when either does not translate or the product exceeds search's limits."""
-    if first is None or second is None:
-        return None
-    product: SearchGroups = []
-    seen: set[str] = set()
-    for a, b in itertools.product(first, second):
-        filters: list[dict[str, Any]] = []
-        for item in [*a["filters"], *b["filters"]]:
-            if item not in filters:
-                filters.append(item)
-        key = json.dumps(sorted(json.dumps(f, sort_keys=True) for f in filters))
-        if _impossible(filters) or key in seen:
-            continue
-        seen.add(key)
-        product.append({"filters": filters})
-    return product if _fits(product) else None  # [] (certainly empty) always fits
-
-
 def _probe_fits(groups: SearchGroups) -> bool:
     """The definition still fits search's limits with one more filter (the id probe) in each group,
     and leaves room in the request body for a useful number of ids."""
-    return bool(groups) and _fits([{"filters": [*g["filters"], {}]} for g in groups]) and _ids_per_probe(groups) >= 10
+    return bool(groups) and fits([{"filters": [*g["filters"], {}]} for g in groups]) and _ids_per_probe(groups) >= 10
 
 
 def _probe_groups(groups: SearchGroups, ids: Sequence[str]) -> SearchGroups:
@@ -346,13 +304,6 @@ def _probe_chunks(definition: SearchGroups, ids: Sequence[str]) -> list[list[str
     if chunk:
         chunks.append(chunk)
     return chunks
-
-
-def _union(parts: list[SearchGroups | None]) -> SearchGroups | None:
-    if any(part is None for part in parts):
-        return None
-    groups = [g for part in parts for g in part or []]
-    return groups if groups and _fits(groups) else None
 
 
 # --- the cost model -----------------------------------------------------------------------------------

@@ -122,9 +122,16 @@ def count_members(
                 )
             )
             continue
-        estimate, expected = expectations.get(list_id, (None, None))
+        estimate, expected, margin = expectations.get(list_id, (None, None, 0))
         count = _judge(
-            list_id, clean(lst.name), lst.size, lst.processing_status, estimate, expected, rt.next_steps(Step.COUNT)
+            list_id,
+            clean(lst.name),
+            lst.size,
+            lst.processing_status,
+            estimate,
+            expected,
+            rt.next_steps(Step.COUNT),
+            margin=margin,
         )
         count.segment_key, count.catalog_name = roles.get(list_id, (None, None))
         if lst.size is not None and lst.processing_status == "COMPLETE":
@@ -173,7 +180,7 @@ def _roles(rt: Runtime, plan: Plan | None) -> dict[str, tuple[str | None, str | 
     }
 
 
-def _expectations(rt: Runtime, plan: Plan | None) -> dict[str, tuple[int | None, tuple[int, int] | None]]:
+def _expectations(rt: Runtime, plan: Plan | None) -> dict[str, tuple[int | None, tuple[int, int] | None, int]]:
     if plan is None:
         return {}
     by_key = {item.key: item for item in plan.items}
@@ -181,7 +188,7 @@ def _expectations(rt: Runtime, plan: Plan | None) -> dict[str, tuple[int | None,
     for entry in rt.journal.library(rt.portal_id):
         item = by_key.get(entry.segment_key or "")
         if item is not None:
-            found[entry.list_id] = (item.estimated_size, item.expected_range)
+            found[entry.list_id] = (item.estimated_size, item.expected_range, item.estimate_margin or 0)
     return found
 
 
@@ -193,7 +200,10 @@ def _judge(
     estimate: int | None,
     expected: tuple[int, int] | None,
     count_again: str,
+    *,
+    margin: int = 0,
 ) -> MemberCount:
+    """`margin`: a sampled estimate's 95% margin; a count within it agrees with the estimate."""
     base = {
         "list_id": list_id,
         "name": name,
@@ -215,7 +225,7 @@ def _judge(
             message=f"{size} members is outside the expected {expected[0]}-{expected[1]}: check the "
             "definition and the properties it depends on",
         )
-    if estimate is not None and abs(size - estimate) > max(5, ESTIMATE_TOLERANCE * estimate):
+    if estimate is not None and abs(size - estimate) > max(5, ESTIMATE_TOLERANCE * estimate, margin):
         return MemberCount(
             **base,
             verdict="differs-from-estimate",
