@@ -20,6 +20,7 @@ from segment_lists.domain.interview import Answers
 from segment_lists.domain.planner import facts_needed, values_worth_counting
 from segment_lists.portal import MissingScope, PortalError
 from segment_lists.workflow.runtime import Runtime
+from segment_lists.workflow.temporary_lists import temporary_list_ids
 from segment_lists.workflow.value_counts import count_values
 
 T = TypeVar("T")
@@ -148,7 +149,8 @@ def per_list_access_of(rt: Runtime) -> tuple[bool | None, str]:
 
 
 def _existing_lists(rt: Runtime) -> list[ExistingList]:
-    lists = rt.lists()
+    temporary = temporary_list_ids(rt)  # an overlap check's, not the user's: never planned around
+    lists = [lst for lst in rt.lists() if lst.id not in temporary]
     # The library's lists are this tool's (made or taken over for a segment): the planner reuses them.
     library = {entry.list_id: entry.segment_key for entry in rt.journal.library(rt.portal_id)}
     dynamic = {lst.id for lst in lists if lst.is_dynamic}

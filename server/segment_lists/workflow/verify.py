@@ -10,7 +10,7 @@ than half (up or down) over the period.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
@@ -21,15 +21,11 @@ from segment_lists.boundary.text import clean
 from segment_lists.domain.plan import Plan
 from segment_lists.workflow.failures import InvalidRequest
 from segment_lists.workflow.next_steps import Step
+from segment_lists.workflow.processing import Progress, wait_for_processing
 from segment_lists.workflow.proposal import load_plan
 from segment_lists.workflow.runs import apply_run, run_list_ids
 from segment_lists.workflow.runtime import PortalRef, Runtime
 
-Progress = Callable[[float, float, str], None]
-# Polling backoff while lists process: quick at first (small lists finish fast), then patient.
-POLL_START_SECONDS = 0.25
-POLL_FACTOR = 1.5
-POLL_MAX_SECONDS = 5.0
 UNUSUAL_GROWTH = 1.5  # the last size over the first: beyond x1.5 (or below 1/1.5) is flagged
 HISTORY_DAYS = 365
 ESTIMATE_TOLERANCE = 0.1  # a count within 10% (or 5 records) of the estimate agrees with it
@@ -64,28 +60,6 @@ class CountReport(BaseModel):
     portal: PortalRef
     counts: list[MemberCount]
     waited_seconds: float
-
-
-def wait_for_processing(
-    rt: Runtime, list_ids: Sequence[str], *, timeout: float, progress: Progress | None = None
-) -> dict[str, object]:
-    """Poll (batched, with backoff) until every list is COMPLETE or the timeout passes."""
-    deadline = time.monotonic() + timeout
-    delay = POLL_START_SECONDS
-    found: dict[str, object] = {}
-    pending = list(list_ids)
-    while True:
-        # Only the lists still processing are read again: finished ones keep their last answer.
-        fresh = {lst.id: lst for lst in rt.portal.get_lists(pending, include_filters=False)}
-        found.update(fresh)
-        pending = [i for i in pending if i in fresh and fresh[i].processing_status != "COMPLETE"]
-        settled = len(list_ids) - len(pending)
-        if progress is not None:
-            progress(settled, len(list_ids), f"{settled} of {len(list_ids)} lists processed")
-        if not pending or time.monotonic() >= deadline:
-            return found
-        time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
-        delay = min(POLL_MAX_SECONDS, delay * POLL_FACTOR)
 
 
 def count_members(
