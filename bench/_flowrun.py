@@ -54,7 +54,9 @@ class Recorder:
         return result
 
 
-def optimized_flow(rt: Runtime, answers: Answers, wait_seconds: float = 1800) -> tuple[Recorder, dict[str, Any]]:
+def optimized_flow(
+    rt: Runtime, answers: Answers, wait_seconds: float = 1800, *, temporary_lists: bool = False
+) -> tuple[Recorder, dict[str, Any]]:
     rec = Recorder(rt)
     rec.run("inventory", take_inventory, rt)
     plan = rec.run("plan", propose, rt, answers)
@@ -62,5 +64,12 @@ def optimized_flow(rt: Runtime, answers: Answers, wait_seconds: float = 1800) ->
     applied = rec.run("create", apply_items, rt, plan, items, competitor_csv=answers.competitor_csv)
     ids = [item.list_id for item in applied.items if item.list_id]
     counts = rec.run("verify", count_members, rt, ids, plan=plan, wait_seconds=wait_seconds)
-    report = rec.run("exclusivity", check_groups, rt, plan_groups(rt, plan))
+    report = rec.run(
+        "exclusivity",
+        check_groups,
+        rt,
+        plan_groups(rt, plan),
+        wait_seconds=wait_seconds,
+        temporary_lists=temporary_lists,
+    )
     return rec, {"plan": plan, "applied": applied, "counts": counts, "exclusivity": report}

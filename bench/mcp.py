@@ -2,9 +2,12 @@
 
     uv run python bench/mcp.py [--runs 5] [--calls 30]
 
-Cold start: spawn `python -m segment_lists serve` (with `--sandbox --contacts 0`, and without a
-sandbox or token) and time, over the stdio pipes, from the spawn to the answer to the first
-`tools/list` (initialize + initialized + tools/list, raw JSON-RPC).
+Cold start: spawn `python -m segment_lists serve` (without a token: what every shipped config starts,
+the sandbox standing in on the first tool call; and with `--sandbox --contacts 0`) and time, over the
+stdio pipes, from the spawn to the answer to the first `tools/list` (initialize + initialized +
+tools/list, raw JSON-RPC). Beside it, in the same run and interleaved run by run, HubSpot's own
+`@hubspot/mcp-server` from npm (Node), installed by this benchmark into .tools/hubspot-mcp (never by
+the tests); when npm cannot install it (offline), the run says so and measures ours alone.
 Overhead: each read tool called through an in-process MCP client against an embedded sandbox
 (no latency), minus the same workflow call made directly on the same runtime: what the MCP layer
 (validation, threads, serialization) adds beyond the HubSpot calls the tool makes.
@@ -40,13 +43,57 @@ INIT = {
 }
 
 
-def cold_start(args: list[str]) -> float:
+HUBSPOT_MCP = HERE.parent / ".tools" / "hubspot-mcp"
+HUBSPOT_MCP_PACKAGE = "@hubspot/mcp-server"
+
+
+def hubspot_mcp_command() -> tuple[list[str] | None, str]:
+    """The command that starts @hubspot/mcp-server (installed here when missing), or None and why."""
+    entry = HUBSPOT_MCP / "node_modules" / "@hubspot" / "mcp-server"
+    if not entry.exists():
+        HUBSPOT_MCP.mkdir(parents=True, exist_ok=True)
+        try:
+            subprocess.run(
+                ["npm", "install", "--no-audit", "--no-fund", "--silent", f"{HUBSPOT_MCP_PACKAGE}@latest"],
+                cwd=HUBSPOT_MCP,
+                check=True,
+                timeout=600,
+                capture_output=True,
+            )
+        except (OSError, subprocess.SubprocessError) as error:
+            return (
+                None,
+                f"{HUBSPOT_MCP_PACKAGE} could not be installed from npm ({type(error).__name__}): measured ours alone",
+            )
+    package = json.loads((entry / "package.json").read_text())
+    bin_path = package["bin"] if isinstance(package["bin"], str) else next(iter(package["bin"].values()))
+    return ["node", str(entry / bin_path)], f"{HUBSPOT_MCP_PACKAGE} {package['version']}"
+
+
+def ours(args: list[str]) -> Callable[[str], list[str]]:
+    return lambda workdir: [
+        sys.executable,
+        "-m",
+        "segment_lists",
+        "serve",
+        *args,
+        "--state-dir",
+        str(Path(workdir) / "state"),
+    ]
+
+
+# @hubspot/mcp-server refuses to start without a token (it reads none before a tool is called): a
+# placeholder that is no credential, so both servers start without reaching HubSpot.
+NODE_ENV = {"PRIVATE_APP_ACCESS_TOKEN": "placeholder-not-a-token"}
+
+
+def cold_start(command: Callable[[str], list[str]], extra_env: dict[str, str] | None = None) -> float:
     """Seconds from spawning the server to reading the answer to the first tools/list."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HUBSPOT_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUBSPOT_")} | (extra_env or {})
     with tempfile.TemporaryDirectory() as workdir:
         started = time.perf_counter()
         process = subprocess.Popen(
-            [sys.executable, "-m", "segment_lists", "serve", *args, "--state-dir", str(Path(workdir) / "state")],
+            command(workdir),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -148,17 +195,36 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="cold starts per configuration")
     parser.add_argument("--calls", type=int, default=30, help="calls per read tool")
     args = parser.parse_args(argv)
-    starts = {}
-    for label, flags in (("sandbox --contacts 0", ["--sandbox", "--contacts", "0"]), ("no sandbox, no token", [])):
-        samples = [cold_start(flags) for _ in range(args.runs)]
-        starts[label] = {"median_s": round(statistics.median(samples), 3), "min_s": round(min(samples), 3)}
+    node, node_label = hubspot_mcp_command()
+    configs: dict[str, Callable[[str], list[str]]] = {
+        "ours: serve (no token)": ours([]),
+        "ours: serve --sandbox --contacts 0": ours(["--sandbox", "--contacts", "0"]),
+    }
+    if node is not None:
+        configs[node_label] = lambda _workdir: node
+    samples: dict[str, list[float]] = {label: [] for label in configs}
+    for _ in range(args.runs):  # interleaved: the machine's load falls on every server alike
+        for label, command in configs.items():
+            samples[label].append(cold_start(command, NODE_ENV if label == node_label else None))
+    starts = {
+        label: {"median_s": round(statistics.median(values), 3), "min_s": round(min(values), 3)}
+        for label, values in samples.items()
+    }
+    ratio = round(starts["ours: serve (no token)"]["median_s"] / starts[node_label]["median_s"], 2) if node else None
     rows = anyio.run(overhead, args.calls)
-    result = {"cold_start": starts, "read_tools": rows, "python": sys.version.split()[0]}
+    result = {
+        "cold_start": starts,
+        "reference": node_label,
+        "ratio_ours_over_reference": ratio,
+        "read_tools": rows,
+        "python": sys.version.split()[0],
+    }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "mcp.json").write_text(json.dumps(result, indent=2) + "\n")
     print("cold start to the first tools/list answer")
     for label, data in starts.items():
-        print(f"  {label:<24} median {data['median_s']:.3f} s  (min {data['min_s']:.3f} s)")
+        print(f"  {label:<36} median {data['median_s']:.3f} s  (min {data['min_s']:.3f} s)")
+    print(f"  ours (serve) / {node_label}: {ratio}x" if ratio else f"  {node_label}")
     print("read tools (median per call)")
     print(f"  {'tool':<22}{'via MCP ms':>12}{'direct ms':>12}{'overhead ms':>13}{'HubSpot calls':>15}")
     for row in rows:

@@ -166,7 +166,7 @@ def apply_plan(
 def cmd_verify(args: argparse.Namespace) -> int:
     answers = load_segments(args.segments)
     with session(args) as s:
-        check = check_library(s.rt, answers, wait=args.wait, steps=s)
+        check = check_library(s.rt, answers, wait=args.wait, steps=s, temporary_lists=args.temporary_lists)
     status, counts, exclusivity = check.status, check.counts, check.exclusivity
     processing = [c for c in counts.counts if c.verdict in {"still-processing", "not-found"}]
     if args.json:
@@ -191,9 +191,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
         for group in exclusivity.groups:
             mark = {True: "ok", False: "OVERLAP", None: "not checked"}[group.exclusive]
             print(f"  [{mark}] {group.group}: {group.message}")
+            print("        counted by: " + ", ".join(f"{p.method} ({p.calls} calls)" for p in group.pairs))
             for pair in group.pairs:
                 if pair.overlap and pair.samples:
                     print("        e.g. " + ", ".join(o.email or o.record_id for o in pair.samples))
+        if exclusivity.temporary_lists:
+            print(f"  Temporary lists: {exclusivity.temporary_lists}")
         for state in status.drifted:
             print(f"\n! drifted: {state.name}: {state.message}")
     if exclusivity.overlapping_pairs:
@@ -309,6 +312,13 @@ def add_parsers(commands: Any) -> None:
     add_segments_argument(verify)
     verify.add_argument("--wait", type=float, default=120, help="seconds to wait for processing (default 120)")
     verify.add_argument("--check", action="store_true", help="also exit 4 when a segment drifted")
+    verify.add_argument(
+        "--temporary-lists",
+        action="store_true",
+        help="let HubSpot count big overlaps: temporary active lists ('in A and in B') are made in their own "
+        "folder, journaled, and removed right after (never near the portal's list limit); without it, "
+        "overlaps are counted read-only",
+    )
     add_portal_arguments(verify)
     verify.set_defaults(run=lambda a: run_command(cmd_verify, a, "nothing was changed"))
 

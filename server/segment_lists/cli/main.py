@@ -12,18 +12,9 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from segment_lists.cli import (
-    demo_verb,
-    export_verb,
-    library_verbs,
-    report_verb,
-    sandbox_verb,
-    serve_verb,
-    setup_verbs,
-)
-from segment_lists.cli.output import emit_json
-from segment_lists.cli.session import Exit, failure_json
-from segment_lists.workflow.failures import Failure
+# The verbs are imported when the parser is built, and `serve` alone when it is the command: an MCP
+# client waits for the server's first answer, and the other verbs (the sandbox, the report, the
+# workflow behind them) are not needed to give it (bench/mcp.py measures the cold start).
 
 
 class UsageError(Exception):
@@ -40,7 +31,8 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(self, message)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Every verb's parser; only `serve`'s when `command` is "serve" (the same arguments, less to import)."""
     parser = Parser(
         prog="segment-lists",
         description="Build, verify and roll back a library of HubSpot segments (lists, in the API).",
@@ -48,6 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
         "6 doctor found problems, 7 not confirmed. See docs/cli.md.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    from segment_lists.cli import serve_verb
+
+    if command == "serve":
+        serve_verb.add_parser(commands)
+        return parser
+    from segment_lists.cli import demo_verb, export_verb, library_verbs, report_verb, sandbox_verb, setup_verbs
+
     sandbox_verb.add_parser(commands)
     serve_verb.add_parser(commands)
     demo_verb.add_parser(commands)
@@ -62,8 +61,12 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     """The arguments, or exit 2 with argparse's usage line (and with --json, a JSON object on stdout)."""
     given = list(sys.argv[1:] if argv is None else argv)
     try:
-        return build_parser().parse_args(given)
+        return build_parser(given[0] if given else None).parse_args(given)
     except UsageError as error:
+        from segment_lists.cli.output import emit_json
+        from segment_lists.cli.session import Exit, failure_json
+        from segment_lists.workflow.failures import Failure
+
         if "--json" in given:
             emit_json(
                 failure_json(Failure(str(error), "nothing was done", f"See {error.parser.prog} --help."), Exit.USAGE)

@@ -41,6 +41,23 @@ TIER_DAILY: dict[RateTier, int] = {
     "enterprise": 1_000_000,
     "api-limit-increase": 2_000_000,
 }
+# Active (DYNAMIC) and static lists a portal may have, by subscription. HubSpot's KB defers to its
+# Product & Services Catalog; these are the commonly quoted figures, the lower where sources differ
+# (reference §12.3: Starter 25 active, Professional 1,000, Enterprise 1,500) [unconfirmed].
+TIER_ACTIVE_LISTS: dict[RateTier, int] = {
+    "free": 10,
+    "starter": 25,
+    "professional": 1_000,
+    "enterprise": 1_500,
+    "api-limit-increase": 1_500,
+}
+TIER_STATIC_LISTS: dict[RateTier, int] = {
+    "free": 1_000,
+    "starter": 1_000,
+    "professional": 1_000,
+    "enterprise": 1_500,
+    "api-limit-increase": 1_500,
+}
 PACK_DAILY = 1_000_000  # each API Limit Increase pack adds this much a day (at most two packs)
 PUBLIC_APP_BURST = 110  # public (OAuth) apps: per installed account per 10 s, no daily cap
 RATE_WINDOW_SECONDS = 10.0  # the burst window (X-HubSpot-RateLimit-Interval-Milliseconds: 10000)

@@ -109,6 +109,8 @@ class PlanItem(BaseModel):
     question: str | None = None
     estimated_size: int | None = None
     estimate_note: str | None = None
+    # 0: the estimate is exact; n: a sample's 95% margin (+/- n); None: no estimate.
+    estimate_margin: int | None = None
     expected_range: tuple[int, int] | None = None
     exclusivity_groups: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)

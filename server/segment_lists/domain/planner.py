@@ -62,7 +62,8 @@ FREE_EMAIL_DOMAINS = frozenset(
 
 
 class FactsRequest(BaseModel):
-    """Which counts the planner wants: `object.property` names."""
+    """Which counts the planner wants: `object.property` names (`values`: which option values are in
+    use, for the options `values_worth_counting` names)."""
 
     fill: list[str] = Field(default_factory=list)
     values: list[str] = Field(default_factory=list)
@@ -79,6 +80,8 @@ def facts_needed(answers: Answers, properties: dict[str, set[str]] | None = None
             fill += [f"{obj}.{name}" for obj, name in ICP_CANDIDATES]
     if "industries" in answers.families:
         fill.append("company.industry")
+        if answers.industries:
+            values.append("company.industry")
     if "size" in answers.families:
         fill.append("company.numberofemployees")
     if "regions" in answers.families:
@@ -96,6 +99,24 @@ def facts_needed(answers: Answers, properties: dict[str, set[str]] | None = None
         fill = [name for name in fill if exists(name)]
         values = [name for name in values if exists(name)]
     return FactsRequest(fill=list(dict.fromkeys(fill)), values=values)
+
+
+def values_worth_counting(key: str, options: dict[str, str], answers: Answers) -> list[str]:
+    """The option values of `key` whose counts the plan uses, not every option: the customer stage(s)
+    (the All Customers list) and custom lifecycle stages (numeric ids, named in the cleanup warning);
+    the industries the user's words map to (an empty industry list is warned about)."""
+    if key == "contact.lifecyclestage":
+        return list(dict.fromkeys([*_stage_values(options), *(value for value in options if value.isdigit())]))
+    if key == "company.industry":
+        return [value for mapping in map_industries(answers.industries, options) for value in mapping.values]
+    return list(options)
+
+
+def _stage_values(options: dict[str, str]) -> list[str]:
+    """The lifecycle stage value(s) meaning Customer: `customer`, else an option labelled so."""
+    if not options or "customer" in options:
+        return ["customer"]
+    return [value for value, label in options.items() if label.strip().lower() == "customer"]
 
 
 def build_plan(answers: Answers, facts: PortalFacts, evidence: dict[str, Evidence] | None = None) -> Plan:
@@ -300,6 +321,8 @@ def _map_industries(answers: Answers, facts: PortalFacts, warnings: list[PlanWar
     prop = facts.company_properties.get("industry")
     options = prop.options if prop is not None else {}
     mappings = map_industries(answers.industries, options)
+    # Counted only for the mapped values; absent when not counted (e.g. a plan without estimates' facts).
+    counted = "company.industry" in facts.value_counts
     counts = facts.value_counts.get("company.industry", {})
     for mapping in mappings:
         if not mapping.values:
@@ -310,7 +333,7 @@ def _map_industries(answers: Answers, facts: PortalFacts, warnings: list[PlanWar
                     message=f"{quoted(mapping.word)} matches none of the portal's industry values.",
                 )
             )
-        elif counts and not any(counts.get(value) for value in mapping.values):
+        elif counted and not any(counts.get(value) for value in mapping.values):
             warnings.append(
                 PlanWarning(
                     code="industry-empty",
@@ -359,9 +382,7 @@ def _own_domains(
 
 def _customer_stages(facts: PortalFacts, warnings: list[PlanWarning]) -> list[str]:
     prop = facts.contact_properties.get("lifecyclestage")
-    if prop is None or not prop.options or "customer" in prop.options:
-        return ["customer"]
-    by_label = [value for value, label in prop.options.items() if label.strip().lower() == "customer"]
+    by_label = _stage_values(prop.options if prop is not None else {})
     if by_label:
         return by_label
     warnings.append(
@@ -401,12 +422,15 @@ def _fill_rates(facts: PortalFacts) -> dict[str, float]:
 
 def _lifecycle_warnings(facts: PortalFacts, warnings: list[PlanWarning]) -> None:
     in_use = facts.value_counts.get("contact.lifecyclestage")
-    if not in_use or facts.total_contacts == 0:
+    filled = facts.fill_counts.get("contact.lifecyclestage")
+    if (in_use is None and filled is None) or facts.total_contacts == 0:
         return
+    in_use = in_use or {}
     prop = facts.contact_properties.get("lifecyclestage")
     labels = prop.options if prop else {}
     total = facts.total_contacts
-    missing = total - sum(in_use.values())
+    # Contacts with no stage: the fill count says it exactly (only some stages are counted).
+    missing = total - (filled if filled is not None else sum(in_use.values()))
     problems = []
     fixes = []
     if missing > 0:

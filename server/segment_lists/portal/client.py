@@ -347,14 +347,15 @@ class Portal:
         *,
         limit: int = 1,
         properties: list[str] | None = None,
+        descending: bool = False,
     ) -> tuple[int, list[CrmRecord]]:
-        """One search call: the `total` and the first `limit` matches by ascending id (a count
-        and a few samples for the price of one call)."""
+        """One search call: the `total` and the first `limit` matches by ascending id (descending:
+        the last ones), a count and a few samples for the price of one call."""
         body = {
             "filterGroups": filter_groups or [],
             "limit": limit,
             "properties": properties or ["hs_object_id"],
-            "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
+            "sorts": [{"propertyName": "hs_object_id", "direction": "DESCENDING" if descending else "ASCENDING"}],
         }
         reply = self.transport.request("crm.search", path={"objectType": object_type}, body=body, search=True)
         return int(reply.get("total") or 0), [CrmRecord.model_validate(r) for r in reply.get("results") or []]

@@ -45,7 +45,6 @@ from zoneinfo import ZoneInfo
 import urllib3
 from urllib3.util.retry import Retry
 
-import hubspot
 from segment_lists.boundary.redaction import redact
 from segment_lists.boundary.text import shorten
 from segment_lists.data.hubspot_limits import (
@@ -146,6 +145,8 @@ class Transport:
         self.settings = settings
         self.limiter = Limiter.for_settings(settings)
         self.time_zone: str | None = settings.time_zone
+        import hubspot  # the SDK (~0.3 s to import) only when a portal is opened, not when a server starts
+
         sdk = hubspot.HubSpot(
             access_token=settings.token.get_secret_value(),
             host=settings.base_url.rstrip("/"),

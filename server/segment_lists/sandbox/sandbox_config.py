@@ -19,8 +19,10 @@ from segment_lists.data.hubspot_limits import (
     SEARCH_MAX_FILTERS,
     SEARCH_MAX_FILTERS_PER_GROUP,
     SEARCH_MAX_GROUPS,
+    TIER_ACTIVE_LISTS,
     TIER_BURST,
     TIER_DAILY,
+    TIER_STATIC_LISTS,
     RateTier,
 )
 
@@ -222,10 +224,11 @@ class SandboxConfig(BaseModel):
     faults: Faults = Field(default_factory=Faults)
     # Freeze the portal's clock (NOW/TODAY in filters, timestamps); None = the real clock.
     frozen_now: datetime | None = None
-    # Maximum number of DYNAMIC (active) and MANUAL/SNAPSHOT (static) lists; HubSpot's per-tier
-    # numbers are unconfirmed (reference §12.3), so they are settings.
-    max_dynamic_lists: int = 1500
-    max_static_lists: int = 1500
+    # Maximum number of DYNAMIC (active) and MANUAL/SNAPSHOT (static) lists; None = the tier's
+    # (data.hubspot_limits.TIER_ACTIVE_LISTS / TIER_STATIC_LISTS). HubSpot's per-tier numbers are
+    # unconfirmed (reference §12.3), so they are settings.
+    max_dynamic_lists: int | None = None
+    max_static_lists: int | None = None
     deleted_list_retention_days: int = 90
     # Status of a duplicate list name (subCategory ILS.DUPLICATE_LIST_NAMES): 400 or 409 is
     # unconfirmed (reference §14), so it is a setting.
@@ -256,6 +259,12 @@ class SandboxConfig(BaseModel):
         if isinstance(granted, Credential):
             return granted.kind
         return self.token_kinds.get(token or "", "private-app")
+
+    def list_limit(self, dynamic: bool) -> int:
+        """How many active (or static) lists this portal may have: the setting, else the tier's."""
+        if dynamic:
+            return self.max_dynamic_lists if self.max_dynamic_lists is not None else TIER_ACTIVE_LISTS[self.tier]
+        return self.max_static_lists if self.max_static_lists is not None else TIER_STATIC_LISTS[self.tier]
 
     @property
     def has_per_list_access(self) -> bool:

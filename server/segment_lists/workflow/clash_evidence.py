@@ -2,9 +2,10 @@
 change its members (contacts that join, contacts that leave), counted before anything is written.
 
 Members that would leave are the list's members now that the catalog's definition does not match;
-those that would join match it and are not members. Both come from the list's memberships and one
-CRM search of the catalog's definition, when that definition translates into a search and neither
-side is too large to read; otherwise the change is said to be unknown, with why.
+those that would join match it and are not members. When both definitions translate into a search,
+one search of their AND counts who stays (a bounded cost at any size); otherwise both sides are read
+(the list's memberships, a CRM search of the catalog's definition) when small enough, else the
+change is said to be unknown, with why.
 """
 
 from __future__ import annotations
@@ -16,12 +17,11 @@ from typing import Any
 from segment_lists.boundary.text import quoted
 from segment_lists.domain.clashes import Evidence
 from segment_lists.domain.plan import MembershipChange, Plan
+from segment_lists.domain.search_groups import intersection
 from segment_lists.domain.search_translation import to_search_groups
+from segment_lists.portal.models import HubSpotList
 from segment_lists.workflow.dependencies import DependencyReport, find_dependents
 from segment_lists.workflow.runtime import Runtime
-
-# Beyond this many members (either side) the comparison costs more reads than a plan should.
-COMPARE_LIMIT = 20_000
 
 
 def in_words(report: DependencyReport) -> tuple[list[str], list[str]]:
@@ -32,15 +32,44 @@ def in_words(report: DependencyReport) -> tuple[list[str], list[str]]:
     )
 
 
-def membership_change(rt: Runtime, list_id: str, size: int | None, branch: dict[str, Any] | None) -> MembershipChange:
+# Paging both sides (when one CRM search cannot compare them) is done only this far: a plan is
+# something a person waits for in chat, and 10 pages a side are about 4 seconds of search allowance.
+COMPARE_LIMIT = 2_000
+
+
+def membership_change(
+    rt: Runtime,
+    list_id: str,
+    size: int | None,
+    branch: dict[str, Any] | None,
+    current: HubSpotList | None = None,
+) -> MembershipChange:
+    """Who joins and who leaves if `list_id` took `branch`. When the list's current definition and
+    the new one both translate into search filterGroups and the list is processed, one search of
+    both (their AND) counts who stays: joins = new - both, leaves = size - both. Otherwise both sides
+    are read, when small enough."""
     if not branch:
         return MembershipChange(note="the segment has no definition yet")
-    groups = to_search_groups(branch, now=datetime.now(UTC), zone=rt.time_zone)
+    now = datetime.now(UTC)
+    groups = to_search_groups(branch, now=now, zone=rt.time_zone)
     if groups is None:
         return MembershipChange(
             note="the catalog's definition cannot be counted with a CRM search before a list has it"
         )
     matching = rt.count("contacts", groups)
+    old_groups = (
+        to_search_groups(current.filter_branch, now=now, zone=rt.time_zone)
+        if current is not None and current.is_dynamic and current.filter_branch
+        else None
+    )
+    both = intersection(old_groups, groups)
+    if both is not None and size is not None and current is not None and current.processing_status == "COMPLETE":
+        stay = rt.count("contacts", both) if both else 0
+        return MembershipChange(
+            joins=max(0, matching - stay),
+            leaves=max(0, size - stay),
+            note="from one CRM search of both definitions and the list's size",
+        )
     if matching > COMPARE_LIMIT or (size or 0) > COMPARE_LIMIT:
         return MembershipChange(note=f"too large to compare beforehand ({matching} contacts match the new definition)")
     new = set(rt.portal.search_ids("contacts", groups))
@@ -63,8 +92,13 @@ def gather_evidence(rt: Runtime, plan: Plan, *, measure: bool) -> dict[str, Evid
         evidence[list_id] = Evidence(dependents=dependents, unchecked=unchecked)
     if measure:
         mergeable = [item for item in clashes.values() if item.clash is not None and item.clash.offers("merge")]
+        ids = sorted({item.clash.list_id for item in mergeable}, key=int)
+        current = {lst.id: lst for lst in rt.portal.get_lists(ids, include_filters=True)} if ids else {}
         changes = rt.map(
-            lambda item: membership_change(rt, item.clash.list_id, item.clash.size, item.filter_branch), mergeable
+            lambda item: membership_change(
+                rt, item.clash.list_id, item.clash.size, item.filter_branch, current.get(item.clash.list_id)
+            ),
+            mergeable,
         )
         for item, change in zip(mergeable, changes, strict=True):
             evidence[item.clash.list_id].membership_change = change

@@ -1,22 +1,42 @@
-"""Size estimates for plan items, from CRM search totals (cached on the runtime, run concurrently).
+"""Size estimates for plan items, with a number of calls that does not grow with the portal.
 
-Exact when the whole definition translates into one CRM search. For groups on the associated
-company (ASSOCIATION branches) it counts in two steps: the matching companies, then the contacts
-whose primary company is one of them (`associatedcompanyid`), so secondary companies are missed and
-the note says so. Groups that cannot be counted leave the estimate open rather than guessed.
+Exact when the whole definition translates into one CRM search (one call, remembered on the runtime,
+so the prerequisite counts are reused: customers = the lifecycle stage count, "no company" = total
+minus the fill count). A group on the associated company (ASSOCIATION branch: ICP tiers, size bands,
+industries) cannot be counted by a contact search: HubSpot's search cannot filter contacts by their
+company's properties. Such groups are read from the contacts' primary companies (`associatedcompanyid`,
+which HubSpot keeps as the type-1 primary company's id):
+- every contact with a primary company, when there are at most `SAMPLE_PAGES` search pages of them:
+  the count is exact;
+- otherwise a sample of `SAMPLE_PAGES` pages spread over the id range (both ends and evenly between),
+  their companies batch-read once for every item: the estimate says so, with its 95% margin
+  (`estimate_margin`), and HubSpot counts the list exactly once it exists (count_members).
+The former two-step count (every matching company's id, then contacts 100 company ids a search) cost
+one search per 67 companies: 145 searches for a 100k-contact plan; the sample costs 4, at any size.
+A group that neither reading can count leaves the estimate open, with why, never guessed.
 """
 
 from __future__ import annotations
 
+import math
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from segment_lists.data.hubspot_limits import CRM_SEARCH_PAGE
+from segment_lists.domain.catalog import PRIMARY_COMPANY_TYPE
 from segment_lists.domain.plan import Plan, PlanItem
+from segment_lists.domain.search_groups import SearchGroups, matches
 from segment_lists.domain.search_translation import to_search_groups
+from segment_lists.portal.models import CrmRecord
 from segment_lists.workflow.runtime import Runtime
 
-IN_VALUES_LIMIT = 100  # values per IN filter HubSpot's search accepts
-MAX_TWO_STEP_COMPANIES = 5_000  # beyond this the company id lists cost more calls than they are worth
+SAMPLE_PAGES = 4  # search pages of contacts (200 each) read for company conditions: exact up to 800
+BATCH = 100  # company ids per batch read
+Z_95 = 1.96
+HAS_COMPANY = [{"filters": [{"propertyName": "associatedcompanyid", "operator": "HAS_PROPERTY"}]}]
 
 
 def _wrap(*groups: dict[str, Any]) -> dict[str, Any]:
@@ -27,35 +47,102 @@ def _and(filters: list[dict[str, Any]]) -> dict[str, Any]:
     return {"filterBranchType": "AND", "filterBranchOperator": "AND", "filters": filters, "filterBranches": []}
 
 
-def estimate_item(rt: Runtime, item: PlanItem, now: datetime | None = None) -> tuple[int | None, str]:
-    if item.filter_branch is None:
-        return None, "static list: counted after members are added"
-    now = now or datetime.now(UTC)
-    groups = to_search_groups(item.filter_branch, now=now, zone=rt.time_zone)
-    if groups is not None:
-        return rt.count("contacts", groups), "exact (CRM search)"
-    total = 0
-    approximate = False
-    for group in item.filter_branch.get("filterBranches") or []:
-        single = to_search_groups(_wrap(group), now=now, zone=rt.time_zone)
-        if single is not None:
-            total += rt.count("contacts", single)
-            continue
-        counted = _company_group(rt, group, now)
-        if counted is None:
-            return None, "no CRM search can count this definition before the list exists"
-        total += counted
-        approximate = True
-    if len(item.filter_branch.get("filterBranches") or []) > 1:
-        approximate = True
-    note = "approximate: groups counted separately" if approximate else "exact (CRM search)"
-    if approximate:
-        note += "; company conditions counted through each contact's primary company"
-    return total, note
-
-
-def _company_group(rt: Runtime, group: dict[str, Any], now: datetime) -> int | None:
+@dataclass
+class CompanyReading:
     """An AND group that is exactly one ASSOCIATION branch to companies with searchable filters."""
+
+    company_groups: SearchGroups
+    primary: bool  # the primary company (type 1); otherwise any associated company, read through the primary
+
+
+@dataclass
+class CompanySample:
+    """Contacts with a primary company and that company's properties: all of them, or a spread sample."""
+
+    filled: int  # contacts with a primary company
+    companies: list[dict[str, str | None]]  # per sampled contact, its primary company's properties
+    exact: bool
+
+    def count(self, groups: SearchGroups) -> tuple[int, int] | None:
+        """(estimate, 95% margin) of contacts whose primary company matches; None if undecidable."""
+        hits = 0
+        for properties in self.companies:
+            found = matches(groups, properties)
+            if found is None:
+                return None
+            hits += bool(found)
+        n = len(self.companies)
+        if self.exact or n == 0:
+            return hits, 0
+        share = hits / n
+        # Wilson-style centre keeps a margin when no sampled contact matched (or all did).
+        centre = (hits + 2) / (n + 4)
+        finite = math.sqrt(max(0.0, (self.filled - n) / max(1, self.filled - 1)))
+        margin = Z_95 * math.sqrt(centre * (1 - centre) / n) * self.filled * finite
+        return round(share * self.filled), max(1, round(margin))
+
+
+@dataclass
+class _Estimator:
+    rt: Runtime
+    now: datetime
+    company_properties: list[str]
+    _sample: Future[CompanySample] | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=1))
+
+    def sample(self) -> CompanySample:
+        with self._lock:
+            if self._sample is None:
+                self._sample = self._pool.submit(_company_sample, self.rt, self.company_properties)
+        return self._sample.result()
+
+    def item(self, item: PlanItem) -> tuple[int | None, str, int | None]:
+        """(estimate, note, margin): margin 0 = exact, None = no estimate."""
+        if item.filter_branch is None:
+            return None, "static list: counted after members are added", None
+        rt = self.rt
+        groups = to_search_groups(item.filter_branch, now=self.now, zone=rt.time_zone)
+        if groups is not None:
+            return rt.count("contacts", groups), "exact (CRM search)", 0
+        total = margin = 0
+        sampled = any_company = False
+        parts = item.filter_branch.get("filterBranches") or []
+        disjoint = _disjoint(parts)
+        for group in parts:
+            single = to_search_groups(_wrap(group), now=self.now, zone=rt.time_zone)
+            if single is not None:
+                total += rt.count("contacts", single)
+                continue
+            reading = _company_reading(group, self.now, rt.time_zone)
+            counted = self.sample().count(reading.company_groups) if reading is not None else None
+            if reading is None or counted is None:
+                return None, "no CRM search can count this definition before the list exists", None
+            total += counted[0]
+            margin += counted[1]
+            sampled = sampled or counted[1] > 0
+            any_company = any_company or not reading.primary
+        notes = []
+        if sampled:
+            sample = self.sample()
+            notes.append(
+                f"estimated (±{margin:,}, 95%): company conditions read from a sample of {len(sample.companies):,} "
+                f"of the {sample.filled:,} contacts with a primary company, because a CRM search cannot filter "
+                "contacts by their company's properties; HubSpot counts the list exactly once it exists"
+            )
+        else:
+            notes.append("exact (CRM search; company conditions read from every contact's primary company)")
+        if any_company:
+            notes.append(
+                "counted through each contact's primary company: a contact whose other companies match is missed"
+            )
+        if not disjoint:
+            notes.append("groups counted separately: a contact in two of them is counted twice")
+        exact = not sampled and not any_company and disjoint
+        return total, "; ".join(notes), 0 if exact else max(margin, 1)
+
+
+def _company_reading(group: dict[str, Any], now: datetime, zone: str) -> CompanyReading | None:
     branches = group.get("filterBranches") or []
     if group.get("filters") or len(branches) != 1:
         return None
@@ -67,31 +154,101 @@ def _company_group(rt: Runtime, group: dict[str, Any], now: datetime) -> int | N
         or branch.get("filterBranches")
     ):
         return None
-    company_groups = to_search_groups(_wrap(_and(branch.get("filters") or [])), now=now, zone=rt.time_zone)
-    if company_groups is None or rt.count("companies", company_groups) > MAX_TWO_STEP_COMPANIES:
+    company_groups = to_search_groups(_wrap(_and(branch.get("filters") or [])), now=now, zone=zone)
+    if company_groups is None:
         return None
-    company_ids = rt.portal.search_ids("companies", company_groups)
-    chunks = [company_ids[start : start + IN_VALUES_LIMIT] for start in range(0, len(company_ids), IN_VALUES_LIMIT)]
-    return sum(
-        rt.map(
-            lambda chunk: rt.count(
-                "contacts", [{"filters": [{"propertyName": "associatedcompanyid", "operator": "IN", "values": chunk}]}]
-            ),
-            chunks,
-        )
+    return CompanyReading(company_groups, str(branch.get("associationTypeId")) == str(PRIMARY_COMPANY_TYPE))
+
+
+def _disjoint(groups: list[dict[str, Any]]) -> bool:
+    """The catalog's remainder lists: "the primary company is X" or "no company at all" never meet.
+    One group, or primary-company groups beside groups that require no primary company."""
+    if len(groups) <= 1:
+        return True
+    company = [g for g in groups if _is_primary_branch(g)]
+    others = [g for g in groups if not _is_primary_branch(g)]
+    return len(company) <= 1 and all(NO_COMPANY_LIST in _plain_filters(g) for g in others)
+
+
+NO_COMPANY_LIST = ("associatedcompanyid", "IS_UNKNOWN")
+
+
+def _is_primary_branch(group: dict[str, Any]) -> bool:
+    branches = group.get("filterBranches") or []
+    return (
+        len(branches) == 1
+        and not group.get("filters")
+        and branches[0].get("filterBranchType") == "ASSOCIATION"
+        and str(branches[0].get("associationTypeId")) == str(PRIMARY_COMPANY_TYPE)
     )
 
 
+def _plain_filters(group: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        (str(f.get("property")), str((f.get("operation") or {}).get("operator")))
+        for f in group.get("filters") or []
+        if f.get("filterType") == "PROPERTY"
+    ]
+
+
+def _company_sample(rt: Runtime, properties: list[str]) -> CompanySample:
+    filled = rt.count("contacts", HAS_COMPANY)
+    if filled <= SAMPLE_PAGES * CRM_SEARCH_PAGE:
+        contacts = rt.portal.search_records("contacts", HAS_COMPANY, properties=["associatedcompanyid"])
+        exact = True
+    else:
+        ends = rt.map(lambda descending: _sample_page(rt, HAS_COMPANY, descending=descending), [False, True])
+        low, high = int(ends[0][-1].id), int(ends[1][-1].id)
+        starts = [low + (high - low) * step // (SAMPLE_PAGES - 1) for step in range(1, SAMPLE_PAGES - 1)]
+        middles = rt.map(lambda start: _sample_page(rt, _above(start)), starts)
+        by_id = {record.id: record for page in [*ends, *middles] for record in page}
+        contacts = list(by_id.values())
+        exact = len(contacts) >= filled
+    company_of = {c.id: str(c.properties.get("associatedcompanyid") or "") for c in contacts}
+    ids = sorted({i for i in company_of.values() if i}, key=lambda i: (len(i), i))
+    chunks = [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
+    read: dict[str, dict[str, str | None]] = {}
+    for records in rt.map(lambda chunk: rt.portal.batch_read("companies", chunk, properties or ["name"]), chunks):
+        read.update({record.id: dict(record.properties) for record in records})
+    return CompanySample(filled, [read.get(company_of[c.id], {}) for c in contacts], exact)
+
+
+def _sample_page(rt: Runtime, groups: SearchGroups, *, descending: bool = False) -> list[CrmRecord]:
+    return rt.portal.search_page(
+        "contacts", groups, limit=CRM_SEARCH_PAGE, properties=["associatedcompanyid"], descending=descending
+    )[1]
+
+
+def _above(record_id: int) -> SearchGroups:
+    above = {"propertyName": "hs_object_id", "operator": "GT", "value": str(record_id)}
+    return [{"filters": [*HAS_COMPANY[0]["filters"], above]}]
+
+
+def _company_properties(plan: Plan, now: datetime, zone: str) -> list[str]:
+    names: set[str] = set()
+    for item in plan.items:
+        for group in (item.filter_branch or {}).get("filterBranches") or []:
+            reading = _company_reading(group, now, zone)
+            if reading is not None:
+                names.update(f["propertyName"] for g in reading.company_groups for f in g["filters"])
+    return sorted(names)
+
+
 def estimate_plan(rt: Runtime, plan: Plan) -> Plan:
-    """The plan with `estimated_size` and `estimate_note` filled in (concurrently, paced by the limiter)."""
+    """The plan with `estimated_size`, `estimate_note` and `estimate_margin` filled in (concurrently,
+    paced by the limiter; the company sample is read once, when the first item needs it)."""
     now = datetime.now(UTC)
     items = [item for item in plan.items if item.action != "needs-input"]
-    results = rt.map(lambda item: estimate_item(rt, item, now), items)
+    estimator = _Estimator(rt, now, _company_properties(plan, now, rt.time_zone))
+    try:
+        results = rt.map(estimator.item, items)
+    finally:
+        estimator._pool.shutdown(wait=False)
     estimates = {item.key: result for item, result in zip(items, results, strict=True)}
     updated = []
     for item in plan.items:
         if item.key in estimates:
-            size, note = estimates[item.key]
-            item = item.model_copy(update={"estimated_size": size, "estimate_note": note})
+            size, note, margin = estimates[item.key]
+            item = item.model_copy(update={"estimated_size": size, "estimate_note": note, "estimate_margin": margin})
         updated.append(item)
     return plan.model_copy(update={"items": updated})

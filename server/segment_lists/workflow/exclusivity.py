@@ -32,33 +32,35 @@ from pydantic import BaseModel, Field
 
 from segment_lists.boundary.ids import checked_list_id
 from segment_lists.boundary.text import clean, counted, quoted
-from segment_lists.data.hubspot_limits import (
-    MEMBERSHIP_PAGE,
-    SEARCH_MAX_FILTERS,
-    SEARCH_MAX_FILTERS_PER_GROUP,
-    SEARCH_MAX_GROUPS,
-)
+from segment_lists.data.hubspot_limits import MEMBERSHIP_PAGE
 from segment_lists.domain.catalog import ANY_COMPANY_TYPE, ExclusivityGroup
 from segment_lists.domain.plan import Plan
+from segment_lists.domain.search_groups import SearchGroups, fits, intersection, union
 from segment_lists.domain.search_translation import to_search_groups
 from segment_lists.portal.models import HubSpotList
 from segment_lists.workflow.failures import InvalidRequest
 from segment_lists.workflow.library import lists_by_segment
+from segment_lists.workflow.processing import Progress, wait_for_processing
 from segment_lists.workflow.proposal import load_plan
 from segment_lists.workflow.runs import apply_run
 from segment_lists.workflow.runtime import PortalRef, Runtime
-from segment_lists.workflow.verify import Progress, wait_for_processing
+from segment_lists.workflow.temporary_lists import (
+    TemporaryListsRefused,
+    count_overlaps,
+    headroom_check,
+    remove_leftovers,
+)
 
 SAMPLES = 5
 BATCH_READ = 100  # ids per batch read of sample emails
 PROBE_IDS = 100  # ids per `hs_object_id IN [...]` probe search (HubSpot's cap on IN values)
 BODY_CHARS = 3000 - 100  # HubSpot's cap on a search request body, less a margin for serialization
 ID_CHARS = 12  # a record id as JSON in an IN list ('"12345678", '), for estimates before ids are known
-Method = Literal["members", "search", "probe"]
+Method = Literal["members", "search", "probe", "temporary-list"]
+# With consent, a pair that would page at least this many member pages is counted by HubSpot through
+# a temporary list instead (about 3 calls and a processing wait, whatever the lists' sizes).
+TEMPORARY_LIST_MIN_PAGES = 20
 CoverageMethod = Literal["sizes", "members", "search"]
-POSITIVE = frozenset({"EQ", "IN", "GT", "GTE", "LT", "LTE", "BETWEEN", "HAS_PROPERTY"})
-
-SearchGroups = list[dict[str, Any]]
 
 
 class Offender(BaseModel):
@@ -74,7 +76,11 @@ class PairOverlap(BaseModel):
     second_name: str
     overlap: int
     samples: list[Offender] = Field(default_factory=list)
-    method: Literal["members", "search", "probe"] = "members"
+    method: Method = "members"
+    calls: int = Field(
+        default=0,
+        description="API calls the method made for this pair (member pages count for each pair sharing them)",
+    )
 
 
 class GroupResult(BaseModel):
@@ -99,6 +105,9 @@ class ExclusivityReport(BaseModel):
         default_factory=list,
         description="Lists HubSpot had not finished processing: their results may change; check again later",
     )
+    temporary_lists: str | None = Field(
+        default=None, description="Whether temporary lists counted overlaps (with consent), and if not, why"
+    )
 
 
 @dataclass
@@ -112,6 +121,7 @@ class _Pair:
     overlap: int = 0
     sample_ids: list[str] = field(default_factory=list)
     emails: dict[str, str | None] = field(default_factory=dict)
+    calls: int = 0
 
 
 GroupLists = tuple[ExclusivityGroup, dict[str, str]]  # a declared group, and segment key -> list id
@@ -163,12 +173,18 @@ def check_groups(
     now: datetime | None = None,
     wait_seconds: float = 120,
     progress: Progress | None = None,
+    temporary_lists: bool = False,
 ) -> ExclusivityReport:
     """`groups`: each declared group with its segment key -> list id mapping (members that exist); a
     group with fewer than two is reported not checked. `force` makes every pair use one method where
-    it can (tests compare the two). `progress` hears about lists still processing as they finish."""
+    it can (tests compare the two). `progress` hears about lists still processing as they finish.
+    `temporary_lists`: the user agreed that HubSpot may count overlaps through temporary lists
+    (`workflow.temporary_lists`): used for pairs that would otherwise page many members."""
     before = rt.portal.stats().total_calls
     now = now or datetime.now(UTC)
+    if not rt.settings.read_only:
+        # A check interrupted earlier may have left temporary lists (the user agreed to their removal).
+        remove_leftovers(rt)
     needed = sorted({list_id for _, ids in groups for list_id in ids.values()}, key=int)
     lists = {lst.id: lst for lst in rt.portal.get_lists(needed, include_filters=True)} if needed else {}
     # Members of a list still processing are incomplete: wait (as count_members does) before comparing.
@@ -184,11 +200,16 @@ def check_groups(
         list_ids = [ids[key] for key in group.members if key in ids]
         members_of[group.name] = list_ids
         for first, second in itertools.combinations(list_ids, 2):
-            pairs.append(_Pair(group.name, first, second, _intersection(searchable[first], searchable[second])))
+            pairs.append(_Pair(group.name, first, second, intersection(searchable[first], searchable[second])))
 
     probeable = {i: groups_ for i, groups_ in searchable.items() if groups_ is not None and _probe_fits(groups_)}
     paged = _choose(rt, pairs, lists, force, probeable)
+    temporary_note = None
+    if temporary_lists or force == "temporary-list":
+        paged, temporary_note = _use_temporary_lists(rt, pairs, lists, paged, force, wait_seconds)
     members = _run(rt, pairs, paged, lists, probeable)
+    if temporary_note is not None:
+        members.update(_count_by_temporary_lists(rt, pairs, wait_seconds))
 
     # Coverage of partitions, cheapest first; what still needs members is paged in a second pass.
     coverage: dict[str, tuple[int, CoverageMethod] | None] = {}
@@ -205,8 +226,8 @@ def check_groups(
         elif complete and all(s is not None for s in sizes) and not any(p.overlap for p in group_pairs):
             # Pairwise disjoint: the union's size is the sum of the sizes (no triple can overlap either).
             coverage[group.name] = (sum(s or 0 for s in sizes), "sizes")
-        elif (union := _union([searchable[i] for i in list_ids])) is not None and force != "members":
-            searches[group.name] = union
+        elif (union_groups := union([searchable[i] for i in list_ids])) is not None and force != "members":
+            searches[group.name] = union_groups
         else:
             more.update(i for i in list_ids if i not in members)
     if more:
@@ -219,7 +240,7 @@ def check_groups(
         if group.name not in coverage:
             coverage[group.name] = (len(set().union(*(set(members[i]) for i in list_ids))), "members")
 
-    _fill_emails(rt, [p for p in pairs if p.method == "members" and p.sample_ids])
+    _fill_emails(rt, [p for p in pairs if p.method in ("members", "temporary-list") and p.sample_ids])
     names = {i: clean(lists[i].name) if i in lists else "" for i in needed}
     results = []
     overlapping = 0
@@ -238,6 +259,7 @@ def check_groups(
                 overlap=p.overlap,
                 samples=[Offender(record_id=i, email=clean(p.emails.get(i)) or None) for i in p.sample_ids],
                 method=p.method,
+                calls=p.calls,
             )
             for p in pairs
             if p.group == group.name
@@ -264,8 +286,73 @@ def check_groups(
         )
     calls = rt.portal.stats().total_calls - before
     return ExclusivityReport(
-        portal=rt.ref, groups=results, overlapping_pairs=overlapping, calls=calls, still_processing=pending
+        portal=rt.ref,
+        groups=results,
+        overlapping_pairs=overlapping,
+        calls=calls,
+        still_processing=pending,
+        temporary_lists=temporary_note,
     )
+
+
+def _use_temporary_lists(
+    rt: Runtime,
+    pairs: list[_Pair],
+    lists: dict[str, HubSpotList],
+    paged: set[str],
+    force: Method | None,
+    wait_seconds: float,
+) -> tuple[set[str], str]:
+    """Switch the pairs that would page many members to temporary lists, unless the portal's list
+    limit is near or the server is read-only; the lists still to page, and what was decided, in words."""
+    chosen = [
+        p
+        for p in pairs
+        if p.method in ("members", "probe")
+        and (force == "temporary-list" or _pair_pages(p, lists) >= TEMPORARY_LIST_MIN_PAGES)
+    ]
+    if not chosen:
+        return paged, "not needed: every pair was cheaper to count without them"
+    if rt.settings.read_only:
+        return paged, "not used: the server is read-only"
+    try:
+        headroom_check(rt, len(chosen))
+    except TemporaryListsRefused as why:
+        return paged, f"not used: {why}"
+    for pair in chosen:
+        pair.method, pair.probe_ids_of = "temporary-list", None
+    still = {i for p in pairs if p.method == "members" for i in (p.first, p.second)}
+    still |= {p.probe_ids_of for p in pairs if p.method == "probe" and p.probe_ids_of}
+    return paged & still, f"used for {len(chosen)} pair(s); each was made, counted by HubSpot and removed"
+
+
+def _pair_pages(pair: _Pair, lists: dict[str, HubSpotList]) -> int:
+    if pair.method == "probe" and pair.probe_ids_of:
+        return _pages(lists.get(pair.probe_ids_of))
+    return _pages(lists.get(pair.first)) + _pages(lists.get(pair.second))
+
+
+def _count_by_temporary_lists(rt: Runtime, pairs: list[_Pair], wait_seconds: float) -> dict[str, list[str]]:
+    """Overlaps of the temporary-list pairs; a pair HubSpot did not finish in time is paged instead
+    (the answer stays exact). Returns the members paged for those."""
+    chosen = [p for p in pairs if p.method == "temporary-list"]
+    found = count_overlaps(rt, [(p.first, p.second) for p in chosen], samples=SAMPLES, wait_seconds=wait_seconds)
+    late: list[_Pair] = []
+    for pair, result in zip(chosen, found, strict=True):
+        pair.calls = result.calls
+        if result.overlap is None:
+            late.append(pair)
+            continue
+        pair.overlap, pair.sample_ids = result.overlap, sorted(result.sample_ids, key=int)
+    if not late:
+        return {}
+    ids = sorted({i for p in late for i in (p.first, p.second)}, key=int)
+    members = dict(zip(ids, rt.map(rt.portal.member_ids, ids), strict=True))
+    for pair in late:
+        common = set(members[pair.first]) & set(members[pair.second])
+        pair.method, pair.overlap = "members", len(common)
+        pair.sample_ids = sorted(common, key=int)[:SAMPLES]
+    return members
 
 
 # --- translation ------------------------------------------------------------------------------------
@@ -277,45 +364,10 @@ def _translate(lst: HubSpotList | None, now: datetime, zone: str) -> SearchGroup
     return to_search_groups(lst.filter_branch, now=now, zone=zone)
 
 
-def _fits(groups: SearchGroups) -> bool:
-    return (
-        len(groups) <= SEARCH_MAX_GROUPS
-        and all(len(g["filters"]) <= SEARCH_MAX_FILTERS_PER_GROUP for g in groups)
-        and sum(len(g["filters"]) for g in groups) <= SEARCH_MAX_FILTERS
-    )
-
-
-def _impossible(filters: list[dict[str, Any]]) -> bool:
-    """Certainly matches nothing: a property required both to have a value and to have none."""
-    valued = {f["propertyName"] for f in filters if f["operator"] in POSITIVE}
-    missing = {f["propertyName"] for f in filters if f["operator"] == "NOT_HAS_PROPERTY"}
-    return bool(valued & missing)
-
-
-def _intersection(first: SearchGroups | None, second: SearchGroups | None) -> SearchGroups | None:
-    """Both definitions at once ((A1 or A2) and (B1 or B2) = A1B1 or A1B2 or ...), [] when that is
-    certainly empty, None when either does not translate or the product exceeds search's limits."""
-    if first is None or second is None:
-        return None
-    product: SearchGroups = []
-    seen: set[str] = set()
-    for a, b in itertools.product(first, second):
-        filters: list[dict[str, Any]] = []
-        for item in [*a["filters"], *b["filters"]]:
-            if item not in filters:
-                filters.append(item)
-        key = json.dumps(sorted(json.dumps(f, sort_keys=True) for f in filters))
-        if _impossible(filters) or key in seen:
-            continue
-        seen.add(key)
-        product.append({"filters": filters})
-    return product if _fits(product) else None  # [] (certainly empty) always fits
-
-
 def _probe_fits(groups: SearchGroups) -> bool:
     """The definition still fits search's limits with one more filter (the id probe) in each group,
     and leaves room in the request body for a useful number of ids."""
-    return bool(groups) and _fits([{"filters": [*g["filters"], {}]} for g in groups]) and _ids_per_probe(groups) >= 10
+    return bool(groups) and fits([{"filters": [*g["filters"], {}]} for g in groups]) and _ids_per_probe(groups) >= 10
 
 
 def _probe_groups(groups: SearchGroups, ids: Sequence[str]) -> SearchGroups:
@@ -356,13 +408,6 @@ def _probe_chunks(definition: SearchGroups, ids: Sequence[str]) -> list[list[str
     if chunk:
         chunks.append(chunk)
     return chunks
-
-
-def _union(parts: list[SearchGroups | None]) -> SearchGroups | None:
-    if any(part is None for part in parts):
-        return None
-    groups = [g for part in parts for g in part or []]
-    return groups if groups and _fits(groups) else None
 
 
 # --- the cost model -----------------------------------------------------------------------------------
@@ -485,7 +530,12 @@ def _run(
             rt.remember_count("contacts", target.search, total)
     sets = {i: set(ids) for i, ids in members.items()}
     for pair in pairs:
+        if pair.method == "search":
+            pair.calls = 1 if pair.search else 0
+        if pair.method == "probe":
+            pair.calls += _pages(lists.get(pair.probe_ids_of))
         if pair.method == "members":
+            pair.calls = sum(_pages(lists.get(i)) for i in (pair.first, pair.second))
             common = sets[pair.first] & sets[pair.second]
             pair.overlap = len(common)
             pair.sample_ids = sorted(common, key=int)[:SAMPLES]
@@ -504,6 +554,7 @@ def _probe(rt: Runtime, pair: _Pair, ids: Sequence[str], definition: SearchGroup
             "contacts", _probe_groups(definition, chunk), limit=max(1, wanted), properties=["email"]
         )
         overlap += total
+        pair.calls += 1
         for record in found[:wanted]:
             pair.sample_ids.append(record.id)
             pair.emails[record.id] = record.properties.get("email")

@@ -1,9 +1,11 @@
 """Gather the facts the planner needs, with as few calls as HubSpot allows.
 
 Properties are read once per object type (cached on the runtime); each fill count is one CRM
-search with `limit: 1` reading `total`; value counts are one search per option in use. All of
-them are independent: they go out at once and the portal's limiter paces them. Counts are kept on
-the runtime, so the estimates that follow do not ask again (e.g. customers = lifecycle stage count).
+search with `limit: 1` reading `total`; value counts only for the options the plan uses (the customer
+and custom lifecycle stages, the industries the user's words map to), learnt from sampled pages
+(`value_counts`). All of them are independent: they go out at once and the portal's limiter paces
+them. Counts are kept on the runtime, so the estimates that follow do not ask again (e.g. customers
+= lifecycle stage count, "no company" = total - fill).
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from segment_lists.boundary.text import clean, inline
 from segment_lists.data.hubspot_limits import PER_LIST_ACCESS_TIERS
 from segment_lists.domain.facts import ExistingList, PortalFacts, PropertyInfo
 from segment_lists.domain.interview import Answers
-from segment_lists.domain.planner import facts_needed
+from segment_lists.domain.planner import facts_needed, values_worth_counting
 from segment_lists.portal import MissingScope, PortalError
 from segment_lists.workflow.runtime import Runtime
+from segment_lists.workflow.temporary_lists import temporary_list_ids
+from segment_lists.workflow.value_counts import count_values
 
 T = TypeVar("T")
 
@@ -50,10 +54,11 @@ def gather_facts(rt: Runtime, answers: Answers) -> PortalFacts:
         groups = [{"filters": [{"propertyName": name, "operator": "HAS_PROPERTY"}]}]
         return key, rt.count(OBJECT_TYPES[obj], groups)
 
-    def value_count(key: str, value: str) -> tuple[str, str, int]:
+    def value_counts_of(key: str) -> tuple[str, dict[str, int]]:
         obj, name = key.split(".", 1)
-        groups = [{"filters": [{"propertyName": name, "operator": "EQ", "value": value}]}]
-        return key, value, rt.count(OBJECT_TYPES[obj], groups)
+        prop = by_object[obj][name]
+        wanted = values_worth_counting(key, prop.options, answers)
+        return key, count_values(rt, OBJECT_TYPES[obj], name, wanted, multi=prop.field_type == "checkbox")
 
     with ThreadPoolExecutor(max_workers=max(1, rt.workers)) as pool:
         # The slow, unrelated reads first, so they overlap the searches instead of trailing them.
@@ -63,18 +68,16 @@ def gather_facts(rt: Runtime, answers: Answers) -> PortalFacts:
         links_future = pool.submit(_association_types, rt)
         totals = pool.map(lambda obj: rt.count(OBJECT_TYPES[obj]), ["contact", "company"])
         fills = pool.map(has_value, request.fill)
-        value_jobs = [
-            (key, value)
-            for key in request.values
-            for value in by_object[key.split(".")[0]][key.split(".", 1)[1]].options
-        ]
-        values = pool.map(lambda job: value_count(*job), value_jobs)
+        values = pool.map(value_counts_of, request.values)
         total_contacts, total_companies = totals
         fill_counts = dict(fills)
-        value_counts: dict[str, dict[str, int]] = {}
-        for key, value, count in values:
-            if count:
-                value_counts.setdefault(key, {})[value] = count
+        value_counts = dict(values)  # counted keys only, each with its values in use (maybe none)
+        for key, filled in fill_counts.items():
+            # "x is unknown" is the rest: the estimates that ask it (no company, no stage) pay nothing.
+            obj, name = key.split(".", 1)
+            missing = [{"filters": [{"propertyName": name, "operator": "NOT_HAS_PROPERTY"}]}]
+            records = total_contacts if obj == "contact" else total_companies
+            rt.remember_count(OBJECT_TYPES[obj], missing, records - filled)
         existing = lists_future.result()
         unread: dict[str, str] = {}
         teams = _optional(teams_future, "teams", unread) or []
@@ -146,7 +149,8 @@ def per_list_access_of(rt: Runtime) -> tuple[bool | None, str]:
 
 
 def _existing_lists(rt: Runtime) -> list[ExistingList]:
-    lists = rt.lists()
+    temporary = temporary_list_ids(rt)  # an overlap check's, not the user's: never planned around
+    lists = [lst for lst in rt.lists() if lst.id not in temporary]
     # The library's lists are this tool's (made or taken over for a segment): the planner reuses them.
     library = {entry.list_id: entry.segment_key for entry in rt.journal.library(rt.portal_id)}
     dynamic = {lst.id for lst in lists if lst.is_dynamic}

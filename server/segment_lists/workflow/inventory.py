@@ -12,6 +12,7 @@ from segment_lists.boundary.text import clean
 from segment_lists.filters import definition_key
 from segment_lists.portal.models import HubSpotList
 from segment_lists.workflow.runtime import PortalRef, Runtime
+from segment_lists.workflow.temporary_lists import temporary_list_ids
 
 SIMILAR_NAME_RATIO = 0.88
 
@@ -47,7 +48,8 @@ def _name_key(name: str) -> str:
 
 
 def take_inventory(rt: Runtime, *, include_filters: bool = False, name_contains: str | None = None) -> Inventory:
-    lists = rt.lists(refresh=True)
+    temporary = temporary_list_ids(rt)  # an overlap check's, not the user's: never shown
+    lists = [lst for lst in rt.lists(refresh=True) if lst.id not in temporary]
     dynamic_ids = [lst.id for lst in lists if lst.is_dynamic]
     with_filters = (
         {lst.id: lst for lst in rt.portal.get_lists(dynamic_ids, include_filters=True)} if dynamic_ids else {}

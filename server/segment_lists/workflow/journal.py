@@ -101,7 +101,7 @@ def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-RunKind = Literal["apply", "delete", "restore", "rollback"]
+RunKind = Literal["apply", "delete", "restore", "rollback", "check"]
 
 
 class Run(BaseModel):

@@ -46,10 +46,17 @@ class LibraryCheck:
 
 
 def measure_library(
-    rt: Runtime, plan: Plan, status: LibraryStatus, *, wait: float, history: bool, steps: Steps | None = None
+    rt: Runtime,
+    plan: Plan,
+    status: LibraryStatus,
+    *,
+    wait: float,
+    history: bool,
+    steps: Steps | None = None,
+    temporary_lists: bool = False,
 ) -> tuple[CountReport, ExclusivityReport]:
     """Counts of the lists that exist (in sync or drifted), and the exclusivity of the groups that have
-    two or more of them."""
+    two or more of them (`temporary_lists`: the user agreed to HubSpot counting overlaps that way)."""
     steps = steps or Quiet()
     ids = [state.list_id for state in status.items if state.list_id and state.status in {"in-sync", "drifted"}]
     steps.bar(0, max(1, len(ids)), "waiting for HubSpot to process the lists")
@@ -60,7 +67,7 @@ def measure_library(
     )
     groups = [(group, members) for group, members in plan_groups(rt, plan) if len(members) >= 2]
     with steps.step(f"checking {counted(len(groups), 'exclusivity group')}"):
-        exclusivity = check_groups(rt, groups)
+        exclusivity = check_groups(rt, groups, temporary_lists=temporary_lists)
     return counts, exclusivity
 
 
@@ -72,10 +79,13 @@ def check_library(
     history: bool = False,
     estimate: bool = False,
     steps: Steps | None = None,
+    temporary_lists: bool = False,
 ) -> LibraryCheck:
     """Plan the answers, then measure the portal's lists against the plan."""
     steps = steps or Quiet()
     with steps.step("reading the portal and planning"):
         plan, status = plan_status(rt, answers, estimate=estimate)
-    counts, exclusivity = measure_library(rt, plan, status, wait=wait, history=history, steps=steps)
+    counts, exclusivity = measure_library(
+        rt, plan, status, wait=wait, history=history, steps=steps, temporary_lists=temporary_lists
+    )
     return LibraryCheck(plan=plan, status=status, counts=counts, exclusivity=exclusivity)

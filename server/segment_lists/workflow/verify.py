@@ -10,27 +10,22 @@ than half (up or down) over the period.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from segment_lists.boundary.ids import checked_list_id
-from segment_lists.boundary.text import clean, counted, quoted
+from segment_lists.boundary.text import clean, counted
 from segment_lists.domain.plan import Plan
-from segment_lists.portal.models import HubSpotList
 from segment_lists.workflow.failures import InvalidRequest
 from segment_lists.workflow.next_steps import Step
+from segment_lists.workflow.processing import Progress, wait_for_processing
 from segment_lists.workflow.proposal import load_plan
 from segment_lists.workflow.runs import apply_run, run_list_ids
 from segment_lists.workflow.runtime import PortalRef, Runtime
 
-Progress = Callable[[float, float, str], None]
-# Polling backoff while lists process: quick at first (small lists finish fast), then patient.
-POLL_START_SECONDS = 0.25
-POLL_FACTOR = 1.5
-POLL_MAX_SECONDS = 5.0
 UNUSUAL_GROWTH = 1.5  # the last size over the first: beyond x1.5 (or below 1/1.5) is flagged
 HISTORY_DAYS = 365
 ESTIMATE_TOLERANCE = 0.1  # a count within 10% (or 5 records) of the estimate agrees with it
@@ -67,43 +62,6 @@ class CountReport(BaseModel):
     waited_seconds: float
 
 
-def wait_for_processing(
-    rt: Runtime, list_ids: Sequence[str], *, timeout: float, progress: Progress | None = None
-) -> dict[str, object]:
-    """Poll (batched, with backoff) until every list is COMPLETE or the timeout passes.
-
-    `progress` hears once per list that finishes (done so far, of all lists, and which one): progress
-    that advances, never the same "1 of 17" again on every poll. A list HubSpot no longer has is
-    finished too (there is nothing to wait for)."""
-    deadline = time.monotonic() + timeout
-    delay = POLL_START_SECONDS
-    found: dict[str, object] = {}
-    pending = list(list_ids)
-    done = 0
-    while True:
-        # Only the lists still processing are read again: finished ones keep their last answer.
-        fresh = {lst.id: lst for lst in rt.portal.get_lists(pending, include_filters=False)}
-        found.update(fresh)
-        still = [i for i in pending if i in fresh and fresh[i].processing_status != "COMPLETE"]
-        for list_id in (i for i in pending if i not in still):
-            done += 1
-            if progress is not None:
-                progress(done, len(list_ids), _finished(list_id, fresh.get(list_id), done, len(list_ids)))
-        pending = still
-        if not pending or time.monotonic() >= deadline:
-            return found
-        time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
-        delay = min(POLL_MAX_SECONDS, delay * POLL_FACTOR)
-
-
-def _finished(list_id: str, lst: HubSpotList | None, done: int, total: int) -> str:
-    of = f"{done} of {counted(total, 'list')}"
-    if lst is None:
-        return f"{of}: list {list_id} was not found"
-    size = f" ({counted(lst.size, 'member')})" if lst.size is not None else ""
-    return f"{of} processed: {quoted(lst.name)}{size}"
-
-
 def count_members(
     rt: Runtime,
     list_ids: Sequence[str],
@@ -138,9 +96,16 @@ def count_members(
                 )
             )
             continue
-        estimate, expected = expectations.get(list_id, (None, None))
+        estimate, expected, margin = expectations.get(list_id, (None, None, 0))
         count = _judge(
-            list_id, clean(lst.name), lst.size, lst.processing_status, estimate, expected, rt.next_steps(Step.COUNT)
+            list_id,
+            clean(lst.name),
+            lst.size,
+            lst.processing_status,
+            estimate,
+            expected,
+            rt.next_steps(Step.COUNT),
+            margin=margin,
         )
         count.segment_key, count.catalog_name = roles.get(list_id, (None, None))
         if lst.size is not None and lst.processing_status == "COMPLETE":
@@ -189,7 +154,7 @@ def _roles(rt: Runtime, plan: Plan | None) -> dict[str, tuple[str | None, str | 
     }
 
 
-def _expectations(rt: Runtime, plan: Plan | None) -> dict[str, tuple[int | None, tuple[int, int] | None]]:
+def _expectations(rt: Runtime, plan: Plan | None) -> dict[str, tuple[int | None, tuple[int, int] | None, int]]:
     if plan is None:
         return {}
     by_key = {item.key: item for item in plan.items}
@@ -197,7 +162,7 @@ def _expectations(rt: Runtime, plan: Plan | None) -> dict[str, tuple[int | None,
     for entry in rt.journal.library(rt.portal_id):
         item = by_key.get(entry.segment_key or "")
         if item is not None:
-            found[entry.list_id] = (item.estimated_size, item.expected_range)
+            found[entry.list_id] = (item.estimated_size, item.expected_range, item.estimate_margin or 0)
     return found
 
 
@@ -209,7 +174,10 @@ def _judge(
     estimate: int | None,
     expected: tuple[int, int] | None,
     count_again: str,
+    *,
+    margin: int = 0,
 ) -> MemberCount:
+    """`margin`: a sampled estimate's 95% margin; a count within it agrees with the estimate."""
     base = {
         "list_id": list_id,
         "name": name,
@@ -231,7 +199,7 @@ def _judge(
             message=f"{counted(size, 'member')}, outside the expected {expected[0]}-{expected[1]}: check the "
             "definition and the properties it depends on",
         )
-    if estimate is not None and abs(size - estimate) > max(5, ESTIMATE_TOLERANCE * estimate):
+    if estimate is not None and abs(size - estimate) > max(5, ESTIMATE_TOLERANCE * estimate, margin):
         return MemberCount(
             **base,
             verdict="differs-from-estimate",

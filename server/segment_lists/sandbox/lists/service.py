@@ -299,7 +299,7 @@ def create_list(sandbox: Sandbox, request: dict[str, Any]) -> dict[str, Any]:
 def _check_limits(sandbox: Sandbox, db: Any, processing: str) -> None:
     # HubSpot's per-tier list counts are unconfirmed (reference §12.3): SandboxConfig settings.
     dynamic = processing == "DYNAMIC"
-    limit = sandbox.config.max_dynamic_lists if dynamic else sandbox.config.max_static_lists
+    limit = sandbox.config.list_limit(dynamic)
     where = "processing_type = 'DYNAMIC'" if dynamic else "processing_type != 'DYNAMIC'"
     count = db.execute(f"SELECT COUNT(*) FROM lists WHERE deleted_at IS NULL AND {where}").fetchone()[0]
     if count >= limit:
