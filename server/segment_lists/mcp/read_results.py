@@ -491,7 +491,8 @@ def _pair_line(pair: PairOverlap, offenders: bool) -> str:
 def _group_line(group: GroupResult) -> str:
     name = f"**{cell(group.group, 80)}** ({cell(group.description, 120)})"
     if group.exclusive is None or len(group.list_ids) < 2:
-        return f"- {name}: not checked, {plural(len(group.list_ids), 'list')} of this group in the library (needs two)."
+        # The workflow's sentence says why (no list of it in the library, or only one given).
+        return f"- {name}: {cell(group.message, 300)}"
     verdict = "no overlap" if group.exclusive else plural(sum(1 for p in group.pairs if p.overlap), "overlapping pair")
     coverage = f"; {plural(group.uncovered, 'contact is', 'contacts are')} in none of them" if group.uncovered else ""
     return f"- {name}: {plural(len(group.list_ids), 'list')}, {verdict}{coverage}."
