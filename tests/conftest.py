@@ -13,6 +13,12 @@ TEST_TOKEN = "pat-na1-00000000-sandbox-test-token"
 
 
 @pytest.fixture
+def anyio_backend() -> str:
+    """The async tests (MCP clients) run on asyncio, the loop the MCP SDK and the server use."""
+    return "asyncio"
+
+
+@pytest.fixture
 def sandbox_config() -> SandboxConfig:
     """Override in a test module (or parametrize) to change the portal's settings."""
     return SandboxConfig()

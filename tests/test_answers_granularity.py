@@ -35,11 +35,6 @@ def _family_items(items: list[dict[str, Any]]) -> dict[str, str]:
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def portal(tmp_path: Path) -> Iterator[SeededPortal]:
     with seeded_portal(tmp_path) as seeded:
         yield seeded

@@ -38,11 +38,6 @@ COPY_LIMIT_BYTES = 10_000_000  # the package's source is ~1 MB (plus __pycache__
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def read_json(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 

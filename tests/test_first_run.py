@@ -26,11 +26,6 @@ TOOLS = {spec.name for spec in (*tools_read.TOOLS, *tools_write.TOOLS)}
 CONNECT = ("HUBSPOT_ACCESS_TOKEN", "service key", "Connect your portal")
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def assert_first_run_notice(tool: str, result: dict[str, Any]) -> None:
     portal = result["portal"]
     assert portal["is_sandbox"] is True, (tool, portal)

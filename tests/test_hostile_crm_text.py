@@ -100,11 +100,6 @@ def text_block(text: str) -> tuple[str, str]:
     return "name", text
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def _branch(values: list[str]) -> dict[str, Any]:
     return or_(and_(prop_any_of("lifecyclestage", *values))).to_hubspot()
 

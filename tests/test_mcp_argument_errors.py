@@ -77,11 +77,6 @@ CASES: dict[str, list[tuple[dict[str, Any], list[str]]]] = {
 }
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeededPortal]:
     with seeded_portal(tmp_path_factory.mktemp("arguments"), contacts=100) as seeded:

@@ -40,11 +40,6 @@ CUSTOMERS_BRANCH = {
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def portal(tmp_path: Path) -> Iterator[SeededPortal]:
     with seeded_portal(tmp_path) as seeded:
         yield seeded

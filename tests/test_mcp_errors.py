@@ -42,11 +42,6 @@ SEED_MISTAKE_FIX = (
 )
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeededPortal]:
     # Shared: every call here must leave the portal as it was, which the test checks.

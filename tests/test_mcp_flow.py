@@ -21,11 +21,6 @@ pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def portal(tmp_path: Path) -> Iterator[SeededPortal]:
     # Lists stay PROCESSING a moment, so count_members has something to wait for (and report).
     with seeded_portal(tmp_path, processing_seconds=0.6) as seeded:

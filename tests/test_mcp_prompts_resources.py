@@ -26,11 +26,6 @@ PROMPTS = {
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def portal(tmp_path: Path) -> Iterator[SeededPortal]:
     with seeded_portal(tmp_path, contacts=300) as seeded:
         yield seeded

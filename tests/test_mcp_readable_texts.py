@@ -29,11 +29,6 @@ PROCESSING_SECONDS = 1.5  # long enough for several polls while the lists proces
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def portal(tmp_path: Path) -> Iterator[SeededPortal]:
     with seeded_portal(tmp_path, contacts=300, processing_seconds=PROCESSING_SECONDS) as seeded:
         yield seeded

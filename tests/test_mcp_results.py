@@ -22,11 +22,6 @@ pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def portal(tmp_path: Path) -> Iterator[SeededPortal]:
     with seeded_portal(tmp_path) as seeded:
         yield seeded

@@ -22,11 +22,6 @@ from mcp_support import ERAS, MODES
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def _command(state_dir: Path) -> list[str]:
     return ["-m", "segment_lists", "serve", "--sandbox", "--contacts", "300", "--state-dir", str(state_dir)]
 

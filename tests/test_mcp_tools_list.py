@@ -31,11 +31,6 @@ WRITE_TOOLS = {T.CREATE_LIST, T.DELETE_LIST, T.RESTORE_LIST, T.ROLLBACK_RUN}
 DESTRUCTIVE = {T.DELETE_LIST, T.ROLLBACK_RUN}
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def _server(tmp_path: Path, *, read_only: bool = False) -> Any:
     # No token and no sandbox: listing tools must not need a portal.
     settings = load_settings(env={}, dotenv=tmp_path / "none.env", state_dir=tmp_path)

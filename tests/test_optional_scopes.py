@@ -19,11 +19,6 @@ pytestmark = pytest.mark.anyio
 OPTIONAL = {"settings.users.read", "settings.users.teams.read"}
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 @pytest.mark.parametrize("missing", [OPTIONAL, {"settings.users.read"}, {"settings.users.teams.read"}])
 async def test_propose_works_without_the_optional_scopes(tmp_path: Path, missing: set[str]) -> None:
     config = SandboxConfig(tokens={TOKEN: sorted(ALL_SCOPES - missing)})

@@ -24,11 +24,6 @@ PROMPTS = sorted(p.name for p in (ROOT / "prompts").glob("*.md"))
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def uv(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     assert UV is not None
     return subprocess.run([UV, *args], cwd=cwd, capture_output=True, text=True, timeout=300, check=False)

@@ -40,11 +40,6 @@ CANARY = "pat-na1-c4na7y00-5ec7-4e1d-9b1e-d0n0tl3ak0000"
 FRAGMENTS = [CANARY, CANARY[8:], "c4na7y00", "d0n0tl3ak"]
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def canary_settings(base_url: str, tmp_path: Path, **overrides: Any) -> Settings:
     """The server's settings with the canary token, from an environment of nothing else."""
     return load_settings(

@@ -35,11 +35,6 @@ PLUGIN = json.loads((ROOT / "plugin" / ".claude-plugin" / "plugin.json").read_te
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def frontmatter() -> dict[str, str]:
     fields = {}
     for line in FRONT.strip().splitlines():
