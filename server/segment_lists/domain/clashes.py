@@ -317,8 +317,8 @@ def build_clash(
         unchecked=evidence.unchecked if evidence is not None else [],
         membership_change=evidence.membership_change if evidence is not None else None,
         options=options,
-        question=f"{question}. Recommended: {recommended}, because {why}. Options (what each does: clash.options): "
-        f"{listing}. Answer with choices {{'{segment.key}': '<choice>'}}.",
+        question=f"{question}. Recommended: {recommended}, because {why}. Options: {listing}. Answer in "
+        f"answers.choices, e.g. {{'{segment.key}': '{recommended}'}}.",
     )
 
 
