@@ -82,7 +82,7 @@ call "tools/call list_existing_lists" 'SANDBOX' '"lists"' -- \
   --method tools/call --tool-name list_existing_lists
 call "tools/call list_existing_lists name_contains" 'SANDBOX' -- \
   --method tools/call --tool-name list_existing_lists --tool-args-json '{"name_contains":"newsletter"}'
-call "tools/call propose_segments" '"plan_id"' '"[Core] - All Customers"' 'SANDBOX' -- \
+call "tools/call propose_segments" '"plan_id"' '[Core] - All Customers' 'SANDBOX' -- \
   --method tools/call --tool-name propose_segments
 # The CLI declares no elicitation: a write answers confirmation_required with a token, changing nothing.
 call "tools/call create_list (token path)" '"confirmation_required"' '"confirmation_token"' -- \
