@@ -114,6 +114,11 @@ def _folder(rt: Runtime) -> str | None:
         return None
 
 
+def _name(tag: str, index: int, pair: tuple[str, str]) -> str:
+    """A temporary list's name: made once per check (tag), and found again by it after a crash."""
+    return f"{NAME_PREFIX} {tag}-{index + 1}: lists {pair[0]} and {pair[1]}"
+
+
 def count_overlaps(
     rt: Runtime, pairs: Sequence[tuple[str, str]], *, samples: int, wait_seconds: float
 ) -> list[TemporaryOverlap]:
@@ -130,7 +135,7 @@ def count_overlaps(
 
         def create(index: int) -> None:
             first, second = pairs[index]
-            name = f"{NAME_PREFIX} {tag}-{index + 1}: lists {first} and {second}"
+            name = _name(tag, index, pairs[index])
             action = rt.journal.intend(run_id, rt.portal_id, CREATE, list_name=name)
             branch = or_(and_(in_list(first), in_list(second))).to_hubspot()
             try:
@@ -160,7 +165,7 @@ def count_overlaps(
         rt.map(sample, list(made))
     finally:
         for index, list_id in made.items():
-            name = f"{NAME_PREFIX} {tag}-{index + 1}: lists {pairs[index][0]} and {pairs[index][1]}"
+            name = _name(tag, index, pairs[index])
             # On failure it is left for `remove_leftovers` on the next check: the journal still has it.
             with contextlib.suppress(NotFound, PortalError):
                 _delete(rt, run_id, name, list_id)
