@@ -16,7 +16,7 @@ import pytest
 from segment_lists.cli.embedded_sandbox import sandbox_settings
 from segment_lists.domain.catalog import ExclusivityGroup
 from segment_lists.domain.interview import Answers, PartnerMarker
-from segment_lists.filters import and_, or_, prop_any_of, prop_known, prop_none_of, prop_unknown
+from segment_lists.filters import and_, association, or_, prop_any_of, prop_known, prop_none_of, prop_unknown
 from segment_lists.sandbox import CONTACTS, RunningSandbox, SandboxConfig, records, seed_demo
 from segment_lists.workflow.apply import apply_items, select_items
 from segment_lists.workflow.environment import load_settings
@@ -115,7 +115,9 @@ def test_the_cost_model_pages_small_lists_and_searches_big_ones(flow: Any) -> No
     everyone = _create(rt, "T everyone", or_(and_(prop_known("createdate"))))
     emailed = _create(rt, "T with email", or_(and_(prop_known("email"))))
     partners = _create(rt, "T partners", or_(and_(prop_any_of("contact_type", "partner"))))
-    vendors = _create(rt, "T vendors", or_(and_(prop_any_of("contact_type", "vendor"))))
+    # Vendors or partners: it may share members with the partners list (definitions that cannot
+    # overlap are decided without a call, see the test below).
+    vendors = _create(rt, "T vendors or partners", or_(and_(prop_any_of("contact_type", "vendor", "partner"))))
     big = ExclusivityGroup(name="big", members=[everyone, emailed], description="test")
     small = ExclusivityGroup(name="small", members=[partners, vendors], description="test")
     before = rt.portal.stats().calls
@@ -124,7 +126,7 @@ def test_the_cost_model_pages_small_lists_and_searches_big_ones(flow: Any) -> No
     )
     calls = rt.portal.stats().calls - before
     methods = {g.group: g.pairs[0].method for g in report.groups}
-    # 1,500 members each: 12 pages for one search; ~65 and ~15 members: 2 pages beat a search.
+    # 1,500 members each: 12 pages for one search; ~65 and ~80 members: 2 pages beat a search.
     assert methods == {"big": "search", "small": "members"}
     assert calls["crm.search"] == 1 and calls["lists.memberships"] == 2
     assert report.groups[0].pairs[0].overlap == rt.count(
@@ -190,3 +192,33 @@ def test_a_big_list_paired_with_a_static_one_is_probed_not_paged(flow: Any) -> N
     assert calls["lists.memberships"] == 1
     assert calls["crm.search"] == -(-(len(set(wanted)) + min(3, len(no_email))) // 100)
     assert all(s.email for s in pair.samples)
+
+
+def test_definitions_that_cannot_meet_cost_no_call_and_an_edited_one_is_counted(flow: Any) -> None:
+    running, rt, groups = flow
+    icp = [(g, ids) for g, ids in groups if g.name == "icp-tiers"]
+    before = rt.portal.stats().calls
+    report = check_groups(rt, icp)
+    calls = rt.portal.stats().calls - before
+    # The catalog's tiers read the primary company: no pair is paged or searched.
+    assert {p.method for p in report.groups[0].pairs} == {"definition"}
+    assert calls["lists.memberships"] == 0 and calls["crm.search"] == 0
+    assert report.groups[0].coverage_method == "sizes" and report.groups[0].uncovered == 0
+    # Someone widens Tier 1 to Tier 1 or 2: the proof fails, the members are compared, the overlap is found.
+    g, ids = icp[0]
+    tier_2 = ids["icp.tier_2"]
+    widened = _create(
+        rt,
+        "T tier 1 or 2",
+        or_(
+            and_(
+                association(
+                    "0-2", association_type_id=1, filters=[prop_any_of("hs_ideal_customer_profile", "tier_1", "tier_2")]
+                )
+            )
+        ),
+    )
+    pair = ExclusivityGroup(name="widened", members=[widened, tier_2], description="test")
+    result = check_groups(rt, [(pair, {widened: widened, tier_2: tier_2})])
+    found = result.groups[0].pairs[0]
+    assert found.method == "members" and found.overlap == rt.portal.get_lists([tier_2])[0].size > 0

@@ -1,6 +1,9 @@
 """check_exclusivity: lists that must not overlap, and partitions that must cover every contact.
 
 Every answer is exact; what varies is its price in API calls. Per pair the cheapest method wins:
+- `definition`: the two dynamic lists' definitions contradict each other (`domain.disjoint`: e.g.
+  different tiers of the primary company, or a company condition and "no primary company"), so
+  they share no member once processed: 0 calls at any size. The catalog's ICP tiers and size bands.
 - `search`: both lists' definitions translate into CRM search filterGroups; the pair's intersection
   is the AND of both (the cross product of their groups), one search reading `total`, which also
   returns the first few offenders. Relative dates are resolved once, at query time, for both. A
@@ -34,6 +37,7 @@ from segment_lists.boundary.ids import checked_list_id
 from segment_lists.boundary.text import clean, counted, quoted
 from segment_lists.data.hubspot_limits import MEMBERSHIP_PAGE
 from segment_lists.domain.catalog import ANY_COMPANY_TYPE, ExclusivityGroup
+from segment_lists.domain.disjoint import PRIMARY_COMPANY, certainly_disjoint
 from segment_lists.domain.plan import Plan
 from segment_lists.domain.search_groups import SearchGroups, fits, intersection, union
 from segment_lists.domain.search_translation import to_search_groups
@@ -56,7 +60,7 @@ BATCH_READ = 100  # ids per batch read of sample emails
 PROBE_IDS = 100  # ids per `hs_object_id IN [...]` probe search (HubSpot's cap on IN values)
 BODY_CHARS = 3000 - 100  # HubSpot's cap on a search request body, less a margin for serialization
 ID_CHARS = 12  # a record id as JSON in an IN list ('"12345678", '), for estimates before ids are known
-Method = Literal["members", "search", "probe", "temporary-list"]
+Method = Literal["definition", "members", "search", "probe", "temporary-list"]
 # With consent, a pair that would page at least this many member pages is counted by HubSpot through
 # a temporary list instead (about 3 calls and a processing wait, whatever the lists' sizes).
 TEMPORARY_LIST_MIN_PAGES = 20
@@ -202,8 +206,10 @@ def check_groups(
         for first, second in itertools.combinations(list_ids, 2):
             pairs.append(_Pair(group.name, first, second, intersection(searchable[first], searchable[second])))
 
+    if force is None:
+        _decide_by_definitions(rt, pairs, lists, now)
     probeable = {i: groups_ for i, groups_ in searchable.items() if groups_ is not None and _probe_fits(groups_)}
-    paged = _choose(rt, pairs, lists, force, probeable)
+    paged = _choose(rt, [p for p in pairs if p.method != "definition"], lists, force, probeable)
     temporary_note = None
     if temporary_lists or force == "temporary-list":
         paged, temporary_note = _use_temporary_lists(rt, pairs, lists, paged, force, wait_seconds)
@@ -293,6 +299,37 @@ def check_groups(
         still_processing=pending,
         temporary_lists=temporary_note,
     )
+
+
+def _decide_by_definitions(rt: Runtime, pairs: list[_Pair], lists: dict[str, HubSpotList], now: datetime) -> None:
+    """Pairs whose definitions contradict each other (`domain.disjoint`): overlap 0, no call. Only
+    dynamic lists (HubSpot keeps their members equal to their definitions); the properties' field
+    types (read once per runtime) say which hold a single value."""
+    for pair in pairs:
+        if pair.search == []:  # both translate, and every group of their product is contradictory
+            pair.method, pair.overlap, pair.calls = "definition", 0, 0
+    candidates = [
+        p
+        for p in pairs
+        if p.method != "definition"
+        and all(i in lists and lists[i].is_dynamic and lists[i].filter_branch for i in (p.first, p.second))
+    ]
+    if not candidates:
+        return
+    single = _single_valued(rt)
+    for pair in candidates:
+        first, second = lists[pair.first].filter_branch, lists[pair.second].filter_branch
+        if certainly_disjoint(first or {}, second or {}, single.__contains__, now=now, zone=rt.time_zone):
+            pair.method, pair.overlap, pair.calls = "definition", 0, 0
+
+
+def _single_valued(rt: Runtime) -> set[str]:
+    """Contact properties, and company properties as read through the primary company, that hold at
+    most one value (every type but multi-select checkboxes)."""
+    names: set[str] = set()
+    for object_type, prefix in (("contacts", ""), ("companies", PRIMARY_COMPANY)):
+        names.update(prefix + prop.name for prop in rt.properties(object_type) if prop.field_type != "checkbox")
+    return names
 
 
 def _use_temporary_lists(
