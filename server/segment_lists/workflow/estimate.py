@@ -91,11 +91,14 @@ class _Estimator:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=1))
 
-    def sample(self) -> CompanySample:
+    def start_sample(self) -> Future[CompanySample]:
         with self._lock:
             if self._sample is None:
                 self._sample = self._pool.submit(_company_sample, self.rt, self.company_properties)
-        return self._sample.result()
+            return self._sample
+
+    def sample(self) -> CompanySample:
+        return self.start_sample().result()
 
     def item(self, item: PlanItem) -> tuple[int | None, str, int | None]:
         """(estimate, note, margin): margin 0 = exact, None = no estimate."""
@@ -239,7 +242,12 @@ def estimate_plan(rt: Runtime, plan: Plan) -> Plan:
     paced by the limiter; the company sample is read once, when the first item needs it)."""
     now = datetime.now(UTC)
     items = [item for item in plan.items if item.action != "needs-input"]
-    estimator = _Estimator(rt, now, _company_properties(plan, now, rt.time_zone))
+    company_properties = _company_properties(plan, now, rt.time_zone)
+    estimator = _Estimator(rt, now, company_properties)
+    if company_properties:
+        # The sample is three round trips in sequence (ends, middles, companies): start it before the
+        # items' searches so that its chain runs under theirs instead of after them.
+        estimator.start_sample()
     try:
         results = rt.map(estimator.item, items)
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from concurrent.futures import ThreadPoolExecutor
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -49,11 +50,14 @@ def _name_key(name: str) -> str:
 
 def take_inventory(rt: Runtime, *, include_filters: bool = False, name_contains: str | None = None) -> Inventory:
     temporary = temporary_list_ids(rt)  # an overlap check's, not the user's: never shown
-    lists = [lst for lst in rt.lists(refresh=True) if lst.id not in temporary]
-    dynamic_ids = [lst.id for lst in lists if lst.is_dynamic]
-    with_filters = (
-        {lst.id: lst for lst in rt.portal.get_lists(dynamic_ids, include_filters=True)} if dynamic_ids else {}
-    )
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The portal's labels (two property reads, kept for the plan too) come in beside the lists.
+        pool.submit(rt.labels)
+        lists = [lst for lst in rt.lists(refresh=True) if lst.id not in temporary]
+        dynamic_ids = [lst.id for lst in lists if lst.is_dynamic]
+        with_filters = (
+            {lst.id: lst for lst in rt.portal.get_lists(dynamic_ids, include_filters=True)} if dynamic_ids else {}
+        )
     library = {entry.list_id for entry in rt.journal.library(rt.portal_id)}
     summaries = []
     for lst in lists:

@@ -1,6 +1,6 @@
 """Waiting for HubSpot to finish processing lists (count_members, exclusivity, temporary lists).
 
-One batched read of every pending list per poll, with gentle backoff; it sleeps without holding any
+One batched read of every pending list per poll, more patient as the wait grows; it sleeps without holding any
 limiter slot, so other work in the same process keeps HubSpot's allowance to itself.
 """
 
@@ -14,22 +14,24 @@ from segment_lists.portal.models import HubSpotList
 from segment_lists.workflow.runtime import Runtime
 
 Progress = Callable[[float, float, str], None]
-# Polling backoff while lists process: quick at first (small lists finish fast), then patient.
+# Polling while lists process: quick at first (small lists finish fast), then a fixed share of the
+# time already waited, so the wait never overshoots a list's processing by more than that share
+# (a doubling backoff can overshoot by half); capped so a long wait still polls now and then.
 POLL_START_SECONDS = 0.25
-POLL_FACTOR = 1.5
+POLL_SHARE = 0.2
 POLL_MAX_SECONDS = 5.0
 
 
 def wait_for_processing(
     rt: Runtime, list_ids: Sequence[str], *, timeout: float, progress: Progress | None = None
 ) -> dict[str, object]:
-    """Poll (batched, with backoff) until every list is COMPLETE or the timeout passes.
+    """Poll (batched, spaced by the time waited) until every list is COMPLETE or the timeout passes.
 
     `progress` hears once per list that finishes (done so far, of all lists, and which one): progress
     that advances, never the same "1 of 17" again on every poll. A list HubSpot no longer has is
     finished too (there is nothing to wait for)."""
-    deadline = time.monotonic() + timeout
-    delay = POLL_START_SECONDS
+    started = time.monotonic()
+    deadline = started + timeout
     found: dict[str, object] = {}
     pending = list(list_ids)
     done = 0
@@ -45,8 +47,9 @@ def wait_for_processing(
         pending = still
         if not pending or time.monotonic() >= deadline:
             return found
-        time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
-        delay = min(POLL_MAX_SECONDS, delay * POLL_FACTOR)
+        now = time.monotonic()
+        delay = min(POLL_MAX_SECONDS, max(POLL_START_SECONDS, POLL_SHARE * (now - started)))
+        time.sleep(min(delay, max(0.0, deadline - now)))
 
 
 def _finished(list_id: str, lst: HubSpotList | None, done: int, total: int) -> str:

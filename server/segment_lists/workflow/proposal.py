@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from segment_lists.domain.interview import Answers
 from segment_lists.domain.plan import Plan
 from segment_lists.domain.planner import build_plan
@@ -18,13 +20,32 @@ def propose(rt: Runtime, answers: Answers, *, estimate: bool = True) -> Plan:
     plan = build_plan(answers, facts)
     # A clash's recommendation rests on who uses the existing list and what a merge would change:
     # find out, then plan again with that (the same plan id: evidence changes advice, not actions).
-    evidence = gather_evidence(rt, plan, measure=estimate)
+    # The estimates do not depend on it: both are read at once (their round trips overlap).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        estimated = pool.submit(estimate_plan, rt, plan) if estimate else None
+        evidence = gather_evidence(rt, plan, measure=estimate)
+        sized = estimated.result() if estimated is not None else None
     if evidence:
         plan = build_plan(answers, facts, evidence)
-    if estimate:
-        plan = estimate_plan(rt, plan)
+    if sized is not None:
+        plan = _with_estimates(rt, plan, sized)
     rt.journal.save_plan(rt.portal_id, plan.plan_id, plan.model_dump(mode="json"))
     return plan
+
+
+def _with_estimates(rt: Runtime, plan: Plan, sized: Plan) -> Plan:
+    """`plan` with the estimates made for `sized`, item by item where the definition is the same;
+    any other item (evidence changed it) is estimated now."""
+    known = {(item.key, repr(item.filter_branch), item.action): item for item in sized.items}
+    fields = ("estimated_size", "estimate_note", "estimate_margin")
+    items, missing = [], False
+    for item in plan.items:
+        twin = known.get((item.key, repr(item.filter_branch), item.action))
+        if twin is None:
+            missing = True
+        items.append(item if twin is None else item.model_copy(update={f: getattr(twin, f) for f in fields}))
+    plan = plan.model_copy(update={"items": items})
+    return estimate_plan(rt, plan) if missing else plan
 
 
 def load_plan(rt: Runtime, plan_id: str) -> Plan:

@@ -64,6 +64,7 @@ class Runtime:
     _properties: dict[str, list[Property]] = field(default_factory=dict)
     _lists: list[HubSpotList] | None = None
     _lock: threading.RLock = field(default_factory=threading.RLock)
+    _read_locks: dict[str, threading.Lock] = field(default_factory=dict)
     # Concurrent calls at most (1 = strictly sequential); `cache=False` reads everything every time.
     workers: int = WORKERS
     cache: bool = True
@@ -97,8 +98,14 @@ class Runtime:
     def time_zone(self) -> str:
         return self.account.time_zone or "UTC"
 
-    def properties(self, object_type: str) -> list[Property]:
+    def _read_lock(self, what: str) -> threading.Lock:
+        """One lock per cached read: two threads never read the same thing twice, and reads of
+        different things (contact and company properties, the lists) go out at once."""
         with self._lock:
+            return self._read_locks.setdefault(what, threading.Lock())
+
+    def properties(self, object_type: str) -> list[Property]:
+        with self._read_lock(f"properties:{object_type}"):
             if object_type not in self._properties or not self.cache:
                 self._properties[object_type] = self.portal.properties(object_type)
             return self._properties[object_type]
@@ -125,7 +132,7 @@ class Runtime:
 
     def lists(self, *, refresh: bool = False) -> list[HubSpotList]:
         """Every list (no definitions), read once per flow and again after writes."""
-        with self._lock:
+        with self._read_lock("lists"):
             if self._lists is None or refresh or not self.cache:
                 self._lists = self.portal.all_lists()
             return self._lists
@@ -161,7 +168,7 @@ class Runtime:
         return self.portal.stats().total_calls
 
     def lists_changed(self) -> None:
-        with self._lock:
+        with self._read_lock("lists"):  # after a read in flight, so its answer cannot outlive the change
             self._lists = None
 
     def close(self) -> None:

@@ -1,6 +1,6 @@
 """count_members: wait for HubSpot to finish processing, then compare sizes with expectations.
 
-Waiting is one batched read of every pending list per poll, with gentle backoff; it sleeps without
+Waiting is one batched read of every pending list per poll, spaced by the time already waited; it sleeps without
 holding any limiter slot, so other work in the same process keeps HubSpot's allowance to itself.
 The trend (quarterly review) merges HubSpot's size history with the journal's snapshots and flags
 what the catalog would not expect: a size now outside the expected range, or a change of more
