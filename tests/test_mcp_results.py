@@ -118,6 +118,12 @@ async def test_plan_detail_on_demand_shows_the_saved_plan(portal: SeededPortal) 
         assert tier["filter_branch"]["filterBranchType"] == "OR" and tier["description"]
         whole = await read("propose_segments", {"plan_id": plan_id, "detail": ["plan"]})
         assert {group["name"] for group in whole["plan"]["plan_detail"]["groups"]} >= {"icp-tiers", "engagement"}
+        # Stages in the portal's words: the custom stage by its label, its numeric id beside it.
+        stages = next(line for line in read.texts["propose_segments"].splitlines() if "Lifecycle stages in use" in line)
+        assert "Churned Customer (id 2497212665)" in stages and "Customer " in stages and "customer " not in stages
+        assert (
+            whole["plan"]["plan_detail"]["prerequisites"]["lifecycle_stage_labels"]["2497212665"] == "Churned Customer"
+        )
         unknown = await read("propose_segments", {"plan_id": plan_id, "detail": ["core.nothing"]})
         assert "No item core.nothing in this plan" in unknown["summary"]
 

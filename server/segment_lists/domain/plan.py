@@ -121,6 +121,7 @@ class Prerequisites(BaseModel):
     icp: IcpLocation | None = None
     icp_how: str = ""
     lifecycle_stages_in_use: dict[str, int] = Field(default_factory=dict)
+    lifecycle_stage_labels: dict[str, str] = Field(default_factory=dict)  # value -> the portal's label
     fill_rates: dict[str, float] = Field(default_factory=dict)
     own_domains: list[str] = Field(default_factory=list)
     own_domains_source: Literal["answers", "portal users", "none"] = "none"

@@ -144,6 +144,7 @@ def build_plan(answers: Answers, facts: PortalFacts, evidence: dict[str, Evidenc
         own_domains=own_domains,
         own_domains_source=own_source,
         lifecycle_stages_in_use=facts.value_counts.get("contact.lifecyclestage", {}),
+        lifecycle_stage_labels=_stage_labels(facts),
         fill_rates=_fill_rates(facts),
     )
     _lifecycle_warnings(facts, warnings)
@@ -378,6 +379,14 @@ def _own_domains(
         )
         return candidates, "portal users"
     return [], "none"
+
+
+def _stage_labels(facts: PortalFacts) -> dict[str, str]:
+    """The portal's label of each stage in use (custom stages' values are numeric ids)."""
+    prop = facts.contact_properties.get("lifecyclestage")
+    options = prop.options if prop is not None else {}
+    in_use = facts.value_counts.get("contact.lifecyclestage", {})
+    return {value: options[value] for value in in_use if options.get(value)}
 
 
 def _customer_stages(facts: PortalFacts, warnings: list[PlanWarning]) -> list[str]:

@@ -330,7 +330,11 @@ def _plan_detail(plan: Plan) -> str:
     if prerequisites.icp_how:
         lines.append(f"- ICP tier: {cell(prerequisites.icp_how, 400)}")
     if prerequisites.lifecycle_stages_in_use:
-        stages = ", ".join(f"{cell(k, 60)} {v:,}" for k, v in prerequisites.lifecycle_stages_in_use.items())
+        labels = prerequisites.lifecycle_stage_labels
+        stages = ", ".join(
+            f"{cell(labels.get(k, k), 60)}{f' (id {cell(k, 40)})' if k.isdigit() else ''} {v:,}"
+            for k, v in prerequisites.lifecycle_stages_in_use.items()
+        )
         lines.append(f"- Lifecycle stages in use (contacts): {stages}")
     if prerequisites.fill_rates:
         rates = ", ".join(f"{cell(k, 80)} {v:.0%}" for k, v in prerequisites.fill_rates.items())
