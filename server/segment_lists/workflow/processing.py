@@ -18,7 +18,7 @@ Progress = Callable[[float, float, str], None]
 # time already waited, so the wait never overshoots a list's processing by more than that share
 # (a doubling backoff can overshoot by half); capped so a long wait still polls now and then.
 POLL_START_SECONDS = 0.25
-POLL_SHARE = 0.2
+POLL_SHARE = 0.1
 POLL_MAX_SECONDS = 5.0
 
 
