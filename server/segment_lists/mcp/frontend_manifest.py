@@ -39,7 +39,7 @@ from segment_lists.mcp.frontend.session import END, HandedOver
 from segment_lists.mcp.server import build_server
 from segment_lists.mcp.state import AppState
 from segment_lists.mcp.stdio import serve_stdio
-from segment_lists.workflow.environment import load_settings
+from segment_lists.workflow.environment import Settings, load_settings
 
 CLIENT = {"name": "segment-lists-frontend-manifest", "version": "0"}
 ANSWER_WAIT_SECONDS = 30
@@ -58,12 +58,17 @@ class Collected:
         return next((m for m in self.messages if "method" not in m and m.get("id") == request_id), None)
 
 
-async def converse(lines: Sequence[str], *, read_only: bool = False, wait_for: Sequence[Any] = ()) -> list[dict]:
+def portal_free_settings() -> Settings:
+    """No token, no sandbox, no .env: what the front end answers needs no portal."""
+    return load_settings(env={}, dotenv=Path("/nonexistent/.env"))
+
+
+async def converse(
+    lines: Sequence[str], *, read_only: bool = False, settings: Settings | None = None, wait_for: Sequence[Any] = ()
+) -> list[dict[str, Any]]:
     """Every message the real server writes for these client lines (served as over stdio), once the
     answers to `wait_for` (request ids) are out; then the input ends."""
-    server = build_server(
-        AppState(settings=load_settings(env={}, dotenv=Path("/nonexistent/.env")), read_only=read_only)
-    )
+    server = build_server(AppState(settings=settings or portal_free_settings(), read_only=read_only))
     given: queue.SimpleQueue[str | None] = queue.SimpleQueue()
     for line in lines:
         given.put(line)
@@ -96,21 +101,21 @@ def _body(message: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in message.items() if key in {"result", "error"}}
 
 
-async def record(read_only: bool) -> dict[str, dict[str, dict[str, Any]]]:
+async def record(read_only: bool, settings: Settings | None = None) -> dict[str, dict[str, dict[str, Any]]]:
     """protocol version -> method -> the real server's response body."""
     answers: dict[str, dict[str, dict[str, Any]]] = {}
     for version in HANDSHAKE_PROTOCOL_VERSIONS:
         methods = ["initialize", *sorted(LEGACY_METHODS)]
         lines = [initialize(0, version), json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"})]
         lines += [request(i, method) for i, method in enumerate(methods[1:], start=1)]
-        said = await converse(lines, read_only=read_only, wait_for=range(len(methods)))
+        said = await converse(lines, read_only=read_only, settings=settings, wait_for=range(len(methods)))
         answers[version] = {
             method: _body(next(m for m in said if m.get("id") == i)) for i, method in enumerate(methods)
         }
     for version in MODERN_PROTOCOL_VERSIONS:
         methods = sorted(MODERN_METHODS)
         lines = [request(i, method, envelope(version)) for i, method in enumerate(methods)]
-        said = await converse(lines, read_only=read_only, wait_for=range(len(methods)))
+        said = await converse(lines, read_only=read_only, settings=settings, wait_for=range(len(methods)))
         answers[version] = {
             method: _body(next(m for m in said if m.get("id") == i)) for i, method in enumerate(methods)
         }

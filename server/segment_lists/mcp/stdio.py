@@ -146,17 +146,22 @@ class WireOut:
 
 class WithoutReplayAnswer:
     """The write stream the server answers on, less its answer to the replayed first request (the client
-    has had the front end's). An error there means the manifest no longer matches the server: say so."""
+    has had the front end's). Were the two answers different, the front end's manifest would be stale
+    (tests/test_frontend_manifest.py keeps that from shipping): it is said on stderr."""
 
-    def __init__(self, inner: Any, replay_id: str) -> None:
+    def __init__(self, inner: Any, handed: HandedOver) -> None:
         self._inner = inner
-        self._replay_id = replay_id
+        self._handed = handed
 
     async def send(self, item: SessionMessage) -> None:
         message = item.message
-        if isinstance(message, JSONRPCResponse | JSONRPCError) and message.id == self._replay_id:
-            if isinstance(message, JSONRPCError):
-                log.warning("the server refused the front end's replayed request: %s", message.error.message)
+        if isinstance(message, JSONRPCResponse | JSONRPCError) and message.id == self._handed.replay_id:
+            said = json.loads(message.model_dump_json(by_alias=True, exclude_unset=True))
+            if {k: v for k, v in said.items() if k in {"result", "error"}} != self._handed.replay_answer:
+                log.warning(
+                    "the stdio front end's first answer differs from this server's: regenerate its manifest "
+                    "(python -m segment_lists.mcp.frontend_manifest), or set SEGMENT_LISTS_FRONTEND=0"
+                )
             return
         await self._inner.send(item)
 
@@ -180,7 +185,7 @@ async def serve_stdio(server: MCPServer[Any], handed: HandedOver | None = None) 
     else:  # the front end claimed stdin and stdout already
         transport = stdio_server(stdin=QueuedLines(handed.lines), stdout=WireOut(handed.wire))  # type: ignore[arg-type]
     async with transport as (read_stream, write_stream):
-        answers = write_stream if handed is None else WithoutReplayAnswer(write_stream, handed.replay_id)
+        answers = write_stream if handed is None else WithoutReplayAnswer(write_stream, handed)
         await lowlevel.run(
             AnsweringReader(read_stream, write_stream), answers, lowlevel.create_initialization_options()
         )

@@ -51,6 +51,7 @@ class Answerer:
         self._manifest = manifest
         self._profile = profile
         self.replay_id = replay_id
+        self.replay_answer: dict[str, Any] | None = None  # what the client got for the replayed request
         self._era: str | None = None  # "legacy" or "modern", decided by the first request
         self._negotiated: str | None = None  # a legacy session's version, once this front end answered initialize
         self._blind = False
@@ -75,9 +76,10 @@ class Answerer:
         body = self._body(message, opening)
         if body is None:
             return Step(forward=line)
-        answer = _dumps({"jsonrpc": "2.0", "id": message["id"], **body})
-        replay = _dumps({**message, "id": self.replay_id}) if opening else None
-        return Step(answer=answer, forward=replay)
+        replay = None
+        if opening:
+            replay, self.replay_answer = _dumps({**message, "id": self.replay_id}), body
+        return Step(answer=_dumps({"jsonrpc": "2.0", "id": message["id"], **body}), forward=replay)
 
     def _body(self, message: dict[str, Any], opening: bool) -> dict[str, Any] | None:
         method, params = message["method"], message.get("params")

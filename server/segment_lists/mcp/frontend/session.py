@@ -15,7 +15,7 @@ import queue
 import sys
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from segment_lists.mcp.frontend.answers import Answerer
 from segment_lists.mcp.frontend.manifest import FULL, READ_ONLY, load, matches_installed
@@ -33,12 +33,14 @@ class LineWriter(Protocol):
 
 @dataclass(frozen=True)
 class HandedOver:
-    """What the real server takes over: the client's lines, the wire to answer on, and the id of the
-    replayed first request (its answer was already given by the front end: the real server's is dropped)."""
+    """What the real server takes over: the client's lines, the wire to answer on, the id of the replayed
+    first request (its answer was already given by the front end: the real server's is dropped) and
+    that answer (the real server's must be the same)."""
 
     lines: queue.SimpleQueue[str | None]
     wire: LineWriter
     replay_id: str
+    replay_answer: dict[str, Any] | None = None
 
 
 class FrontEnd:
@@ -75,7 +77,7 @@ class FrontEnd:
         """From now on the real server answers everything."""
         with self._lock:
             self._handed = True
-        return HandedOver(self._lines, self._wire, self._answerer.replay_id)
+        return HandedOver(self._lines, self._wire, self._answerer.replay_id, self._answerer.replay_answer)
 
     def close(self) -> None:
         """The server has stopped: release a reader still waiting on the queue, give fd 0 and 1 back."""
