@@ -25,6 +25,7 @@ import anyio
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from mcp_types import JSONRPCRequest, jsonrpc_message_adapter
 
 from segment_lists.mcp.frontend.answers import (
     CLIENT_CAPABILITIES_KEY,
@@ -353,9 +354,23 @@ def _canonical(messages: list[dict[str, Any]]) -> list[str]:
     return with_id + [json.dumps(m, sort_keys=True) for m in messages if m.get("id") is None]
 
 
+def _answerable(lines: list[str]) -> int:
+    """How many of these lines the SDK's server answers: every one but those it reads as a notification
+    or a response (a request gets its answer, an unreadable line its error)."""
+    count = 0
+    for line in lines:
+        try:
+            message = jsonrpc_message_adapter.validate_json(line, by_name=False)
+        except ValueError:
+            count += 1
+            continue
+        count += isinstance(message, JSONRPCRequest)
+    return count
+
+
 async def _converse_until(lines: list[str], read_only: bool, wait_for: list[Any]) -> list[dict[str, Any]]:
-    """The real server over these lines; input ends once every id in `wait_for` is answered and the server
-    has been quiet a moment (the answers to the other lines are out too)."""
+    """The real server over these lines; input ends once every id in `wait_for` is answered and every
+    line it answers has its answer."""
     server = build_server(AppState(settings=portal_free_settings(), read_only=read_only))
     given_lines: queue.SimpleQueue[str | None] = queue.SimpleQueue()
     for line in lines:
@@ -365,12 +380,9 @@ async def _converse_until(lines: list[str], read_only: bool, wait_for: list[Any]
         # Its own replay id: the replayed request's answer is kept here, to be compared.
         tasks.start_soon(serve_stdio, server, HandedOver(given_lines, out, replay_id="-"))
         with anyio.fail_after(30):
-            while any(_answer_to(out.messages, i) is None for i in wait_for):
+            expected = _answerable(lines)
+            while any(_answer_to(out.messages, i) is None for i in wait_for) or len(out.messages) < expected:
                 await anyio.sleep(0.005)
-            seen = -1
-            while seen != len(out.messages):
-                seen = len(out.messages)
-                await anyio.sleep(0.03)
         given_lines.put(END)
     return out.messages
 
