@@ -178,20 +178,27 @@ def test_every_line_sent_before_the_hand_over_is_answered_and_eof_ends_the_serve
 
 def test_eof_during_the_handshake_still_ends_cleanly(tmp_path: Path) -> None:
     """The client leaves right after its listing, while the real server is still loading: the server
-    loads, finds the end of input and exits 0, with nothing alarming said."""
+    loads, finds the end of input and exits 0, with nothing alarming said. With `--sandbox` the portal's
+    address is on stderr before the first answer (a client reading the log once connected finds it)."""
     process = _spawn(tmp_path)
     try:
-        assert process.stdin is not None
+        assert process.stdin is not None and process.stderr is not None
         process.stdin.write(initialize(1, "2024-11-05") + "\n" + request(2, "tools/list") + "\n")
         process.stdin.close()
         answers = _answers(process, 2)
+        said_first = os.read(process.stderr.fileno(), 1 << 16).decode() if _ready(process.stderr) else ""
         returncode = process.wait(timeout=60)
-        stderr = process.stderr.read() if process.stderr else ""
+        stderr = said_first + process.stderr.read()
     finally:
         process.kill()
+    assert "serving the SANDBOX portal at http://127.0.0.1:" in said_first
     assert answers[0]["result"]["protocolVersion"] == "2024-11-05" and answers[1]["result"]["tools"]
     assert returncode == 0, stderr[-2000:]
     _calm(stderr)
+
+
+def _ready(stream: Any) -> bool:
+    return bool(select.select([stream], [], [], 0)[0])
 
 
 def test_read_only_from_a_dotenv_file_is_what_the_front_end_lists(tmp_path: Path) -> None:
@@ -269,6 +276,19 @@ class _Pipes:
                 return None
             data += os.read(self.client_in, 1)
         return json.loads(data)
+
+
+def test_a_held_front_end_answers_only_once_released() -> None:
+    manifest = load()
+    assert manifest is not None
+    pipes = _Pipes()
+    front = FrontEnd(pipes.wire, Answerer(manifest, FULL, "replay-0"), held=True)
+    front.start()
+    pipes.send(initialize(1, "2025-11-25"))
+    assert pipes.receive(timeout=0.3) is None
+    front.release()
+    answer = pipes.receive()
+    assert answer and answer["id"] == 1 and answer["result"]["serverInfo"]["name"] == "hubspot-segment-lists"
 
 
 def test_the_hand_over_answers_what_waited_in_order_and_then_everything(tmp_path: Path) -> None:

@@ -29,8 +29,11 @@ def front_end(args: argparse.Namespace) -> FrontEnd | None:
         return None
     from segment_lists.mcp.frontend.session import start
 
-    # The same reading of read-only as `serve` makes once its settings load: the tools listed must match.
-    return start(read_only=args.read_only or is_yes(environment.get("SEGMENT_LISTS_READ_ONLY", "")))
+    # The same readings as `serve` makes once its settings load: read-only (the tools listed must match),
+    # and an always-on sandbox, whose address is said before the first answer (serve_verb releases it).
+    read_only = args.read_only or is_yes(environment.get("SEGMENT_LISTS_READ_ONLY", ""))
+    always = environment.get("SEGMENT_LISTS_SANDBOX", "").strip().lower() == "always"
+    return start(read_only=read_only, held=args.sandbox is True or (args.sandbox is None and always))
 
 
 def run(args: argparse.Namespace) -> int:

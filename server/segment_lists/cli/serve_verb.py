@@ -209,10 +209,6 @@ def _serve(
     allowed_hosts: list[str],
     front: FrontEnd | None,
 ) -> int:
-    from segment_lists.mcp.server import build_server
-    from segment_lists.mcp.state import AppState
-    from segment_lists.mcp.stdio import run_stdio
-
     # --sandbox / --no-sandbox win over SEGMENT_LISTS_SANDBOX (default auto: the sandbox only without a token).
     mode = {True: "always", False: "never", None: settings.sandbox_mode}[args.sandbox]
     # Only in place of HubSpot itself: a HUBSPOT_BASE_URL the user chose is never swapped for demo data.
@@ -231,6 +227,8 @@ def _serve(
             print(
                 f"hubspot-segment-lists: serving the SANDBOX portal at {sandbox.base_url} (demo data)", file=sys.stderr
             )
+            if front is not None:
+                front.release()  # the address is out: the front end may answer (the MCP SDK loads meanwhile)
         elif args.state_dir:
             settings = settings.model_copy(update={"state_dir": args.state_dir})
         without_token = None
@@ -246,6 +244,11 @@ def _serve(
                 f"hubspot-segment-lists: not connected (no HUBSPOT_ACCESS_TOKEN). To connect: {CONNECT_HINT}.",
                 file=sys.stderr,
             )
+        # Imported here, after an always-on sandbox has started and said where: the MCP SDK is the slow part.
+        from segment_lists.mcp.server import build_server
+        from segment_lists.mcp.state import AppState
+        from segment_lists.mcp.stdio import run_stdio
+
         read_only = args.read_only or settings.read_only
         state = AppState(settings=settings, read_only=read_only, sandbox=sandbox, without_token=without_token)
         # At exit, in this order: the journal, then the portal (started here or on the first call), then its folder.

@@ -44,12 +44,17 @@ class HandedOver:
 
 
 class FrontEnd:
-    def __init__(self, wire: Wire, answerer: Answerer) -> None:
+    def __init__(self, wire: Wire, answerer: Answerer, *, held: bool = False) -> None:
+        """`held`: read nothing until `release` (or the hand-over): `serve --sandbox` first says where its
+        sandbox portal is, so a client that looks at the server's stderr once connected finds it there."""
         self._wire = wire
         self._answerer = answerer
         self._lines: queue.SimpleQueue[str | None] = queue.SimpleQueue()
         self._lock = threading.Lock()  # a line is answered or queued wholly before or after the hand-over
         self._handed = False
+        self._open = threading.Event()
+        if not held:
+            self._open.set()
 
     def start(self) -> None:
         # A daemon: a server that fails to start must still exit while this thread waits for input.
@@ -57,8 +62,13 @@ class FrontEnd:
 
     def _read(self) -> None:
         for line in self._wire.lines():
+            self._open.wait()
             self._take(line)
         self._lines.put(END)
+
+    def release(self) -> None:
+        """Start answering (a front end not held already does)."""
+        self._open.set()
 
     def _take(self, line: str) -> None:
         with self._lock:
@@ -77,6 +87,7 @@ class FrontEnd:
         """From now on the real server answers everything."""
         with self._lock:
             self._handed = True
+        self._open.set()
         return HandedOver(self._lines, self._wire, self._answerer.replay_id, self._answerer.replay_answer)
 
     def close(self) -> None:
@@ -85,9 +96,10 @@ class FrontEnd:
         self._wire.restore()
 
 
-def start(*, read_only: bool) -> FrontEnd | None:
-    """The front end, answering already; None where it cannot stand in (then the SDK serves stdio alone):
-    not POSIX, no manifest, or an MCP SDK / pydantic other than the one the manifest was recorded with."""
+def start(*, read_only: bool, held: bool = False) -> FrontEnd | None:
+    """The front end, answering already (unless `held`); None where it cannot stand in (then the SDK serves
+    stdio alone): not POSIX, no manifest, or an MCP SDK / pydantic other than the one the manifest was
+    recorded with."""
     if sys.platform == "win32":
         return None
     manifest = load()
@@ -96,6 +108,6 @@ def start(*, read_only: bool) -> FrontEnd | None:
     from segment_lists.mcp.frontend.wire import claim_stdio
 
     replay_id = f"segment-lists-frontend-{os.urandom(8).hex()}"
-    front = FrontEnd(claim_stdio(), Answerer(manifest, READ_ONLY if read_only else FULL, replay_id))
+    front = FrontEnd(claim_stdio(), Answerer(manifest, READ_ONLY if read_only else FULL, replay_id), held=held)
     front.start()
     return front
