@@ -40,6 +40,7 @@ from segment_lists.mcp.frontend_manifest import (
     CLIENT,
     Collected,
     build_manifest,
+    converse,
     initialize,
     manifest_text,
     portal_free_settings,
@@ -316,7 +317,7 @@ def test_every_answer_the_front_end_gives_is_the_real_servers(session: list[str]
     all_ids = [_id_of(line) for line in session]
     if len([i for i in all_ids if i is not None]) != len({_id_key(i) for i in all_ids if i is not None}):
         return
-    direct = anyio.run(_converse_until, session, read_only, given_ids)
+    direct = _converse(session, read_only, given_ids)
     for answer in answers:
         said = json.loads(answer)
         real = _answer_to(direct, said["id"])
@@ -326,7 +327,7 @@ def test_every_answer_the_front_end_gives_is_the_real_servers(session: list[str]
     expected = [m for m in direct if _id_key(m.get("id")) not in {_id_key(i) for i in given_ids}]
     waited = [m["id"] for m in expected if m.get("id") is not None]
     replayed = [REPLAY_ID] if answerer.replay_answer is not None else []
-    handed = anyio.run(_converse_until, queued, read_only, waited + replayed)
+    handed = _converse(queued, read_only, waited + replayed)
     if replayed:
         replay_answer = _answer_to(handed, REPLAY_ID)
         assert (
@@ -354,6 +355,12 @@ def _canonical(messages: list[dict[str, Any]]) -> list[str]:
     return with_id + [json.dumps(m, sort_keys=True) for m in messages if m.get("id") is None]
 
 
+def _converse(lines: list[str], read_only: bool, wait_for: list[Any]) -> list[dict[str, Any]]:
+    """The real server over these lines, until `wait_for` and every line it answers has its answer (the
+    replayed request's answer is kept, to be compared)."""
+    return anyio.run(lambda: converse(lines, read_only=read_only, wait_for=wait_for, at_least=_answerable(lines)))
+
+
 def _answerable(lines: list[str]) -> int:
     """How many of these lines the SDK's server answers: every one but those it reads as a notification
     or a response (a request gets its answer, an unreadable line its error)."""
@@ -366,25 +373,6 @@ def _answerable(lines: list[str]) -> int:
             continue
         count += isinstance(message, JSONRPCRequest)
     return count
-
-
-async def _converse_until(lines: list[str], read_only: bool, wait_for: list[Any]) -> list[dict[str, Any]]:
-    """The real server over these lines; input ends once every id in `wait_for` is answered and every
-    line it answers has its answer."""
-    server = build_server(AppState(settings=portal_free_settings(), read_only=read_only))
-    given_lines: queue.SimpleQueue[str | None] = queue.SimpleQueue()
-    for line in lines:
-        given_lines.put(line)
-    out = Collected()
-    async with anyio.create_task_group() as tasks:
-        # Its own replay id: the replayed request's answer is kept here, to be compared.
-        tasks.start_soon(serve_stdio, server, HandedOver(given_lines, out, replay_id="-"))
-        with anyio.fail_after(30):
-            expected = _answerable(lines)
-            while any(_answer_to(out.messages, i) is None for i in wait_for) or len(out.messages) < expected:
-                await anyio.sleep(0.005)
-        given_lines.put(END)
-    return out.messages
 
 
 def test_a_stale_manifest_is_said_on_stderr(caplog: pytest.LogCaptureFixture) -> None:

@@ -43,6 +43,7 @@ from segment_lists.workflow.environment import Settings, load_settings
 
 CLIENT = {"name": "segment-lists-frontend-manifest", "version": "0"}
 ANSWER_WAIT_SECONDS = 30
+NO_REPLAY = "-"  # a replay id for a session no front end began
 
 
 class Collected:
@@ -54,8 +55,13 @@ class Collected:
     def write(self, text: str) -> None:
         self.messages += [json.loads(line) for line in text.splitlines() if line.strip()]
 
+    @property
+    def answers(self) -> list[dict[str, Any]]:
+        return [m for m in self.messages if "method" not in m]
+
     def answer(self, request_id: Any) -> dict[str, Any] | None:
-        return next((m for m in self.messages if "method" not in m and m.get("id") == request_id), None)
+        # Ids compared as JSON: 1, 1.0 and true are different ids.
+        return next((m for m in self.answers if json.dumps(m.get("id")) == json.dumps(request_id)), None)
 
 
 def portal_free_settings() -> Settings:
@@ -64,19 +70,25 @@ def portal_free_settings() -> Settings:
 
 
 async def converse(
-    lines: Sequence[str], *, read_only: bool = False, settings: Settings | None = None, wait_for: Sequence[Any] = ()
+    lines: Sequence[str],
+    *,
+    read_only: bool = False,
+    settings: Settings | None = None,
+    wait_for: Sequence[Any] = (),
+    at_least: int = 0,
 ) -> list[dict[str, Any]]:
     """Every message the real server writes for these client lines (served as over stdio), once the
-    answers to `wait_for` (request ids) are out; then the input ends."""
+    answers to `wait_for` (request ids) and at least `at_least` answers in all are out; then the input
+    ends. Its replay id is one no line uses: nothing is dropped."""
     server = build_server(AppState(settings=settings or portal_free_settings(), read_only=read_only))
     given: queue.SimpleQueue[str | None] = queue.SimpleQueue()
     for line in lines:
         given.put(line)
     out = Collected()
     async with anyio.create_task_group() as tasks:
-        tasks.start_soon(serve_stdio, server, HandedOver(given, out, replay_id="not-used"))
+        tasks.start_soon(serve_stdio, server, HandedOver(given, out, replay_id=NO_REPLAY))
         with anyio.fail_after(ANSWER_WAIT_SECONDS):
-            while any(out.answer(request_id) is None for request_id in wait_for):
+            while any(out.answer(i) is None for i in wait_for) or len(out.answers) < at_least:
                 await anyio.sleep(0.005)
         given.put(END)
     return out.messages
