@@ -5,9 +5,14 @@
 Cold start: spawn `python -m segment_lists serve` (without a token: what every shipped config starts,
 the sandbox standing in on the first tool call; and with `--sandbox --contacts 0`) and time, over the
 stdio pipes, from the spawn to the answer to the first `tools/list` (initialize + initialized +
-tools/list, raw JSON-RPC). Beside it, in the same run and interleaved run by run, HubSpot's own
-`@hubspot/mcp-server` from npm (Node), installed by this benchmark into .tools/hubspot-mcp (never by
-the tests); when npm cannot install it (offline), the run says so and measures ours alone.
+tools/list, raw JSON-RPC). `serve` answers these from its stdio front end while the MCP SDK loads;
+the same command with SEGMENT_LISTS_FRONTEND=0 is measured too. Beside them, in the same run and
+interleaved run by run, HubSpot's own `@hubspot/mcp-server` from npm (Node), installed by this
+benchmark into .tools/hubspot-mcp (never by the tests); when npm cannot install it (offline), the run
+says so and measures ours alone.
+First call: on ours, `tools/call list_existing_lists` sent the moment the `tools/list` answer arrives
+(the sandbox standing in: started and seeded on that call), timed from the spawn to its answer, with
+and without the front end: the hand-over must not make the first real call slower.
 Overhead: each read tool called through an in-process MCP client against an embedded sandbox
 (no latency), minus the same workflow call made directly on the same runtime: what the MCP layer
 (validation, threads, serialization) adds beyond the HubSpot calls the tool makes.
@@ -87,9 +92,21 @@ def ours(args: list[str]) -> Callable[[str], list[str]]:
 NODE_ENV = {"PRIVATE_APP_ACCESS_TOKEN": "placeholder-not-a-token"}
 
 
-def cold_start(command: Callable[[str], list[str]], extra_env: dict[str, str] | None = None) -> float:
-    """Seconds from spawning the server to reading the answer to the first tools/list."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HUBSPOT_")} | (extra_env or {})
+FIRST_CALL = {
+    "jsonrpc": "2.0",
+    "id": 3,
+    "method": "tools/call",
+    "params": {"name": "list_existing_lists", "arguments": {}},
+}
+NO_FRONT_END = {"SEGMENT_LISTS_FRONTEND": "0"}
+
+
+def cold_start(
+    command: Callable[[str], list[str]], extra_env: dict[str, str] | None = None, *, first_call: bool = False
+) -> tuple[float, float | None]:
+    """Seconds from spawning the server to reading the answer to the first tools/list, and (`first_call`)
+    to the answer to a tools/call sent as soon as that listing arrived."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HUBSPOT_", "SEGMENT_LISTS_"))} | (extra_env or {})
     with tempfile.TemporaryDirectory() as workdir:
         started = time.perf_counter()
         process = subprocess.Popen(
@@ -109,18 +126,34 @@ def cold_start(command: Callable[[str], list[str]], extra_env: dict[str, str] | 
             ):
                 process.stdin.write((json.dumps(message) + "\n").encode())
             process.stdin.flush()
+            listed: float | None = None
             while True:
                 line = process.stdout.readline()
                 if not line:
-                    raise RuntimeError("the server exited before answering tools/list")
+                    raise RuntimeError("the server exited before answering")
                 reply = json.loads(line)
                 if reply.get("id") == 2:
                     assert reply["result"]["tools"], reply
-                    return time.perf_counter() - started
+                    listed = time.perf_counter() - started
+                    if not first_call:
+                        return listed, None
+                    process.stdin.write((json.dumps(FIRST_CALL) + "\n").encode())
+                    process.stdin.flush()
+                elif reply.get("id") == 3:
+                    assert reply["result"]["isError"] is False, reply
+                    assert listed is not None
+                    return listed, time.perf_counter() - started
         finally:
             process.stdin.close()
             process.terminate()
             process.wait(timeout=10)
+
+
+def _summary(samples: dict[str, list[float]]) -> dict[str, dict[str, float]]:
+    return {
+        label: {"median_s": round(statistics.median(values), 3), "min_s": round(min(values), 3)}
+        for label, values in samples.items()
+    }
 
 
 def _median_ms(samples: list[float]) -> float:
@@ -196,24 +229,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calls", type=int, default=30, help="calls per read tool")
     args = parser.parse_args(argv)
     node, node_label = hubspot_mcp_command()
-    configs: dict[str, Callable[[str], list[str]]] = {
-        "ours: serve (no token)": ours([]),
-        "ours: serve --sandbox --contacts 0": ours(["--sandbox", "--contacts", "0"]),
+    ours_label, without_label = "ours: serve (no token)", "ours: serve (no token), SEGMENT_LISTS_FRONTEND=0"
+    # label -> (command, environment, whether to time the first call too)
+    configs: dict[str, tuple[Callable[[str], list[str]], dict[str, str] | None, bool]] = {
+        ours_label: (ours([]), None, True),
+        without_label: (ours([]), NO_FRONT_END, True),
+        "ours: serve --sandbox --contacts 0": (ours(["--sandbox", "--contacts", "0"]), None, False),
     }
     if node is not None:
-        configs[node_label] = lambda _workdir: node
+        configs[node_label] = (lambda _workdir: node, NODE_ENV, False)
     samples: dict[str, list[float]] = {label: [] for label in configs}
+    calls: dict[str, list[float]] = {label: [] for label, (_, _, timed) in configs.items() if timed}
     for _ in range(args.runs):  # interleaved: the machine's load falls on every server alike
-        for label, command in configs.items():
-            samples[label].append(cold_start(command, NODE_ENV if label == node_label else None))
-    starts = {
-        label: {"median_s": round(statistics.median(values), 3), "min_s": round(min(values), 3)}
-        for label, values in samples.items()
-    }
-    ratio = round(starts["ours: serve (no token)"]["median_s"] / starts[node_label]["median_s"], 2) if node else None
+        for label, (command, env, timed) in configs.items():
+            listed, called = cold_start(command, env, first_call=timed)
+            samples[label].append(listed)
+            if called is not None:
+                calls[label].append(called)
+    starts, first_calls = _summary(samples), _summary(calls)
+    ratio = round(starts[ours_label]["median_s"] / starts[node_label]["median_s"], 2) if node else None
     rows = anyio.run(overhead, args.calls)
     result = {
         "cold_start": starts,
+        "first_call": first_calls,
         "reference": node_label,
         "ratio_ours_over_reference": ratio,
         "read_tools": rows,
@@ -223,8 +261,11 @@ def main(argv: list[str] | None = None) -> int:
     (RESULTS / "mcp.json").write_text(json.dumps(result, indent=2) + "\n")
     print("cold start to the first tools/list answer")
     for label, data in starts.items():
-        print(f"  {label:<36} median {data['median_s']:.3f} s  (min {data['min_s']:.3f} s)")
+        print(f"  {label:<52} median {data['median_s']:.3f} s  (min {data['min_s']:.3f} s)")
     print(f"  ours (serve) / {node_label}: {ratio}x" if ratio else f"  {node_label}")
+    print("first tools/call answer (list_existing_lists, sent when tools/list is answered; sandbox seeded on it)")
+    for label, data in first_calls.items():
+        print(f"  {label:<52} median {data['median_s']:.3f} s  (min {data['min_s']:.3f} s)")
     print("read tools (median per call)")
     print(f"  {'tool':<22}{'via MCP ms':>12}{'direct ms':>12}{'overhead ms':>13}{'HubSpot calls':>15}")
     for row in rows:

@@ -1,7 +1,8 @@
 from pathlib import Path
 
 from segment_lists.data.hubspot_limits import HUBSPOT_API
-from segment_lists.workflow.environment import load_settings, read_dotenv
+from segment_lists.workflow.dotenv import read_dotenv
+from segment_lists.workflow.environment import load_settings
 
 SECRET = "pat-na1-not-a-real-token-example-for-tests"
 

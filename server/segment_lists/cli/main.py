@@ -12,9 +12,9 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-# The verbs are imported when the parser is built, and `serve` alone when it is the command: an MCP
-# client waits for the server's first answer, and the other verbs (the sandbox, the report, the
-# workflow behind them) are not needed to give it (bench/mcp.py measures the cold start).
+# The verbs are imported when the parser is built, and `serve`'s arguments alone when it is the command:
+# an MCP client waits for the server's first answer, which the stdio front end gives before anything
+# heavy is imported (cli/serve_entry.py; bench/mcp.py measures the cold start).
 
 
 class UsageError(Exception):
@@ -40,15 +40,15 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         "6 doctor found problems, 7 not confirmed. See docs/cli.md.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    from segment_lists.cli import serve_verb
+    from segment_lists.cli import serve_entry
 
     if command == "serve":
-        serve_verb.add_parser(commands)
+        serve_entry.add_parser(commands)
         return parser
     from segment_lists.cli import demo_verb, export_verb, library_verbs, report_verb, sandbox_verb, setup_verbs
 
     sandbox_verb.add_parser(commands)
-    serve_verb.add_parser(commands)
+    serve_entry.add_parser(commands)
     demo_verb.add_parser(commands)
     library_verbs.add_parsers(commands)
     report_verb.add_parser(commands)

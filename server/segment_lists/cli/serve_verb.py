@@ -19,11 +19,14 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from segment_lists.cli.embedded_sandbox import EmbeddedSandbox, sandbox_settings, start_embedded_sandbox
 from segment_lists.workflow.environment import Settings, load_settings
 from segment_lists.workflow.runtime import CONNECT_HINT
+
+if TYPE_CHECKING:
+    from segment_lists.mcp.frontend.session import FrontEnd
 
 log = logging.getLogger("segment_lists.serve")
 
@@ -173,7 +176,8 @@ def _sandbox_without_token(
     return start
 
 
-def serve(args: argparse.Namespace) -> int:
+def serve(args: argparse.Namespace, front: FrontEnd | None = None) -> int:
+    """Serve until the client leaves; `front`: the stdio front end already answering (cli/serve_entry)."""
     overrides: dict[str, Any] = {}
     if args.confirmation:
         overrides["confirmation"] = args.confirmation
@@ -189,7 +193,7 @@ def serve(args: argparse.Namespace) -> int:
     # around it: uvicorn re-raises the signal it caught once it has shut down.
     signal.signal(signal.SIGTERM, _stop)
     try:
-        return _serve(args, settings, http_token, allowed_hosts)
+        return _serve(args, settings, http_token, allowed_hosts, front)
     except KeyboardInterrupt:
         return 0
 
@@ -198,11 +202,13 @@ def _stop(*_: object) -> None:
     raise SystemExit(0)
 
 
-def _serve(args: argparse.Namespace, settings: Settings, http_token: str | None, allowed_hosts: list[str]) -> int:
-    from segment_lists.mcp.server import build_server
-    from segment_lists.mcp.state import AppState
-    from segment_lists.mcp.stdio import run_stdio
-
+def _serve(
+    args: argparse.Namespace,
+    settings: Settings,
+    http_token: str | None,
+    allowed_hosts: list[str],
+    front: FrontEnd | None,
+) -> int:
     # --sandbox / --no-sandbox win over SEGMENT_LISTS_SANDBOX (default auto: the sandbox only without a token).
     mode = {True: "always", False: "never", None: settings.sandbox_mode}[args.sandbox]
     # Only in place of HubSpot itself: a HUBSPOT_BASE_URL the user chose is never swapped for demo data.
@@ -221,6 +227,8 @@ def _serve(args: argparse.Namespace, settings: Settings, http_token: str | None,
             print(
                 f"hubspot-segment-lists: serving the SANDBOX portal at {sandbox.base_url} (demo data)", file=sys.stderr
             )
+            if front is not None:
+                front.release()  # the address is out: the front end may answer (the MCP SDK loads meanwhile)
         elif args.state_dir:
             settings = settings.model_copy(update={"state_dir": args.state_dir})
         without_token = None
@@ -236,6 +244,11 @@ def _serve(args: argparse.Namespace, settings: Settings, http_token: str | None,
                 f"hubspot-segment-lists: not connected (no HUBSPOT_ACCESS_TOKEN). To connect: {CONNECT_HINT}.",
                 file=sys.stderr,
             )
+        # Imported here, after an always-on sandbox has started and said where: the MCP SDK is the slow part.
+        from segment_lists.mcp.server import build_server
+        from segment_lists.mcp.state import AppState
+        from segment_lists.mcp.stdio import run_stdio
+
         read_only = args.read_only or settings.read_only
         state = AppState(settings=settings, read_only=read_only, sandbox=sandbox, without_token=without_token)
         # At exit, in this order: the journal, then the portal (started here or on the first call), then its folder.
@@ -249,39 +262,5 @@ def _serve(args: argparse.Namespace, settings: Settings, http_token: str | None,
                 print(f"segment-lists serve: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
                 return 1
         else:
-            run_stdio(server)
+            run_stdio(server, front)
     return 0
-
-
-def add_parser(commands: Any) -> None:
-    parser = commands.add_parser(
-        "serve",
-        help="run the MCP server (stdio by default)",
-        description="Run the MCP server for Claude Code, Claude Desktop, the MCP Inspector or any MCP client.",
-    )
-    parser.add_argument(
-        "--sandbox",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="--sandbox: always serve an embedded, seeded sandbox portal (demo data); --no-sandbox: never, "
-        "not even without a token (default: the sandbox stands in only when no HUBSPOT_ACCESS_TOKEN is set)",
-    )
-    parser.add_argument("--read-only", action="store_true", help="register no write tools at all")
-    parser.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
-    parser.add_argument("--host", default="127.0.0.1", help="HTTP interface (default: 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8000, help="HTTP port (default: 8000)")
-    parser.add_argument(
-        "--allowed-host",
-        action="append",
-        metavar="HOST",
-        help="HTTP: also accept this Host header (repeatable; DNS-rebinding protection)",
-    )
-    parser.add_argument(
-        "--confirmation",
-        choices=["auto", "elicitation", "token", "refuse"],
-        help="how writes are confirmed (default: auto = elicitation if the client can, else a token)",
-    )
-    parser.add_argument("--state-dir", type=Path, help="where the journal lives (default: ~/.local/state/...)")
-    parser.add_argument("--contacts", type=int, default=2000, help="sandbox: demo contacts to seed (default 2000)")
-    parser.add_argument("--seed", type=int, default=42, help="sandbox: random seed (default 42)")
-    parser.set_defaults(run=serve)

@@ -7,19 +7,30 @@ input gets a 400. Here every such line gets a JSON-RPC error instead: -32700 (pa
 that is not JSON, -32600 (invalid request) for JSON that is not a request the server can read, with
 the request's id when it can be read (so the client's pending call ends) and null otherwise, as
 JSON-RPC 2.0 says (section 5.1).
+
+Behind the stdio front end (`mcp/frontend`), the server takes over a session already under way: it
+reads the client's lines from the front end's queue, writes on the front end's wire, and drops its
+own answer to the first request the front end answered and replayed.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+import logging
+import queue
+from typing import TYPE_CHECKING, Any
 
 import anyio
 from mcp.server import MCPServer
 from mcp.server.stdio import stdio_server
 from mcp.shared.message import SessionMessage
-from mcp_types import INVALID_REQUEST, PARSE_ERROR, ErrorData, JSONRPCError
+from mcp_types import INVALID_REQUEST, PARSE_ERROR, ErrorData, JSONRPCError, JSONRPCResponse
 from pydantic import ValidationError
+
+if TYPE_CHECKING:  # the front end is POSIX-only (its wire uses fcntl)
+    from segment_lists.mcp.frontend.session import FrontEnd, HandedOver, LineWriter
+
+log = logging.getLogger("segment_lists.mcp.stdio")
 
 
 def error_for(problem: Exception) -> JSONRPCError:
@@ -101,15 +112,89 @@ class AnsweringReader:
         await self.aclose()
 
 
-async def serve_stdio(server: MCPServer[Any]) -> None:
-    """`server.run_stdio_async()`, with every line answered. The low-level server is the SDK's own
-    (`MCPServer.run_stdio_async` and the SDK's in-memory client reach it the same way)."""
+class QueuedLines:
+    """The client's lines from the front end's queue, read the way the SDK's transport reads a file."""
+
+    def __init__(self, lines: queue.SimpleQueue[str | None]) -> None:
+        self._lines = lines
+
+    def __aiter__(self) -> QueuedLines:
+        return self
+
+    async def __anext__(self) -> str:
+        try:
+            line = self._lines.get_nowait()
+        except queue.Empty:
+            line = await anyio.to_thread.run_sync(self._lines.get, abandon_on_cancel=True)
+        if line is None:  # the client closed stdin
+            raise StopAsyncIteration
+        return line
+
+
+class WireOut:
+    """The front end's wire as the SDK's transport writes a file (a whole line per write)."""
+
+    def __init__(self, wire: LineWriter) -> None:
+        self._wire = wire
+
+    async def write(self, text: str) -> None:
+        await anyio.to_thread.run_sync(self._wire.write, text)
+
+    async def flush(self) -> None:
+        return None  # every write is flushed
+
+
+class WithoutReplayAnswer:
+    """The write stream the server answers on, less its answer to the replayed first request (the client
+    has had the front end's). Were the two answers different, the front end's manifest would be stale
+    (tests/test_frontend_manifest.py keeps that from shipping): it is said on stderr."""
+
+    def __init__(self, inner: Any, handed: HandedOver) -> None:
+        self._inner = inner
+        self._handed = handed
+
+    async def send(self, item: SessionMessage) -> None:
+        message = item.message
+        if isinstance(message, JSONRPCResponse | JSONRPCError) and message.id == self._handed.replay_id:
+            said = json.loads(message.model_dump_json(by_alias=True, exclude_unset=True))
+            if {k: v for k, v in said.items() if k in {"result", "error"}} != self._handed.replay_answer:
+                log.warning(
+                    "the stdio front end's first answer differs from this server's: regenerate its manifest "
+                    "(python -m segment_lists.mcp.frontend_manifest), or set SEGMENT_LISTS_FRONTEND=0"
+                )
+            return
+        await self._inner.send(item)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def __aenter__(self) -> WithoutReplayAnswer:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+
+async def serve_stdio(server: MCPServer[Any], handed: HandedOver | None = None) -> None:
+    """`server.run_stdio_async()`, with every line answered; `handed`: the session the front end began.
+    The low-level server is the SDK's own (`MCPServer.run_stdio_async` and the SDK's in-memory client
+    reach it the same way)."""
     lowlevel = server._lowlevel_server  # noqa: SLF001 - the SDK exposes no public handle (its TODO)
-    async with stdio_server() as (read_stream, write_stream):
+    if handed is None:
+        transport = stdio_server()
+    else:  # the front end claimed stdin and stdout already
+        transport = stdio_server(stdin=QueuedLines(handed.lines), stdout=WireOut(handed.wire))  # type: ignore[arg-type]
+    async with transport as (read_stream, write_stream):
+        answers = write_stream if handed is None else WithoutReplayAnswer(write_stream, handed)
         await lowlevel.run(
-            AnsweringReader(read_stream, write_stream), write_stream, lowlevel.create_initialization_options()
+            AnsweringReader(read_stream, write_stream), answers, lowlevel.create_initialization_options()
         )
 
 
-def run_stdio(server: MCPServer[Any]) -> None:
-    anyio.run(serve_stdio, server)
+def run_stdio(server: MCPServer[Any], front: FrontEnd | None = None) -> None:
+    """Serve stdio until the client closes stdin; with a front end, take over its session."""
+    try:
+        anyio.run(serve_stdio, server, front.hand_over() if front is not None else None)
+    finally:
+        if front is not None:
+            front.close()

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, SecretStr
 
 from segment_lists.data.hubspot_limits import HUBSPOT_API, RateTier, is_hubspot_api
 from segment_lists.portal.endpoints import ApiVersion
+from segment_lists.workflow.dotenv import dotenv_path, is_yes, merged_environment
 
 TOKEN_VARIABLES = ("HUBSPOT_ACCESS_TOKEN", "HUBSPOT_API_TOKEN")  # the second is the seed skill's name
 
@@ -58,38 +59,17 @@ def default_state_dir() -> Path:
     return Path(base) / "hubspot-segment-lists"
 
 
-def read_dotenv(path: Path) -> dict[str, str]:
-    """KEY=VALUE lines, `export` prefixes, quotes and comments: the common subset of .env files."""
-    values: dict[str, str] = {}
-    if not path.is_file():
-        return values
-    for raw_line in path.read_text(encoding="utf-8").splitlines():
-        line = raw_line.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, _, value = line.removeprefix("export ").partition("=")
-        key, value = key.strip(), value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in {"'", '"'}:
-            value = value[1:-1]
-        elif " #" in value:
-            value = value.split(" #", 1)[0].rstrip()
-        values[key] = value
-    return values
-
-
 def load_settings(env: dict[str, str] | None = None, dotenv: Path | None = None, **overrides: object) -> Settings:
     """The process environment wins over `.env` (in the working directory unless given)."""
-    dotenv_path = dotenv if dotenv is not None else Path.cwd() / ".env"
-    from_file = read_dotenv(dotenv_path)
     environment = os.environ if env is None else env
-    merged = {**from_file, **environment}
+    merged = merged_environment(environment, dotenv)
     token_name = next((name for name in TOKEN_VARIABLES if merged.get(name)), None)
     fields: dict[str, object] = {"token": SecretStr(merged[token_name]) if token_name else None}
     if token_name is not None:
         fields["token_source"] = (
             f"the environment variable {token_name}"
             if environment.get(token_name)
-            else f"{token_name} in {dotenv_path.resolve()}"
+            else f"{token_name} in {dotenv_path(dotenv).resolve()}"
         )
     if merged.get("HUBSPOT_BASE_URL"):
         fields["base_url"] = merged["HUBSPOT_BASE_URL"]
@@ -98,7 +78,7 @@ def load_settings(env: dict[str, str] | None = None, dotenv: Path | None = None,
     if merged.get("SEGMENT_LISTS_CONFIRMATION"):
         fields["confirmation"] = merged["SEGMENT_LISTS_CONFIRMATION"]
     if merged.get("SEGMENT_LISTS_READ_ONLY"):
-        fields["read_only"] = merged["SEGMENT_LISTS_READ_ONLY"].lower() in {"1", "true", "yes"}
+        fields["read_only"] = is_yes(merged["SEGMENT_LISTS_READ_ONLY"])
     if merged.get("SEGMENT_LISTS_HTTP_TOKEN"):
         fields["http_token"] = SecretStr(merged["SEGMENT_LISTS_HTTP_TOKEN"])
     if merged.get("SEGMENT_LISTS_HTTP_ALLOWED_HOSTS"):
