@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -273,29 +272,12 @@ def apply_items(
     static_members: dict[str, list[str]] | None = None,
 ) -> ApplyResult:
     """Create (or adopt) `items`. `static_members`: per static item, the contacts the user confirmed
-    (from `planned_additions`); without it they are looked up now (never one that is a member already:
-    `_fill_static` compares with the list's members)."""
+    (from `planned_additions`); without it they are looked up now."""
     reconciled = reconcile(rt)
     run_id = run_id or _unfinished_run(rt, plan.plan_id) or rt.journal.start_run(rt.portal_id, "apply", plan.plan_id)
-    unconfirmed = [i for i in items if i.processing_type == "MANUAL" and i.key not in (static_members or {})]
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # Static members not confirmed beforehand are looked up (CRM searches) while the folder is found.
-        lookups = pool.submit(
-            lambda: {
-                i.key: adds.record_ids
-                for i in unconfirmed
-                if (adds := planned_additions(rt, i, None, competitor_csv)) is not None
-            }
-        )
-        folder_id = (
-            _folder_id(rt, plan.folder, run_id) if any(i.action in {"create", "move-aside"} for i in items) else None
-        )
-        try:
-            found = lookups.result()
-        except PortalError:
-            found = {}  # each static item looks up again, and a failure stays that item's alone
-    if found:
-        static_members = {**(static_members or {}), **found}
+    folder_id = (
+        _folder_id(rt, plan.folder, run_id) if any(i.action in {"create", "move-aside"} for i in items) else None
+    )
     # Items are independent once the folder exists: they run concurrently under the portal's
     # limiter (each still journaled intent-before-call), and outcomes keep plan order.
     stop = threading.Event()
