@@ -29,7 +29,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, Field
 
@@ -64,6 +64,10 @@ Method = Literal["definition", "members", "search", "probe", "temporary-list"]
 # With consent, a pair that would page at least this many member pages is counted by HubSpot through
 # a temporary list instead (about 3 calls and a processing wait, whatever the lists' sizes).
 TEMPORARY_LIST_MIN_PAGES = 20
+TEMPORARY_LIST_CALLS = 3  # a temporary list's create, its first members page (samples), its delete
+# ... and once per check: the folder read, made and removed, the portal's lists read for the headroom,
+# and a few status polls while HubSpot processes them.
+TEMPORARY_LIST_OVERHEAD = 8
 CoverageMethod = Literal["sizes", "members", "search"]
 
 
@@ -112,6 +116,9 @@ class ExclusivityReport(BaseModel):
     temporary_lists: str | None = Field(
         default=None, description="Whether temporary lists counted overlaps (with consent), and if not, why"
     )
+    temporary_lists_would_save: int = Field(
+        default=0, description="Without consent: about how many API calls temporary lists would have saved"
+    )
 
 
 @dataclass
@@ -149,13 +156,9 @@ def run_groups(rt: Runtime, run_id: str | None) -> list[GroupLists]:
     return plan_groups(rt, load_plan(rt, run.plan_id))
 
 
-def check_requested(
-    rt: Runtime,
-    *,
-    run_id: str | None = None,
-    list_ids: Sequence[str] | None = None,
-    progress: Progress | None = None,
-) -> ExclusivityReport:
+def requested_groups(
+    rt: Runtime, *, run_id: str | None = None, list_ids: Sequence[str] | None = None
+) -> list[GroupLists]:
     """The given lists pairwise, and/or the declared groups of a run (the latest one when neither is given)."""
     groups: list[GroupLists] = []
     if list_ids:
@@ -166,7 +169,18 @@ def check_requested(
         groups += run_groups(rt, run_id)
     if not groups:
         raise InvalidRequest("No exclusivity groups to check: give list_ids, or a run_id whose plan declared groups")
-    return check_groups(rt, groups, progress=progress)
+    return groups
+
+
+def check_requested(
+    rt: Runtime,
+    *,
+    run_id: str | None = None,
+    list_ids: Sequence[str] | None = None,
+    progress: Progress | None = None,
+) -> ExclusivityReport:
+    """`requested_groups`, checked read-only."""
+    return check_groups(rt, requested_groups(rt, run_id=run_id, list_ids=list_ids), progress=progress)
 
 
 def check_groups(
@@ -178,41 +192,34 @@ def check_groups(
     wait_seconds: float = 120,
     progress: Progress | None = None,
     temporary_lists: bool = False,
+    temporary_limit: int | None = None,
 ) -> ExclusivityReport:
     """`groups`: each declared group with its segment key -> list id mapping (members that exist); a
     group with fewer than two is reported not checked. `force` makes every pair use one method where
     it can (tests compare the two). `progress` hears about lists still processing as they finish.
     `temporary_lists`: the user agreed that HubSpot may count overlaps through temporary lists
-    (`workflow.temporary_lists`): used for pairs that would otherwise page many members."""
+    (`workflow.temporary_lists`): used for pairs that would otherwise page many members, at most
+    `temporary_limit` of them (the most pages first) when given (what the user confirmed)."""
     before = rt.portal.stats().total_calls
     now = now or datetime.now(UTC)
     if not rt.settings.read_only:
         # A check interrupted earlier may have left temporary lists (the user agreed to their removal).
         remove_leftovers(rt)
-    needed = sorted({list_id for _, ids in groups for list_id in ids.values()}, key=int)
+    needed = _needed(groups)
     lists = {lst.id: lst for lst in rt.portal.get_lists(needed, include_filters=True)} if needed else {}
     # Members of a list still processing are incomplete: wait (as count_members does) before comparing.
     pending = [i for i, lst in lists.items() if lst.processing_status not in (None, "COMPLETE")]
     if pending:
         done = wait_for_processing(rt, pending, timeout=wait_seconds, progress=progress)
         pending = [i for i in pending if getattr(done.get(i), "processing_status", None) != "COMPLETE"]
-    searchable = {i: _translate(lists.get(i), now, rt.time_zone) for i in needed}
-
-    pairs: list[_Pair] = []
-    members_of: dict[str, list[str]] = {}  # group name -> its list ids
-    for group, ids in groups:
-        list_ids = [ids[key] for key in group.members if key in ids]
-        members_of[group.name] = list_ids
-        for first, second in itertools.combinations(list_ids, 2):
-            pairs.append(_Pair(group.name, first, second, intersection(searchable[first], searchable[second])))
-
-    if force is None:
-        _decide_by_definitions(rt, pairs, lists, now)
-    probeable = {i: groups_ for i, groups_ in searchable.items() if groups_ is not None and _probe_fits(groups_)}
-    paged = _choose(rt, [p for p in pairs if p.method != "definition"], lists, force, probeable)
+    pairs, members_of, searchable, probeable, paged = _decide(rt, groups, lists, force, now)
     temporary_note = None
+    would_save = 0
     if temporary_lists or force == "temporary-list":
-        paged, temporary_note = _use_temporary_lists(rt, pairs, lists, paged, force, wait_seconds)
+        paged, temporary_note = _use_temporary_lists(rt, pairs, lists, paged, probeable, force, temporary_limit)
+    elif force is None and not rt.settings.read_only:
+        choice = _temporary_choice(pairs, lists, paged, probeable)
+        would_save = max(0, choice.read_only_calls - choice.calls) if choice.pairs else 0
     members = _run(rt, pairs, paged, lists, probeable)
     if temporary_note is not None:
         members.update(_count_by_temporary_lists(rt, pairs, wait_seconds))
@@ -298,7 +305,39 @@ def check_groups(
         calls=calls,
         still_processing=pending,
         temporary_lists=temporary_note,
+        temporary_lists_would_save=would_save,
     )
+
+
+def _needed(groups: Sequence[GroupLists]) -> list[str]:
+    return sorted({list_id for _, ids in groups for list_id in ids.values()}, key=int)
+
+
+class _Decided(NamedTuple):
+    pairs: list[_Pair]
+    members_of: dict[str, list[str]]  # group name -> its list ids
+    searchable: dict[str, SearchGroups | None]
+    probeable: dict[str, SearchGroups]
+    paged: set[str]  # the lists whose members are paged
+
+
+def _decide(
+    rt: Runtime, groups: Sequence[GroupLists], lists: dict[str, HubSpotList], force: Method | None, now: datetime
+) -> _Decided:
+    """Every pair of every group, with its read-only method."""
+    searchable = {i: _translate(lists.get(i), now, rt.time_zone) for i in _needed(groups)}
+    pairs: list[_Pair] = []
+    members_of: dict[str, list[str]] = {}
+    for group, ids in groups:
+        list_ids = [ids[key] for key in group.members if key in ids]
+        members_of[group.name] = list_ids
+        for first, second in itertools.combinations(list_ids, 2):
+            pairs.append(_Pair(group.name, first, second, intersection(searchable[first], searchable[second])))
+    if force is None:
+        _decide_by_definitions(rt, pairs, lists, now)
+    probeable = {i: groups_ for i, groups_ in searchable.items() if groups_ is not None and _probe_fits(groups_)}
+    paged = _choose(rt, [p for p in pairs if p.method != "definition"], lists, force, probeable)
+    return _Decided(pairs, members_of, searchable, probeable, paged)
 
 
 def _decide_by_definitions(rt: Runtime, pairs: list[_Pair], lists: dict[str, HubSpotList], now: datetime) -> None:
@@ -332,35 +371,101 @@ def _single_valued(rt: Runtime) -> set[str]:
     return names
 
 
+@dataclass
+class _TemporaryChoice:
+    pairs: list[_Pair]  # those HubSpot would count through temporary lists
+    paged: set[str]  # the lists still paged then
+    read_only_calls: int  # about what the read-only methods spend on those pairs
+    calls: int  # about what the temporary lists cost instead
+
+
+def _temporary_choice(
+    pairs: list[_Pair],
+    lists: dict[str, HubSpotList],
+    paged: set[str],
+    probeable: dict[str, SearchGroups],
+    *,
+    force: Method | None = None,
+    limit: int | None = None,
+) -> _TemporaryChoice:
+    """The pairs that would page many members (the most pages first, at most `limit`), and the calls."""
+    chosen = sorted(
+        (
+            p
+            for p in pairs
+            if p.method in ("members", "probe")
+            and (force == "temporary-list" or _pair_pages(p, lists) >= TEMPORARY_LIST_MIN_PAGES)
+        ),
+        key=lambda p: -_pair_pages(p, lists),
+    )[:limit]
+    taken = {id(p) for p in chosen}
+    rest = [p for p in pairs if id(p) not in taken]
+    still = {i for p in rest if p.method == "members" for i in (p.first, p.second)}
+    still |= {p.probe_ids_of for p in rest if p.method == "probe" and p.probe_ids_of}
+    read_only = sum(_pages(lists.get(i)) for i in paged - still)
+    read_only += sum(_probe_searches(p, lists, probeable) for p in chosen if p.method == "probe")
+    calls = TEMPORARY_LIST_CALLS * len(chosen) + (TEMPORARY_LIST_OVERHEAD if chosen else 0)
+    return _TemporaryChoice(pairs=chosen, paged=paged & still, read_only_calls=read_only, calls=calls)
+
+
+def _probe_searches(pair: _Pair, lists: dict[str, HubSpotList], probeable: dict[str, SearchGroups]) -> int:
+    target = pair.second if pair.probe_ids_of == pair.first else pair.first
+    if pair.probe_ids_of is None or target not in probeable:
+        return 0
+    return math.ceil(max(1, _size(lists.get(pair.probe_ids_of))) / _ids_per_probe(probeable[target]))
+
+
 def _use_temporary_lists(
     rt: Runtime,
     pairs: list[_Pair],
     lists: dict[str, HubSpotList],
     paged: set[str],
+    probeable: dict[str, SearchGroups],
     force: Method | None,
-    wait_seconds: float,
+    limit: int | None,
 ) -> tuple[set[str], str]:
     """Switch the pairs that would page many members to temporary lists, unless the portal's list
     limit is near or the server is read-only; the lists still to page, and what was decided, in words."""
-    chosen = [
-        p
-        for p in pairs
-        if p.method in ("members", "probe")
-        and (force == "temporary-list" or _pair_pages(p, lists) >= TEMPORARY_LIST_MIN_PAGES)
-    ]
-    if not chosen:
+    choice = _temporary_choice(pairs, lists, paged, probeable, force=force, limit=limit)
+    if not choice.pairs:
         return paged, "not needed: every pair was cheaper to count without them"
     if rt.settings.read_only:
         return paged, "not used: the server is read-only"
     try:
-        headroom_check(rt, len(chosen))
+        headroom_check(rt, len(choice.pairs))
     except TemporaryListsRefused as why:
         return paged, f"not used: {why}"
-    for pair in chosen:
+    for pair in choice.pairs:
         pair.method, pair.probe_ids_of = "temporary-list", None
-    still = {i for p in pairs if p.method == "members" for i in (p.first, p.second)}
-    still |= {p.probe_ids_of for p in pairs if p.method == "probe" and p.probe_ids_of}
-    return paged & still, f"used for {len(chosen)} pair(s); each was made, counted by HubSpot and removed"
+    return choice.paged, f"used for {counted(len(choice.pairs), 'pair')}; each was made, counted by HubSpot and removed"
+
+
+@dataclass
+class TemporaryOutlook:
+    """What a check with temporary lists would write, for the user to confirm (`check_groups` then
+    makes at most `len(pairs)` of them)."""
+
+    groups: list[GroupLists]
+    names: dict[str, str]  # every list checked: id -> name (clean)
+    pairs: list[tuple[str, str]]  # the pairs HubSpot would count, the most member pages first
+    read_only_calls: int  # about what the read-only methods would spend on those pairs
+    calls: int  # about what the temporary lists cost instead
+
+
+def temporary_outlook(rt: Runtime, groups: Sequence[GroupLists], *, now: datetime | None = None) -> TemporaryOutlook:
+    """The pairs of `groups` that temporary lists would count, as `check_groups` would choose them
+    with the lists as they are now (without waiting for any still processing)."""
+    needed = _needed(groups)
+    lists = {lst.id: lst for lst in rt.portal.get_lists(needed, include_filters=True)} if needed else {}
+    pairs, _, _, probeable, paged = _decide(rt, groups, lists, None, now or datetime.now(UTC))
+    choice = _temporary_choice(pairs, lists, paged, probeable)
+    return TemporaryOutlook(
+        groups=list(groups),
+        names={i: clean(lists[i].name) if i in lists else "" for i in needed},
+        pairs=[(p.first, p.second) for p in choice.pairs],
+        read_only_calls=choice.read_only_calls,
+        calls=choice.calls,
+    )
 
 
 def _pair_pages(pair: _Pair, lists: dict[str, HubSpotList]) -> int:

@@ -50,17 +50,39 @@ class TemporaryListsRefused(Exception):
     """Why temporary lists are not used here (the read-only methods answer instead)."""
 
 
-def headroom_check(rt: Runtime, needed: int) -> None:
-    """Refuse when `needed` more active lists would bring the portal near its limit."""
+@dataclass(frozen=True)
+class Headroom:
+    """The portal's active lists against its tier's limit, and how many to leave free."""
+
+    active: int
+    limit: int
+    spare: int  # left free whatever happens (`HEADROOM` of the limit, at least `MIN_HEADROOM`)
+    tier: str
+
+    @property
+    def room(self) -> int:
+        """How many temporary lists the portal can take now (0 when it is already near its limit)."""
+        return max(0, self.limit - self.spare - self.active)
+
+    def __str__(self) -> str:
+        return (
+            f"the portal has {self.active:,} active lists of the {self.limit:,} its "
+            f"{self.tier.replace('-', ' ')} subscription allows"
+        )
+
+
+def list_headroom(rt: Runtime) -> Headroom:
     tier = rt.portal.learned_limits().tier or rt.settings.rate_tier
     limit = TIER_ACTIVE_LISTS[tier]
     active = sum(1 for lst in rt.lists(refresh=True) if lst.is_dynamic)
-    spare = max(MIN_HEADROOM, int(limit * HEADROOM))
-    if active + needed > limit - spare:
-        raise TemporaryListsRefused(
-            f"the portal has {active} active lists of the {limit:,} its {tier.replace('-', ' ')} subscription allows; "
-            f"{needed} temporary ones would leave fewer than {spare} free"
-        )
+    return Headroom(active=active, limit=limit, spare=max(MIN_HEADROOM, int(limit * HEADROOM)), tier=tier)
+
+
+def headroom_check(rt: Runtime, needed: int) -> None:
+    """Refuse when `needed` more active lists would bring the portal near its limit."""
+    headroom = list_headroom(rt)
+    if needed > headroom.room:
+        raise TemporaryListsRefused(f"{headroom}; {needed} temporary ones would leave fewer than {headroom.spare} free")
 
 
 def temporary_list_ids(rt: Runtime) -> set[str]:
