@@ -26,6 +26,8 @@ from segment_lists.mcp.render import (
     size_range,
     table,
 )
+from segment_lists.mcp.tool_support import Status
+from segment_lists.mcp.write_gate import Gate
 from segment_lists.workflow.exclusivity import ExclusivityReport, GroupResult, PairOverlap
 from segment_lists.workflow.inventory import Inventory
 from segment_lists.workflow.library import LibraryExport
@@ -462,6 +464,8 @@ class PairView(BaseModel):
     second: str
     overlap: int
     samples: list[Sample] = []
+    method: str | None = None  # with offenders: how the overlap was counted (search, members, ...)
+    calls: int | None = None  # ... and the API calls it cost
 
 
 class GroupView(BaseModel):
@@ -473,13 +477,29 @@ class GroupView(BaseModel):
     uncovered: int | None = None
 
 
+class ConsentView(BaseModel):
+    """temporary_lists: the confirmation asked for (or refused), as for any write."""
+
+    status: Status
+    confirmation_token: str | None = None
+
+
 class ExclusivityView(BaseModel):
     portal: PortalView
     summary: str
-    overlapping_pairs: int
-    groups: list[GroupView]
+    overlapping_pairs: int | None = None  # None: nothing was checked (consent pending or refused)
+    groups: list[GroupView] = []
     pairs_not_shown: int = 0
     still_processing: list[str] = []
+    consent: ConsentView | None = None
+
+
+OFFENDERS = "Add samples and each pair's method and calls"
+TEMPORARY_LISTS = "Count big overlaps in temporary lists (asks first)"
+DETAIL_PAIRS = 100  # pairs itemized with their method and calls (offenders=true)
+# Without consent, a check that temporary lists would spare at least this many calls says so (about
+# 10 seconds of HubSpot's standard allowance of 100 calls per 10 seconds).
+WORTH_TEMPORARY_LISTS = 100
 
 
 def _pair_line(pair: PairOverlap, offenders: bool) -> str:
@@ -492,14 +512,47 @@ def _pair_line(pair: PairOverlap, offenders: bool) -> str:
     return line
 
 
-def _group_line(group: GroupResult) -> str:
+def _group_line(group: GroupResult, itemized: list[PairOverlap] | None = None) -> str:
     name = f"**{cell(group.group, 80)}** ({cell(group.description, 120)})"
     if group.exclusive is None or len(group.list_ids) < 2:
         # The workflow's sentence says why (no list of it in the library, or only one given).
         return f"- {name}: {cell(group.message, 300)}"
     verdict = "no overlap" if group.exclusive else plural(sum(1 for p in group.pairs if p.overlap), "overlapping pair")
     coverage = f"; {plural(group.uncovered, 'contact is', 'contacts are')} in none of them" if group.uncovered else ""
-    return f"- {name}: {plural(len(group.list_ids), 'list')}, {verdict}{coverage}."
+    line = f"- {name}: {plural(len(group.list_ids), 'list')}, {verdict}{coverage}."
+    if itemized:  # the command line's words (`verify`): "counted by: search (1 call)"
+        line += "\n  counted by: " + ", ".join(
+            f"{p.first} & {p.second} {p.method} ({plural(p.calls, 'call')})" for p in itemized
+        )
+        if len(itemized) < len(group.pairs):
+            line += f", and {plural(len(group.pairs) - len(itemized), 'more pair')}"
+    return line
+
+
+def _itemized(report: ExclusivityReport) -> dict[str, list[PairOverlap]]:
+    """With offenders: each group's pairs with their method and calls, the first `DETAIL_PAIRS` in all."""
+    left = DETAIL_PAIRS
+    found: dict[str, list[PairOverlap]] = {}
+    for group in report.groups:
+        found[group.group] = group.pairs[:left]
+        left -= len(found[group.group])
+    return found
+
+
+def _temporary_lines(report: ExclusivityReport, offenders: bool) -> list[str]:
+    """What temporary lists did (with consent), or would save (without); the calls, on demand."""
+    lines = []
+    if report.temporary_lists:
+        lines.append(f"Temporary lists: {cell(report.temporary_lists, 400)}.")
+    elif report.temporary_lists_would_save >= WORTH_TEMPORARY_LISTS:
+        lines.append(
+            f"Temporary lists would save about {report.temporary_lists_would_save:,} of these "
+            f"{report.calls:,} API calls: offer the user {ToolName.CHECK_EXCLUSIVITY} with temporary_lists=true "
+            "(it shows what it writes and asks first)."
+        )
+    if offenders:
+        lines.append(f"This check made {plural(report.calls, 'API call')}.")
+    return lines
 
 
 def exclusivity_result(report: ExclusivityReport, *, offenders: bool) -> CallToolResult:
@@ -507,12 +560,14 @@ def exclusivity_result(report: ExclusivityReport, *, offenders: bool) -> CallToo
         (p for g in report.groups for p in g.pairs if p.overlap), key=lambda p: (-p.overlap, p.group, p.first)
     )
     shown = overlapping[:SHOWN_PAIRS]
-    shown_keys = {(p.group, p.first, p.second) for p in shown}
+    itemized = _itemized(report) if offenders else {}
+    listed = {(p.group, p.first, p.second) for p in shown}
+    listed |= {(p.group, p.first, p.second) for pairs in itemized.values() for p in pairs}
     lines = [
         portal_line(report.portal),
         f"**Checked {plural(len(report.groups), 'exclusivity group')}**: "
-        + (plural(len(overlapping), "overlapping pair") + " found." if overlapping else "no overlaps found."),
-        "\n".join(_group_line(g) for g in report.groups),
+        + (plural(len(overlapping), "overlapping pair") + "." if overlapping else "no overlaps."),
+        "\n".join(_group_line(g, itemized.get(g.group)) for g in report.groups),
     ]
     if shown:
         lines.append(
@@ -525,19 +580,15 @@ def exclusivity_result(report: ExclusivityReport, *, offenders: bool) -> CallToo
             )
         )
         lines.append(
-            "What to do: these contacts' data puts them in both lists. Fix it in HubSpot (e.g. their lifecycle "
-            "stage, company tier or email domain), or agree with the user that the overlap is acceptable"
-            + (
-                f"; to see who they are, call {ToolName.CHECK_EXCLUSIVITY} again with offenders=true."
-                if not offenders
-                else "."
-            )
+            "What to do: fix their data in HubSpot (lifecycle stage, company tier, email domain...) or agree with "
+            "the user that it is acceptable" + ("; offenders=true names them." if not offenders else ".")
         )
     if report.still_processing:
         lines.append(
             f"HubSpot is still processing {plural(len(report.still_processing), 'list')} "
             f"({', '.join(report.still_processing)}): check again in a minute."
         )
+    lines += _temporary_lines(report, offenders)
     lines.append(f"**Next**: call {ToolName.EXPORT_LIBRARY} to document the library.")
     text = "\n\n".join(lines)
     view = ExclusivityView(
@@ -557,9 +608,11 @@ def exclusivity_result(report: ExclusivityReport, *, offenders: bool) -> CallToo
                         second=p.second,
                         overlap=p.overlap,
                         samples=[Sample(**s.model_dump()) for s in p.samples] if offenders else [],
+                        method=p.method if offenders else None,
+                        calls=p.calls if offenders else None,
                     )
                     for p in g.pairs
-                    if (p.group, p.first, p.second) in shown_keys
+                    if (p.group, p.first, p.second) in listed
                 ],
             )
             for g in report.groups
@@ -568,6 +621,21 @@ def exclusivity_result(report: ExclusivityReport, *, offenders: bool) -> CallToo
         still_processing=report.still_processing,
     )
     return answer(text, view)
+
+
+def exclusivity_not_done(portal: PortalRef, verdict: Gate, preview: str = "") -> CallToolResult:
+    """temporary_lists without a check (yet): the preview and token to confirm, or why not."""
+    parts = [portal_line(portal), verdict.message]
+    if verdict.verdict == "confirmation_required":
+        parts.append(preview)
+    else:
+        parts.append(f"To count the overlaps read-only, call {ToolName.CHECK_EXCLUSIVITY} without temporary_lists.")
+    view = ExclusivityView(
+        portal=portal,
+        summary="\n\n".join(parts),
+        consent=ConsentView(status=verdict.verdict, confirmation_token=verdict.confirmation_token),
+    )
+    return answer(view.summary, view)
 
 
 # --- export_library -----------------------------------------------------------------------------------

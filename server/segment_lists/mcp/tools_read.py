@@ -1,11 +1,15 @@
 """The read tools: inventory, plan, counts, exclusivity, the library. Each: arguments -> one workflow
-call on a worker thread -> its result as a model reads it (`read_results`)."""
+call on a worker thread -> its result as a model reads it (`read_results`). One option writes: with
+temporary_lists, check_exclusivity lets HubSpot count overlaps through temporary lists, after the
+user confirms them as any write (`write_gate`); the tool stays read-only by default, and as a whole
+leaves the portal as it found it, so it keeps its read-only annotation and a read-only server offers
+it (and refuses the option)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from mcp.server.mcpserver import Context
+from mcp.server.mcpserver import Context, ElicitationResult, Resolve
 from mcp.types import CallToolResult
 from pydantic import Field
 
@@ -14,18 +18,22 @@ from segment_lists.domain.interview import Answers
 from segment_lists.domain.plan import Plan
 from segment_lists.mcp.read_results import (
     DETAIL_ITEMS,
+    OFFENDERS,
+    TEMPORARY_LISTS,
     CountView,
     ExclusivityView,
     InventoryView,
     LibraryView,
     ProposeView,
     count_result,
+    exclusivity_not_done,
     exclusivity_result,
     inventory_result,
     library_result,
     propose_result,
 )
 from segment_lists.mcp.tool_support import READ, ToolSpec, progress_reporter, run, runtime
+from segment_lists.mcp.write_gate import ConfirmWrite, Gate, ask, ask_about, gate
 from segment_lists.workflow import agent_cli_export, library
 from segment_lists.workflow.exclusivity import check_requested
 from segment_lists.workflow.failures import InvalidRequest
@@ -33,6 +41,7 @@ from segment_lists.workflow.inventory import take_inventory
 from segment_lists.workflow.proposal import load_plan, propose
 from segment_lists.workflow.runtime import Runtime
 from segment_lists.workflow.verify import count_requested
+from segment_lists.workflow.write_requests import prepare_temporary_lists
 
 
 async def list_existing_lists(
@@ -103,18 +112,47 @@ async def count_members(
     return count_result(report)
 
 
+async def ask_check(
+    ctx: Context[Any], run_id: str | None = None, list_ids: list[str] | None = None, temporary_lists: bool = False
+) -> Any:
+    if not temporary_lists:  # a read-only check: nothing to ask
+        return ask(ctx, None)
+    return await ask_about(ctx, prepare_temporary_lists, run_id=run_id, list_ids=list_ids)
+
+
 async def check_exclusivity(
     ctx: Context[Any],
-    run_id: Annotated[str | None, Field(description="Check the exclusivity groups of this run's plan")] = None,
+    decision: Annotated[ElicitationResult[ConfirmWrite], Resolve(ask_check)],
+    run_id: Annotated[str | None, Field(description="Groups of this run's plan")] = None,
     list_ids: Annotated[list[ListId] | None, Field(max_length=50, description="Or: these ids pairwise")] = None,
-    offenders: Annotated[bool, Field(description="Add sample contacts of each overlap")] = False,
+    offenders: Annotated[bool, Field(description=OFFENDERS)] = False,
+    temporary_lists: Annotated[bool, Field(description=TEMPORARY_LISTS)] = False,
+    # How a token is used is said by the answer that gives it, and by the server's instructions.
+    confirmation_token: str | None = None,
 ) -> Annotated[CallToolResult, ExclusivityView]:
-    """Step 5: segments that must not overlap (customers vs competitors, ICP tiers, engagement...):
-    overlap counts per pair and what to do; partitions also count contacts in none."""
+    """Step 5: segments that must not overlap (customers vs competitors, ICP tiers...): overlaps
+    per pair and what to do; partitions also count contacts in none."""
     action = "nothing was checked"
     rt = await runtime(ctx, action)
-    report = await run(action, check_requested, rt, run_id=run_id, list_ids=list_ids, progress=progress_reporter(ctx))
+    progress = progress_reporter(ctx)
+    if not temporary_lists:
+        if confirmation_token is not None:
+            await run(action, _token_without_consent)
+        report = await run(action, check_requested, rt, run_id=run_id, list_ids=list_ids, progress=progress)
+        return exclusivity_result(report, offenders=offenders)
+    request = await run(action, prepare_temporary_lists, rt, run_id=run_id, list_ids=list_ids)
+    if request.refused is not None:
+        return exclusivity_not_done(rt.ref, Gate(verdict="refused", message=request.refused))
+    if request.needs_confirmation:
+        verdict = await run(action, gate, ctx, rt, decision, request, confirmation_token)
+        if verdict.verdict != "go":
+            return exclusivity_not_done(rt.ref, verdict, request.preview)
+    report = await run(action, request.carry_out, rt, progress)
     return exclusivity_result(report, offenders=offenders)
+
+
+def _token_without_consent() -> None:
+    raise InvalidRequest("confirmation_token confirms temporary lists: give it with temporary_lists=true")
 
 
 async def export_library(
@@ -143,6 +181,6 @@ TOOLS = (
         {"answers": {"families": ["core", "industries"], "industries": ["Manufacturing"]}},
     ),
     ToolSpec(count_members, "Count segment members", READ, {"list_ids": ["1234", "5678"], "wait_seconds": 120}),
-    ToolSpec(check_exclusivity, "Check that exclusive segments do not overlap", READ, {"list_ids": ["1234", "5678"]}),
+    ToolSpec(check_exclusivity, "Check segment overlaps", READ, {"list_ids": ["1234", "5678"]}),
     ToolSpec(export_library, "Export the segment library", READ, {"format": "json"}),
 )

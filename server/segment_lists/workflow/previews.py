@@ -17,11 +17,13 @@ from segment_lists.boundary.text import counted, quoted
 from segment_lists.domain.plan import Plan, PlanItem
 from segment_lists.portal.models import HubSpotList
 from segment_lists.workflow.dependencies import INVISIBLE_USES, DependencyReport
+from segment_lists.workflow.exclusivity import TemporaryOutlook
 from segment_lists.workflow.list_changes import Restoration
 from segment_lists.workflow.next_steps import Step
 from segment_lists.workflow.rollback import RollbackTargets
 from segment_lists.workflow.runtime import Runtime
 from segment_lists.workflow.static_members import StaticAdds
+from segment_lists.workflow.temporary_lists import TEMPORARY_FOLDER, Headroom
 
 RESTORABLE = "Contacts are not deleted; each segment can be restored for 90 days."
 
@@ -260,3 +262,32 @@ def changed_count(changes: Sequence[Restoration]) -> str:
 
 def _used(report: DependencyReport) -> bool:
     return bool(report.dependents or report.unchecked)
+
+
+SHOWN_TEMPORARY_PAIRS = 30  # pairs named one by one in the preview; the rest are counted
+
+
+def temporary_lists_preview(rt: Runtime, outlook: TemporaryOutlook, headroom: Headroom) -> str:
+    """An exclusivity check that lets HubSpot count the biggest overlaps through temporary lists."""
+    count = len(outlook.pairs)
+    ids = sorted(outlook.names, key=int)
+    lines = [
+        f"In {where(rt)}, check the overlaps of {counted(len(ids), 'list')} (ids {', '.join(ids)}), and let HubSpot "
+        f"count the largest through at most {counted(count, 'temporary active list')}, one per pair below, each "
+        f'defined "in list A and in list B", in the folder {quoted(TEMPORARY_FOLDER)}:'
+    ]
+    lines += [
+        f"  - {quoted(outlook.names[first])} (id {first}) and {quoted(outlook.names[second])} (id {second})"
+        for first, second in outlook.pairs[:SHOWN_TEMPORARY_PAIRS]
+    ]
+    if count > SHOWN_TEMPORARY_PAIRS:
+        lines.append(f"  - and {counted(count - SHOWN_TEMPORARY_PAIRS, 'more pair')} of these lists")
+    lines += [
+        "Each is deleted as soon as HubSpot has counted it (then the folder); each create and delete is journaled "
+        "first, so lists left by an interrupted check are removed by the next one. Nothing else changes.",
+        f"Cost: about {counted(outlook.calls, 'API call')} instead of about {outlook.read_only_calls:,} to count "
+        "these pairs read-only (paging their members).",
+        f"List limit: {headroom}; these leave {headroom.limit - headroom.active - count:,} free "
+        f"(at least {headroom.spare:,} are always kept free).",
+    ]
+    return "\n".join(lines)

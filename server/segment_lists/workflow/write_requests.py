@@ -31,9 +31,17 @@ from segment_lists.workflow.custom_list import (
     validate_custom,
 )
 from segment_lists.workflow.dependencies import find_dependents
+from segment_lists.workflow.exclusivity import (
+    ExclusivityReport,
+    GroupLists,
+    check_groups,
+    requested_groups,
+    temporary_outlook,
+)
 from segment_lists.workflow.failures import InvalidRequest, ListNotFound, NothingToRestore
 from segment_lists.workflow.list_changes import Restoration
 from segment_lists.workflow.next_steps import Step
+from segment_lists.workflow.processing import Progress
 from segment_lists.workflow.proposal import load_plan
 from segment_lists.workflow.rollback import (
     DeleteOutcome,
@@ -49,6 +57,7 @@ from segment_lists.workflow.rollback import (
 )
 from segment_lists.workflow.runtime import Runtime
 from segment_lists.workflow.static_members import StaticAdds
+from segment_lists.workflow.temporary_lists import list_headroom
 from segment_lists.workflow.tool_names import ToolName
 
 
@@ -325,4 +334,61 @@ def prepare_rollback(rt: Runtime, run_id: str | None, *, force: bool = False) ->
         request.preview = previews.rollback_preview(
             rt, targets, reports, blocked, force=force, folders=folders_created(rt, targets.run_ids)
         )
+    return request
+
+
+# --- exclusivity through temporary lists ---------------------------------------------------------------
+
+
+@dataclass(kw_only=True)
+class TemporaryListsRequest(WriteRequest):
+    groups: list[GroupLists] = field(default_factory=list)
+    limit: int = 0  # the most temporary lists the user agreed to
+
+    def carry_out(self, rt: Runtime, progress: Progress | None = None) -> ExclusivityReport:
+        if self.done is not None:  # nothing to confirm, so nothing may be written: read-only
+            report = check_groups(rt, self.groups, progress=progress)
+            report.temporary_lists = self.done
+            return report
+        return check_groups(rt, self.groups, progress=progress, temporary_lists=True, temporary_limit=self.limit)
+
+
+def prepare_temporary_lists(
+    rt: Runtime, *, run_id: str | None = None, list_ids: Sequence[str] | None = None
+) -> TemporaryListsRequest:
+    """An exclusivity check whose biggest overlaps HubSpot counts through temporary lists (issue 16):
+    a write in the user's portal, so confirmed like any other. Nothing to confirm when no pair needs
+    one (`done`: checked read-only); refused on a read-only server or near the portal's list limit."""
+    groups = requested_groups(rt, run_id=run_id, list_ids=list_ids)
+    given = sorted({checked_list_id(i) for i in list_ids}, key=int) if list_ids else None
+    request = TemporaryListsRequest(
+        tool=ToolName.CHECK_EXCLUSIVITY,
+        arguments={"run_id": run_id, "list_ids": given, "temporary_lists": True},
+        groups=groups,
+    )
+    if rt.settings.read_only:
+        request.refused = (
+            "This server is read-only, and temporary lists are writes: none was made and nothing was checked. "
+            "Without them, overlaps are counted read-only."
+        )
+        return request
+    outlook = temporary_outlook(rt, groups)
+    if not outlook.pairs:
+        request.done = "not needed: every pair was cheaper to count without them (nothing was written)"
+        return request
+    headroom = list_headroom(rt)
+    if len(outlook.pairs) > headroom.room:
+        request.refused = (
+            f"Temporary lists are not used: {headroom}; {counted(len(outlook.pairs), 'temporary list')} would leave "
+            f"fewer than {headroom.spare:,} free. Nothing was made or checked; without them, overlaps are counted "
+            f"read-only (about {outlook.read_only_calls:,} calls for those pairs)."
+        )
+        return request
+    request.limit = len(outlook.pairs)
+    # The token binds the lists checked, how, and the most temporary lists made (the portal: the token's own).
+    request.state = {
+        "groups": [(group.name, sorted(by_key.values(), key=int)) for group, by_key in groups],
+        "temporary_lists": request.limit,
+    }
+    request.preview = previews.temporary_lists_preview(rt, outlook, headroom)
     return request
