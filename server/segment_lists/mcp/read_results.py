@@ -464,8 +464,15 @@ class PairView(BaseModel):
     second: str
     overlap: int
     samples: list[Sample] = []
-    method: str | None = None  # with offenders: how the overlap was counted (search, members, ...)
-    calls: int | None = None  # ... and the API calls it cost
+
+
+class CountedBy(BaseModel):
+    """With offenders: how a pair's overlap was counted (the command line's `verify` words) and its API calls."""
+
+    first: str
+    second: str
+    method: str  # definition, search, members, probe or temporary-list
+    calls: int
 
 
 class GroupView(BaseModel):
@@ -473,8 +480,9 @@ class GroupView(BaseModel):
     exclusive: bool | None = None  # None: not checked (fewer than two of its lists exist)
     checked: bool = True
     list_ids: list[str]
-    pairs: list[PairView] = []
+    pairs: list[PairView] = []  # the overlapping pairs shown
     uncovered: int | None = None
+    counted_by: list[CountedBy] = []  # with offenders: every pair (the first `DETAIL_PAIRS` of the check)
 
 
 class ConsentView(BaseModel):
@@ -561,8 +569,7 @@ def exclusivity_result(report: ExclusivityReport, *, offenders: bool) -> CallToo
     )
     shown = overlapping[:SHOWN_PAIRS]
     itemized = _itemized(report) if offenders else {}
-    listed = {(p.group, p.first, p.second) for p in shown}
-    listed |= {(p.group, p.first, p.second) for pairs in itemized.values() for p in pairs}
+    shown_keys = {(p.group, p.first, p.second) for p in shown}
     lines = [
         portal_line(report.portal),
         f"**Checked {plural(len(report.groups), 'exclusivity group')}**: "
@@ -608,11 +615,13 @@ def exclusivity_result(report: ExclusivityReport, *, offenders: bool) -> CallToo
                         second=p.second,
                         overlap=p.overlap,
                         samples=[Sample(**s.model_dump()) for s in p.samples] if offenders else [],
-                        method=p.method if offenders else None,
-                        calls=p.calls if offenders else None,
                     )
                     for p in g.pairs
-                    if (p.group, p.first, p.second) in listed
+                    if (p.group, p.first, p.second) in shown_keys
+                ],
+                counted_by=[
+                    CountedBy(first=p.first, second=p.second, method=p.method, calls=p.calls)
+                    for p in itemized.get(g.group, [])
                 ],
             )
             for g in report.groups
