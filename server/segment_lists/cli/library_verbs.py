@@ -191,7 +191,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         for group in exclusivity.groups:
             mark = {True: "ok", False: "OVERLAP", None: "not checked"}[group.exclusive]
             print(f"  [{mark}] {group.group}: {group.message}")
-            print("        counted by: " + ", ".join(f"{p.method} ({p.calls} calls)" for p in group.pairs))
+            print("        counted by: " + ", ".join(f"{p.method} ({counted(p.calls, 'call')})" for p in group.pairs))
             for pair in group.pairs:
                 if pair.overlap and pair.samples:
                     print("        e.g. " + ", ".join(o.email or o.record_id for o in pair.samples))

@@ -272,9 +272,9 @@ def temporary_lists_preview(rt: Runtime, outlook: TemporaryOutlook, headroom: He
     count = len(outlook.pairs)
     ids = sorted(outlook.names, key=int)
     lines = [
-        f"In {where(rt)}, check the overlaps of {counted(len(ids), 'list')} (ids {', '.join(ids)}), and let HubSpot "
-        f"count the largest through at most {counted(count, 'temporary active list')}, one per pair below, each "
-        f'defined "in list A and in list B", in the folder {quoted(TEMPORARY_FOLDER)}:'
+        f"In {where(rt)}: check the overlaps of {counted(len(ids), 'list')} (ids {', '.join(ids)}).",
+        f"Create at most {counted(count, 'temporary active list')} in the folder {quoted(TEMPORARY_FOLDER)}, one "
+        'per pair below, each defined "in list A and in list B" so that HubSpot counts the pair\'s overlap:',
     ]
     lines += [
         f"  - {quoted(outlook.names[first])} (id {first}) and {quoted(outlook.names[second])} (id {second})"
