@@ -15,7 +15,7 @@ import pytest
 from reliability_harness import runtime_for, seeded_sandbox
 from segment_lists.domain.catalog import ExclusivityGroup
 from segment_lists.domain.interview import Answers, PartnerMarker
-from segment_lists.filters import and_, in_list, or_
+from segment_lists.filters import and_, in_list, or_, prop_known
 from segment_lists.sandbox import RunningSandbox, SandboxConfig
 from segment_lists.workflow.apply import apply_items, select_items
 from segment_lists.workflow.exclusivity import ExclusivityReport, check_groups
@@ -24,6 +24,7 @@ from segment_lists.workflow.processing import wait_for_processing
 from segment_lists.workflow.proposal import propose
 from segment_lists.workflow.runtime import Runtime
 from segment_lists.workflow.temporary_lists import CREATE, NAME_PREFIX, TEMPORARY_FOLDER
+from segment_lists.workflow.write_requests import prepare_temporary_lists
 
 Groups = list[tuple[ExclusivityGroup, dict[str, str]]]
 
@@ -96,7 +97,7 @@ def test_without_consent_nothing_is_written(portal: tuple[RunningSandbox, Runtim
         e for e in running.sandbox.access_log.entries()[before:] if e.method in {"POST", "PUT", "PATCH", "DELETE"}
     ]
     assert all(e.path.endswith("/search") or "/batch/read" in e.path or e.path.endswith("/all") for e in writes), writes
-    assert report.temporary_lists is None
+    assert report.temporary_lists is None and report.temporary_lists_would_save == 0  # small lists: not worth it
     assert {p.method for g in report.groups for p in g.pairs} <= {"members", "search", "probe"}
 
 
@@ -159,3 +160,34 @@ def test_the_sandbox_processes_an_in_list_intersection_like_hubspot(
         assert getattr(done, "size", None) == len(common)
     finally:
         rt.portal.delete_list(made.id)
+
+
+def test_consent_is_asked_for_a_bounded_number_and_refused_near_the_limit(tmp_path: Path) -> None:
+    # Starter: 25 active lists, 5 always left free. Two static lists of 3,000 contacts: 24 member pages
+    # read-only, so one temporary list is worth it.
+    running, _ = seeded_sandbox(SandboxConfig(tier="starter"), contacts=4_000, seed=3)
+    try:
+        rt = runtime_for(running.base_url, tmp_path / "state")
+        with running.sandbox.store.read() as db:
+            contacts = [str(r[0]) for r in db.execute("SELECT id FROM objects WHERE object_type = '0-1' ORDER BY id")]
+        ids = []
+        for n in range(2):
+            made = rt.portal.create_list(f"Webinar {n + 1}", processing_type="MANUAL")
+            rt.portal.add_members(made.id, contacts[n * 1_000 : n * 1_000 + 3_000])
+            ids.append(made.id)
+        request = prepare_temporary_lists(rt, list_ids=ids)
+        assert request.needs_confirmation and request.limit == 1
+        assert request.state == {"groups": [("given lists", sorted(ids, key=int))], "temporary_lists": 1}
+        assert "at most 1 temporary active list " in request.preview and "25" in request.preview
+        assert _temporary_in_portal(running) == []  # preparing writes nothing
+        active = sum(1 for lst in rt.lists(refresh=True) if lst.is_dynamic)
+        for n in range(25 - 5 - active):  # the portal fills up to what is always left free
+            rt.portal.create_list(
+                f"Filler {n}", processing_type="DYNAMIC", filter_branch=or_(and_(prop_known("email"))).to_hubspot()
+            )
+        refused = prepare_temporary_lists(rt, list_ids=ids)
+        assert refused.refused is not None and not refused.needs_confirmation
+        assert "of the 25 its starter subscription allows" in refused.refused and "Nothing was made" in refused.refused
+        rt.close()
+    finally:
+        running.stop()

@@ -197,6 +197,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
                     print("        e.g. " + ", ".join(o.email or o.record_id for o in pair.samples))
         if exclusivity.temporary_lists:
             print(f"  Temporary lists: {exclusivity.temporary_lists}")
+        elif exclusivity.temporary_lists_would_save:
+            print(
+                f"  Temporary lists would save about {exclusivity.temporary_lists_would_save:,} of these "
+                f"{exclusivity.calls:,} API calls: add --temporary-lists to let HubSpot count the big overlaps"
+            )
         for state in status.drifted:
             print(f"\n! drifted: {state.name}: {state.message}")
     if exclusivity.overlapping_pairs:

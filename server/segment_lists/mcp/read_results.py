@@ -505,9 +505,6 @@ class ExclusivityView(BaseModel):
 OFFENDERS = "Add samples and each pair's method and calls"
 TEMPORARY_LISTS = "Count big overlaps in temporary lists (asks first)"
 DETAIL_PAIRS = 100  # pairs itemized with their method and calls (offenders=true)
-# Without consent, a check that temporary lists would spare at least this many calls says so (about
-# 10 seconds of HubSpot's standard allowance of 100 calls per 10 seconds).
-WORTH_TEMPORARY_LISTS = 100
 
 
 def _pair_line(pair: PairOverlap, offenders: bool) -> str:
@@ -552,7 +549,7 @@ def _temporary_lines(report: ExclusivityReport, offenders: bool) -> list[str]:
     lines = []
     if report.temporary_lists:
         lines.append(f"Temporary lists: {cell(report.temporary_lists, 400)}.")
-    elif report.temporary_lists_would_save >= WORTH_TEMPORARY_LISTS:
+    elif report.temporary_lists_would_save:
         lines.append(
             f"Temporary lists would save about {report.temporary_lists_would_save:,} of these "
             f"{report.calls:,} API calls: offer the user {ToolName.CHECK_EXCLUSIVITY} with temporary_lists=true "

@@ -68,6 +68,9 @@ TEMPORARY_LIST_CALLS = 3  # a temporary list's create, its first members page (s
 # ... and once per check: the folder read, made and removed, the portal's lists read for the headroom,
 # and a few status polls while HubSpot processes them.
 TEMPORARY_LIST_OVERHEAD = 8
+# Without consent, a check says what temporary lists would save when it is at least this many calls
+# (about 10 seconds of HubSpot's standard allowance, 100 calls per 10 seconds): worth asking the user.
+WORTH_TEMPORARY_LISTS = 100
 CoverageMethod = Literal["sizes", "members", "search"]
 
 
@@ -117,7 +120,9 @@ class ExclusivityReport(BaseModel):
         default=None, description="Whether temporary lists counted overlaps (with consent), and if not, why"
     )
     temporary_lists_would_save: int = Field(
-        default=0, description="Without consent: about how many API calls temporary lists would have saved"
+        default=0,
+        description="Without consent: about how many API calls temporary lists would have saved, when worth "
+        "asking the user (at least WORTH_TEMPORARY_LISTS); else 0",
     )
 
 
@@ -219,7 +224,8 @@ def check_groups(
         paged, temporary_note = _use_temporary_lists(rt, pairs, lists, paged, probeable, force, temporary_limit)
     elif force is None and not rt.settings.read_only:
         choice = _temporary_choice(pairs, lists, paged, probeable)
-        would_save = max(0, choice.read_only_calls - choice.calls) if choice.pairs else 0
+        saving = choice.read_only_calls - choice.calls if choice.pairs else 0
+        would_save = saving if saving >= WORTH_TEMPORARY_LISTS else 0
     members = _run(rt, pairs, paged, lists, probeable)
     if temporary_note is not None:
         members.update(_count_by_temporary_lists(rt, pairs, wait_seconds))
