@@ -13,6 +13,7 @@ What the portal holds is read independently (the official SDK, the sandbox's acc
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from mcp import Client
 from mcp_support import Answering, SeededPortal, call, failing, seeded_portal
 from reliability_harness import runtime_for
 from segment_lists.data.hubspot_limits import TIER_ACTIVE_LISTS
+from segment_lists.mcp.read_results import DETAIL_PAIRS
 from segment_lists.mcp.server import build_server
 from segment_lists.workflow.exclusivity import TEMPORARY_LIST_CALLS
 from segment_lists.workflow.temporary_lists import NAME_PREFIX, TEMPORARY_FOLDER
@@ -255,3 +257,22 @@ async def test_no_pair_worth_a_temporary_list_is_checked_read_only_without_askin
     assert "consent" not in result and result["overlapping_pairs"] == 1
     assert "Temporary lists: not needed" in result["summary"]
     assert _list_writes(seeded, before) == []
+
+
+async def test_a_big_check_itemizes_its_costliest_pairs(portal: tuple[SeededPortal, list[str]], tmp_path: Path) -> None:
+    seeded, big = portal
+    rt = runtime_for(seeded.base_url, tmp_path / "setup")
+    contacts = _contacts(seeded)
+    small = []
+    for n in range(8):  # 12 lists: 66 pairs, more than one answer itemizes
+        made = rt.portal.create_list(f"Booth visitors {n + 1}", processing_type="MANUAL")
+        rt.portal.add_members(made.id, contacts[n * 20 : 60 + n * 20])
+        small.append(made.id)
+    rt.close()
+    async with seeded.client() as client:
+        result = await call(client, "check_exclusivity", {"list_ids": big + small, "offenders": True})
+    counted = _counted_by(result)
+    assert len(counted) == DETAIL_PAIRS
+    # The big lists' pairs (64 member pages each) are among the itemized, the rest counted in words.
+    assert {(a, b) for a, b in itertools.combinations(big, 2)} <= set(counted)
+    assert f"{66 - DETAIL_PAIRS} other pairs (not itemized)" in result["summary"]

@@ -504,7 +504,7 @@ class ExclusivityView(BaseModel):
 
 OFFENDERS = "Add samples and each pair's method and calls"
 TEMPORARY_LISTS = "Count big overlaps in temporary lists (asks first)"
-DETAIL_PAIRS = 100  # pairs itemized with their method and calls (offenders=true)
+DETAIL_PAIRS = 60  # pairs itemized with their method and calls (offenders=true), at most
 
 
 def _pair_line(pair: PairOverlap, offenders: bool) -> str:
@@ -525,23 +525,20 @@ def _group_line(group: GroupResult, itemized: list[PairOverlap] | None = None) -
     verdict = "no overlap" if group.exclusive else plural(sum(1 for p in group.pairs if p.overlap), "overlapping pair")
     coverage = f"; {plural(group.uncovered, 'contact is', 'contacts are')} in none of them" if group.uncovered else ""
     line = f"- {name}: {plural(len(group.list_ids), 'list')}, {verdict}{coverage}."
-    if itemized:  # the command line's words (`verify`): "counted by: search (1 call)"
-        line += "\n  counted by: " + ", ".join(
-            f"{p.first} & {p.second} {p.method} ({plural(p.calls, 'call')})" for p in itemized
-        )
+    if itemized is not None and group.pairs:  # the command line's words (`verify`): "counted by: search (1 call)"
+        parts = [f"{p.first} & {p.second} {p.method} ({plural(p.calls, 'call')})" for p in itemized]
         if len(itemized) < len(group.pairs):
-            line += f", and {plural(len(group.pairs) - len(itemized), 'more pair')}"
+            parts.append(f"{plural(len(group.pairs) - len(itemized), 'other pair')} (not itemized)")
+        line += "\n  counted by: " + ", ".join(parts)
     return line
 
 
 def _itemized(report: ExclusivityReport) -> dict[str, list[PairOverlap]]:
-    """With offenders: each group's pairs with their method and calls, the first `DETAIL_PAIRS` in all."""
-    left = DETAIL_PAIRS
-    found: dict[str, list[PairOverlap]] = {}
-    for group in report.groups:
-        found[group.group] = group.pairs[:left]
-        left -= len(found[group.group])
-    return found
+    """With offenders: each group's pairs with their method and calls; of a big check, the
+    `DETAIL_PAIRS` that cost the most calls (the rest are counted per group)."""
+    every = [(g.group, p.first, p.second, p.calls) for g in report.groups for p in g.pairs]
+    kept = {key[:3] for key in sorted(every, key=lambda key: -key[3])[:DETAIL_PAIRS]}
+    return {g.group: [p for p in g.pairs if (g.group, p.first, p.second) in kept] for g in report.groups}
 
 
 def _temporary_lines(report: ExclusivityReport, offenders: bool) -> list[str]:
