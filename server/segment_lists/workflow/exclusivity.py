@@ -451,7 +451,6 @@ class TemporaryOutlook:
     """What a check with temporary lists would write, for the user to confirm (`check_groups` then
     makes at most `len(pairs)` of them)."""
 
-    groups: list[GroupLists]
     names: dict[str, str]  # every list checked: id -> name (clean)
     pairs: list[tuple[str, str]]  # the pairs HubSpot would count, the most member pages first
     read_only_calls: int  # about what the read-only methods would spend on those pairs
@@ -466,7 +465,6 @@ def temporary_outlook(rt: Runtime, groups: Sequence[GroupLists], *, now: datetim
     pairs, _, _, probeable, paged = _decide(rt, groups, lists, None, now or datetime.now(UTC))
     choice = _temporary_choice(pairs, lists, paged, probeable)
     return TemporaryOutlook(
-        groups=list(groups),
         names={i: clean(lists[i].name) if i in lists else "" for i in needed},
         pairs=[(p.first, p.second) for p in choice.pairs],
         read_only_calls=choice.read_only_calls,

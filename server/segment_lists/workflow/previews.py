@@ -286,7 +286,7 @@ def temporary_lists_preview(rt: Runtime, outlook: TemporaryOutlook, headroom: He
         "Each is deleted as soon as HubSpot has counted it (then the folder); each create and delete is journaled "
         "first, so lists left by an interrupted check are removed by the next one. Nothing else changes.",
         f"Cost: about {counted(outlook.calls, 'API call')} instead of about {outlook.read_only_calls:,} to count "
-        "these pairs read-only (paging their members).",
+        "these pairs read-only.",
         f"List limit: {headroom}; these leave {headroom.limit - headroom.active - count:,} free "
         f"(at least {headroom.spare:,} are always kept free).",
     ]
