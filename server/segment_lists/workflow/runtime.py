@@ -140,15 +140,23 @@ class Runtime:
     def count(self, object_type: str, filter_groups: list[dict[str, Any]] | None = None) -> int:
         """How many records match (one CRM search), remembered for `COUNT_TTL_SECONDS`."""
         key = _count_key(object_type, filter_groups)
-        now = time.monotonic()
+        if (hit := self._fresh_count(key)) is not None:
+            return hit
+        # The same question asked by two threads at once (an estimate and a clash's evidence) is one search.
+        with self._read_lock(f"count:{key}"):
+            if (hit := self._fresh_count(key)) is not None:
+                return hit
+            total = self.portal.count(object_type, filter_groups)
+            with self._lock:
+                self._counts[key] = (time.monotonic(), total)
+        return total
+
+    def _fresh_count(self, key: str) -> int | None:
         with self._lock:
             hit = self._counts.get(key)
-        if self.cache and hit is not None and now - hit[0] < COUNT_TTL_SECONDS:
+        if self.cache and hit is not None and time.monotonic() - hit[0] < COUNT_TTL_SECONDS:
             return hit[1]
-        total = self.portal.count(object_type, filter_groups)
-        with self._lock:
-            self._counts[key] = (time.monotonic(), total)
-        return total
+        return None
 
     def remember_count(self, object_type: str, filter_groups: list[dict[str, Any]] | None, total: int) -> None:
         """A total learned from another search (e.g. one that also fetched samples)."""
