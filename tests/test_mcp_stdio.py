@@ -161,6 +161,14 @@ def test_every_line_gets_an_answer_even_unreadable_ones(tmp_path: Path) -> None:
         (json.dumps(deep_call), 3),
         (json.dumps({"jsonrpc": "2.0", "id": 4, "nonsense": True}), 4),
         ("[" * 5000 + "]" * 5000, "too deep to parse"),
+        # A lone surrogate, valid JSON to Python and not to the SDK: as an id no answer could carry it
+        # (the writer crashed the server), inside arguments it is a line the server cannot read.
+        ('{"jsonrpc": "2.0", "id": "\\ud800", "method": "tools/list"}', "surrogate id"),
+        (
+            '{"jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": {"name": "propose_segments", '
+            '"arguments": {"answers": {"industries": ["\\udc00x"]}}}}',
+            5,
+        ),
         (json.dumps({"jsonrpc": "2.0", "id": 6, "method": "tools/list"}), 6),
     ]
     process = _spawn(tmp_path)
@@ -193,4 +201,6 @@ def test_every_line_gets_an_answer_even_unreadable_ones(tmp_path: Path) -> None:
     assert by_line[3]["id"] == 3 and by_line[3]["error"]["code"] == -32600, by_line[3]
     assert "recursion limit" in by_line[3]["error"]["message"]
     assert by_line[4]["id"] == 4 and by_line[4]["error"]["code"] == -32600
+    assert by_line["surrogate id"]["id"] is None and by_line["surrogate id"]["error"]["code"] == -32600
+    assert by_line[5]["id"] == 5 and by_line[5]["error"]["code"] == -32600
     assert "result" in by_line[6] and by_line[6]["result"]["tools"], "the server kept serving"

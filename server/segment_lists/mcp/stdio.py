@@ -47,7 +47,9 @@ def error_for(problem: Exception) -> JSONRPCError:
             ),
         )
     request_id = data.get("id") if isinstance(data, dict) else None
-    if isinstance(request_id, bool) or not isinstance(request_id, int | str):
+    if isinstance(request_id, bool) or not isinstance(request_id, int | str) or not _utf8(request_id):
+        # An id the answer could not carry (a lone surrogate, "\ud800", which Python's parser accepts
+        # and the SDK's does not) would crash the writer: such a line is answered with a null id.
         request_id = None
     reason = (
         f"this server cannot read it ({why}; the limit keeps a hostile message from exhausting the server)"
@@ -57,6 +59,14 @@ def error_for(problem: Exception) -> JSONRPCError:
     return JSONRPCError(
         jsonrpc="2.0", id=request_id, error=ErrorData(code=INVALID_REQUEST, message=f"Invalid Request: {reason}")
     )
+
+
+def _utf8(value: int | str) -> bool:
+    try:
+        str(value).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _raw_line(problem: Exception) -> tuple[str | None, str]:
