@@ -37,3 +37,23 @@ def test_waits_for_processing_then_compares(tmp_path: Path) -> None:
         )
         assert customers > 0 and report.groups[0].pairs[0].overlap == customers
         rt.close()
+
+
+def test_a_list_still_processing_is_not_judged_by_its_definition(tmp_path: Path) -> None:
+    """Re-filtered, a list keeps its earlier members until HubSpot has processed it: two definitions
+    that cannot meet say nothing yet about the members, so the pair is compared, not declared disjoint."""
+    leads = or_(and_(prop_any_of("lifecyclestage", "lead"))).to_hubspot()
+    with RunningSandbox(SandboxConfig(processing_seconds=1.5)) as portal:
+        seed_demo(portal.sandbox, contacts=400, seed=5)
+        settings = Settings(token=SecretStr("t"), base_url=portal.base_url, sandbox=True, state_dir=tmp_path)
+        rt = open_runtime(settings)
+        a = rt.portal.create_list("A", processing_type="DYNAMIC", filter_branch=CUSTOMERS)
+        b = rt.portal.create_list("B", processing_type="DYNAMIC", filter_branch=leads)
+        group = (ExclusivityGroup(name="ab", members=["a", "b"], description="x"), {"a": a.id, "b": b.id})
+        hurried = check_groups(rt, [group], wait_seconds=0)
+        assert hurried.still_processing and hurried.groups[0].pairs[0].method != "definition"
+        settled = check_groups(rt, [group])
+        assert settled.still_processing == []
+        pair = settled.groups[0].pairs[0]
+        assert pair.method == "definition" and pair.overlap == 0 and pair.calls == 0
+        rt.close()

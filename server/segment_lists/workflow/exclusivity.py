@@ -217,7 +217,7 @@ def check_groups(
     if pending:
         done = wait_for_processing(rt, pending, timeout=wait_seconds, progress=progress)
         pending = [i for i in pending if getattr(done.get(i), "processing_status", None) != "COMPLETE"]
-    pairs, members_of, searchable, probeable, paged = _decide(rt, groups, lists, force, now)
+    pairs, members_of, searchable, probeable, paged = _decide(rt, groups, lists, force, now, set(pending))
     temporary_note = None
     would_save = 0
     if temporary_lists or force == "temporary-list":
@@ -328,9 +328,15 @@ class _Decided(NamedTuple):
 
 
 def _decide(
-    rt: Runtime, groups: Sequence[GroupLists], lists: dict[str, HubSpotList], force: Method | None, now: datetime
+    rt: Runtime,
+    groups: Sequence[GroupLists],
+    lists: dict[str, HubSpotList],
+    force: Method | None,
+    now: datetime,
+    processing: set[str],
 ) -> _Decided:
-    """Every pair of every group, with its read-only method."""
+    """Every pair of every group, with its read-only method (`processing`: lists HubSpot has not
+    finished, whose members may still be an earlier definition's)."""
     searchable = {i: _translate(lists.get(i), now, rt.time_zone) for i in _needed(groups)}
     pairs: list[_Pair] = []
     members_of: dict[str, list[str]] = {}
@@ -340,7 +346,7 @@ def _decide(
         for first, second in itertools.combinations(list_ids, 2):
             pairs.append(_Pair(group.name, first, second, intersection(searchable[first], searchable[second])))
     if force is None:
-        _decide_by_definitions(rt, pairs, lists, now)
+        _decide_by_definitions(rt, [p for p in pairs if not {p.first, p.second} & processing], lists, now)
     probeable = {i: groups_ for i, groups_ in searchable.items() if groups_ is not None and _probe_fits(groups_)}
     paged = _choose(rt, [p for p in pairs if p.method != "definition"], lists, force, probeable)
     return _Decided(pairs, members_of, searchable, probeable, paged)
@@ -462,7 +468,8 @@ def temporary_outlook(rt: Runtime, groups: Sequence[GroupLists], *, now: datetim
     with the lists as they are now (without waiting for any still processing)."""
     needed = _needed(groups)
     lists = {lst.id: lst for lst in rt.portal.get_lists(needed, include_filters=True)} if needed else {}
-    pairs, _, _, probeable, paged = _decide(rt, groups, lists, None, now or datetime.now(UTC))
+    processing = {i for i, lst in lists.items() if lst.processing_status not in (None, "COMPLETE")}
+    pairs, _, _, probeable, paged = _decide(rt, groups, lists, None, now or datetime.now(UTC), processing)
     choice = _temporary_choice(pairs, lists, paged, probeable)
     return TemporaryOutlook(
         names={i: clean(lists[i].name) if i in lists else "" for i in needed},
