@@ -31,9 +31,9 @@ class AppState:
     def __post_init__(self) -> None:
         # One read-only flag for the tools offered and for the workflow (which then writes nothing, not
         # even the removal of temporary lists a crash left), however the server was told.
-        if self.read_only and not self.settings.read_only:
-            self.settings = self.settings.model_copy(update={"read_only": True})
         self.read_only = self.read_only or self.settings.read_only
+        if self.read_only != self.settings.read_only:
+            self.settings = self.settings.model_copy(update={"read_only": True})
 
     def runtime(self) -> Runtime:
         """Opened on first use: a cold start answers tools/list without touching HubSpot."""

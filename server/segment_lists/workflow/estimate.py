@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Collection, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -227,9 +228,9 @@ def _above(record_id: int) -> SearchGroups:
     return [{"filters": [*HAS_COMPANY[0]["filters"], above]}]
 
 
-def _company_properties(plan: Plan, now: datetime, zone: str) -> list[str]:
+def _company_properties(items: Sequence[PlanItem], now: datetime, zone: str) -> list[str]:
     names: set[str] = set()
-    for item in plan.items:
+    for item in items:
         for group in (item.filter_branch or {}).get("filterBranches") or []:
             reading = _company_reading(group, now, zone)
             if reading is not None:
@@ -237,12 +238,13 @@ def _company_properties(plan: Plan, now: datetime, zone: str) -> list[str]:
     return sorted(names)
 
 
-def estimate_plan(rt: Runtime, plan: Plan) -> Plan:
+def estimate_plan(rt: Runtime, plan: Plan, keys: Collection[str] | None = None) -> Plan:
     """The plan with `estimated_size`, `estimate_note` and `estimate_margin` filled in (concurrently,
-    paced by the limiter; the company sample is read once, when the first item needs it)."""
+    paced by the limiter; the company sample is read once, when the first item needs it); `keys`:
+    only these items (the others keep what they have)."""
     now = datetime.now(UTC)
-    items = [item for item in plan.items if item.action != "needs-input"]
-    company_properties = _company_properties(plan, now, rt.time_zone)
+    items = [item for item in plan.items if item.action != "needs-input" and (keys is None or item.key in keys)]
+    company_properties = _company_properties(items, now, rt.time_zone)
     estimator = _Estimator(rt, now, company_properties)
     if company_properties:
         # The sample is three round trips in sequence (ends, middles, companies): start it before the

@@ -210,10 +210,8 @@ def check_groups(
     if not rt.settings.read_only:
         # A check interrupted earlier may have left temporary lists (the user agreed to their removal).
         remove_leftovers(rt)
-    needed = _needed(groups)
-    lists = {lst.id: lst for lst in rt.portal.get_lists(needed, include_filters=True)} if needed else {}
+    lists, pending = _read_lists(rt, groups)
     # Members of a list still processing are incomplete: wait (as count_members does) before comparing.
-    pending = [i for i, lst in lists.items() if lst.processing_status not in (None, "COMPLETE")]
     if pending:
         done = wait_for_processing(rt, pending, timeout=wait_seconds, progress=progress)
         pending = [i for i in pending if getattr(done.get(i), "processing_status", None) != "COMPLETE"]
@@ -260,7 +258,7 @@ def check_groups(
             coverage[group.name] = (len(set().union(*(set(members[i]) for i in list_ids))), "members")
 
     _fill_emails(rt, [p for p in pairs if p.method in ("members", "temporary-list") and p.sample_ids])
-    names = {i: clean(lists[i].name) if i in lists else "" for i in needed}
+    names = {i: clean(lists[i].name) if i in lists else "" for i in _needed(groups)}
     results = []
     overlapping = 0
     for group, _ in groups:
@@ -317,6 +315,13 @@ def check_groups(
 
 def _needed(groups: Sequence[GroupLists]) -> list[str]:
     return sorted({list_id for _, ids in groups for list_id in ids.values()}, key=int)
+
+
+def _read_lists(rt: Runtime, groups: Sequence[GroupLists]) -> tuple[dict[str, HubSpotList], list[str]]:
+    """The groups' lists with their definitions (one batched read), and those still processing."""
+    needed = _needed(groups)
+    lists = {lst.id: lst for lst in rt.portal.get_lists(needed, include_filters=True)} if needed else {}
+    return lists, [i for i, lst in lists.items() if lst.processing_status not in (None, "COMPLETE")]
 
 
 class _Decided(NamedTuple):
@@ -466,13 +471,11 @@ class TemporaryOutlook:
 def temporary_outlook(rt: Runtime, groups: Sequence[GroupLists], *, now: datetime | None = None) -> TemporaryOutlook:
     """The pairs of `groups` that temporary lists would count, as `check_groups` would choose them
     with the lists as they are now (without waiting for any still processing)."""
-    needed = _needed(groups)
-    lists = {lst.id: lst for lst in rt.portal.get_lists(needed, include_filters=True)} if needed else {}
-    processing = {i for i, lst in lists.items() if lst.processing_status not in (None, "COMPLETE")}
-    pairs, _, _, probeable, paged = _decide(rt, groups, lists, None, now or datetime.now(UTC), processing)
+    lists, processing = _read_lists(rt, groups)
+    pairs, _, _, probeable, paged = _decide(rt, groups, lists, None, now or datetime.now(UTC), set(processing))
     choice = _temporary_choice(pairs, lists, paged, probeable)
     return TemporaryOutlook(
-        names={i: clean(lists[i].name) if i in lists else "" for i in needed},
+        names={i: clean(lists[i].name) if i in lists else "" for i in _needed(groups)},
         pairs=[(p.first, p.second) for p in choice.pairs],
         read_only_calls=choice.read_only_calls,
         calls=choice.calls,

@@ -38,14 +38,14 @@ def _with_estimates(rt: Runtime, plan: Plan, sized: Plan) -> Plan:
     any other item (evidence changed it) is estimated now."""
     known = {(item.key, repr(item.filter_branch), item.action): item for item in sized.items}
     fields = ("estimated_size", "estimate_note", "estimate_margin")
-    items, missing = [], False
+    items, missing = [], set()
     for item in plan.items:
         twin = known.get((item.key, repr(item.filter_branch), item.action))
         if twin is None:
-            missing = True
+            missing.add(item.key)
         items.append(item if twin is None else item.model_copy(update={f: getattr(twin, f) for f in fields}))
     plan = plan.model_copy(update={"items": items})
-    return estimate_plan(rt, plan) if missing else plan
+    return estimate_plan(rt, plan, missing) if missing else plan
 
 
 def load_plan(rt: Runtime, plan_id: str) -> Plan:
