@@ -35,3 +35,16 @@ def iso(moment: datetime) -> str:
 
 def to_ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def exact_ms(moment: datetime) -> int:
+    """Epoch ms of an aware moment in integer arithmetic (no float rounding): stored join times
+    round-trip through iso() exactly."""
+    return (moment - EPOCH) // timedelta(milliseconds=1)
+
+
+def iso_from_ms(ms: int) -> str:
+    return iso(EPOCH + timedelta(milliseconds=ms))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -77,12 +77,13 @@ CREATE TABLE IF NOT EXISTS lists (
     processing_ready_at REAL NOT NULL DEFAULT 0,   -- monotonic-ish epoch seconds when COMPLETE
     description TEXT
 );
-CREATE TABLE IF NOT EXISTS list_memberships (
-    list_id INTEGER NOT NULL,
-    record_id INTEGER NOT NULL,
-    added_at TEXT NOT NULL,
-    PRIMARY KEY (list_id, record_id)
+-- A list's members, packed: one row per list (lists/member_store.py says why).
+CREATE TABLE IF NOT EXISTS list_members (
+    list_id INTEGER PRIMARY KEY,
+    record_ids BLOB NOT NULL,   -- int64 little-endian, ascending
+    added_ms BLOB NOT NULL      -- int64 little-endian: when each of record_ids joined (epoch ms)
 );
+-- First-added times of records that left a list (a member's last-added time is in list_members).
 CREATE TABLE IF NOT EXISTS list_membership_events (
     list_id INTEGER NOT NULL,
     record_id INTEGER NOT NULL,
@@ -132,6 +133,8 @@ class Store:
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self.lock = threading.RLock()
         self._depth = 0
+        # Called after a ROLLBACK: caches of what the database holds (list members) drop what it undid.
+        self.on_rollback: list[Callable[[], None]] = []
         with self.lock:
             self._conn.executescript(SCHEMA)
 
@@ -149,6 +152,8 @@ class Store:
                 self._depth -= 1
                 if outer:
                     self._conn.execute("ROLLBACK")
+                    for forget in self.on_rollback:
+                        forget()
                 raise
             self._depth -= 1
             if outer:

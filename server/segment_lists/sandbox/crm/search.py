@@ -322,14 +322,10 @@ def _list_membership_filter(sandbox: Sandbox, operator: str, value: Any, values:
     """`ilsListMemberships.listId` (EQ / IN a list id): seen in the wild [unconfirmed]."""
     if operator not in ("EQ", "IN", "NEQ", "NOT_IN"):
         raise validation_error(f"Operator {operator} is not supported on ilsListMemberships.listId.")
-    ids = [str(v) for v in (values if operator in ("IN", "NOT_IN") else [value])]
-    with sandbox.store.read() as db:
-        members = {
-            row[0]
-            for row in db.execute(
-                f"SELECT record_id FROM list_memberships WHERE list_id IN ({','.join('?' * len(ids))})", ids
-            )
-        }
+    ids = [int(v) for v in (values if operator in ("IN", "NOT_IN") else [value]) if str(v).isascii() and str(v).isdigit()]
+    store = sandbox.list_engine.member_store
+    with sandbox.store.lock:
+        members = set().union(*(store.ids(list_id) for list_id in ids))
     negate = operator in ("NEQ", "NOT_IN")
     return lambda r: (r.id in members) != negate
 

@@ -29,10 +29,11 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from segment_lists.filters.time import add_months
-from segment_lists.sandbox.crm.record_index import CHUNK
+from segment_lists.sandbox.clock import exact_ms, iso, iso_from_ms
 from segment_lists.sandbox.crm.values import parse_datetime_ms
 from segment_lists.sandbox.lists import tables
 from segment_lists.sandbox.lists.evaluator import Plan, compile_plan
+from segment_lists.sandbox.lists.member_store import MemberStore
 
 if TYPE_CHECKING:
     from segment_lists.sandbox.instance import Sandbox
@@ -93,6 +94,7 @@ class ListEngine:
         self._plans: dict[int, tuple[int, Plan]] = {}
         self._evaluated: dict[int, Evaluated] = {}
         self._versions: dict[int, int] = {}  # membership version per list (bumped on any change)
+        self.member_store = MemberStore(sandbox.store)
         # Seconds spent evaluating lists (under the store's lock: every request waits meanwhile). The
         # benchmarks read it to tell the sandbox's own work from the time a client spends waiting.
         self.evaluation_seconds = 0.0
@@ -120,17 +122,10 @@ class ListEngine:
             list_ids = [
                 int(r[0]) for r in db.execute("SELECT list_id FROM lists WHERE object_type_id = ?", (object_type,))
             ]
-            gone_list = list(gone)
             for list_id in list_ids:
-                removed = 0
-                for start in range(0, len(gone_list), CHUNK):
-                    chunk = gone_list[start : start + CHUNK]
-                    marks = ",".join("?" * len(chunk))
-                    removed += db.execute(
-                        f"DELETE FROM list_memberships WHERE list_id = ? AND record_id IN ({marks})",
-                        (list_id, *chunk),
-                    ).rowcount
+                removed = gone & self.member_store.ids(list_id)
                 if removed:
+                    self.member_store.change(db, list_id, (), removed, exact_ms(self.sandbox.clock.now()))
                     tables.update_state(db, list_id, last_removed_at=self.sandbox.clock.now_iso())
                     self._record_size(db, list_id)
                     self._bump(list_id)
@@ -222,7 +217,7 @@ class ListEngine:
             row = tables.fetch(db, list_id)
             if row is None or row.deleted_at is not None:
                 return set()
-            return tables.member_ids(db, list_id)
+            return set(self.member_store.ids(list_id))
 
     def forget(self, list_id: int) -> None:
         """A list's definition or existence changed: evaluate it afresh, and tell dependents."""
@@ -237,7 +232,7 @@ class ListEngine:
 
     def apply(self, db: Any, list_id: int, wanted: set[int]) -> tuple[list[int], list[int]]:
         """Make `wanted` the list's members; returns (added, removed). Caller holds a transaction."""
-        current = tables.member_ids(db, list_id)
+        current = self.member_store.ids(list_id)
         added = sorted(wanted - current)
         removed = sorted(current - wanted)
         if not added and not removed:
@@ -247,35 +242,28 @@ class ListEngine:
         return self.change(db, list_id, added, removed)
 
     def change(self, db: Any, list_id: int, added: list[int], removed: list[int]) -> tuple[list[int], list[int]]:
-        now = self.sandbox.clock.now_iso()
-        if added:
-            # A member's last-added time is its membership row's added_at; list_membership_events
-            # only remembers the first-added time of records that left (written below), which
-            # halves the writes of a large first evaluation.
-            db.executemany(
-                "INSERT OR IGNORE INTO list_memberships (list_id, record_id, added_at) VALUES (?, ?, ?)",
-                [(list_id, rid, now) for rid in added],
-            )
-            tables.update_state(db, list_id, last_added_at=now)
+        now = self.sandbox.clock.now()
+        now_iso, now_ms = iso(now), exact_ms(now)
         if removed:
+            # A member's last-added time lives in the member store; list_membership_events only
+            # remembers the first-added time of records that left (for lists they rejoin).
+            joined = self.member_store.joined(list_id)
+            stamps = [(rid, iso_from_ms(joined[rid])) for rid in removed if rid in joined]
             db.executemany(
                 "INSERT OR IGNORE INTO list_membership_events "
-                "(list_id, record_id, first_added_at, last_added_at) "
-                "SELECT list_id, record_id, added_at, added_at FROM list_memberships "
-                "WHERE list_id = ? AND record_id = ?",
-                [(list_id, rid) for rid in removed],
+                "(list_id, record_id, first_added_at, last_added_at) VALUES (?, ?, ?, ?)",
+                [(list_id, rid, at, at) for rid, at in stamps],
             )
-            db.executemany(
-                "DELETE FROM list_memberships WHERE list_id = ? AND record_id = ?",
-                [(list_id, rid) for rid in removed],
-            )
-            tables.update_state(db, list_id, last_removed_at=now)
+            tables.update_state(db, list_id, last_removed_at=now_iso)
+        self.member_store.change(db, list_id, added, removed, now_ms)
+        if added:
+            tables.update_state(db, list_id, last_added_at=now_iso)
         self._record_size(db, list_id)
         self._bump(list_id)
         return added, removed
 
     def _record_size(self, db: Any, list_id: int) -> None:
-        size = tables.member_count(db, list_id)
+        size = self.member_store.count(list_id)
         last = db.execute(
             "SELECT size FROM list_size_history WHERE list_id = ? ORDER BY rowid DESC LIMIT 1", (list_id,)
         ).fetchone()

@@ -12,6 +12,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from segment_lists.data.hubspot_limits import MEMBERSHIP_PAGE
+from segment_lists.sandbox.clock import iso_from_ms
 from segment_lists.sandbox.errors import MAX_ID, HubSpotError, validation_error
 from segment_lists.sandbox.lists import tables
 from segment_lists.sandbox.lists.service import OBJECT_TYPE_ID, load
@@ -44,7 +45,7 @@ def _uncursor(token: str, keys: tuple[str, ...]) -> dict[str, Any]:
     try:
         padded = token + "=" * (-len(token) % 4)
         payload = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
-        if not isinstance(payload, dict) or any(k not in payload for k in keys):
+        if not isinstance(payload, dict) or any(type(payload.get(k)) is not int for k in keys):
             raise ValueError
         return payload
     except (ValueError, UnicodeDecodeError):
@@ -71,34 +72,25 @@ def memberships_page(
     `before`; with only `before` the page runs backwards (descending), as HubSpot documents."""
     limit = _limit(raw_limit)
     row = load(sandbox, list_id)
-    order_key = "added_at, record_id" if join_order else "record_id"
     keys = ("t", "r") if join_order else ("r",)
-    where, args, descending = "", [], False
-    if after:
-        c = _uncursor(after, keys)
-        where = " AND (added_at > ? OR (added_at = ? AND record_id > ?))" if join_order else " AND record_id > ?"
-        args = [c["t"], c["t"], c["r"]] if join_order else [c["r"]]
-    elif before:
-        c = _uncursor(before, keys)
-        where = " AND (added_at < ? OR (added_at = ? AND record_id < ?))" if join_order else " AND record_id < ?"
-        args = [c["t"], c["t"], c["r"]] if join_order else [c["r"]]
-        descending = True
-    direction = " DESC" if descending else ""
-    order = ", ".join(part.strip() + direction for part in order_key.split(","))
-    with sandbox.store.read() as db:
-        rows = db.execute(
-            f"SELECT record_id, added_at FROM list_memberships WHERE list_id = ?{where} ORDER BY {order} LIMIT ?",
-            (row.list_id, *args, limit + 1),
-        ).fetchall()
-        total = tables.member_count(db, row.list_id)
-    more = len(rows) > limit
-    rows = rows[:limit]
 
-    def token(r: Any) -> str:
-        return _cursor({"t": r["added_at"], "r": int(r["record_id"])} if join_order else {"r": int(r["record_id"])})
+    def position(token: str) -> tuple[int, int]:
+        c = _uncursor(token, keys)
+        return (c["t"] if join_order else 0, c["r"])
+
+    after_key = position(after) if after else None
+    before_key = position(before) if before and not after else None
+    descending = before_key is not None
+    store = sandbox.list_engine.member_store
+    with sandbox.store.lock:
+        rows, more = store.page(row.list_id, join_order=join_order, after=after_key, before=before_key, limit=limit)
+        total = store.count(row.list_id)
+
+    def token(r: tuple[int, int]) -> str:
+        return _cursor({"t": r[1], "r": r[0]} if join_order else {"r": r[0]})
 
     out: dict[str, Any] = {
-        "results": [{"recordId": str(r["record_id"]), "membershipTimestamp": r["added_at"]} for r in rows],
+        "results": [{"recordId": str(rid), "membershipTimestamp": iso_from_ms(at)} for rid, at in rows],
         "total": total,
     }
     paging: dict[str, Any] = {}
@@ -142,7 +134,7 @@ def change_memberships(sandbox: Sandbox, list_id: str, to_add: list[Any], to_rem
         existing = engine.index.exists(row.object_type_id, numeric)
         missing = list(dict.fromkeys(v for v in [*adds, *removes] if number[v] not in existing))
         with sandbox.store.transaction() as db:
-            current = tables.member_ids(db, row.list_id)
+            current = engine.member_store.ids(row.list_id)
             add_ids = [n for v in adds if (n := number[v]) in existing and n not in current]
             remove_ids = [n for v in removes if (n := number[v]) in current and n not in add_ids]
             if add_ids or remove_ids:
@@ -173,7 +165,7 @@ def add_from(sandbox: Sandbox, list_id: str, source_id: str) -> None:
                 f"than {MAX_BULK_MEMBERS} members."
             )
         with sandbox.store.transaction() as db:
-            new = sorted(members - tables.member_ids(db, row.list_id))
+            new = sorted(members - engine.member_store.ids(row.list_id))
             if new:
                 engine.change(db, row.list_id, new, [])
 
@@ -182,7 +174,7 @@ def remove_all(sandbox: Sandbox, list_id: str) -> None:
     row = _static(sandbox, list_id)
     engine = sandbox.list_engine
     with sandbox.store.transaction() as db:
-        current = sorted(tables.member_ids(db, row.list_id))
+        current = sorted(engine.member_store.ids(row.list_id))
         if len(current) >= MAX_BULK_MEMBERS:
             raise validation_error(
                 f"List {row.list_id} has {len(current)} members; removing all members works for "
@@ -193,25 +185,34 @@ def remove_all(sandbox: Sandbox, list_id: str) -> None:
 
 
 def record_memberships(sandbox: Sandbox, object_type: str, record_id: int) -> list[dict[str, Any]]:
-    sandbox.list_engine.refresh_type(object_type)
+    engine = sandbox.list_engine
+    engine.refresh_type(object_type)
     with sandbox.store.read() as db:
-        rows = db.execute(
-            "SELECT m.list_id, l.list_version, m.added_at, e.first_added_at "
-            "FROM list_memberships m JOIN lists l ON l.list_id = m.list_id "
-            "LEFT JOIN list_membership_events e ON e.list_id = m.list_id AND e.record_id = m.record_id "
-            "WHERE m.record_id = ? AND l.object_type_id = ? AND l.deleted_at IS NULL ORDER BY m.list_id",
-            (record_id, object_type),
-        ).fetchall()
-    return [
-        {
-            "listId": str(r["list_id"]),
-            "listVersion": int(r["list_version"]),
-            "isPublicList": True,
-            "firstAddedTimestamp": r["first_added_at"] or r["added_at"],
-            "lastAddedTimestamp": r["added_at"],
+        lists = {
+            int(r["list_id"]): int(r["list_version"])
+            for r in db.execute(
+                "SELECT list_id, list_version FROM lists WHERE object_type_id = ? AND deleted_at IS NULL "
+                "ORDER BY list_id",
+                (object_type,),
+            )
         }
-        for r in rows
-    ]
+        found = []
+        for list_id, joined in engine.member_store.holding(record_id, lists):
+            first = db.execute(
+                "SELECT first_added_at FROM list_membership_events WHERE list_id = ? AND record_id = ?",
+                (list_id, record_id),
+            ).fetchone()
+            last = iso_from_ms(joined)
+            found.append(
+                {
+                    "listId": str(list_id),
+                    "listVersion": lists[list_id],
+                    "isPublicList": True,
+                    "firstAddedTimestamp": first[0] if first else last,
+                    "lastAddedTimestamp": last,
+                }
+            )
+    return found
 
 
 def batch_record_memberships(sandbox: Sandbox, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -267,5 +268,5 @@ def batch_record_memberships(sandbox: Sandbox, body: dict[str, Any]) -> tuple[in
 def get_list_members(sandbox: Sandbox, list_id: int) -> list[int]:
     """Current member record ids of a list, ascending (evaluating it first if it is stale)."""
     row = load(sandbox, list_id)
-    with sandbox.store.read() as db:
-        return sorted(tables.member_ids(db, row.list_id))
+    with sandbox.store.lock:
+        return sorted(sandbox.list_engine.member_store.ids(row.list_id))

@@ -101,8 +101,8 @@ def public_list(sandbox: Sandbox, row: tables.ListRow, *, include_filters: bool)
     if row.deleted_at is not None:
         out["deletedAt"] = row.deleted_at
     if not engine.is_processing(row):
-        with sandbox.store.read() as db:
-            out["size"] = tables.member_count(db, row.list_id)
+        with sandbox.store.lock:
+            out["size"] = engine.member_store.count(row.list_id)
     if include_filters and row.filter_branch is not None:
         out["filterBranch"] = row.filter_branch
     return out

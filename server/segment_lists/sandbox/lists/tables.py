@@ -24,7 +24,6 @@ CREATE TABLE IF NOT EXISTS list_state (
     converted_at TEXT,
     custom_properties TEXT NOT NULL DEFAULT '{}'
 );
-CREATE INDEX IF NOT EXISTS list_memberships_record ON list_memberships (record_id);
 CREATE INDEX IF NOT EXISTS list_size_history_list ON list_size_history (list_id);
 """
 
@@ -134,14 +133,6 @@ def update_state(db: sqlite3.Connection, list_id: int, **fields: Any) -> None:
         if key in {"conversion", "custom_properties"} and value is not None:
             value = dumps(value)
         db.execute(f"UPDATE list_state SET {key} = ? WHERE list_id = ?", (value, list_id))
-
-
-def member_ids(db: sqlite3.Connection, list_id: int) -> set[int]:
-    return {int(r[0]) for r in db.execute("SELECT record_id FROM list_memberships WHERE list_id = ?", (list_id,))}
-
-
-def member_count(db: sqlite3.Connection, list_id: int) -> int:
-    return int(db.execute("SELECT COUNT(*) FROM list_memberships WHERE list_id = ?", (list_id,)).fetchone()[0])
 
 
 def folder_exists(db: sqlite3.Connection, folder_id: int) -> bool:
