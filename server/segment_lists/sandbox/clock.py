@@ -12,6 +12,10 @@ class Clock:
         self._frozen = frozen_now.astimezone(UTC) if frozen_now is not None else None
         self._shift = timedelta(0)
 
+    @property
+    def frozen(self) -> bool:
+        return self._frozen is not None
+
     def now(self) -> datetime:
         base = self._frozen if self._frozen is not None else datetime.now(UTC)
         return base + self._shift

@@ -219,6 +219,9 @@ class SandboxConfig(BaseModel):
     db_path: str = ":memory:"
     # How long a new or changed DYNAMIC list stays PROCESSING before it is COMPLETE.
     processing_seconds: float = 0.0
+    # Evaluate a PROCESSING list in the background (HubSpot processes lists asynchronously), so its
+    # first read after processing finds it ready; False = evaluate it on that first read.
+    background_processing: bool = True
     latency_seconds: float = 0.0
     rate_limits: RateLimits = Field(default_factory=RateLimits)
     faults: Faults = Field(default_factory=Faults)

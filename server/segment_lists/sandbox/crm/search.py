@@ -322,7 +322,9 @@ def _list_membership_filter(sandbox: Sandbox, operator: str, value: Any, values:
     """`ilsListMemberships.listId` (EQ / IN a list id): seen in the wild [unconfirmed]."""
     if operator not in ("EQ", "IN", "NEQ", "NOT_IN"):
         raise validation_error(f"Operator {operator} is not supported on ilsListMemberships.listId.")
-    ids = [int(v) for v in (values if operator in ("IN", "NOT_IN") else [value]) if str(v).isascii() and str(v).isdigit()]
+    ids = [
+        int(v) for v in (values if operator in ("IN", "NOT_IN") else [value]) if str(v).isascii() and str(v).isdigit()
+    ]
     store = sandbox.list_engine.member_store
     with sandbox.store.lock:
         members = set().union(*(store.ids(list_id) for list_id in ids))
