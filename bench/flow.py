@@ -120,9 +120,9 @@ def _summary(recorder: Recorder, wall: float, args: argparse.Namespace) -> dict[
         "calls_by_endpoint": dict(sorted(calls.items())),
         "floor_s": floor,
         "wall_over_floor": round(wall / floor, 3) if floor else None,
-        # The same floor plus the seconds the sandbox itself spent evaluating lists (under its lock:
-        # nothing else moves meanwhile). HubSpot processes lists on its own machines; this sandbox
-        # does it in the benchmark's process, ~1 s a list at 1M contacts.
+        # The same floor plus the seconds the sandbox itself spent evaluating lists on the request path
+        # (under its lock: nothing else moves meanwhile). HubSpot processes lists on its own machines;
+        # this sandbox does it in the benchmark's process, mostly in the background while lists process.
         "sandbox_evaluation_s": round(sum(server.values()), 2),
         "floor_with_sandbox_work_s": floor_busy,
         "wall_over_floor_with_sandbox_work": round(wall / floor_busy, 3) if floor_busy else None,
@@ -170,6 +170,8 @@ def run_size(contacts: int, args: argparse.Namespace) -> dict[str, Any]:
             time.sleep(WINDOW_SECONDS)  # HubSpot's window empties too
 
         rt = _runtime(running.base_url, args.tier)
+        engine = running.sandbox.list_engine
+        background_before = engine.background_seconds
         started = time.perf_counter()
         recorder, result = optimized_flow(
             rt,
@@ -180,6 +182,8 @@ def run_size(contacts: int, args: argparse.Namespace) -> dict[str, Any]:
         )
         wall = time.perf_counter() - started
         out["optimized"] = _summary(recorder, wall, args)
+        # Lists evaluated while PROCESSING, off the request path (sandbox/lists/background.py).
+        out["optimized"]["sandbox_background_evaluation_s"] = round(engine.background_seconds - background_before, 2)
         out["optimized"]["rate_limited_429"] = rt.portal.stats().rate_limited
         out["optimized"]["pair_methods"] = dict(
             Counter(pair.method for group in result["exclusivity"].groups for pair in group.pairs)
@@ -259,8 +263,9 @@ def print_table(results: list[dict[str, Any]]) -> None:
             print(f"{r['contacts']:,} contacts: naive makes {r['calls_ratio_naive_over_optimized']}x the calls")
         opt = r["optimized"]
         print(
-            f"{r['contacts']:,} contacts: the sandbox's own list evaluation {opt['sandbox_evaluation_s']} s; "
-            f"wall / (floor + that) {opt['wall_over_floor_with_sandbox_work']}"
+            f"{r['contacts']:,} contacts: the sandbox's own list evaluation on the request path "
+            f"{opt['sandbox_evaluation_s']} s (wall / (floor + that) {opt['wall_over_floor_with_sandbox_work']}), "
+            f"in the background while processing {opt.get('sandbox_background_evaluation_s', 0)} s"
         )
         print(f"{r['contacts']:,} contacts: time to plan {opt['time_to_plan_s']} s")
         print(f"{r['contacts']:,} contacts: time to verify {opt['time_to_verify_s']} s (counts + exclusivity)")
