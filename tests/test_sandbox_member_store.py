@@ -127,7 +127,7 @@ def test_a_portal_file_with_one_row_per_membership_is_migrated(tmp_path: Path) -
                 "INSERT INTO list_memberships VALUES (?, ?, ?)",
                 (int(before["manual"]), int(member["recordId"]), member["membershipTimestamp"]),
             )
-        db.execute("DELETE FROM list_members WHERE list_id = ?", (int(before["manual"]),))
+        db.execute("DELETE FROM list_member_groups WHERE list_id = ?", (int(before["manual"]),))
 
     second = Sandbox(config)
     with RunningSandbox(sandbox=second) as running:
@@ -136,7 +136,7 @@ def test_a_portal_file_with_one_row_per_membership_is_migrated(tmp_path: Path) -
     assert after == before
     with sqlite3.connect(path) as db:
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert "list_memberships" not in tables and "list_members" in tables
+    assert "list_memberships" not in tables and "list_member_groups" in tables
 
 
 def test_a_rolled_back_transaction_leaves_the_members_as_they_were() -> None:

@@ -77,13 +77,14 @@ CREATE TABLE IF NOT EXISTS lists (
     processing_ready_at REAL NOT NULL DEFAULT 0,   -- monotonic-ish epoch seconds when COMPLETE
     description TEXT
 );
--- A list's members, packed: one row per list (lists/member_store.py says why).
-CREATE TABLE IF NOT EXISTS list_members (
-    list_id INTEGER PRIMARY KEY,
+-- A list's members, packed: one row per list and join time (lists/member_store.py says why).
+CREATE TABLE IF NOT EXISTS list_member_groups (
+    list_id INTEGER NOT NULL,
+    added_ms INTEGER NOT NULL,  -- when these members joined (epoch ms)
     record_ids BLOB NOT NULL,   -- int64 little-endian, ascending
-    added_ms BLOB NOT NULL      -- int64 little-endian: when each of record_ids joined (epoch ms)
+    PRIMARY KEY (list_id, added_ms)
 );
--- First-added times of records that left a list (a member's last-added time is in list_members).
+-- First-added times of records that left a list (a member's last-added time is in list_member_groups).
 CREATE TABLE IF NOT EXISTS list_membership_events (
     list_id INTEGER NOT NULL,
     record_id INTEGER NOT NULL,

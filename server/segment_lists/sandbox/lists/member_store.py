@@ -1,11 +1,12 @@
 """Lists' members: record id -> when it joined (epoch ms), held in memory, kept in SQLite as one
-packed row per list (`list_members`).
+packed row per list and join time (`list_member_groups`).
 
 Why not a row per membership: a first evaluation at 1M contacts adds millions of memberships, and
 SQLite costs about a microsecond per row bound from Python - over five seconds of the sandbox's
-list processing at 1M, every request waiting meanwhile. One packed row per list is written in
-milliseconds, stays inside the caller's transaction (a rolled-back transaction drops the cache, so
-memory never holds what SQLite does not) and keeps a `--db` file complete.
+list processing at 1M, every request waiting meanwhile. Members who joined in one change share a join
+time, so a change writes one packed row for its joiners and rewrites only the rows its leavers were
+in: milliseconds, inside the caller's transaction (a rolled-back transaction drops the cache, so
+memory never holds what SQLite does not), and a `--db` file stays complete.
 
 Pages read sorted views (by record id, or by join time then record id) built on first use after a
 change. Callers hold the store's lock.
@@ -58,11 +59,12 @@ class MemberStore:
         """record id -> joined at (epoch ms). The store's own mapping: never mutate it."""
         members = self._members.get(list_id)
         if members is None:
+            members = {}
             with self.store.read() as db:
-                row = db.execute(
-                    "SELECT record_ids, added_ms FROM list_members WHERE list_id = ?", (list_id,)
-                ).fetchone()
-            members = dict(zip(_unpack(row[0]), _unpack(row[1]), strict=True)) if row else {}
+                for added_ms, blob in db.execute(
+                    "SELECT added_ms, record_ids FROM list_member_groups WHERE list_id = ?", (list_id,)
+                ):
+                    members.update(dict.fromkeys(_unpack(blob), int(added_ms)))
             self._members[list_id] = members
         return members
 
@@ -113,20 +115,35 @@ class MemberStore:
     def change(
         self, db: sqlite3.Connection, list_id: int, added: Collection[int], removed: Collection[int], at_ms: int
     ) -> None:
-        """Add (joined now) and remove members, and persist the list's row. Caller holds a transaction."""
+        """Add (joined at `at_ms`; members already in keep their join time) and remove members, and
+        persist the rows that changed. Caller holds a transaction."""
         members = self.joined(list_id)
+        leaving: dict[int, set[int]] = {}
         for rid in removed:
-            members.pop(rid, None)
-        for rid in added:
-            members[rid] = at_ms
+            joined_at = members.pop(rid, None)
+            if joined_at is not None:
+                leaving.setdefault(joined_at, set()).add(rid)
+        joining = [rid for rid in added if rid not in members]
+        members.update(dict.fromkeys(joining, at_ms))
+        for joined_at in {*leaving, *([at_ms] if joining else [])}:
+            self._rewrite(db, list_id, joined_at, leaving.get(joined_at, set()), joining if joined_at == at_ms else [])
         self._by_id.pop(list_id, None)
         self._by_join.pop(list_id, None)
-        order = sorted(members)
-        db.execute(
-            "INSERT OR REPLACE INTO list_members (list_id, record_ids, added_ms) VALUES (?, ?, ?)",
-            (list_id, _pack(order), _pack(members[rid] for rid in order)),
-        )
-        self._by_id[list_id] = order
+
+    def _rewrite(self, db: sqlite3.Connection, list_id: int, added_ms: int, gone: set[int], joining: list[int]) -> None:
+        """One join time's row: minus `gone`, plus `joining`."""
+        row = db.execute(
+            "SELECT record_ids FROM list_member_groups WHERE list_id = ? AND added_ms = ?", (list_id, added_ms)
+        ).fetchone()
+        kept = [rid for rid in _unpack(row[0]) if rid not in gone] if row else []
+        ids = sorted({*kept, *joining}) if kept else sorted(joining)
+        if ids:
+            db.execute(
+                "INSERT OR REPLACE INTO list_member_groups (list_id, added_ms, record_ids) VALUES (?, ?, ?)",
+                (list_id, added_ms, _pack(ids)),
+            )
+        else:
+            db.execute("DELETE FROM list_member_groups WHERE list_id = ? AND added_ms = ?", (list_id, added_ms))
 
     # --- internals --------------------------------------------------------------------------------
 
@@ -151,19 +168,14 @@ class MemberStore:
             return
         db.execute("BEGIN IMMEDIATE")
         try:
-            members: dict[int, dict[int, int]] = {}
-            for list_id, record_id, added_at in db.execute(
-                f"SELECT list_id, record_id, added_at FROM {LEGACY_TABLE} ORDER BY list_id, record_id"
-            ):
-                members.setdefault(int(list_id), {})[int(record_id)] = exact_ms(
-                    datetime.fromisoformat(str(added_at).replace("Z", "+00:00"))
-                )
-            for list_id, joined in members.items():
-                order = sorted(joined)
-                db.execute(
-                    "INSERT OR REPLACE INTO list_members (list_id, record_ids, added_ms) VALUES (?, ?, ?)",
-                    (list_id, _pack(order), _pack(joined[rid] for rid in order)),
-                )
+            groups: dict[tuple[int, int], list[int]] = {}
+            for list_id, record_id, added_at in db.execute(f"SELECT list_id, record_id, added_at FROM {LEGACY_TABLE}"):
+                joined_at = exact_ms(datetime.fromisoformat(str(added_at).replace("Z", "+00:00")))
+                groups.setdefault((int(list_id), joined_at), []).append(int(record_id))
+            db.executemany(
+                "INSERT OR REPLACE INTO list_member_groups (list_id, added_ms, record_ids) VALUES (?, ?, ?)",
+                [(list_id, joined_at, _pack(sorted(ids))) for (list_id, joined_at), ids in groups.items()],
+            )
             db.execute(f"DROP TABLE {LEGACY_TABLE}")
             db.execute("COMMIT")
         except BaseException:
