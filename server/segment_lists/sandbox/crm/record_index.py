@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from segment_lists.sandbox.crm.column import Column
 from segment_lists.sandbox.crm.values import parse_bool, parse_datetime_ms, parse_number, split_multi
 from segment_lists.sandbox.store import Store
 
@@ -53,7 +54,7 @@ class RecordIndex:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._ids: dict[str, set[int]] = {}
-        self._columns: dict[tuple[str, str, str], dict[int, Any]] = {}
+        self._columns: dict[tuple[str, str, str], Column] = {}
         self._history: dict[tuple[str, str, str], dict[int, list[Any]]] = {}
         self._updated: dict[tuple[str, str], dict[int, int]] = {}
         self._record_updated: dict[str, dict[int, int]] = {}
@@ -94,15 +95,15 @@ class RecordIndex:
                     if props is None:
                         everyone.discard(rid)
                         for _, col in columns:
-                            col.pop(rid, None)
+                            col.drop(rid, exists=False)
                         continue
                     everyone.add(rid)
                     for (_, prop, kind), col in columns:
                         value = PARSERS[kind](props.get(prop))
                         if value is None:
-                            col.pop(rid, None)
+                            col.drop(rid, exists=True)
                         else:
-                            col[rid] = value
+                            col.put(rid, value)
 
     # --- reads ----------------------------------------------------------------------------------
 
@@ -132,13 +133,13 @@ class RecordIndex:
                 )
         return found
 
-    def column(self, object_type: str, prop: str, kind: str) -> dict[int, Any]:
+    def column(self, object_type: str, prop: str, kind: str) -> Column:
         key = (object_type, prop, kind)
         column = self._columns.get(key)
         if column is None:
             self.all_ids(object_type)
             parse = PARSERS[kind]
-            column = {}
+            column = Column(kind)
             with self.store.read() as db:
                 for rid, raw in db.execute(
                     "SELECT id, json_extract(properties, ?) FROM objects WHERE object_type = ? AND archived = 0",
