@@ -1,11 +1,13 @@
 """The portal's records as list evaluation and column search read them: per-property columns of
 parsed values (`sandbox.record_index`).
 
-Columns are built on first use with one SQL scan each (`json_extract` does the JSON work in C, so
-no record's whole property map is ever held in memory: 1M contacts stay feasible) and are kept
-up to date incrementally: `note_changed` (called by `Sandbox.records_changed`) only queues ids, and
-`sync` reloads exactly those records before the next evaluation. History, last-updated and
-association indexes are cheaper to rebuild than to patch, so a change simply drops them.
+Columns (`crm.column`: parsed values plus the indexes they derive) are built on first use, one SQL
+scan per property for its text form (`json_extract` does the JSON work in C, so no record's whole
+property map is ever held in memory: 1M contacts stay feasible) from which every other kind is
+parsed, and are kept up to date incrementally: `note_changed` (called by `Sandbox.records_changed`)
+only queues ids, and `sync` reloads exactly those records before the next evaluation and patches
+every column (and so its indexes). History, last-updated and association indexes are cheaper to
+rebuild than to patch, so a change simply drops them.
 Callers hold the store's lock.
 """
 
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from segment_lists.sandbox.crm.column import Column
@@ -44,6 +46,30 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "time": lambda raw: parse_datetime_ms(_text(raw)),
     "enum": _enum,
 }
+
+
+# Distinct texts remembered while parsing a column: most properties repeat a few values (one parse
+# each, and one shared parsed object); timestamps do not repeat, so they are parsed as they come.
+PARSE_MEMO = 4096
+
+
+def _parse_each(texts: dict[int, str], parse: Callable[[Any], Any], kind: str) -> Iterator[tuple[int, Any]]:
+    if kind == "time":
+        for rid, text in texts.items():
+            value = parse(text)
+            if value is not None:
+                yield rid, value
+        return
+    memo: dict[str, Any] = {}
+    for rid, text in texts.items():
+        if text in memo:
+            value = memo[text]
+        else:
+            value = parse(text)
+            if len(memo) < PARSE_MEMO:
+                memo[text] = value
+        if value is not None:
+            yield rid, value
 
 
 def json_path(prop: str) -> str:
@@ -137,18 +163,26 @@ class RecordIndex:
         key = (object_type, prop, kind)
         column = self._columns.get(key)
         if column is None:
-            self.all_ids(object_type)
-            parse = PARSERS[kind]
-            column = Column(kind)
-            with self.store.read() as db:
-                for rid, raw in db.execute(
-                    "SELECT id, json_extract(properties, ?) FROM objects WHERE object_type = ? AND archived = 0",
-                    (json_path(prop), object_type),
-                ):
-                    value = parse(raw)
-                    if value is not None:
-                        column[int(rid)] = value
+            if kind == "text":
+                column = self._read_text(object_type, prop)
+            else:
+                # Every parser reads the text form (`_text` first), so any kind derives from the text
+                # column: one SQL scan per property, whatever kinds are asked of it.
+                column = Column(kind, _parse_each(self.column(object_type, prop, "text"), PARSERS[kind], kind))
             self._columns[key] = column
+        return column
+
+    def _read_text(self, object_type: str, prop: str) -> Column:
+        self.all_ids(object_type)
+        column = Column("text")
+        with self.store.read() as db:
+            for rid, raw in db.execute(
+                "SELECT id, json_extract(properties, ?) FROM objects WHERE object_type = ? AND archived = 0",
+                (json_path(prop), object_type),
+            ):
+                value = _text(raw)
+                if value is not None:
+                    column[int(rid)] = value
         return column
 
     def history(self, object_type: str, prop: str, kind: str) -> dict[int, list[Any]]:
