@@ -7,11 +7,10 @@ same questions from an index where one applies, with the same answers:
   test runs once per distinct value and the matching groups are unioned;
 - a `Range` over numbers or times: the ids sorted by value, so a range is two bisections;
 - the ids with a value, and those of the object type's population without one.
-Indexes are built on a column's second question (building one costs a few scans, so a column asked
-once is answered by a scan: for a `Range`, one with no Python call per record) and stay exact as
-records change: `put` / `drop` (called by `record_index.sync` for every changed record, in every
-column of its type) patch the groups and id sets in place; the sorted index keeps the changed ids
-aside and re-checks them at each query until there are enough of them to sort again.
+Indexes are built on first use (a few scans' worth, next to the SQL scan that built the column) and
+stay exact as records change: `put` / `drop` (called by `record_index.sync` for every changed
+record, in every column of its type) patch the groups and id sets in place; the sorted index keeps
+the changed ids aside and re-checks them at each query until there are enough of them to sort again.
 
 Sets handed out by `ids()` and `missing()` are the column's own: callers must not change them.
 `select*` return fresh sets.
@@ -53,17 +52,6 @@ class Range:
         if low is not None and not (value >= low if self.low_inclusive else value > low):
             return False
         return high is None or (value <= high if self.high_inclusive else value < high)
-
-    def scan(self, values: Iterable[tuple[int, Any]]) -> set[int]:
-        """The ids of (id, value) pairs inside the range: `inside` written out in one comprehension."""
-        low, high, low_inclusive, high_inclusive = self.low, self.high, self.low_inclusive, self.high_inclusive
-        no_low, no_high = low is None, high is None
-        return {
-            rid
-            for rid, v in values
-            if (no_low or (v >= low if low_inclusive else v > low))  # type: ignore[operator]
-            and (no_high or (v <= high if high_inclusive else v < high))  # type: ignore[operator]
-        }
 
     def __call__(self, value: Any) -> bool:
         return self.inside(value) != self.negate
@@ -117,7 +105,6 @@ class Column(dict[int, Any]):
         self._groups: dict[Any, set[int]] | None = None
         self._ungroupable = kind == "time"  # timestamps are all distinct: do not even try
         self._sorted: _Sorted | None = None
-        self._asked = False  # whether any question was put to the column yet (see `select`)
         self._ids: set[int] | None = None
         self._missing: set[int] | None = None
         self._missing_of: set[int] | None = None  # the population `_missing` was taken from
@@ -207,40 +194,28 @@ class Column(dict[int, Any]):
 
     def select(self, test: ValueTest) -> set[int]:
         """The ids whose value passes `test` (a pure function of the value)."""
-        indexed = self._asked_before()
-        groups = self.groups() if indexed else self._groups
+        groups = self.groups()
         if groups is not None:
             matched: set[int] = set()
             for value, ids in groups.items():
                 if test(value):
                     matched |= ids
             return matched
-        if isinstance(test, Range) and self.kind in ORDERED_KINDS:
-            order = self._order() if indexed and test.bisectable() else None
-            inside = test.scan(self.items()) if order is None else order.inside(self, test)
+        if isinstance(test, Range) and self.kind in ORDERED_KINDS and test.bisectable():
+            inside = self._order().inside(self, test)
             return self.keys() - inside if test.negate else inside
         return {rid for rid, value in self.items() if test(value)}
 
     def select_in(self, wanted: set[Any] | frozenset[Any]) -> set[int]:
         """The ids whose value is one of `wanted` (equality as `in` tests it)."""
         points = [Range(x, x) for x in wanted]
-        if (
-            self.kind in ORDERED_KINDS
-            and self._asked
-            and self.groups() is None
-            and all(point.bisectable() for point in points)
-        ):
+        if self.kind in ORDERED_KINDS and self.groups() is None and all(point.bisectable() for point in points):
             order = self._order()
             matched: set[int] = set()
             for point in points:
                 matched |= order.inside(self, point)
             return matched
         return self.select(wanted.__contains__)
-
-    def _asked_before(self) -> bool:
-        """Indexes are built on a column's second question: one asked once is cheaper scanned."""
-        asked, self._asked = self._asked, True
-        return asked
 
     def _order(self) -> _Sorted:
         if self._sorted is None:
