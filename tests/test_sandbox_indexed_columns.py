@@ -95,6 +95,10 @@ def test_indexes_stay_exact_as_the_column_changes(kind: str, spread: int) -> Non
         for name, test in _queries(kind, rng, everyone):
             expected = brute(plain, test)
             assert asked_twice(column, lambda c, t=test: c.select(t)) == (expected, expected), (round_, name)
+            candidates = set(rng.sample(sorted(everyone), len(everyone) // 3))
+            assert column.select_among(test, candidates, False) == candidates & expected, (round_, name)
+            with_missing = candidates & (expected | (everyone - set(plain)))
+            assert column.select_among(test, candidates, True) == with_missing, (round_, name)
         if kind in ("number", "time"):
             wanted = {_random_value(rng, kind, spread) for _ in range(5)} | {next(iter(plain.values()))}
             assert column.select_in(wanted) == brute(plain, wanted.__contains__)
@@ -249,7 +253,9 @@ def test_list_filters_give_the_same_members_indexed_and_record_by_record() -> No
     ids = [portal.contact(_contact_props(rng)) for _ in range(400)]
     filters = _filters()
     plans = [compile_plan(branch([item]), CONTACT) for item in filters]
-    plans.append(compile_plan(branch([filters[0], filters[40]], [filters[60]]), CONTACT))
+    # AND groups (each part after the first tests only the records still in the running) and ORs.
+    for size in (2, 3, 3):
+        plans += [compile_plan(branch(rng.sample(filters, size), [rng.choice(filters)]), CONTACT) for _ in range(30)]
     engine = sandbox.list_engine
     answers: set[frozenset[int]] = set()
     for round_ in range(4):

@@ -122,8 +122,13 @@ class AndNode:
     def evaluate(self, data: EvalData, object_type: str) -> set[int]:
         result: set[int] | None = None
         for part in self.parts:
-            matched = part.evaluate(data, object_type)
-            result = matched if result is None else result & matched
+            if result is None:
+                result = part.evaluate(data, object_type)
+            elif isinstance(part, PropertyNode | KnownNode):
+                # Test only the records still in the running: no set of everyone matching the part.
+                result = part.among(data, object_type, result)
+            else:
+                result &= part.evaluate(data, object_type)
             if not result:
                 return set()
         return set(data.all_ids(object_type)) if result is None else result
@@ -219,6 +224,13 @@ class PropertyNode:
             matched |= missing(column, data.all_ids(object_type))
         return matched
 
+    def among(self, data: EvalData, object_type: str, candidates: set[int]) -> set[int]:
+        """`candidates & evaluate()`, testing the candidates alone when the column can."""
+        column = self.column(data, object_type)
+        if self.per_record or not isinstance(column, Column) or len(candidates) > len(column):
+            return candidates & self.evaluate(data, object_type)
+        return column.select_among(self.build(data, object_type), candidates, self.include_missing)  # type: ignore[arg-type]
+
 
 def select(column: dict[int, Any], test: ValuePredicate) -> set[int]:
     """Ids whose value passes `test`: from the column's indexes when it has them (the record index's
@@ -241,10 +253,17 @@ class KnownNode:
     known: bool
 
     def evaluate(self, data: EvalData, object_type: str) -> set[int]:
+        return set(self._matching(data, object_type))
+
+    def among(self, data: EvalData, object_type: str, candidates: set[int]) -> set[int]:
+        return candidates & self._matching(data, object_type)
+
+    def _matching(self, data: EvalData, object_type: str) -> set[int] | Any:
+        """The matching ids, possibly the column's own (read-only) set or its keys."""
         column = data.column(object_type, self.prop, "text")
         if self.known:
-            return set(column.ids()) if isinstance(column, Column) else set(column)
-        return set(missing(column, data.all_ids(object_type)))
+            return column.ids() if isinstance(column, Column) else column.keys()
+        return missing(column, data.all_ids(object_type))
 
 
 @dataclass
