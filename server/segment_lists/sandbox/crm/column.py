@@ -56,31 +56,6 @@ class Range:
     def __call__(self, value: Any) -> bool:
         return self.inside(value) != self.negate
 
-    def among(self, get: Callable[[int], Any], candidates: Iterable[int], include_missing: bool) -> set[int]:
-        """The candidates whose value (`get`, None when missing) passes, or is missing and
-        `include_missing`: `__call__` written out in one comprehension (no call per candidate)."""
-        low, high, low_inclusive, high_inclusive, negate = (
-            self.low,
-            self.high,
-            self.low_inclusive,
-            self.high_inclusive,
-            self.negate,
-        )
-        no_low, no_high = low is None, high is None
-        return {
-            rid
-            for rid in candidates
-            if ((v := get(rid)) is None and include_missing)
-            or (
-                v is not None
-                and (
-                    (no_low or (v >= low if low_inclusive else v > low))  # type: ignore[operator]
-                    and (no_high or (v <= high if high_inclusive else v < high))  # type: ignore[operator]
-                )
-                != negate
-            )
-        }
-
     def bisectable(self) -> bool:
         """Bounds that order with numbers (NaN orders with nothing)."""
         return all(
@@ -232,22 +207,23 @@ class Column(dict[int, Any]):
         return {rid for rid, value in self.items() if test(value)}
 
     def select_among(self, test: ValueTest, candidates: set[int], include_missing: bool) -> set[int]:
-        """The `candidates` whose value passes `test`, or that have none when `include_missing`:
-        cheaper than `select` when the candidates are fewer than the column's values."""
-        get = self.get
+        """`candidates & select(test)`, plus the candidates without a value when `include_missing`,
+        in set operations on the candidates (no set of every record that passes is built)."""
         groups = self.groups()
         if groups is not None:
-            accepted = {value for value in groups if test(value)}
-            if include_missing:
-                accepted.add(None)
-            return {rid for rid in candidates if get(rid) in accepted}
-        if isinstance(test, Range):
-            return test.among(get, candidates, include_missing)
-        return {
-            rid
-            for rid in candidates
-            if ((value := get(rid)) is None and include_missing) or (value is not None and test(value))
-        }
+            matched: set[int] = set()
+            for value, ids in groups.items():
+                if test(value):
+                    matched |= candidates & ids
+        elif isinstance(test, Range) and self.kind in ORDERED_KINDS and test.bisectable():
+            inside = self._order().inside(self, test)
+            matched = (candidates & self.ids()) - inside if test.negate else candidates & inside
+        else:
+            get = self.get
+            matched = {rid for rid in candidates if (value := get(rid)) is not None and test(value)}
+        if include_missing:
+            matched |= candidates - self.ids()
+        return matched
 
     def select_in(self, wanted: set[Any] | frozenset[Any]) -> set[int]:
         """The ids whose value is one of `wanted` (equality as `in` tests it)."""

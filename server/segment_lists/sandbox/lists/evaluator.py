@@ -125,7 +125,7 @@ class AndNode:
             if result is None:
                 result = part.evaluate(data, object_type)
             elif isinstance(part, PropertyNode | KnownNode):
-                # Test only the records still in the running: no set of everyone matching the part.
+                # Narrow the records still in the running: no set of everyone matching the part.
                 result = part.among(data, object_type, result)
             else:
                 result &= part.evaluate(data, object_type)
@@ -225,9 +225,9 @@ class PropertyNode:
         return matched
 
     def among(self, data: EvalData, object_type: str, candidates: set[int]) -> set[int]:
-        """`candidates & evaluate()`, testing the candidates alone when the column can."""
+        """`candidates & evaluate()`, in set operations on the candidates when the column can."""
         column = self.column(data, object_type)
-        if self.per_record or not isinstance(column, Column) or len(candidates) > len(column):
+        if self.per_record or not isinstance(column, Column):
             return candidates & self.evaluate(data, object_type)
         return column.select_among(self.build(data, object_type), candidates, self.include_missing)  # type: ignore[arg-type]
 
