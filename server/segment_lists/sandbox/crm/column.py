@@ -79,21 +79,28 @@ class _Sorted:
         self.ids = ordered
         self.values = list(map(column.__getitem__, ordered))
 
-    def inside(self, column: Column, test: Range) -> set[int]:
+    def side(self, column: Column, test: Range) -> tuple[set[int], bool]:
+        """The smaller side of the range: (the ids inside it, True) or (the ids with a value outside
+        it, False). A wide range is cheaper as its complement: sets cost what they hold."""
         start = 0 if test.low is None else (bisect_left if test.low_inclusive else bisect_right)(self.values, test.low)
         end = (
             len(self.values)
             if test.high is None
             else (bisect_right if test.high_inclusive else bisect_left)(self.values, test.high)
         )
-        found = set(self.ids[start:end]) if start < end else set()
+        inside = 2 * max(0, end - start) <= len(self.values)
+        if inside:
+            found = set(self.ids[start:end]) if start < end else set()
+        else:
+            found = set(self.ids[: max(start, 0)])
+            found.update(self.ids[max(end, start) :])
         if self.changed:
             found -= self.changed
         for rid in self.loose | self.changed:
             value = column.get(rid)
-            if value is not None and test.inside(value):
+            if value is not None and test.inside(value) == inside:
                 found.add(rid)
-        return found
+        return found, inside
 
 
 class Column(dict[int, Any]):
@@ -202,8 +209,8 @@ class Column(dict[int, Any]):
                     matched |= ids
             return matched
         if isinstance(test, Range) and self.kind in ORDERED_KINDS and test.bisectable():
-            inside = self._order().inside(self, test)
-            return self.keys() - inside if test.negate else inside
+            side, passing = self._passing_side(test)
+            return side if passing else self.keys() - side
         return {rid for rid, value in self.items() if test(value)}
 
     def select_among(self, test: ValueTest, candidates: set[int], include_missing: bool) -> set[int]:
@@ -216,8 +223,8 @@ class Column(dict[int, Any]):
                 if test(value):
                     matched |= candidates & ids
         elif isinstance(test, Range) and self.kind in ORDERED_KINDS and test.bisectable():
-            inside = self._order().inside(self, test)
-            matched = (candidates & self.ids()) - inside if test.negate else candidates & inside
+            side, passing = self._passing_side(test)
+            matched = candidates & side if passing else (candidates & self.ids()) - side
         else:
             get = self.get
             matched = {rid for rid in candidates if (value := get(rid)) is not None and test(value)}
@@ -229,14 +236,17 @@ class Column(dict[int, Any]):
         """The ids whose value is one of `wanted` (equality as `in` tests it)."""
         points = [Range(x, x) for x in wanted]
         if self.kind in ORDERED_KINDS and self.groups() is None and all(point.bisectable() for point in points):
-            order = self._order()
             matched: set[int] = set()
             for point in points:
-                matched |= order.inside(self, point)
+                side, passing = self._passing_side(point)
+                matched |= side if passing else self.keys() - side
             return matched
         return self.select(wanted.__contains__)
 
-    def _order(self) -> _Sorted:
+    def _passing_side(self, test: Range) -> tuple[set[int], bool]:
+        """One side of `test` from the sorted index, and whether it is the ids that pass (else: the
+        ids with a value that fail)."""
         if self._sorted is None:
             self._sorted = _Sorted(self)
-        return self._sorted
+        side, inside = self._sorted.side(self, test)
+        return side, inside != test.negate
