@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from sandbox_lists_data import CONTACT, Portal, branch, prop
+from segment_lists.filters import vocab
 from segment_lists.sandbox import Sandbox, SandboxConfig, Strictness
 from segment_lists.sandbox.crm import column_search, records
 from segment_lists.sandbox.crm import search as crm_search
@@ -146,14 +147,7 @@ def _filters() -> list[dict[str, Any]]:
         for operator in ("IS_ANY_OF", "IS_NONE_OF", "IS_EXACTLY", "IS_NOT_EXACTLY", "CONTAINS_ALL"):
             found.append(prop("hobbies", op("ENUMERATION", operator, include, values=["a", "b"])))
         found.append(prop("hobbies", op("ENUMERATION", "DOES_NOT_CONTAIN_ALL", include, values=["c"])))
-        for operator in (
-            "IS_EQUAL_TO",
-            "IS_NOT_EQUAL_TO",
-            "IS_GREATER_THAN",
-            "IS_GREATER_THAN_OR_EQUAL_TO",
-            "IS_LESS_THAN",
-            "IS_LESS_THAN_OR_EQUAL_TO",
-        ):
+        for operator in (o for o in vocab.OPERATORS["NUMBER"] if not o.startswith(("HAS_EVER", "HAS_NEVER"))):
             found.append(prop("score", op("NUMBER", operator, include, value=2)))
         for operator in ("IS_BETWEEN", "IS_NOT_BETWEEN"):
             found.append(prop("score", op("NUMBER_RANGED", operator, include, lowerBound=1, upperBound=3)))
