@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from segment_lists.sandbox.crm.column import ORDERED_KINDS, Range
 from segment_lists.sandbox.crm.search_rules import (
     NEGATIVE_OPERATORS,
     NEGATIVE_OPERATORS_MATCH_EMPTY,
@@ -53,8 +54,9 @@ def matching_ids(
             if not sets:
                 return set(everyone)
             sets.sort(key=len)
-            matched = set(sets[0])
-            for other in sets[1:]:
+            # `sets` may hold a column's own sets: read them, never change them.
+            matched = sets[0] & sets[1] if len(sets) > 1 else sets[0]
+            for other in sets[2:]:
                 matched &= other
             found |= matched
         return found
@@ -63,34 +65,47 @@ def matching_ids(
 def _filter(
     index: RecordIndex, type_id: str, defs: dict[str, dict[str, Any]], raw: dict[str, Any], everyone: set[int]
 ) -> set[int]:
+    """The ids one filter matches. May be a column's own set: the caller only reads it."""
     name = str(raw["propertyName"])
     operator = str(raw["operator"]).upper()
     prop_type = defs[name]["type"]
     if operator == "HAS_PROPERTY":
-        return set(index.column(type_id, name, "text"))
+        return index.column(type_id, name, "text").ids()
     if operator == "NOT_HAS_PROPERTY":
-        return everyone - index.column(type_id, name, "text").keys()
+        return index.column(type_id, name, "text").missing(everyone)
     negate = operator in NEGATIVE_OPERATORS
     convert = search_parser(prop_type)
     enum = prop_type == "enumeration"
     value, high, values = raw.get("value"), raw.get("highValue"), raw.get("values")
     if operator in ("CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"):
         pattern = str(value).lower()
-        column = index.column(type_id, name, "lower")
-        hits = {rid for rid, text in column.items() if contains_token(text, pattern)}
+        hits = index.column(type_id, name, "lower").select(lambda text: contains_token(text, pattern))
     elif operator in ("IN", "NOT_IN", "EQ", "NEQ"):
         wanted = {convert(v) for v in (values if operator in ("IN", "NOT_IN") else [value])}
         wanted.discard(None)
         if enum:
-            hits = {rid for rid, parts in index.column(type_id, name, "enum").items() if parts & wanted}
+            hits = index.column(type_id, name, "enum").select(lambda parts: not wanted.isdisjoint(parts))
         else:
-            column = index.column(type_id, name, KINDS.get(prop_type, "lower"))
-            hits = {rid for rid, have in column.items() if have in wanted}
+            hits = index.column(type_id, name, KINDS.get(prop_type, "lower")).select_in(wanted)
     else:
         low = convert(value)
         upper = convert(high) if operator == "BETWEEN" else None
-        compare = range_test(operator, low, upper)
         column = index.column(type_id, name, "text" if enum else KINDS.get(prop_type, "lower"))
-        hits = {rid for rid, have in column.items() if compare(have)}
+        bounds = _bounds(operator, low, upper) if column.kind in ORDERED_KINDS else None
+        hits = column.select(bounds or range_test(operator, low, upper))
     # A negative operator matches records without a (usable) value as well: the complement.
     return everyone - hits if negate else hits
+
+
+def _bounds(operator: str, low: Any, upper: Any) -> Range | None:
+    """`range_test` as a `Range` the column can bisect, when the bounds are numbers (a bound that did
+    not parse matches nothing: `range_test` is the one to say so)."""
+    if low is None or (operator == "BETWEEN" and upper is None):
+        return None
+    return {
+        "LT": Range(high=low, high_inclusive=False),
+        "LTE": Range(high=low),
+        "GT": Range(low=low, low_inclusive=False),
+        "GTE": Range(low=low),
+        "BETWEEN": Range(low, upper),
+    }[operator]

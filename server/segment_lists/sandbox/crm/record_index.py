@@ -1,11 +1,13 @@
 """The portal's records as list evaluation and column search read them: per-property columns of
 parsed values (`sandbox.record_index`).
 
-Columns are built on first use with one SQL scan each (`json_extract` does the JSON work in C, so
-no record's whole property map is ever held in memory: 1M contacts stay feasible) and are kept
-up to date incrementally: `note_changed` (called by `Sandbox.records_changed`) only queues ids, and
-`sync` reloads exactly those records before the next evaluation. History, last-updated and
-association indexes are cheaper to rebuild than to patch, so a change simply drops them.
+Columns (`crm.column`: parsed values plus the indexes they derive) are built on first use, one SQL
+scan per property for its text form (`json_extract` does the JSON work in C, so no record's whole
+property map is ever held in memory: 1M contacts stay feasible) from which every other kind is
+parsed, and are kept up to date incrementally: `note_changed` (called by `Sandbox.records_changed`)
+only queues ids, and `sync` reloads exactly those records before the next evaluation and patches
+every column (and so its indexes). History, last-updated and association indexes are cheaper to
+rebuild than to patch, so a change simply drops them.
 Callers hold the store's lock.
 """
 
@@ -13,9 +15,10 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
+from segment_lists.sandbox.crm.column import Column
 from segment_lists.sandbox.crm.values import parse_bool, parse_datetime_ms, parse_number, split_multi
 from segment_lists.sandbox.store import Store
 
@@ -45,6 +48,30 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+# Distinct texts remembered while parsing a column: most properties repeat a few values (one parse
+# each, and one shared parsed object); timestamps do not repeat, so they are parsed as they come.
+PARSE_MEMO = 4096
+
+
+def _parse_each(texts: dict[int, str], parse: Callable[[Any], Any], kind: str) -> Iterator[tuple[int, Any]]:
+    if kind == "time":
+        for rid, text in texts.items():
+            value = parse(text)
+            if value is not None:
+                yield rid, value
+        return
+    memo: dict[str, Any] = {}
+    for rid, text in texts.items():
+        if text in memo:
+            value = memo[text]
+        else:
+            value = parse(text)
+            if len(memo) < PARSE_MEMO:
+                memo[text] = value
+        if value is not None:
+            yield rid, value
+
+
 def json_path(prop: str) -> str:
     return '$."' + prop.replace('"', '\\"') + '"'
 
@@ -53,7 +80,7 @@ class RecordIndex:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._ids: dict[str, set[int]] = {}
-        self._columns: dict[tuple[str, str, str], dict[int, Any]] = {}
+        self._columns: dict[tuple[str, str, str], Column] = {}
         self._history: dict[tuple[str, str, str], dict[int, list[Any]]] = {}
         self._updated: dict[tuple[str, str], dict[int, int]] = {}
         self._record_updated: dict[str, dict[int, int]] = {}
@@ -94,15 +121,15 @@ class RecordIndex:
                     if props is None:
                         everyone.discard(rid)
                         for _, col in columns:
-                            col.pop(rid, None)
+                            col.drop(rid, exists=False)
                         continue
                     everyone.add(rid)
                     for (_, prop, kind), col in columns:
                         value = PARSERS[kind](props.get(prop))
                         if value is None:
-                            col.pop(rid, None)
+                            col.drop(rid, exists=True)
                         else:
-                            col[rid] = value
+                            col.put(rid, value)
 
     # --- reads ----------------------------------------------------------------------------------
 
@@ -132,22 +159,30 @@ class RecordIndex:
                 )
         return found
 
-    def column(self, object_type: str, prop: str, kind: str) -> dict[int, Any]:
+    def column(self, object_type: str, prop: str, kind: str) -> Column:
         key = (object_type, prop, kind)
         column = self._columns.get(key)
         if column is None:
-            self.all_ids(object_type)
-            parse = PARSERS[kind]
-            column = {}
-            with self.store.read() as db:
-                for rid, raw in db.execute(
-                    "SELECT id, json_extract(properties, ?) FROM objects WHERE object_type = ? AND archived = 0",
-                    (json_path(prop), object_type),
-                ):
-                    value = parse(raw)
-                    if value is not None:
-                        column[int(rid)] = value
+            if kind == "text":
+                column = self._read_text(object_type, prop)
+            else:
+                # Every parser reads the text form (`_text` first), so any kind derives from the text
+                # column: one SQL scan per property, whatever kinds are asked of it.
+                column = Column(kind, _parse_each(self.column(object_type, prop, "text"), PARSERS[kind], kind))
             self._columns[key] = column
+        return column
+
+    def _read_text(self, object_type: str, prop: str) -> Column:
+        self.all_ids(object_type)
+        column = Column("text")
+        with self.store.read() as db:
+            for rid, raw in db.execute(
+                "SELECT id, json_extract(properties, ?) FROM objects WHERE object_type = ? AND archived = 0",
+                (json_path(prop), object_type),
+            ):
+                value = _text(raw)
+                if value is not None:
+                    column[int(rid)] = value
         return column
 
     def history(self, object_type: str, prop: str, kind: str) -> dict[int, list[Any]]:

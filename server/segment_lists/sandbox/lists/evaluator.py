@@ -43,6 +43,7 @@ from segment_lists.filters.time import (
     zone_of,
 )
 from segment_lists.sandbox.clock import to_ms
+from segment_lists.sandbox.crm.column import Column, Range
 from segment_lists.sandbox.crm.values import parse_bool, parse_datetime_ms, parse_number
 
 DAY_MS = 86_400_000
@@ -121,8 +122,13 @@ class AndNode:
     def evaluate(self, data: EvalData, object_type: str) -> set[int]:
         result: set[int] | None = None
         for part in self.parts:
-            matched = part.evaluate(data, object_type)
-            result = matched if result is None else result & matched
+            if result is None:
+                result = part.evaluate(data, object_type)
+            elif isinstance(part, PropertyNode | KnownNode):
+                # Narrow the records still in the running: no set of everyone matching the part.
+                result = part.among(data, object_type, result)
+            else:
+                result &= part.evaluate(data, object_type)
             if not result:
                 return set()
         return set(data.all_ids(object_type)) if result is None else result
@@ -213,10 +219,30 @@ class PropertyNode:
         if self.per_record:
             matched = {rid for rid, value in column.items() if predicate(rid, value)}  # type: ignore[call-arg]
         else:
-            matched = {rid for rid, value in column.items() if predicate(value)}  # type: ignore[call-arg]
+            matched = select(column, predicate)  # type: ignore[arg-type]
         if self.include_missing:
-            matched |= data.all_ids(object_type) - column.keys()
+            matched |= missing(column, data.all_ids(object_type))
         return matched
+
+    def among(self, data: EvalData, object_type: str, candidates: set[int]) -> set[int]:
+        """`candidates & evaluate()`, in set operations on the candidates when the column can."""
+        column = self.column(data, object_type)
+        if self.per_record or not isinstance(column, Column):
+            return candidates & self.evaluate(data, object_type)
+        return column.select_among(self.build(data, object_type), candidates, self.include_missing)  # type: ignore[arg-type]
+
+
+def select(column: dict[int, Any], test: ValuePredicate) -> set[int]:
+    """Ids whose value passes `test`: from the column's indexes when it has them (the record index's
+    columns), else record by record (the reference path, same answers)."""
+    if isinstance(column, Column):
+        return column.select(test)
+    return {rid for rid, value in column.items() if test(value)}
+
+
+def missing(column: dict[int, Any], everyone: set[int]) -> set[int]:
+    """Ids of `everyone` without a value (may be the column's own set: do not change it)."""
+    return column.missing(everyone) if isinstance(column, Column) else everyone - column.keys()
 
 
 @dataclass
@@ -227,8 +253,17 @@ class KnownNode:
     known: bool
 
     def evaluate(self, data: EvalData, object_type: str) -> set[int]:
-        keys = data.column(object_type, self.prop, "text").keys()
-        return set(keys) if self.known else data.all_ids(object_type) - keys
+        return set(self._matching(data, object_type))
+
+    def among(self, data: EvalData, object_type: str, candidates: set[int]) -> set[int]:
+        return candidates & self._matching(data, object_type)
+
+    def _matching(self, data: EvalData, object_type: str) -> set[int] | Any:
+        """The matching ids, possibly the column's own (read-only) set or its keys."""
+        column = data.column(object_type, self.prop, "text")
+        if self.known:
+            return column.ids() if isinstance(column, Column) else column.keys()
+        return missing(column, data.all_ids(object_type))
 
 
 @dataclass
@@ -244,12 +279,12 @@ class SubscriptionNode:
 
     def evaluate(self, data: EvalData, object_type: str) -> set[int]:
         everyone = data.all_ids(object_type)
-        global_out = {rid for rid, v in data.column(object_type, "hs_email_optout", "bool").items() if v}
+        global_out = select(data.column(object_type, "hs_email_optout", "bool"), bool)
         matched: set[int] = set()
         for sid in self.subscription_ids or [""]:
             specific = {} if self.portal_wide or not sid else data.column(object_type, f"hs_email_optout_{sid}", "bool")
-            opted_out = {rid for rid, v in specific.items() if v} | (global_out - specific.keys())
-            opted_in = {rid for rid, v in specific.items() if not v}
+            opted_out = select(specific, bool) | (global_out - specific.keys())
+            opted_in = select(specific, lambda v: not v)
             if "OPT_OUT" in self.accepted:
                 matched |= opted_out
             if "OPT_IN" in self.accepted:
@@ -519,12 +554,12 @@ class Compiler:
         if x is None:
             raise FilterCompileError(path, "NUMBER operation needs a numeric value")
         tests: dict[str, ValuePredicate] = {
-            "IS_EQUAL_TO": lambda v: v == x,
-            "IS_NOT_EQUAL_TO": lambda v: v != x,
-            "IS_GREATER_THAN": lambda v: v > x,
-            "IS_GREATER_THAN_OR_EQUAL_TO": lambda v: v >= x,
-            "IS_LESS_THAN": lambda v: v < x,
-            "IS_LESS_THAN_OR_EQUAL_TO": lambda v: v <= x,
+            "IS_EQUAL_TO": Range(x, x),
+            "IS_NOT_EQUAL_TO": Range(x, x, negate=True),
+            "IS_GREATER_THAN": Range(low=x, low_inclusive=False),
+            "IS_GREATER_THAN_OR_EQUAL_TO": Range(low=x),
+            "IS_LESS_THAN": Range(high=x, high_inclusive=False),
+            "IS_LESS_THAN_OR_EQUAL_TO": Range(high=x),
             "HAS_EVER_BEEN_EQUAL_TO": lambda vs: x in vs,
             "HAS_NEVER_BEEN_EQUAL_TO": lambda vs: x not in vs,
         }
@@ -534,14 +569,7 @@ class Compiler:
         low, high = parse_number(op.get("lowerBound")), parse_number(op.get("upperBound"))  # type: ignore[arg-type]
         if low is None or high is None:
             raise FilterCompileError(path, "NUMBER_RANGED operation needs numeric lowerBound and upperBound")
-        inside: ValuePredicate = lambda v: low <= v <= high  # noqa: E731
-        return _simple(
-            prop,
-            "number",
-            "value",
-            include,
-            inside if operator == "IS_BETWEEN" else (lambda v: not low <= v <= high),
-        )
+        return _simple(prop, "number", "value", include, Range(low, high, negate=operator != "IS_BETWEEN"))
 
     def op_bool(self, prop: str, operator: str, op: dict[str, Any], include: bool, path: str) -> Node:
         x = parse_bool(op.get("value"))  # type: ignore[arg-type]
@@ -566,11 +594,11 @@ class Compiler:
             day = datetime.fromtimestamp(ts / 1000, tz).replace(hour=0, minute=0, second=0, microsecond=0)
             start, end = to_ms(day), to_ms((day.replace(tzinfo=None) + timedelta(days=1)).replace(tzinfo=tz))
             return {
-                "IS_BEFORE": lambda v: v < ts,
-                "IS_AFTER": lambda v: v > ts,
-                "IS_EQUAL_TO": lambda v: start <= v < end,
-                "IS_BEFORE_DATE": lambda v: v < start,
-                "IS_AFTER_DATE": lambda v: v >= end,
+                "IS_BEFORE": Range(high=ts, high_inclusive=False),
+                "IS_AFTER": Range(low=ts, low_inclusive=False),
+                "IS_EQUAL_TO": Range(start, end, high_inclusive=False),
+                "IS_BEFORE_DATE": Range(high=start, high_inclusive=False),
+                "IS_AFTER_DATE": Range(low=end),
             }[operator]
 
         return PropertyNode(prop, "time", "value", include, build)
@@ -580,9 +608,7 @@ class Compiler:
         high = parse_datetime_ms(op.get("upperBound", op.get("upperBoundTimestamp")))
         if low is None or high is None:
             raise FilterCompileError(path, "RANGED_DATE operation needs lowerBound and upperBound (epoch ms)")
-        if operator == "IS_BETWEEN":
-            return _simple(prop, "time", "value", include, lambda v: low <= v <= high)
-        return _simple(prop, "time", "value", include, lambda v: not low <= v <= high)
+        return _simple(prop, "time", "value", include, Range(low, high, negate=operator != "IS_BETWEEN"))
 
     def op_rolling_date_range(self, prop: str, operator: str, op: dict[str, Any], include: bool, path: str) -> Node:
         days = _int(op.get("numberOfDays"), path, "numberOfDays")
@@ -592,10 +618,10 @@ class Compiler:
             now = to_ms(data.now)
             span = days * DAY_MS
             return {
-                "IS_LESS_THAN_X_DAYS_AGO": lambda v: now - span <= v <= now,
-                "IS_MORE_THAN_X_DAYS_AGO": lambda v: v < now - span,
-                "IS_LESS_THAN_X_DAYS_FROM_NOW": lambda v: now <= v <= now + span,
-                "IS_MORE_THAN_X_DAYS_FROM_NOW": lambda v: v > now + span,
+                "IS_LESS_THAN_X_DAYS_AGO": Range(now - span, now),
+                "IS_MORE_THAN_X_DAYS_AGO": Range(high=now - span, high_inclusive=False),
+                "IS_LESS_THAN_X_DAYS_FROM_NOW": Range(now, now + span),
+                "IS_MORE_THAN_X_DAYS_FROM_NOW": Range(low=now + span, low_inclusive=False),
             }[operator]
 
         return PropertyNode(prop, "time", "value", include, build)
@@ -609,8 +635,8 @@ class Compiler:
         def build(data: EvalData, object_type: str) -> ValuePredicate:
             since = to_ms(data.now) - days * DAY_MS
             if operator == "UPDATED_IN_LAST_X_DAYS":
-                return lambda v: v >= since
-            return lambda v: v < since
+                return Range(low=since)
+            return Range(high=since, high_inclusive=False)
 
         return PropertyNode(prop, "updated", "updated", include, build)
 
@@ -673,7 +699,7 @@ class Compiler:
 
         def build(data: EvalData, object_type: str) -> ValuePredicate:
             start, end = calendar_window(op, data.now, data.zone)
-            return lambda v: start <= v < end
+            return Range(start, end, high_inclusive=False)
 
         return PropertyNode(prop, "time", "value", include, build)
 
@@ -685,6 +711,14 @@ class Compiler:
             return ConstantNode(False)
         inclusive = str(op.get("endpointBehavior") or "EXCLUSIVE").upper() == "INCLUSIVE"
         before = operator == "IS_BEFORE"
+        fixed = _fixed_point(point)
+        if fixed is not None:
+            # One threshold for every record: a plain value test the column can answer from its index.
+            def build_fixed(data: EvalData, object_type: str) -> ValuePredicate:
+                at = fixed(data)
+                return Range(high=at, high_inclusive=inclusive) if before else Range(low=at, low_inclusive=inclusive)
+
+            return PropertyNode(prop, parser, parser, include, build_fixed)
         resolve = self._resolver(point)
 
         def build(data: EvalData, object_type: str) -> RecordPredicate:
@@ -712,6 +746,13 @@ class Compiler:
         low_inclusive = str(op.get("lowerBoundEndpointBehavior") or "INCLUSIVE").upper() == "INCLUSIVE"
         high_inclusive = str(op.get("upperBoundEndpointBehavior") or "INCLUSIVE").upper() == "INCLUSIVE"
         between = operator == "IS_BETWEEN"
+        fixed_low, fixed_high = _fixed_point(low_point), _fixed_point(high_point)
+        if fixed_low is not None and fixed_high is not None:
+
+            def build_fixed(data: EvalData, object_type: str) -> ValuePredicate:
+                return Range(fixed_low(data), fixed_high(data), low_inclusive, high_inclusive, negate=not between)
+
+            return PropertyNode(prop, parser, parser, include, build_fixed)
         resolve_low, resolve_high = self._resolver(low_point), self._resolver(high_point)
 
         def build(data: EvalData, object_type: str) -> RecordPredicate:
@@ -757,21 +798,31 @@ class Compiler:
 
     @staticmethod
     def _resolver(point: dict[str, Any]) -> Callable[[EvalData, str], Callable[[int], int | None]]:
-        if str(point.get("timeType", "")).upper() == "PROPERTY_REFERENCED":
-            other = point["property"]
-            updated = str(point.get("referenceType", "VALUE")).upper() == "UPDATED_AT"
+        """A time point per record (a TIME_RANGED with one PROPERTY_REFERENCED bound reads both so)."""
+        fixed = _fixed_point(point)
+        if fixed is not None:
 
-            def per_record(data: EvalData, object_type: str) -> Callable[[int], int | None]:
-                column = data.updated_at(object_type, other) if updated else data.column(object_type, other, "time")
-                return column.get
+            def constant(data: EvalData, object_type: str) -> Callable[[int], int | None]:
+                at = fixed(data)
+                return lambda rid: at
 
-            return per_record
+            return constant
+        other = point["property"]
+        updated = str(point.get("referenceType", "VALUE")).upper() == "UPDATED_AT"
 
-        def fixed(data: EvalData, object_type: str) -> Callable[[int], int | None]:
-            at = resolve_ms(point, data.now, zone_of(point.get("zoneId"), data.zone))
-            return lambda rid: at
+        def per_record(data: EvalData, object_type: str) -> Callable[[int], int | None]:
+            column = data.updated_at(object_type, other) if updated else data.column(object_type, other, "time")
+            return column.get
 
-        return fixed
+        return per_record
+
+
+def _fixed_point(point: dict[str, Any]) -> Callable[[EvalData], int] | None:
+    """A DATE or INDEXED time point's resolution (the same instant for every record); None for a
+    PROPERTY_REFERENCED one."""
+    if str(point.get("timeType", "")).upper() == "PROPERTY_REFERENCED":
+        return None
+    return lambda data: resolve_ms(point, data.now, zone_of(point.get("zoneId"), data.zone))
 
 
 def _simple(prop: str, kind: str, source: str, include: bool, test: ValuePredicate) -> PropertyNode:
