@@ -6,6 +6,8 @@ same questions from an index where one applies, with the same answers:
 - few distinct values (enumerations, booleans, picklist-like strings): value -> ids groups, so a
   test runs once per distinct value and the matching groups are unioned;
 - a `Range` over numbers or times: the ids sorted by value, so a range is two bisections;
+- equality (IN / EQ) on a column with many distinct values (email domains, names): value -> ids
+  without the groups' cap, built for the first such question (the competitor search pages by domain);
 - the ids with a value, and those of the object type's population without one.
 Indexes are built on first use (a few scans' worth, next to the SQL scan that built the column) and
 stay exact as records change: `put` / `drop` (called by `record_index.sync` for every changed
@@ -110,6 +112,7 @@ class Column(dict[int, Any]):
         super().__init__(values)
         self.kind = kind
         self._groups: dict[Any, set[int]] | None = None
+        self._lookup: dict[Any, set[int]] | None = None  # like _groups, uncapped: equality only
         self._ungroupable = kind == "time"  # timestamps are all distinct: do not even try
         self._sorted: _Sorted | None = None
         self._ids: set[int] | None = None
@@ -131,6 +134,10 @@ class Column(dict[int, Any]):
                 self._groups[value] = {rid}
             else:
                 self._groups, self._ungroupable = None, True
+        if self._lookup is not None and old != value:
+            if old is not None:
+                _leave(self._lookup, rid, old)
+            self._lookup.setdefault(value, set()).add(rid)
         if self._ids is not None:
             self._ids.add(rid)
         if self._missing is not None:
@@ -142,6 +149,8 @@ class Column(dict[int, Any]):
         old = self.pop(rid, None)
         if self._groups is not None and old is not None:
             self._leave_group(rid, old)
+        if self._lookup is not None and old is not None:
+            _leave(self._lookup, rid, old)
         if self._ids is not None:
             self._ids.discard(rid)
         if self._missing is not None:
@@ -153,12 +162,7 @@ class Column(dict[int, Any]):
 
     def _leave_group(self, rid: int, value: Any) -> None:
         assert self._groups is not None
-        group = self._groups.get(value)
-        if group is None:
-            return
-        group.discard(rid)
-        if not group:
-            del self._groups[value]
+        _leave(self._groups, rid, value)
 
     def _changed(self, rid: int) -> None:
         if self._sorted is not None:
@@ -183,6 +187,19 @@ class Column(dict[int, Any]):
                     return None
             self._groups = groups
         return self._groups
+
+    def lookup(self) -> dict[Any, set[int]]:
+        """value -> ids, however many distinct values (read-only)."""
+        if self._lookup is None:
+            lookup: dict[Any, set[int]] = {}
+            for rid, value in self.items():
+                found = lookup.get(value)
+                if found is None:
+                    lookup[value] = {rid}
+                else:
+                    found.add(rid)
+            self._lookup = lookup
+        return self._lookup
 
     def ids(self) -> set[int]:
         """The ids with a value (read-only)."""
@@ -241,6 +258,12 @@ class Column(dict[int, Any]):
                 side, passing = self._passing_side(point)
                 matched |= side if passing else self.keys() - side
             return matched
+        if self.groups() is None and all(x == x for x in wanted):  # NaN equals nothing, not even by hash
+            lookup = self.lookup()
+            found: set[int] = set()
+            for x in wanted:
+                found |= lookup.get(x, set())
+            return found
         return self.select(wanted.__contains__)
 
     def _passing_side(self, test: Range) -> tuple[set[int], bool]:
@@ -250,3 +273,12 @@ class Column(dict[int, Any]):
             self._sorted = _Sorted(self)
         side, inside = self._sorted.side(self, test)
         return side, inside != test.negate
+
+
+def _leave(index: dict[Any, set[int]], rid: int, value: Any) -> None:
+    group = index.get(value)
+    if group is None:
+        return
+    group.discard(rid)
+    if not group:
+        del index[value]
