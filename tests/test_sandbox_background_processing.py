@@ -85,6 +85,15 @@ def test_the_first_read_after_processing_finds_the_list_evaluated(live: Live) ->
     assert live.engine.background_seconds > 0 and live.engine.evaluation_seconds == 0
     assert live.members_when_ready(list_id, ready) == customers
     assert live.engine.evaluation_seconds == 0  # the read used the background result
+    # They joined when processing ended (not when first read), all at once: join order is id order.
+    joined = live.sdk.crm.lists.memberships_api.get_page_ordered_by_added_to_list_date(list_id=list_id, limit=250)
+    stamps = {m.membership_timestamp.timestamp() for m in joined.results}
+    assert len(stamps) == 1 and abs(stamps.pop() - ready) < 0.5
+    assert [int(m.record_id) for m in joined.results] == sorted(customers)
+    # Installed members change like any others.
+    leaving = min(customers)
+    live.portal.update(CONTACT, leaving, {"lifecyclestage": "lead"})
+    assert live.members_when_ready(list_id, time.time()) == customers - {leaving}
 
 
 def test_records_written_while_processing_are_in_the_list(live: Live) -> None:

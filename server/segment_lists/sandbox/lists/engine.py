@@ -34,7 +34,7 @@ from segment_lists.sandbox.crm.values import parse_datetime_ms
 from segment_lists.sandbox.lists import tables
 from segment_lists.sandbox.lists.background import Processor
 from segment_lists.sandbox.lists.evaluator import Plan, compile_plan
-from segment_lists.sandbox.lists.member_store import MemberStore
+from segment_lists.sandbox.lists.member_store import MemberStore, Staged
 
 if TYPE_CHECKING:
     from segment_lists.sandbox.instance import Sandbox
@@ -59,6 +59,7 @@ class Prepared:
 
     evaluated: Evaluated
     matched: set[int]
+    staged: Staged | None = None  # a list without members: its members, ready to install
 
 
 @dataclass
@@ -198,12 +199,18 @@ class ListEngine:
             for ref in plan.list_refs:
                 self.refresh(ref.list_id, inner)
             prepared = self._prepared.pop(list_id, None)
+            staged = None
             if prepared is not None and self._current(prepared.evaluated, row, now_ms):
                 done, matched = prepared.evaluated, prepared.matched
+                if prepared.staged is not None and not self.member_store.count(list_id):
+                    staged = prepared.staged
             else:
                 done, matched = self._evaluate(row, plan, now, inner)
             with self.store.transaction() as db:
-                self.apply(db, list_id, matched)
+                if staged is not None:
+                    self.install(db, list_id, staged)
+                else:
+                    self.apply(db, list_id, matched)
                 if row.processing_type == "SNAPSHOT":
                     tables.update_state(db, list_id, snapshot_version=row.list_version)
             self._evaluated[list_id] = done
@@ -233,10 +240,13 @@ class ListEngine:
                 clock = self.sandbox.clock
                 # A real clock will have moved on by then; a frozen one stays (tests move it themselves).
                 ahead = 0.0 if clock.frozen else max(0.0, row.processing_ready_at - time.time())
-                done, matched = self._evaluate(row, plan, clock.now() + timedelta(seconds=ahead), inner)
+                when = clock.now() + timedelta(seconds=ahead)
+                done, matched = self._evaluate(row, plan, when, inner)
+                # A new list's members, joined when its processing ends, staged now (off the request path).
+                staged = None if self.member_store.count(list_id) else Staged.of(matched, exact_ms(when))
             finally:
                 self._in_background = False
-            self._prepared[list_id] = Prepared(done, matched)
+            self._prepared[list_id] = Prepared(done, matched, staged)
 
     def _current(self, done: Evaluated | None, row: tables.ListRow, now_ms: int) -> bool:
         """Whether an evaluation still holds: same definition, list references unchanged, and - for
@@ -309,6 +319,14 @@ class ListEngine:
                 self._record_size(db, list_id)
             return [], []
         return self.change(db, list_id, added, removed)
+
+    def install(self, db: Any, list_id: int, staged: Staged) -> None:
+        """A list without members gets its first ones, prepared in the background. Caller holds a transaction."""
+        self.member_store.install(db, list_id, staged)
+        if staged.order:
+            tables.update_state(db, list_id, last_added_at=iso_from_ms(staged.at_ms))
+        self._record_size(db, list_id)
+        self._bump(list_id)
 
     def change(self, db: Any, list_id: int, added: list[int], removed: list[int]) -> tuple[list[int], list[int]]:
         now = self.sandbox.clock.now()

@@ -19,6 +19,7 @@ import sys
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable, KeysView
+from dataclasses import dataclass
 from datetime import datetime
 
 from segment_lists.sandbox.clock import exact_ms
@@ -41,6 +42,22 @@ def _unpack(blob: bytes) -> array[int]:
     if sys.byteorder == "big":
         values.byteswap()
     return values
+
+
+@dataclass
+class Staged:
+    """A list's first members made ready ahead of time (background processing): installing them is a
+    swap and one prepared row, not seconds of work when the list's processing ends."""
+
+    at_ms: int
+    members: dict[int, int]
+    order: list[int]
+    blob: bytes
+
+    @classmethod
+    def of(cls, ids: Collection[int], at_ms: int) -> Staged:
+        order = sorted(ids)
+        return cls(at_ms, dict.fromkeys(order, at_ms), order, _pack(order))
 
 
 class MemberStore:
@@ -144,6 +161,19 @@ class MemberStore:
             )
         else:
             db.execute("DELETE FROM list_member_groups WHERE list_id = ? AND added_ms = ?", (list_id, added_ms))
+
+    def install(self, db: sqlite3.Connection, list_id: int, staged: Staged) -> None:
+        """Give a list without members the staged ones. Caller holds a transaction."""
+        if self.count(list_id):
+            raise ValueError(f"list {list_id} has members: change() them instead")
+        if staged.order:
+            db.execute(
+                "INSERT OR REPLACE INTO list_member_groups (list_id, added_ms, record_ids) VALUES (?, ?, ?)",
+                (list_id, staged.at_ms, staged.blob),
+            )
+        self._members[list_id] = staged.members
+        # One join time: join order is record id order.
+        self._by_id[list_id] = self._by_join[list_id] = staged.order
 
     # --- internals --------------------------------------------------------------------------------
 
