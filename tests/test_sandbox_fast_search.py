@@ -101,3 +101,39 @@ def test_the_filters_are_discriminating(seeded: Sandbox) -> None:
     everyone = len(list(records.iter_records(seeded, CONTACTS.type_id)))
     selective = [f for f in FILTERS if 0 < len(_scan(seeded, [{"filters": [f]}])) < everyone]
     assert len(selective) >= len(FILTERS) - 4  # the comparison above is not between empty sets
+
+
+def test_pages_in_id_order_stay_exact_as_records_come_and_go() -> None:
+    """A page of a large match is read walking the ids in order (RecordIndex.first), of a small one
+    by a heap: both give the scan's order, also after records are created and archived."""
+    sandbox = Sandbox()
+    seed_demo(sandbox, contacts=400, seed=5)
+    dense = {"propertyName": "lifecyclestage", "operator": "HAS_PROPERTY"}
+    sparse = {"propertyName": "lifecyclestage", "operator": "EQ", "value": "evangelist"}
+    for round_ in range(3):
+        for item in (dense, sparse, FILTERS[2]):
+            groups = [{"filters": [item]}]
+            expected = sorted(_scan(sandbox, groups))
+            assert expected, item
+            for direction, ordered in (("ASCENDING", expected), ("DESCENDING", expected[::-1])):
+                for after in (0, 5):
+                    page = crm_search.search(
+                        sandbox,
+                        CONTACTS,
+                        {
+                            "filterGroups": groups,
+                            "limit": 7,
+                            "after": str(after),
+                            "sorts": [{"propertyName": "hs_object_id", "direction": direction}],
+                        },
+                    )
+                    assert [int(r["id"]) for r in page["results"]] == ordered[after : after + 7], (round_, item)
+        # New records at both ends of the id range's use, and archived ones from the front and back.
+        made = records.create_records(
+            sandbox,
+            CONTACTS.type_id,
+            [{"lifecyclestage": "evangelist", "email": f"n{round_}{i}@x.example"} for i in range(3)],
+        )
+        assert made
+        live = sorted(r.id for r in records.iter_records(sandbox, CONTACTS.type_id))
+        records.archive_records(sandbox, CONTACTS.type_id, [live[0], live[1], live[-1]])

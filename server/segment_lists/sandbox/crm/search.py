@@ -12,7 +12,6 @@ options is a 400; operators and sort directions must be upper case as in the spe
 
 from __future__ import annotations
 
-import heapq
 import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -69,7 +68,8 @@ def search(sandbox: Sandbox, kind: ObjectType, body: Any) -> dict[str, Any]:
         # Only the page's records are touched: a count over 1M contacts stays cheap.
         total = len(ids)
         end = min(offset + limit, max_results, total)
-        ordered = heapq.nlargest(end, ids) if descending else heapq.nsmallest(end, ids)
+        with sandbox.store.lock:
+            ordered = sandbox.record_index.first(kind.type_id, ids, end, descending=descending)
         page = [r for r in (records.get_record(sandbox, kind.type_id, i) for i in ordered[offset:end]) if r]
         result: dict[str, Any] = {"total": total, "results": [render(r, wanted, defs) for r in page]}
         if end < min(total, max_results) and limit > 0:
