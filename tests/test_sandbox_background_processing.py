@@ -148,3 +148,27 @@ def test_background_processing_can_be_turned_off() -> None:
         assert live.engine.processor.idle()
         assert live.members_when_ready(list_id, ready) == {customer}
         assert live.engine.background_seconds == 0 and live.engine.evaluation_seconds > 0
+
+
+def test_background_work_waits_for_a_moment_without_requests() -> None:
+    """A request being answered holds the worker back (a burst of creates is not slowed by evaluations
+    between them), but a steady stream only for PATIENCE_SECONDS."""
+    from segment_lists.sandbox.lists import background
+
+    processing = background.PATIENCE_SECONDS + 2
+    for live in _live(SandboxConfig(processing_seconds=processing)):
+        customer = live.portal.contact({"lifecyclestage": "customer"})
+        processor = live.engine.processor
+        processor.enter()  # as the HTTP layer does while it answers
+        try:
+            list_id, _ = live.create("Customers", CUSTOMER)
+            created = time.time()
+            time.sleep(background.QUIET_SECONDS + 0.2)
+            assert live.engine.background_seconds == 0 and not processor.idle()
+            live.settle()
+            assert live.engine.background_seconds > 0  # it went ahead after all
+            assert time.time() - created >= background.PATIENCE_SECONDS - 0.05
+        finally:
+            processor.leave()
+        assert live.members_when_ready(list_id, created + processing) == {customer}
+        assert live.engine.evaluation_seconds == 0

@@ -55,9 +55,13 @@ class PortalMiddleware:
                 logged_status = True
             await send(message)
 
+        # Background list processing waits for a moment no request is being answered.
+        processor = self.sandbox.list_engine.processor
+        processor.enter()
         try:
             await self._handle(scope, receive, logged)
         finally:
+            processor.leave()
             if not logged_status:
                 self.sandbox.access_log.record(scope["method"], scope["path"], 0)
 
