@@ -4,8 +4,10 @@ How it behaves (and why):
 - A new or re-filtered DYNAMIC or SNAPSHOT list is PROCESSING until `processing_seconds` of real
   time have passed (like HubSpot, where processing is asynchronous); meanwhile it has no `size`
   and keeps its previous members (none, for a new list). MANUAL lists are COMPLETE at once.
-- Evaluation is lazy: a list is (re-)evaluated when something reads it (the list, its size, its
-  members, a record's memberships) and it is stale. It is stale when it was never evaluated for
+- While a list is PROCESSING, background.py evaluates it off the request path, as of the moment
+  processing ends (`prepare`); its first read after that uses the result if it still holds.
+- Otherwise evaluation is lazy: a list is (re-)evaluated when something reads it (the list, its size,
+  its members, a record's memberships) and it is stale. It is stale when it was never evaluated for
   its current listVersion, when records of an object type it reads changed (`records_changed`),
   when a list it references through IN_LIST changed membership, or - for filters with
   relative dates (TODAY, NOW, rolling ranges, calendar units) - when the portal's clock moved by a
@@ -16,8 +18,9 @@ How it behaves (and why):
   removed, and a size-history point is recorded whenever the size changes.
 - A SNAPSHOT list is evaluated once per listVersion, after processing; afterwards it behaves like
   MANUAL. A scheduled conversion turns a DYNAMIC list into MANUAL once due.
-Everything runs under the store's lock. The Sandbox owns one engine (`sandbox.list_engine`) and
-tells it about record writes (`records_changed`); the engine reads the Sandbox's `record_index`.
+Everything runs under the store's lock; members live in member_store.py. The Sandbox owns one engine
+(`sandbox.list_engine`) and tells it about record writes (`records_changed`); the engine reads the
+Sandbox's `record_index`.
 """
 
 from __future__ import annotations
