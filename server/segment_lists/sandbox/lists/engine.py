@@ -181,18 +181,10 @@ class ListEngine:
         if list_id in stack:
             return  # a cycle (rejected at write time; guarded here too)
         with self.store.lock:
-            with self.store.read() as db:
-                row = tables.fetch(db, list_id)
-                if row is None or row.deleted_at is not None or row.processing_type == "MANUAL":
-                    return
-                if self.is_processing(row):
-                    return
-                status = tables.state(db, list_id)
-            if row.processing_type == "SNAPSHOT" and status.snapshot_version >= row.list_version:
+            found = self._evaluable(list_id, processing=False)
+            if found is None:
                 return
-            plan = self.plan(row)
-            if plan is None:
-                return
+            row, status, plan = found
             now = self.sandbox.clock.now()
             now_ms = int(now.timestamp() * 1000)
             if self._current(self._evaluated.get(list_id), row, now_ms):
@@ -223,18 +215,10 @@ class ListEngine:
         """Evaluate a list that is still PROCESSING as of the moment it will be COMPLETE, and keep the
         result for its first read (background.py runs this off the request path)."""
         with self.store.lock:
-            with self.store.read() as db:
-                row = tables.fetch(db, list_id)
-                if row is None or row.deleted_at is not None or row.processing_type == "MANUAL":
-                    return
-                if not self.is_processing(row):
-                    return  # due already: its first read evaluates it
-                status = tables.state(db, list_id)
-            if row.processing_type == "SNAPSHOT" and status.snapshot_version >= row.list_version:
+            found = self._evaluable(list_id, processing=True)  # not processing: its first read evaluates it
+            if found is None:
                 return
-            plan = self.plan(row)
-            if plan is None:
-                return
+            row, _, plan = found
             self._in_background = True
             try:
                 inner = (list_id,)
@@ -250,6 +234,21 @@ class ListEngine:
             finally:
                 self._in_background = False
             self._prepared[list_id] = Prepared(done, matched, staged)
+
+    def _evaluable(self, list_id: int, *, processing: bool) -> tuple[tables.ListRow, tables.ListState, Plan] | None:
+        """A live DYNAMIC / SNAPSHOT list with a definition, PROCESSING or not as asked, that a SNAPSHOT
+        evaluation has not already fixed: its row, state and plan. Caller holds the lock."""
+        with self.store.read() as db:
+            row = tables.fetch(db, list_id)
+            if row is None or row.deleted_at is not None or row.processing_type == "MANUAL":
+                return None
+            if self.is_processing(row) != processing:
+                return None
+            status = tables.state(db, list_id)
+        if row.processing_type == "SNAPSHOT" and status.snapshot_version >= row.list_version:
+            return None
+        plan = self.plan(row)
+        return None if plan is None else (row, status, plan)
 
     def _current(self, done: Evaluated | None, row: tables.ListRow, now_ms: int) -> bool:
         """Whether an evaluation still holds: same definition, list references unchanged, and - for
