@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from segment_lists.filters.time import add_months
-from segment_lists.sandbox.clock import exact_ms, iso, iso_from_ms, to_ms
+from segment_lists.sandbox.clock import exact_ms, iso, iso_from_ms
 from segment_lists.sandbox.crm.values import parse_datetime_ms
 from segment_lists.sandbox.lists import tables
 from segment_lists.sandbox.lists.background import Processor
@@ -55,6 +55,7 @@ class Evaluated:
     time_relative: bool
 
 
+@dataclass
 @dataclass
 class Prepared:
     """A background evaluation waiting for the list's first read after processing."""
@@ -185,7 +186,7 @@ class ListEngine:
                 return
             row, status, plan = found
             now = self.sandbox.clock.now()
-            now_ms = to_ms(now)
+            now_ms = int(now.timestamp() * 1000)
             if self._current(self._evaluated.get(list_id), row, now_ms):
                 self._maybe_convert(row, status)
                 return
@@ -271,7 +272,8 @@ class ListEngine:
             self.background_seconds += spent
         else:
             self.evaluation_seconds += spent
-        return Evaluated(row.list_version, to_ms(when), seen, plan.object_types, plan.time_relative), matched
+        when_ms = int(when.timestamp() * 1000)
+        return Evaluated(row.list_version, when_ms, seen, plan.object_types, plan.time_relative), matched
 
     def refresh_type(self, object_type: str) -> None:
         with self.store.lock:

@@ -66,7 +66,8 @@ class MemberStore:
         self._members: dict[int, dict[int, int]] = {}
         self._by_id: dict[int, list[int]] = {}
         self._by_join: dict[int, list[int]] = {}
-        self._migrate()
+        with store.lock, store.read() as db:
+            self._migrate(db)
         store.on_rollback.append(self._forget_all)
 
     # --- reads ------------------------------------------------------------------------------------
@@ -190,12 +191,13 @@ class MemberStore:
         self._by_id.clear()
         self._by_join.clear()
 
-    def _migrate(self) -> None:
-        """A portal file from before packed rows: fold its membership rows into list_member_groups once."""
-        with self.store.transaction() as db:
-            legacy = f"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{LEGACY_TABLE}'"
-            if db.execute(legacy).fetchone() is None:
-                return
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        """A portal file from before packed rows: fold its membership rows into list_members once."""
+        legacy = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (LEGACY_TABLE,)).fetchone()
+        if legacy is None:
+            return
+        db.execute("BEGIN IMMEDIATE")
+        try:
             groups: dict[tuple[int, int], list[int]] = {}
             for list_id, record_id, added_at in db.execute(f"SELECT list_id, record_id, added_at FROM {LEGACY_TABLE}"):
                 joined_at = exact_ms(datetime.fromisoformat(str(added_at).replace("Z", "+00:00")))
@@ -205,3 +207,7 @@ class MemberStore:
                 [(list_id, joined_at, _pack(sorted(ids))) for (list_id, joined_at), ids in groups.items()],
             )
             db.execute(f"DROP TABLE {LEGACY_TABLE}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
