@@ -56,7 +56,6 @@ class Evaluated:
 
 
 @dataclass
-@dataclass
 class Prepared:
     """A background evaluation waiting for the list's first read after processing."""
 

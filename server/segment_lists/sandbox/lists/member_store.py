@@ -192,7 +192,7 @@ class MemberStore:
         self._by_join.clear()
 
     def _migrate(self, db: sqlite3.Connection) -> None:
-        """A portal file from before packed rows: fold its membership rows into list_members once."""
+        """A portal file from before packed rows: fold its membership rows into list_member_groups once."""
         legacy = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (LEGACY_TABLE,)).fetchone()
         if legacy is None:
             return
